@@ -1,0 +1,117 @@
+"""The product's vocabulary: the closed sets of values that config, storage, rules,
+crawler and reports all speak (SPEC §2, §4).
+
+They are `StrEnum`s so that they compare equal to the strings in YAML, JSON and the
+database, and so that `Category("dynamics")` rejects anything else.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Category(StrEnum):
+    """Column categories (SPEC §4.1). Only `dynamics` counts as 动态信息."""
+
+    DYNAMICS = "dynamics"
+    NOTICE = "notice"
+    POLICY = "policy"
+    GUIDE = "guide"
+    DUTIES = "duties"
+    REPORT = "report"
+    DISCLOSURE = "disclosure"
+
+    @property
+    def is_dynamics(self) -> bool:
+        return self is Category.DYNAMICS
+
+
+class Cycle(StrEnum):
+    """How often a column must be updated (SPEC §2, §4.4)."""
+
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+    YEARLY = "yearly"
+    NONE = "none"
+
+
+class Render(StrEnum):
+    """Whether a column's list is in its HTML or needs a browser."""
+
+    STATIC = "static"
+    BROWSER = "browser"
+
+
+class DateSource(StrEnum):
+    """Where a post's date was read (SPEC §4.2), in order of preference."""
+
+    LIST = "list"
+    META = "meta"
+    VISIBLE = "visible"
+
+
+class LinkKind(StrEnum):
+    A = "a"
+    IMG = "img"
+    ATTACHMENT = "attachment"
+
+
+class LinkStatus(StrEnum):
+    """Result of checking one link target (SPEC §4.5). `pending`: not checked yet."""
+
+    PENDING = "pending"
+    OK = "ok"
+    BROKEN = "broken"
+    BLOCKED = "blocked"
+    UNCHECKED = "unchecked"
+
+
+class CrawlOutcome(StrEnum):
+    """How reading one column went in one crawl run."""
+
+    OK = "ok"
+    UNREACHABLE = "unreachable"
+    BLOCKED = "blocked"
+
+
+class ColumnStatus(StrEnum):
+    """A column's status at an as-of date (SPEC §4.4)."""
+
+    OK = "ok"
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+    EMPTY = "empty"
+    UNREACHABLE = "unreachable"
+
+
+class ProblemType(StrEnum):
+    """Every kind of finding (SPEC §4.7)."""
+
+    OVERDUE_COLUMN = "overdue_column"
+    DUE_SOON_COLUMN = "due_soon_column"
+    EMPTY_COLUMN = "empty_column"
+    STALE_NATIONAL = "stale_national"
+    BROKEN_LINK = "broken_link"
+    DEAD_IMAGE = "dead_image"
+    BROKEN_ATTACHMENT = "broken_attachment"
+    BLOCKED = "blocked"
+    UNREACHABLE_COLUMN = "unreachable_column"
+    UNDATED_POST = "undated_post"
+    BACKDATED_POST = "backdated_post"
+    PRIVACY_LEAK = "privacy_leak"
+    HIDDEN_LINK = "hidden_link"
+    WRONG_EXPRESSION = "wrong_expression"
+    SITE_UNREACHABLE = "site_unreachable"
+
+
+class ProblemState(StrEnum):
+    OPEN = "open"
+    FIXED = "fixed"
+    IGNORED = "ignored"
+
+
+# Values of the columns in `units[].group` that the reports treat specially (SPEC §2):
+# the group is free text, but these two are the ones seed 004 tabulates as 附件1 and 附件2.
+GROUP_COUNTY_DEPARTMENTS = "县直单位"
+GROUP_TOWNSHIPS = "乡镇"
