@@ -59,3 +59,7 @@ class AlertError(MonitorError):
 
 class SchedulerLockError(MonitorError):
     """Raised by the scheduler when another scheduler already holds the database lock."""
+
+
+class PeriodError(MonitorError, ValueError):
+    """Raised by `monitor.rules.periods` for a bad `--month`/`--quarter` or an inverted range."""
