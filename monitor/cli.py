@@ -1,0 +1,48 @@
+"""The `monitor` command line (SPEC §3): a thin layer over the service functions.
+
+Errors the user can fix (`MonitorError`) become `error: …` on stderr and exit status 1;
+usage errors exit 2 (Click's own); anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import typer
+from typer.core import TyperGroup
+
+from monitor.app import App
+from monitor.commands import config as config_commands
+from monitor.commands import db as db_commands
+from monitor.commands.console import err
+from monitor.commands.options import ConfigOption, DbOption
+from monitor.errors import MonitorError
+
+
+class MonitorGroup(TyperGroup):
+    def invoke(self, ctx: typer.Context) -> object:  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except MonitorError as error:
+            for line in str(error).splitlines() or [type(error).__name__]:
+                err.print(f"error: {line}", markup=False)
+            raise typer.Exit(1) from None
+
+
+app = typer.Typer(
+    cls=MonitorGroup,
+    help="Watch a government portal: column updates, broken links, monthly reports.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(db_commands.app, name="db")
+app.add_typer(config_commands.app, name="config")
+
+
+@app.callback()
+def root(ctx: typer.Context, config: ConfigOption = None, db: DbOption = None) -> None:
+    """Options given here apply to every command."""
+    ctx.obj = App(config_option=config, db_option=db)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,68 @@
+"""`monitor config …`: validate the portal config and summarise it."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import typer
+from rich.table import Table
+
+from monitor.commands.console import out, print_json
+from monitor.commands.options import ConfigOption, JsonOption, resolve
+from monitor.config import PortalConfig
+from monitor.domain import Category, Cycle
+
+app = typer.Typer(help="Validate the portal config.", no_args_is_help=True)
+
+
+@app.command("check")
+def check(ctx: typer.Context, config: ConfigOption = None, json: JsonOption = False) -> None:
+    """Validate the config file and print a summary of its units and columns."""
+    application = resolve(ctx, config=config)
+    portal = application.config
+    if json:
+        print_json(summary(portal))
+        return
+    out.print(f"{application.config_path}: OK — {portal.site.name} ({portal.site.url})")
+    out.print(summary_table(portal))
+    totals = summary(portal)
+    out.print(
+        f"{totals['units']} units, {totals['columns']} columns; by category: "
+        + ", ".join(f"{name} {count}" for name, count in totals["categories"].items())
+        + "; by cycle: "
+        + ", ".join(f"{name} {count}" for name, count in totals["cycles"].items())
+    )
+
+
+def summary(portal: PortalConfig) -> dict[str, object]:
+    columns = [column for unit in portal.units for column in unit.columns]
+    categories = Counter(column.category for column in columns)
+    cycles = Counter(column.cycle for column in columns)
+    return {
+        "site": portal.site.name,
+        "url": portal.site.url,
+        "units": len(portal.units),
+        "groups": dict(Counter(unit.group for unit in portal.units)),
+        "columns": len(columns),
+        "categories": {c.value: categories[c] for c in Category if categories[c]},
+        "cycles": {c.value: cycles[c] for c in Cycle if cycles[c]},
+        "browser_columns": sum(1 for column in columns if column.render == "browser"),
+    }
+
+
+def summary_table(portal: PortalConfig) -> Table:
+    table = Table(title="Units and columns")
+    for heading in ("unit", "group", "target", "columns", "categories", "cycles"):
+        table.add_column(heading, justify="right" if heading in ("target", "columns") else "left")
+    for unit in portal.units:
+        categories = Counter(column.category.value for column in unit.columns)
+        cycles = Counter(column.cycle.value for column in unit.columns)
+        table.add_row(
+            unit.name,
+            unit.group,
+            "" if unit.annual_target is None else str(unit.annual_target),
+            str(len(unit.columns)),
+            ", ".join(f"{name} {n}" for name, n in sorted(categories.items())),
+            ", ".join(f"{name} {n}" for name, n in sorted(cycles.items())),
+        )
+    return table

@@ -1,0 +1,25 @@
+"""`monitor db …`: create or migrate the database."""
+
+from __future__ import annotations
+
+import typer
+
+from monitor.commands.console import out
+from monitor.commands.options import DbOption, resolve
+from storage import migrations
+
+app = typer.Typer(help="Create or migrate the database.", no_args_is_help=True)
+
+
+@app.command("upgrade")
+def upgrade(ctx: typer.Context, db: DbOption = None) -> None:
+    """Create the database or migrate it to the newest schema (safe to run twice)."""
+    application = resolve(ctx, db=db)
+    before, after = migrations.upgrade(application.engine)
+    where = application.db_url_for_display
+    if before == after:
+        out.print(f"{where}: already at revision {after}, nothing to do")
+    elif before is None:
+        out.print(f"{where}: created, now at revision {after}")
+    else:
+        out.print(f"{where}: migrated from revision {before} to {after}")

@@ -1,0 +1,32 @@
+"""Options shared by every command, and the App they resolve to."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from monitor.app import App
+
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", "-c", help="Portal config file (default: $MONITOR_CONFIG).",
+                 show_default=False),
+]
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="Database URL (default: $MONITOR_DB or sqlite:///var/monitor.db).",
+                 show_default=False),
+]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print one JSON document on stdout and nothing else there.")
+]
+
+
+def resolve(ctx: typer.Context, config: Path | None = None, db: str | None = None) -> App:
+    """The App for this command: its own options over the ones given before it."""
+    root = ctx.find_root()
+    if not isinstance(root.obj, App):
+        root.obj = App()
+    return root.obj.with_options(config, db)

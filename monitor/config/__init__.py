@@ -1,0 +1,27 @@
+"""The portal config (SPEC §2): strict models and the loader."""
+
+from monitor.config.loader import load_config
+from monitor.config.models import (
+    CalendarConfig,
+    ColumnConfig,
+    CrawlConfig,
+    EmailConfig,
+    ListSelectors,
+    PortalConfig,
+    RulesConfig,
+    SiteConfig,
+    UnitConfig,
+)
+
+__all__ = [
+    "CalendarConfig",
+    "ColumnConfig",
+    "CrawlConfig",
+    "EmailConfig",
+    "ListSelectors",
+    "PortalConfig",
+    "RulesConfig",
+    "SiteConfig",
+    "UnitConfig",
+    "load_config",
+]

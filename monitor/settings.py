@@ -1,0 +1,58 @@
+"""The process environment, read in exactly one place (SPEC §2).
+
+`MONITOR_CONFIG` names the portal config, `MONITOR_DB` the database URL, `MONITOR_NOW`
+overrides the current time (ISO 8601 with an offset) for tests, replays and back-fills.
+Secrets whose variable *names* come from the config (the SMTP password) are looked up
+through `Environment.secret`, so nothing else in the product touches `os.environ`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from monitor.errors import EnvironmentSettingError
+
+DEFAULT_DB_URL = "sqlite:///var/monitor.db"
+
+
+@dataclass(frozen=True)
+class Environment:
+    config_path: Path | None = None
+    db_url: str | None = None
+    now: datetime | None = None
+    _secrets: Mapping[str, str] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str] | None = None) -> Environment:
+        env = os.environ if environ is None else environ
+        config = env.get("MONITOR_CONFIG") or None
+        return cls(
+            config_path=Path(config) if config else None,
+            db_url=env.get("MONITOR_DB") or None,
+            now=parse_now(env["MONITOR_NOW"]) if env.get("MONITOR_NOW") else None,
+            _secrets=dict(env),
+        )
+
+    def secret(self, name: str) -> str | None:
+        """The value of the environment variable `name` (named by the config)."""
+        return self._secrets.get(name)
+
+
+def parse_now(value: str) -> datetime:
+    """Parse a MONITOR_NOW value; an offset is required so the instant is unambiguous."""
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise EnvironmentSettingError(
+            f"MONITOR_NOW: '{value}' is not an ISO 8601 time "
+            "(expected e.g. 2024-05-10T09:00:00+08:00)"
+        ) from None
+    if parsed.tzinfo is None:
+        raise EnvironmentSettingError(
+            f"MONITOR_NOW: '{value}' has no UTC offset (write e.g. 2024-05-10T09:00:00+08:00)"
+        )
+    return parsed

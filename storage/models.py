@@ -1,0 +1,299 @@
+"""The product's tables: portal structure, crawled facts, checks, problems, delivery.
+
+Natural keys carry unique constraints so that every writer can upsert: re-running a
+crawl, or re-running one killed half-way, converges on the same rows (issue 2).
+Enumerated values are stored as short strings (the `monitor.domain` enums' values).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from storage.base import Base
+
+URL = String(2048)
+SHORT = String(32)
+
+
+class Site(Base):
+    __tablename__ = "site"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str] = mapped_column(URL, unique=True)
+
+    units: Mapped[list[Unit]] = relationship(back_populates="site")
+
+
+class Unit(Base):
+    __tablename__ = "unit"
+    __table_args__ = (UniqueConstraint("site_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    group_name: Mapped[str] = mapped_column(String(100))
+    aliases: Mapped[list[str]] = mapped_column(default=list)
+    annual_target: Mapped[int | None] = mapped_column(Integer)
+    contacts: Mapped[list[str]] = mapped_column(default=list)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    site: Mapped[Site] = relationship(back_populates="units")
+    columns: Mapped[list[Column]] = relationship(back_populates="unit")
+
+
+class Column(Base):
+    """A watched column (栏目) of a unit. Kept, marked inactive, when it leaves the config."""
+
+    __tablename__ = "portal_column"
+    __table_args__ = (UniqueConstraint("site_id", "url"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str] = mapped_column(URL)
+    category: Mapped[str] = mapped_column(SHORT)
+    cycle: Mapped[str] = mapped_column(SHORT)
+    deadline: Mapped[str | None] = mapped_column(String(5))
+    render: Mapped[str] = mapped_column(SHORT, default="static")
+    list_selectors: Mapped[dict[str, Any] | None] = mapped_column()
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Set by the first crawl that read the column: posts found then are history, not news.
+    first_crawled_at: Mapped[datetime | None] = mapped_column()
+
+    unit: Mapped[Unit] = relationship(back_populates="columns")
+    posts: Mapped[list[Post]] = relationship(back_populates="column")
+
+
+class CrawlRun(Base):
+    __tablename__ = "crawl_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="CASCADE"), index=True)
+    started_at: Mapped[datetime] = mapped_column()
+    finished_at: Mapped[datetime | None] = mapped_column()
+    trigger: Mapped[str] = mapped_column(SHORT, default="cli")
+    units: Mapped[list[str]] = mapped_column(default=list)
+    status: Mapped[str] = mapped_column(SHORT, default="running")
+    requests: Mapped[int] = mapped_column(Integer, default=0)
+    pages: Mapped[int] = mapped_column(Integer, default=0)
+    posts_new: Mapped[int] = mapped_column(Integer, default=0)
+    posts_removed: Mapped[int] = mapped_column(Integer, default=0)
+    columns_ok: Mapped[int] = mapped_column(Integer, default=0)
+    columns_failed: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class ColumnCrawl(Base):
+    """How reading one column went in one run (ok / unreachable / blocked)."""
+
+    __tablename__ = "column_crawl"
+    __table_args__ = (UniqueConstraint("run_id", "column_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("crawl_run.id", ondelete="CASCADE"), index=True)
+    column_id: Mapped[int] = mapped_column(
+        ForeignKey("portal_column.id", ondelete="CASCADE"), index=True
+    )
+    outcome: Mapped[str] = mapped_column(SHORT)
+    reason: Mapped[str | None] = mapped_column(Text)
+    pages: Mapped[int] = mapped_column(Integer, default=0)
+    posts_seen: Mapped[int] = mapped_column(Integer, default=0)
+    posts_new: Mapped[int] = mapped_column(Integer, default=0)
+    finished_at: Mapped[datetime] = mapped_column()
+
+
+class Post(Base):
+    """One entry of a column list. Never deleted: a post that leaves the list is removed."""
+
+    __tablename__ = "post"
+    __table_args__ = (
+        UniqueConstraint("column_id", "url"),
+        Index("ix_post_column_id_date", "column_id", "date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    column_id: Mapped[int] = mapped_column(
+        ForeignKey("portal_column.id", ondelete="CASCADE"), index=True
+    )
+    url: Mapped[str] = mapped_column(URL)
+    title: Mapped[str] = mapped_column(Text)
+    # Local (Asia/Shanghai) calendar date the post claims; None: undated (SPEC §4.2).
+    date: Mapped[date | None] = mapped_column(Date)
+    date_source: Mapped[str | None] = mapped_column(SHORT)
+    first_seen: Mapped[datetime] = mapped_column()
+    last_seen: Mapped[datetime] = mapped_column()
+    first_run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("crawl_run.id", ondelete="SET NULL"), index=True
+    )
+    # True when found by the column's first crawl, when nothing was known yet, so its
+    # first-seen time says nothing about back-dating.
+    seen_on_first_crawl: Mapped[bool] = mapped_column(Boolean, default=False)
+    removed_at: Mapped[datetime | None] = mapped_column()
+    article_fetched_at: Mapped[datetime | None] = mapped_column()
+
+    column: Mapped[Column] = relationship(back_populates="posts")
+
+
+class Page(Base):
+    """A fetched page (article or home page): what the link and content checks read."""
+
+    __tablename__ = "page"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(URL, unique=True)
+    post_id: Mapped[int | None] = mapped_column(
+        ForeignKey("post.id", ondelete="SET NULL"), index=True
+    )
+    http_status: Mapped[int | None] = mapped_column(Integer)
+    fetched_at: Mapped[datetime] = mapped_column()
+    encoding: Mapped[str | None] = mapped_column(SHORT)
+    title: Mapped[str | None] = mapped_column(Text)
+    meta_pub_date: Mapped[str | None] = mapped_column(String(64))
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    is_home: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class LinkTarget(Base):
+    """A distinct URL that some page links to, with its latest check (SPEC §4.5)."""
+
+    __tablename__ = "link_target"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(URL, unique=True)
+    kind: Mapped[str] = mapped_column(SHORT)
+    internal: Mapped[bool] = mapped_column(Boolean)
+    status: Mapped[str] = mapped_column(SHORT, default="pending")
+    reason: Mapped[str | None] = mapped_column(String(200))
+    http_status: Mapped[int | None] = mapped_column(Integer)
+    final_url: Mapped[str | None] = mapped_column(URL)
+    redirect_chain: Mapped[list[str]] = mapped_column(default=list)
+    on_home: Mapped[bool] = mapped_column(Boolean, default=False)
+    first_seen: Mapped[datetime] = mapped_column()
+    last_checked_at: Mapped[datetime | None] = mapped_column()
+    next_check_at: Mapped[datetime | None] = mapped_column(index=True)
+
+
+class LinkRef(Base):
+    """Page → target: every page that carries a target, with the anchor text."""
+
+    __tablename__ = "link_ref"
+    __table_args__ = (UniqueConstraint("page_id", "target_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    page_id: Mapped[int] = mapped_column(ForeignKey("page.id", ondelete="CASCADE"), index=True)
+    target_id: Mapped[int] = mapped_column(
+        ForeignKey("link_target.id", ondelete="CASCADE"), index=True
+    )
+    anchor_text: Mapped[str | None] = mapped_column(Text)
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    # In the site-wide header or footer rather than the article body.
+    in_template: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Problem(Base):
+    """A finding with its life (SPEC §4.7). `key` identifies the same finding across runs."""
+
+    __tablename__ = "problem"
+    __table_args__ = (UniqueConstraint("type", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    type: Mapped[str] = mapped_column(SHORT)
+    key: Mapped[str] = mapped_column(String(1024))
+    unit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("unit.id", ondelete="CASCADE"), index=True
+    )
+    column_id: Mapped[int | None] = mapped_column(
+        ForeignKey("portal_column.id", ondelete="CASCADE"), index=True
+    )
+    url: Mapped[str | None] = mapped_column(URL)
+    target: Mapped[str | None] = mapped_column(URL)
+    detail: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(SHORT, default="open", index=True)
+    first_seen: Mapped[datetime] = mapped_column()
+    last_seen: Mapped[datetime] = mapped_column()
+    fixed_at: Mapped[datetime | None] = mapped_column()
+    recurring: Mapped[bool] = mapped_column(Boolean, default=False)
+    reopen_count: Mapped[int] = mapped_column(Integer, default=0)
+    ignored_reason: Mapped[str | None] = mapped_column(Text)
+
+    events: Mapped[list[ProblemEvent]] = relationship(
+        back_populates="problem", order_by="ProblemEvent.id"
+    )
+
+
+class ProblemEvent(Base):
+    """One change of a problem's state: opened, fixed, reopened, ignored."""
+
+    __tablename__ = "problem_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    problem_id: Mapped[int] = mapped_column(
+        ForeignKey("problem.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column()
+    state: Mapped[str] = mapped_column(SHORT)
+    note: Mapped[str | None] = mapped_column(Text)
+
+    problem: Mapped[Problem] = relationship(back_populates="events")
+
+
+class ProbeResult(Base):
+    """One availability probe of a key page (the national 15-second rule)."""
+
+    __tablename__ = "probe_result"
+    __table_args__ = (Index("ix_probe_result_url_at", "url", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(URL)
+    at: Mapped[datetime] = mapped_column()
+    ok: Mapped[bool] = mapped_column(Boolean)
+    http_status: Mapped[int | None] = mapped_column(Integer)
+    elapsed_ms: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(String(200))
+
+
+class AlertMessage(Base):
+    """An e-mail written to the outbox before it is sent, so none is lost or sent twice."""
+
+    __tablename__ = "alert_outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(SHORT)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="SET NULL"))
+    week: Mapped[date] = mapped_column(Date)
+    recipients: Mapped[list[str]] = mapped_column(default=list)
+    subject: Mapped[str] = mapped_column(Text)
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column()
+    sent_at: Mapped[datetime | None] = mapped_column(index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[datetime | None] = mapped_column()
+
+
+class SchedulerLock(Base):
+    """Held by the one scheduler allowed to run against this database."""
+
+    __tablename__ = "scheduler_lock"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(200))
+    acquired_at: Mapped[datetime] = mapped_column()
+    heartbeat_at: Mapped[datetime] = mapped_column()
