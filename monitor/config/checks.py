@@ -22,7 +22,8 @@ def _unit_names(config: PortalConfig) -> Iterator[tuple[KeyPath, str]]:
             first = owner[unit.name]
             yield (
                 ("units", index, "name"),
-                f"unit '{unit.name}' is already defined as units[{first}]: unit names must be unique",
+                f"unit '{unit.name}' is already defined as units[{first}]: "
+                "unit names must be unique",
             )
         else:
             owner[unit.name] = index
@@ -32,7 +33,8 @@ def _unit_names(config: PortalConfig) -> Iterator[tuple[KeyPath, str]]:
             if other is not None and other != index:
                 yield (
                     ("units", index, "aliases", position),
-                    f"alias '{alias}' is the name of units[{other}]: an alias must name one unit only",
+                    f"alias '{alias}' is the name of units[{other}]: "
+                    "an alias must name one unit only",
                 )
             elif other is None:
                 owner[alias] = index

@@ -56,7 +56,9 @@ def _read(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError([f"{path}: no such config file (give --config PATH or set MONITOR_CONFIG)"]) from None
+        raise ConfigError(
+            [f"{path}: no such config file (give --config PATH or set MONITOR_CONFIG)"]
+        ) from None
     except UnicodeDecodeError:
         raise ConfigError([f"{path}:1 (top level): the file is not UTF-8 text"]) from None
     except OSError as err:

@@ -39,7 +39,9 @@ def _mailbox(value: str) -> str:
     """'政务公开办 <gkb@example.gov.cn>' or a bare address."""
     _name, address = parseaddr(value)
     if not address or not _EMAIL.match(address):
-        raise ValueError(f"'{value}' is not an e-mail address (write e.g. 政务公开办 <gkb@example.gov.cn>)")
+        raise ValueError(
+            f"'{value}' is not an e-mail address (write e.g. 政务公开办 <gkb@example.gov.cn>)"
+        )
     return value
 
 
@@ -109,7 +111,9 @@ class CalendarConfig(StrictModel):
 
 
 class WeeklyRuleConfig(StrictModel):
-    categories: list[CategoryField] = Field(default_factory=lambda: [Category.DYNAMICS], min_length=1)
+    categories: list[CategoryField] = Field(
+        default_factory=lambda: [Category.DYNAMICS], min_length=1
+    )
     min_posts: int = Field(default=1, ge=1, le=100)
 
 
