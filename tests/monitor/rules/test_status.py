@@ -1,12 +1,16 @@
 """Column status at as-of and national staleness (SPEC §4.4, §5)."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from monitor.calendar import WorkCalendar
 from monitor.domain import Category, ColumnStatus, Cycle
+from monitor.rules.periods import Period
 from monitor.rules.status import ColumnState, column_state, deadline_in, national_staleness
+from monitor.rules.weekly import weekly_compliance
 
 CALENDAR = WorkCalendar()
 
@@ -242,3 +246,17 @@ def test_stale_reason_names_the_last_post_and_its_age() -> None:
 def test_empty_notice_column_is_reported_as_empty_not_stale() -> None:
     result = state(Cycle.NONE, [], date(2024, 5, 10), category=Category.NOTICE)
     assert (result.status, result.stale) == (ColumnStatus.EMPTY, False)
+
+
+# --- agreement with the weekly rule -----------------------------------------------------------
+
+days_2023_2025 = st.dates(min_value=date(2023, 1, 1), max_value=date(2025, 12, 31))
+
+
+@given(st.lists(days_2023_2025, min_size=1, max_size=20), days_2023_2025)
+def test_weekly_overdue_exactly_when_the_last_counted_week_is_missed(posts, as_of) -> None:
+    result = state(Cycle.WEEKLY, posts, as_of)
+    recent = Period(as_of - timedelta(days=120), as_of)
+    weekly = weekly_compliance(posts, recent, as_of, CALENDAR, 1)
+    last_week_missed = bool(weekly.weeks) and weekly.weeks[-1] in weekly.missed
+    assert (result.status is ColumnStatus.OVERDUE) is last_week_missed
