@@ -1,7 +1,8 @@
 """The process environment, read in exactly one place (SPEC §2).
 
 `MONITOR_CONFIG` names the portal config, `MONITOR_DB` the database URL, `MONITOR_NOW`
-overrides the current time (ISO 8601 with an offset) for tests, replays and back-fills.
+overrides the current time (ISO 8601 with an offset) for tests, replays and back-fills;
+`MONITOR_BROWSER` names a Chromium executable for browser-rendered columns.
 Secrets whose variable *names* come from the config (the SMTP password) are looked up
 through `Environment.secret`, so nothing else in the product touches `os.environ`.
 """
@@ -24,6 +25,8 @@ class Environment:
     config_path: Path | None = None
     db_url: str | None = None
     now: datetime | None = None
+    # A Chromium executable for browser-rendered columns when the config says `auto`.
+    browser_path: Path | None = None
     _secrets: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -34,6 +37,7 @@ class Environment:
             config_path=Path(config) if config else None,
             db_url=env.get("MONITOR_DB") or None,
             now=parse_now(env["MONITOR_NOW"]) if env.get("MONITOR_NOW") else None,
+            browser_path=Path(env["MONITOR_BROWSER"]) if env.get("MONITOR_BROWSER") else None,
             _secrets=dict(env),
         )
 

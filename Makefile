@@ -1,0 +1,39 @@
+# portal-monitor: the two commands a newcomer needs are `make demo` and `make test`.
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: help venv test demo chromium lint clean
+
+help:
+	@echo "make demo   - set up and run the monitor on the bundled sample portal"
+	@echo "make test   - set up and run the whole test suite"
+	@echo "make lint   - ruff over the project"
+
+# The venv is (re)built when it is missing or pyproject.toml changed.
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+# Browser tests need Chromium; this finds one or installs Debian's where it can.
+chromium:
+	@scripts/ensure-chromium
+
+test: $(STAMP) chromium
+	$(PY) -m pytest
+
+demo: $(STAMP)
+	$(VENV)/bin/monitor config check --config config/sample.yaml
+	$(VENV)/bin/monitor db upgrade --db sqlite:///var/demo.db
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf var out .pytest_cache

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from typer.testing import Result
+
+REPO = Path(__file__).resolve().parents[2]
+SAMPLE = str(REPO / "config" / "sample.yaml")
+
+
+def test_config_check_prints_a_summary_of_the_sample(run_cli: Callable[..., Result]) -> None:
+    result = run_cli("config", "check", "--config", SAMPLE)
+    assert result.exit_code == 0
+    assert f"{SAMPLE}: OK — 瑞河县人民政府门户网站" in result.stdout
+    assert "3 units, 7 columns" in result.stdout
+
+
+def test_config_check_json_is_one_document(run_cli: Callable[..., Result]) -> None:
+    result = run_cli("config", "check", "--config", SAMPLE, "--json")
+    assert result.exit_code == 0
+    summary = json.loads(result.stdout)
+    assert summary["units"] == 3
+    assert summary["categories"]["dynamics"] == 3
+    assert summary["groups"] == {"县直单位": 2, "乡镇": 1}
+
+
+def test_config_is_taken_from_the_environment(run_cli: Callable[..., Result]) -> None:
+    result = run_cli("config", "check", env={"MONITOR_CONFIG": SAMPLE})
+    assert result.exit_code == 0
+
+
+def test_config_given_before_the_command_applies(run_cli: Callable[..., Result]) -> None:
+    result = run_cli("--config", SAMPLE, "config", "check")
+    assert result.exit_code == 0
+
+
+def test_an_invalid_config_exits_1_with_one_line(
+    run_cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    bad = tmp_path / "site.yaml"
+    bad.write_text(Path(SAMPLE).read_text(encoding="utf-8").replace("cycle: weekly", "cycle: weely", 1),
+                   encoding="utf-8")
+    result = run_cli("config", "check", "--config", str(bad))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"error: {bad}:62 units[0].columns[0].cycle: 'weely' is not one of weekly, monthly, "
+        "quarterly, yearly, none (did you mean 'weekly'?)\n"
+    )
+
+
+def test_no_config_at_all_says_how_to_give_one(run_cli: Callable[..., Result]) -> None:
+    result = run_cli("config", "check")
+    assert result.exit_code == 1
+    assert result.stderr == "error: no config file given: use --config PATH or set MONITOR_CONFIG\n"
+
+
+def test_an_unknown_subcommand_is_a_usage_error(run_cli: Callable[..., Result]) -> None:
+    assert run_cli("config", "nope").exit_code == 2

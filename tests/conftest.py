@@ -1,0 +1,81 @@
+"""Fixtures shared by the whole suite: databases on SQLite and, when configured, PostgreSQL.
+
+Storage and rule tests take `database_url`; they run on SQLite always and on PostgreSQL
+when MONITOR_TEST_PG_URL is set (CI sets it, and a missing server then fails the run).
+Each PostgreSQL test gets a schema of its own, dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from storage import migrations
+from storage.session import create_db_engine, session_factory
+
+PG_URL_VARIABLE = "MONITOR_TEST_PG_URL"
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def _pg_url() -> str | None:
+    return os.environ.get(PG_URL_VARIABLE) or None
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """When PostgreSQL is asked for, an unreachable server fails the run, not skips it."""
+    url = _pg_url()
+    if url is None:
+        return
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except OperationalError as err:
+        pytest.exit(f"{PG_URL_VARIABLE} is set but PostgreSQL is not reachable: {err.orig}", 3)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'monitor.db'}"
+        return
+    base = _pg_url()
+    if base is None:
+        pytest.skip(f"PostgreSQL tests need {PG_URL_VARIABLE}")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    """A database migrated to the newest schema."""
+    engine = create_db_engine(database_url)
+    migrations.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    with session_factory(engine)() as session:
+        yield session
