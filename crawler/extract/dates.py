@@ -22,7 +22,7 @@ _FULL_WIDTH[ord("】")] = ord("]")
 
 _FULL_DATE = re.compile(
     r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*(?P<sep>[-/.年])\s*(?P<m>\d{1,2})\s*[-/.月]\s*"
-    r"(?P<d>\d{1,2})(?!\d)\s*日?"
+    r"(?P<d>\d{1,2})(?!\d)(?:\s*日)?"
     r"(?:(?:\s+|T|-)(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?(?!\d))?"
 )
 # Month-day alone: two-digit "04-29" / "04/29" or "4月29日". Single-digit dashed forms
