@@ -1,0 +1,133 @@
+"""Content checks on one article (错敏字, 隐私泄露, 暗链): pure functions over its title, text
+and HTML. `check_article` gathers them as findings the problem tracker can store
+(SPEC §4.7: privacy_leak, hidden_link, wrong_expression)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from monitor.content.expressions import (
+    ExpressionDictionary,
+    ExpressionFinding,
+    find_expressions,
+)
+from monitor.content.hidden import HiddenLinkFinding, find_hidden_links
+from monitor.content.privacy import PrivacyFinding, find_privacy_leaks
+from monitor.domain import ProblemType
+
+Where = Literal["title", "text", "html"]
+
+_KIND_LABELS = {"id_card": "身份证号", "mobile": "手机号码", "bank_card": "银行卡号"}
+_WHERE_LABELS = {"title": "标题", "text": "正文", "html": "网页"}
+_CATEGORY_LABELS = {
+    "outdated_institution": "机构名称已调整",
+    "political_expression": "规范表述",
+    "renamed_term": "名称已更新",
+    "variant_form": "不规范异形词",
+    "discriminatory": "歧视性用语",
+    "sensitive": "敏感词",
+}
+
+
+@dataclass(frozen=True)
+class ContentFinding:
+    """One problem found in an article.
+
+    `key` identifies the problem on its page across crawls (for de-duplication); `target` is
+    what the report shows as the problem's target; `detail` is a report line in Chinese.
+    No field ever carries a personal number in full.
+    """
+
+    problem_type: ProblemType
+    key: str
+    target: str
+    detail: str
+    where: Where
+    occurrences: int = 1
+
+
+def check_article(
+    title: str,
+    text: str,
+    html: str,
+    page_url: str,
+    site_hosts: Collection[str],
+    dictionary: ExpressionDictionary,
+) -> list[ContentFinding]:
+    """Privacy leaks and wrong expressions in the title and text, hidden links in the HTML;
+    one finding per key, counting how often it occurred."""
+    findings: list[ContentFinding] = []
+    for where, body in (("title", title), ("text", text)):
+        findings += _privacy_findings(find_privacy_leaks(body), where)
+    if html:
+        findings += [_hidden_finding(f) for f in find_hidden_links(html, page_url, site_hosts)]
+    for where, body in (("title", title), ("text", text)):
+        findings += [_expression_finding(f, where) for f in find_expressions(body, dictionary)]
+    return _merge_same_key(findings)
+
+
+def _privacy_findings(leaks: Iterable[PrivacyFinding], where: Where) -> list[ContentFinding]:
+    findings = []
+    for leak in leaks:
+        label = _KIND_LABELS[leak.kind]
+        findings.append(ContentFinding(
+            problem_type=ProblemType.PRIVACY_LEAK,
+            key=f"{ProblemType.PRIVACY_LEAK}:{leak.kind}:{leak.masked}",
+            target=leak.masked,
+            detail=f"{_WHERE_LABELS[where]}疑似泄露{label} {leak.masked}：“{leak.context}”",
+            where=where,
+        ))
+    return findings
+
+
+def _hidden_finding(finding: HiddenLinkFinding) -> ContentFinding:
+    text = f"，链接文字“{finding.text}”" if finding.text else ""
+    return ContentFinding(
+        problem_type=ProblemType.HIDDEN_LINK,
+        key=f"{ProblemType.HIDDEN_LINK}:{finding.target}",
+        target=finding.target,
+        detail=f"暗链：隐藏的站外链接 {finding.target}（隐藏方式：{finding.how}）{text}",
+        where="html",
+    )
+
+
+def _expression_finding(finding: ExpressionFinding, where: Where) -> ContentFinding:
+    label = _CATEGORY_LABELS.get(finding.category, finding.category)
+    if finding.right is None:
+        head = f"{_WHERE_LABELS[where]}出现不宜使用的表述“{finding.wrong}”（{label}）"
+    else:
+        head = (f"{_WHERE_LABELS[where]}表述错误：“{finding.wrong}”应为“{finding.right}”"
+                f"（{label}）")
+    return ContentFinding(
+        problem_type=ProblemType.WRONG_EXPRESSION,
+        key=f"{ProblemType.WRONG_EXPRESSION}:{finding.wrong}",
+        target=finding.wrong,
+        detail=f"{head}：{finding.sentence}",
+        where=where,
+    )
+
+
+def _merge_same_key(findings: list[ContentFinding]) -> list[ContentFinding]:
+    """Keep the first finding per key. Two different numbers can share a masked form
+    (36**************12), but the same number repeated gives the same key; since the key
+    must not hold the number, same-mask numbers on one page are reported as one problem
+    with their count."""
+    merged: dict[str, ContentFinding] = {}
+    for finding in findings:
+        first = merged.get(finding.key)
+        merged[finding.key] = (
+            finding if first is None else replace(first, occurrences=first.occurrences + 1)
+        )
+    return list(merged.values())
+
+
+__all__ = [
+    "ContentFinding",
+    "ExpressionDictionary",
+    "check_article",
+    "find_expressions",
+    "find_hidden_links",
+    "find_privacy_leaks",
+]
