@@ -65,7 +65,7 @@ class ListPage:
     """The posts found on one list page, in page order (newest first on most portals).
 
     `found_by`: "selectors" (config), "detected" (automatic), or "none" (no list found,
-    e.g. an empty column showing 暂无相关信息).
+    or the page says the column is empty: 暂无相关信息; sidebars are then ignored).
     """
 
     items: list[ListItem] = field(default_factory=list)
@@ -92,6 +92,14 @@ _FURNITURE_STRIP = "[]【】()（）<>«»›‹ \u3000"
 _NAV_ROLE = re.compile(
     r"(?:^|[^a-z])(?:nav|menu|header|footer|foot|crumb|breadcrumb|position|location|"
     r"daohang|dh|topbar|sitemap|pager|pagination|page-?bar|fenye|yqlj|friend)"
+)
+# Tokens of blocks that list other pages' posts (sidebars, hot and related news).
+_ASIDE_ROLE = re.compile(
+    r"(?:^|[^a-z])(?:side|aside|sidebar|hot|rdxx|rdtj|tuijian|recommend|related|xgxx|xgwz)"
+)
+# What an empty column shows instead of its list (SPEC: status 200, no posts).
+_EMPTY_LIST_TEXT = re.compile(
+    r"暂无(?:相关)?(?:信息|数据|内容|记录|文章)|没有(?:相关|找到)(?:信息|数据|记录)"
 )
 _BREADCRUMB_TEXT = re.compile(r"当前位置|您的位置|现在的位置|所在位置|当前的位置")
 _ELLIPSIS = ("...", "…", "..", "。。。")
@@ -122,7 +130,11 @@ def extract_list(
     if selectors is not None:
         items, found_by = _items_by_selectors(root, base, selectors), "selectors"
     else:
-        items = _detect_items(root, base)
+        # An empty column still has sidebars listing other posts, none of them its own.
+        # The marker may also sit in an empty sidebar widget beside a real list, so it
+        # does not discard the page: it only demands a block of dated rows.
+        empty_marker = bool(_EMPTY_LIST_TEXT.search(visible_text(root)))
+        items = _detect_items(root, base, min_dated=2 if empty_marker else 0)
         found_by = "detected" if items else "none"
     items = _dedupe(items)
     if reference is not None:
@@ -154,11 +166,11 @@ def items_from_rows(rows: Iterable[html.HtmlElement], base_url: str) -> list[Lis
 # --- automatic detection -------------------------------------------------------------
 
 
-def _detect_items(root: html.HtmlElement, base: str) -> list[ListItem]:
+def _detect_items(root: html.HtmlElement, base: str, min_dated: int) -> list[ListItem]:
     best: tuple[float, html.HtmlElement, str, list[_Row]] | None = None
     for parent, tag in _candidate_blocks(root):
         rows = _read_rows(parent, tag, base)
-        score = _score(parent, tag, rows)
+        score = _score(parent, rows, min_dated)
         if score > 0 and (best is None or score > best[0]):
             best = (score, parent, tag, rows)
     if best is None:
@@ -193,29 +205,31 @@ def _read_rows(parent: html.HtmlElement, tag: str, base: str) -> list[_Row | Non
     return rows
 
 
-def _score(parent: html.HtmlElement, tag: str, rows: list[_Row | None]) -> float:
+def _score(parent: html.HtmlElement, rows: list[_Row | None], min_dated: int) -> float:
     posts = [row for row in rows if row is not None]
     dated = sum(1 for row in posts if row.item.printed_date is not None)
-    if len(posts) < 2 and not (len(posts) == 1 and dated == 1):
+    if len(posts) < 2 and not (len(posts) == 1 and dated == 1) or dated < min_dated:
         return 0.0
     mean_title = sum(len(row.item.title) for row in posts) / len(posts)
     score = len(posts) * (1.0 + min(mean_title, 30.0) / 10.0) + 3.0 * dated
     score *= 0.5 + 0.5 * len(posts) / len(rows)
     if dated == 0 and mean_title < 6:
         score *= 0.2  # short undated link texts: a menu, not a column
-    if _has_nav_role(parent):
+    if _has_role(parent, _NAV_ROLE, ("nav", "header", "footer")):
+        score *= 0.25
+    if _has_role(parent, _ASIDE_ROLE, ("aside",)):
         score *= 0.25
     if _BREADCRUMB_TEXT.search(visible_text(parent)[:200]):
         score *= 0.1
     return score
 
 
-def _has_nav_role(element: html.HtmlElement) -> bool:
+def _has_role(element: html.HtmlElement, words: re.Pattern[str], tags: tuple[str, ...]) -> bool:
     node: html.HtmlElement | None = element
     for _ in range(4):
         if node is None or node.tag == "body":
             return False
-        if node.tag in ("nav", "header", "footer") or _NAV_ROLE.search(class_and_id_words(node)):
+        if node.tag in tags or words.search(class_and_id_words(node)):
             return True
         node = node.getparent()
     return False
