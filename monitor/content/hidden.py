@@ -320,8 +320,9 @@ def _absolute_target(href: str, page_url: str) -> str | None:
 
 
 def _is_on_site(target: str, page_url: str, site_hosts: Collection[str]) -> bool:
-    """Same host as the page or one of the site's hosts (or a sub-domain of one). A port is
-    compared only where the page URL or a site host names one explicitly."""
+    """Same host as the page or one of the site's hosts, or a sub-domain of one (of its
+    domain, for a www. host). A port is compared only where the page URL or a site host
+    names one explicitly."""
     parts = urlsplit(target)
     host = (parts.hostname or "").lower()
     port = _port(parts.scheme, parts.port)
@@ -340,7 +341,9 @@ def _site_entries(
         parts = urlsplit(entry if "//" in entry else "//" + entry)
         if parts.hostname:
             explicit = parts.port
-            yield parts.hostname.lower(), (
+            # www.ruihe.gov.cn stands for the whole ruihe.gov.cn: xxgk.ruihe.gov.cn is the
+            # same government's site, not someone else's.
+            yield parts.hostname.lower().removeprefix("www."), (
                 _port(parts.scheme or "http", explicit) if explicit is not None else None
             )
 
