@@ -1,0 +1,129 @@
+from datetime import date
+
+import pytest
+
+from crawler.extract.article import extract_article, link_kind, normalize_url
+from monitor.domain import DateSource, LinkKind
+
+URL = "http://127.0.0.1:8000/slj/gzdt/202404/t20240429_12.html"
+
+
+def article(head: str = "", body: str = "") -> str:
+    return f"<html><head>{head}</head><body><div class='top'><a href='/'>首页</a></div>{body}</body></html>"
+
+
+def test_hanweb_article_meta_date_and_body(hanweb_article):
+    page = extract_article(hanweb_article, "http://fgw.zj.gov.cn/art/2016/11/22/art_1621004_30332664.html")
+    assert page.pub_date == date(2016, 11, 22)
+    assert page.pub_date_source is DateSource.META
+    assert page.title == "1-10月德清县固定资产投资结构趋稳趋优"
+    assert page.meta["SiteName"] == "浙江省发展和改革委员会"
+    assert page.meta["ContentSource"] == "省发改委"  # written lower-case on the page
+    assert "SiteIDCode" not in page.meta  # empty on the page
+    assert "全县固定资产投资完成246.79亿元" in page.text
+    assert "版权所有" not in page.text
+
+
+def test_shanxi_article_meta_body_and_body_image(shanxi_article):
+    url = "http://www.shanxi.gov.cn/yw/sxyw/201909/t20190918_693227.shtml"
+    page = extract_article(shanxi_article, url)
+    assert page.pub_date == date(2019, 9, 18) and page.pub_date_source is DateSource.META
+    assert page.meta["SiteIDCode"] == "1400000045"
+    assert page.meta["ColumnName"] == "山西要闻"
+    assert page.title == "山西品牌丝路行（南美站）正式启动"
+    assert "山西品牌丝路行首次登陆巴西" in page.text
+    body_images = [link for link in page.links if link.in_body and link.kind is LinkKind.IMG]
+    assert body_images[0].url == (
+        "http://www.shanxi.gov.cn/yw/sxyw/201909/W020190918234243033577.jpg")
+    assert any(not link.in_body for link in page.links)
+
+
+def test_gongbao_article_without_pubdate_uses_first_published_time(gongbao_article):
+    page = extract_article(gongbao_article, "https://www.gov.cn/gongbao/content/2007/content_711039.htm")
+    assert "PubDate" not in page.meta
+    assert page.pub_date == date(2007, 8, 20) and page.pub_date_source is DateSource.META
+    assert page.title.startswith("全国人民代表大会常务委员会关于批准财政部发行特别国债")
+    assert "批准发行15500亿元特别国债购买外汇" in page.text
+    assert all(not link.url.startswith("javascript") for link in page.links)
+
+
+@pytest.mark.parametrize("value", ["2024-04-29 10:30", "2024-04-29 10:30:00", "2024-04-29"])
+def test_pubdate_meta_with_and_without_seconds(value):
+    page = extract_article(article(f'<meta name="pubdate" content="{value}">'), URL)
+    assert page.pub_date == date(2024, 4, 29)
+
+
+def test_visible_publication_line_when_meta_is_missing():
+    body = "<div class='info'>来源：县水利局　发布时间：2024年4月29日　浏览次数：12</div><p>正文</p>"
+    page = extract_article(article(body=body), URL)
+    assert page.pub_date == date(2024, 4, 29) and page.pub_date_source is DateSource.VISIBLE
+
+
+def test_signing_date_is_not_a_publication_date():
+    body = ("<table><tr><td>成文日期：</td><td>2024-03-01</td></tr>"
+            "<tr><td>发布日期：</td><td>2024-03-05</td></tr></table>")
+    assert extract_article(article(body=body), URL).pub_date == date(2024, 3, 5)
+    only_signing = "<table><tr><td>成文日期：</td><td>2024-03-01</td></tr></table>"
+    page = extract_article(article(body=only_signing), URL)
+    assert page.pub_date is None and page.pub_date_source is None
+
+
+def test_empty_pubdate_meta_falls_back_to_the_visible_date():
+    page = extract_article(article('<meta name="PubDate" content="">', "<p>日期：2024-01-02</p>"), URL)
+    assert page.pub_date == date(2024, 1, 2) and "PubDate" not in page.meta
+
+
+def test_links_images_and_attachments_with_body_flag():
+    body = """<div class="TRS_Editor"><p>县水利局通报情况。</p>
+      <p><a href="./P020240429.pdf">附件1：名单.pdf</a> <a href="../../files/统计 表.xls">附件2</a>
+      <img src="./W0202404.jpg" srcset="./W0202404@2x.jpg 2x, ./W0202404@3x.jpg 3x">
+      <img data-src="/lazy/a.png"> <a href="/module/download/downfile.jsp?filename=a.docx">下载</a>
+      <a href="javascript:void(0)">打印</a> <a href="mailto:a@b.cn">邮件</a> <a href="tel:123">电话</a>
+      <a href="#top">顶部</a> <a href="//cdn.example.gov.cn/x.html">外链</a></p></div>
+      <div class="footer"><a href="http://www.beian.gov.cn/">备案</a></div>"""
+    page = extract_article(article(body=body), URL)
+    by_url = {link.url: link for link in page.links}
+    base = "http://127.0.0.1:8000/slj/gzdt/202404/"
+    assert by_url[base + "P020240429.pdf"].kind is LinkKind.ATTACHMENT
+    assert by_url[base + "P020240429.pdf"].anchor_text == "附件1：名单.pdf"
+    spaced = "http://127.0.0.1:8000/slj/files/%E7%BB%9F%E8%AE%A1%20%E8%A1%A8.xls"
+    assert by_url[spaced].kind is LinkKind.ATTACHMENT
+    for image in ("W0202404.jpg", "W0202404@2x.jpg", "W0202404@3x.jpg"):
+        assert by_url[base + image].kind is LinkKind.IMG and by_url[base + image].in_body
+    assert by_url["http://127.0.0.1:8000/lazy/a.png"].kind is LinkKind.IMG
+    download = "http://127.0.0.1:8000/module/download/downfile.jsp?filename=a.docx"
+    assert by_url[download].kind is LinkKind.ATTACHMENT
+    assert by_url["http://cdn.example.gov.cn/x.html"].kind is LinkKind.A
+    assert not by_url["http://www.beian.gov.cn/"].in_body
+    assert not by_url["http://127.0.0.1:8000/"].in_body
+    assert not any(u.startswith(("javascript", "mailto", "tel")) or "#" in u for u in by_url)
+
+
+def test_title_falls_back_to_the_page_title_before_its_site_suffix():
+    page = extract_article("<html><head><title>县水利局召开会议_瑞河县人民政府</title></head></html>", URL)
+    assert page.title == "县水利局召开会议"
+
+
+@pytest.mark.parametrize(
+    ("href", "expected"),
+    [
+        ("../a b.html", "http://127.0.0.1:8000/slj/gzdt/a%20b.html"),
+        ("/附件/通知.pdf", "http://127.0.0.1:8000/%E9%99%84%E4%BB%B6/%E9%80%9A%E7%9F%A5.pdf"),
+        ("/%E9%99%84.pdf", "http://127.0.0.1:8000/%E9%99%84.pdf"),
+        ("//Example.GOV.cn:80/x", "http://example.gov.cn/x"),
+        ("https://h.cn:8443/p?q=县#frag", "https://h.cn:8443/p?q=%E5%8E%BF"),
+        ("  ./x.html\n", "http://127.0.0.1:8000/slj/gzdt/202404/x.html"),
+        ("..\\img\\a.jpg", "http://127.0.0.1:8000/slj/gzdt/img/a.jpg"),
+        ("javascript:void(0)", None),
+        ("#", None),
+        ("ftp://h.cn/a", None),
+    ],
+)
+def test_normalize_url_like_a_browser(href, expected):
+    assert normalize_url(href, URL) == expected
+
+
+def test_link_kind_by_extension():
+    assert link_kind("http://h.cn/a/b.OFD") is LinkKind.ATTACHMENT
+    assert link_kind("http://h.cn/a/b.wps") is LinkKind.ATTACHMENT
+    assert link_kind("http://h.cn/a/b.html") is LinkKind.A
