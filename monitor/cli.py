@@ -11,6 +11,7 @@ from typer.core import TyperGroup
 
 from monitor.app import App
 from monitor.commands import config as config_commands
+from monitor.commands import crawl as crawl_command
 from monitor.commands import db as db_commands
 from monitor.commands.console import err
 from monitor.commands.options import ConfigOption, DbOption
@@ -36,6 +37,7 @@ app = typer.Typer(
 )
 app.add_typer(db_commands.app, name="db")
 app.add_typer(config_commands.app, name="config")
+app.command("crawl")(crawl_command.crawl)
 
 
 @app.callback()

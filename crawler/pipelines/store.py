@@ -1,0 +1,42 @@
+"""Item pipeline: hands each item to the crawl recorder (storage) and the progress display.
+
+The recorder travels on the spider (`spider.recorder`), not in the settings: Scrapy
+deep-copies settings, and a database session factory cannot be copied.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+from crawler.items import ArticleItem, ColumnDone, ListPageItem
+
+
+class StorePipeline:
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        if not crawler.settings.getbool("MONITOR_STORE_ENABLED", True):
+            raise NotConfigured("MONITOR_STORE_ENABLED is off")
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        spider = self.crawler.spider
+        recorder, progress = spider.recorder, spider.progress_display  # type: ignore[union-attr]
+        if isinstance(item, ListPageItem):
+            new = recorder.list_page(item)
+            if progress:
+                progress.list_page(new)
+        elif isinstance(item, ColumnDone):
+            recorder.column_done(item)
+            if progress:
+                progress.column_done()
+        elif isinstance(item, ArticleItem):
+            recorder.article(item)
+            if progress:
+                progress.article()
+        return item

@@ -1,0 +1,38 @@
+"""What a crawl run is asked to do: the columns to read and what is already known of them.
+
+Built from the database before the reactor starts (`storage.crawl_store.plan_columns`),
+handed to the spider as plain frozen data, so the spider never touches the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from crawler.extract.listing import ListSelectors
+
+
+@dataclass(frozen=True)
+class ColumnJob:
+    column_id: int
+    unit: str
+    name: str
+    url: str
+    render: str
+    selectors: ListSelectors | None
+    # No crawl has read this column completely yet: read back to `since`, and the posts
+    # found are history, not news.
+    first_crawl: bool
+    since: date | None
+    known_urls: frozenset[str] = field(default_factory=frozenset)
+    # Posts listed before whose article page was not read yet (a run was cut short).
+    pending_articles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CrawlPlan:
+    run_id: int
+    jobs: tuple[ColumnJob, ...]
+    today: date
+    max_pages_per_column: int
+    browser_path: str | None

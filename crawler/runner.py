@@ -1,0 +1,101 @@
+"""Run a crawl in this process: plan from the database, crawl, record, summarise.
+
+One Twisted reactor per process: `monitor crawl` calls this once; the scheduler starts
+`monitor crawl` as a subprocess for every run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+from sqlalchemy import select
+
+from crawler.browser import LAUNCH_ARGS, find_browser
+from crawler.plan import CrawlPlan
+from crawler.progress import CrawlProgress
+from crawler.spiders.columns import ColumnSpider
+from monitor import __version__
+from monitor.app import App
+from monitor.config import PortalConfig
+from monitor.units import find_unit
+from storage import migrations
+from storage.crawl_store import CrawlRecorder, RunCounts, plan_columns, start_run
+from storage.models import Unit
+from storage.sync import sync_config
+
+
+@dataclass(frozen=True)
+class CrawlSummary:
+    run_id: int
+    columns: int
+    counts: RunCounts
+    browser_path: str | None
+
+
+def run_crawl(app: App, unit_names: list[str], trigger: str = "cli",
+              show_progress: bool = True) -> CrawlSummary:
+    config = app.config
+    units = [find_unit(config, name).name for name in unit_names]
+    migrations.require_current(app.engine)
+    now = app.clock.now()
+    with app.sessions.begin() as session:
+        site_id = sync_config(session, config).site_id
+        unit_ids = None
+        if units:
+            unit_ids = list(session.scalars(
+                select(Unit.id).where(Unit.site_id == site_id, Unit.name.in_(units))))
+        jobs = plan_columns(session, site_id, unit_ids, config.crawl.first_crawl_since)
+    with app.sessions() as session:
+        run_id = start_run(session, site_id, units, trigger, now)
+    browser = None
+    if any(job.render == "browser" for job in jobs) or config.crawl.browser != "off":
+        browser = find_browser(config.crawl.browser, app.environment.browser_path)
+    plan = CrawlPlan(run_id, tuple(jobs), app.clock.today(), config.crawl.max_pages_per_column,
+                     browser)
+    recorder = CrawlRecorder(app.sessions, run_id, now, urlsplit(config.site.url).hostname or "")
+    progress = CrawlProgress(len(jobs)) if show_progress else None
+    settings = crawl_settings(config, browser)
+    process = CrawlerProcess(settings)
+    process.crawl(ColumnSpider, plan=plan, recorder=recorder, progress_display=progress)
+    if progress is not None:
+        with progress:
+            process.start()
+    else:
+        process.start()
+    recorder.finish(app.clock.now(), "finished")
+    return CrawlSummary(run_id, len(jobs), recorder.counts, browser)
+
+
+def crawl_settings(config: PortalConfig, browser: str | None) -> Settings:
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    crawl = config.crawl
+    contact = f"; +mailto:{config.site.contact}" if config.site.contact else ""
+    settings.setdict({
+        "CONCURRENT_REQUESTS_PER_DOMAIN": crawl.concurrency_per_host,
+        "CONCURRENT_REQUESTS": max(16, crawl.concurrency_per_host * 4),
+        "DOWNLOAD_DELAY": crawl.delay_seconds,
+        "DOWNLOAD_TIMEOUT": crawl.timeout_seconds,
+        "USER_AGENT": crawl.user_agent or f"portal-monitor/{__version__} (政务公开监测{contact})",
+        "ITEM_PIPELINES": {"crawler.pipelines.store.StorePipeline": 300},
+        # We judge HTTP statuses ourselves: a 404 list page is an unreachable column and
+        # a 412 challenge a blocked one, not a dropped response.
+        "HTTPERROR_ALLOW_ALL": True,
+    }, priority="cmdline")
+    if browser is not None:
+        settings.setdict({
+            "DOWNLOAD_HANDLERS": {
+                "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+                "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+            },
+            "PLAYWRIGHT_BROWSER_TYPE": "chromium",
+            "PLAYWRIGHT_LAUNCH_OPTIONS": {
+                "executable_path": browser, "headless": True, "args": list(LAUNCH_ARGS),
+            },
+            "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": crawl.timeout_seconds * 1000,
+            "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": crawl.concurrency_per_host,
+        }, priority="cmdline")
+    return settings

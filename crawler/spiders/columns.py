@@ -1,0 +1,225 @@
+"""The column spider: reads each column's list pages and each new post's article page.
+
+It detects the list style by itself (static list, TRS pager, Hanweb dataproxy, a list
+drawn by JavaScript), records every page's posts through the pipeline, and reports how
+each column ended. A column it cannot read ends `unreachable` or `blocked`, never empty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import scrapy
+from scrapy.http import FormRequest, Request, Response
+from twisted.python.failure import Failure
+
+from crawler.extract.article import extract_article
+from crawler.extract.encoding import decode_html
+from crawler.extract.hanweb import (
+    HanwebQuery,
+    find_hanweb_query,
+    hanweb_request,
+    parse_datastore,
+)
+from crawler.extract.listing import ListItem, extract_list, resolve_list_dates
+from crawler.extract.pagination import extract_pagination
+from crawler.items import ArticleItem, ColumnDone, ListedPost, ListPageItem
+from crawler.linkcheck.errors import error_reason
+from crawler.linkcheck.waf import is_waf_challenge
+from crawler.paging import read_next_page
+from crawler.plan import ColumnJob, CrawlPlan
+from monitor.domain import CrawlOutcome
+
+# List pages before articles: pagination decisions wait on list pages, articles do not.
+LIST_PRIORITY = 10
+# Records per Hanweb dataproxy call, as the platform's own pages ask.
+HANWEB_WINDOW = 45
+
+
+@dataclass
+class ColumnProgress:
+    job: ColumnJob
+    pages: int = 0
+    oldest: date | None = None
+    via_browser: bool = False
+    requested_articles: set[str] = field(default_factory=set)
+
+
+class ColumnSpider(scrapy.Spider):
+    name = "columns"
+
+    def __init__(self, plan: CrawlPlan, recorder: Any = None, progress_display: Any = None,
+                 **kwargs: Any):
+        super().__init__(**kwargs)
+        self.plan = plan
+        # Carried for the store pipeline (see crawler.pipelines.store); unused here.
+        self.recorder = recorder
+        self.progress_display = progress_display
+        self.progress = {job.column_id: ColumnProgress(job) for job in plan.jobs}
+
+    async def start(self) -> AsyncIterator[Request | ColumnDone]:
+        for progress in self.progress.values():
+            job = progress.job
+            progress.via_browser = job.render == "browser"
+            if progress.via_browser and self.plan.browser_path is None:
+                # Without a browser the list cannot be read: unreachable, never empty.
+                for item in self._finish(progress, CrawlOutcome.UNREACHABLE, "no_browser", False):
+                    yield item
+                continue
+            yield self._list_request(progress, job.url, 1)
+            for url in job.pending_articles:
+                progress.requested_articles.add(url)
+                yield self._article_request(job.column_id, url)
+
+    # -- requests ------------------------------------------------------------------------
+
+    def _list_request(self, progress: ColumnProgress, url: str, page_no: int) -> Request:
+        meta: dict[str, Any] = {"column_id": progress.job.column_id, "page_no": page_no}
+        if progress.via_browser:
+            meta["playwright"] = True
+        return Request(url, callback=self.parse_list, errback=self.list_failed, meta=meta,
+                       priority=LIST_PRIORITY, dont_filter=True)
+
+    def _article_request(self, column_id: int, url: str) -> Request:
+        return Request(url, callback=self.parse_article, errback=self.article_failed,
+                       meta={"column_id": column_id, "post_url": url})
+
+    # -- list pages ----------------------------------------------------------------------
+
+    def parse_list(self, response: Response) -> Iterator[Any]:
+        progress = self.progress[response.meta["column_id"]]
+        failed = _failure_of(response)
+        if failed is not None:
+            yield from self._finish(progress, failed[0], failed[1], False)
+            return
+        text, _encoding = decode_html(response.body, _content_type(response))
+        page_no = response.meta["page_no"]
+        query = None if progress.via_browser else find_hanweb_query(text, response.url)
+        if query is not None:
+            yield self._hanweb_request(progress, query, 1)
+            return
+        page = extract_list(text, response.url, progress.job.selectors, self.plan.today)
+        if not page.items and page_no == 1 and not progress.via_browser and self._can_render():
+            # The static HTML has no list: it is probably drawn by JavaScript.
+            progress.via_browser = True
+            yield self._list_request(progress, response.url, 1)
+            return
+        yield from self._record(progress, page_no, response.url, page.items)
+        if read_next_page(progress.job, [i.url for i in page.items], [i.date for i in page.items],
+                          progress.pages, self.plan.max_pages_per_column):
+            next_url = _next_page_url(text, response.url, page_no)
+            if next_url is not None:
+                yield self._list_request(progress, next_url, page_no + 1)
+                return
+            yield from self._finish(progress, CrawlOutcome.OK, None, True)
+            return
+        last_page = _next_page_url(text, response.url, page_no) is None
+        yield from self._finish(progress, CrawlOutcome.OK, None, last_page)
+
+    def _hanweb_request(self, progress: ColumnProgress, query: HanwebQuery, start: int) -> Request:
+        call = hanweb_request(query, start, start + HANWEB_WINDOW - 1)
+        return FormRequest(
+            call.url, formdata=list(call.form), callback=self.parse_hanweb,
+            errback=self.list_failed, priority=LIST_PRIORITY, dont_filter=True,
+            meta={"column_id": progress.job.column_id, "page_no": progress.pages + 1,
+                  "hanweb": query, "start": start},
+        )
+
+    def parse_hanweb(self, response: Response) -> Iterator[Any]:
+        progress = self.progress[response.meta["column_id"]]
+        failed = _failure_of(response)
+        if failed is not None:
+            yield from self._finish(progress, failed[0], failed[1], False)
+            return
+        text, _encoding = decode_html(response.body, _content_type(response))
+        window = parse_datastore(text, progress.job.url)
+        items = resolve_list_dates(window.items, self.plan.today, progress.oldest)
+        yield from self._record(progress, response.meta["page_no"], response.url, items)
+        end = response.meta["start"] + HANWEB_WINDOW - 1
+        more = window.total_records is not None and end < window.total_records
+        if more and read_next_page(progress.job, [i.url for i in items], [i.date for i in items],
+                                   progress.pages, self.plan.max_pages_per_column):
+            yield self._hanweb_request(progress, response.meta["hanweb"], end + 1)
+            return
+        yield from self._finish(progress, CrawlOutcome.OK, None, not more)
+
+    def list_failed(self, failure: Failure) -> Iterator[ColumnDone]:
+        request = failure.request  # type: ignore[attr-defined]
+        progress = self.progress[request.meta["column_id"]]
+        yield from self._finish(progress, CrawlOutcome.UNREACHABLE, error_reason(failure.value),
+                                False)
+
+    def _can_render(self) -> bool:
+        return self.plan.browser_path is not None
+
+    def _record(
+        self, progress: ColumnProgress, page_no: int, url: str, items: list[ListItem]
+    ) -> Iterator[Any]:
+        progress.pages += 1
+        dates = [item.date for item in items if item.date is not None]
+        if dates:
+            oldest = min(dates)
+            progress.oldest = oldest if progress.oldest is None else min(progress.oldest, oldest)
+        posts = tuple(
+            ListedPost(item.url, item.title, item.date,
+                       item.printed_date is None or not item.printed_date.is_short)
+            for item in items
+        )
+        yield ListPageItem(progress.job.column_id, page_no, url, posts)
+        for item in items:
+            if item.url in progress.job.known_urls or item.url in progress.requested_articles:
+                continue
+            progress.requested_articles.add(item.url)
+            yield self._article_request(progress.job.column_id, item.url)
+
+    def _finish(
+        self, progress: ColumnProgress, outcome: CrawlOutcome, reason: str | None, complete: bool
+    ) -> Iterator[ColumnDone]:
+        yield ColumnDone(progress.job.column_id, outcome.value, reason, progress.pages,
+                         complete, progress.oldest)
+
+    # -- articles ------------------------------------------------------------------------
+
+    def parse_article(self, response: Response) -> Iterator[ArticleItem]:
+        column_id, post_url = response.meta["column_id"], response.meta["post_url"]
+        if response.status >= 400 or _failure_of(response) is not None:
+            yield ArticleItem(column_id, post_url, response.url, response.status, None, None)
+            return
+        text, encoding = decode_html(response.body, _content_type(response))
+        article = extract_article(text, response.url)
+        yield ArticleItem(column_id, post_url, response.url, response.status, encoding, article)
+
+    def article_failed(self, failure: Failure) -> None:
+        # Left unread: the post keeps no article date and is fetched again next run.
+        self.logger.info("article not read: %s (%s)", failure.request.url,  # type: ignore[attr-defined]
+                         error_reason(failure.value))
+
+
+def _content_type(response: Response) -> str | None:
+    value = response.headers.get(b"Content-Type")
+    return value.decode("latin-1") if value else None
+
+
+def _failure_of(response: Response) -> tuple[CrawlOutcome, str] | None:
+    """Why a list response is not a list: a challenge page, or an HTTP error."""
+    headers = {
+        key.decode("latin-1").lower(): b"\n".join(values).decode("latin-1")
+        for key, values in response.headers.items()
+    }
+    if is_waf_challenge(response.status, headers, response.body[:65536]):
+        return CrawlOutcome.BLOCKED, f"waf_challenge_{response.status}"
+    if response.status >= 400:
+        return CrawlOutcome.UNREACHABLE, f"http_{response.status}"
+    return None
+
+
+def _next_page_url(text: str, url: str, page_no: int) -> str | None:
+    pager = extract_pagination(text, url)
+    if pager.next_url is not None:
+        return pager.next_url
+    if len(pager.all_page_urls) > page_no:
+        return pager.all_page_urls[page_no]
+    return None

@@ -1,0 +1,282 @@
+"""The crawl's reads and writes: planning from what is known, recording what was found.
+
+Every write is an upsert on a natural key (column + post URL, page URL, target URL), so
+a crawl run again — or run again after being killed — converges on the same rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from urllib.parse import urlsplit
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from crawler.extract.article import Article
+from crawler.extract.article import LinkRef as LinkRefFound
+from crawler.extract.listing import ListSelectors
+from crawler.items import ArticleItem, ColumnDone, ListPageItem
+from crawler.plan import ColumnJob
+from monitor.domain import CrawlOutcome, DateSource
+from storage.models import Column, ColumnCrawl, CrawlRun, LinkRef, LinkTarget, Page, Post, Unit
+
+
+def plan_columns(
+    session: Session, site_id: int, unit_ids: Sequence[int] | None, since: date | None
+) -> list[ColumnJob]:
+    """A job for every active column (of the given units), with what is known of it."""
+    query = (
+        select(Column, Unit.name)
+        .join(Unit, Unit.id == Column.unit_id)
+        .where(Column.site_id == site_id, Column.active.is_(True), Unit.active.is_(True))
+        .order_by(Unit.id, Column.id)
+    )
+    if unit_ids is not None:
+        query = query.where(Unit.id.in_(unit_ids))
+    jobs = []
+    for column, unit_name in session.execute(query):
+        known = frozenset(session.scalars(select(Post.url).where(Post.column_id == column.id)))
+        pending = tuple(
+            session.scalars(
+                select(Post.url).where(
+                    Post.column_id == column.id,
+                    Post.article_fetched_at.is_(None),
+                    Post.removed_at.is_(None),
+                )
+            )
+        )
+        selectors = ListSelectors(**column.list_selectors) if column.list_selectors else None
+        jobs.append(
+            ColumnJob(
+                column_id=column.id,
+                unit=unit_name,
+                name=column.name,
+                url=column.url,
+                render=column.render,
+                selectors=selectors,
+                first_crawl=column.first_crawled_at is None,
+                since=since,
+                known_urls=known,
+                pending_articles=pending,
+            )
+        )
+    return jobs
+
+
+def start_run(session: Session, site_id: int, units: list[str], trigger: str, now: datetime) -> int:
+    run = CrawlRun(site_id=site_id, started_at=now, trigger=trigger, units=units)
+    session.add(run)
+    session.commit()
+    return run.id
+
+
+@dataclass
+class RunCounts:
+    pages: int = 0
+    posts_new: int = 0
+    posts_removed: int = 0
+    columns_ok: int = 0
+    columns_failed: int = 0
+    new_by_column: dict[int, int] = field(default_factory=dict)
+    outcome_by_column: dict[int, ColumnDone] = field(default_factory=dict)
+
+
+class CrawlRecorder:
+    """Writes what the spider found; one transaction per list page, column or article."""
+
+    def __init__(self, sessions: sessionmaker[Session], run_id: int, now: datetime,
+                 site_host: str):
+        self.sessions = sessions
+        self.run_id = run_id
+        self.site_host = site_host
+        # One instant for the whole run: "seen in this run" is `last_seen >= started`.
+        self.now = now
+        self.counts = RunCounts()
+        self._first_crawl = self._columns_never_crawled()
+
+    def _columns_never_crawled(self) -> set[int]:
+        with self.sessions() as session:
+            return set(session.scalars(select(Column.id).where(Column.first_crawled_at.is_(None))))
+
+    # -- list pages ----------------------------------------------------------------------
+
+    def list_page(self, item: ListPageItem) -> int:
+        """Upsert the posts of one list page; returns how many were new."""
+        first_crawl = item.column_id in self._first_crawl
+        new = 0
+        with self.sessions.begin() as session:
+            urls = [post.url for post in item.posts]
+            existing = {
+                post.url: post
+                for post in session.scalars(
+                    select(Post).where(Post.column_id == item.column_id, Post.url.in_(urls))
+                )
+            }
+            for listed in item.posts:
+                post = existing.get(listed.url)
+                if post is None:
+                    post = Post(
+                        column_id=item.column_id,
+                        url=listed.url,
+                        title=listed.title,
+                        date=listed.date,
+                        date_source=DateSource.LIST.value if listed.date else None,
+                        first_seen=self.now,
+                        last_seen=self.now,
+                        first_run_id=self.run_id,
+                        seen_on_first_crawl=first_crawl,
+                    )
+                    session.add(post)
+                    existing[listed.url] = post
+                    new += 1
+                    continue
+                post.last_seen = self.now
+                post.removed_at = None
+                if listed.title and len(listed.title) >= len(post.title):
+                    post.title = listed.title
+                if listed.date is not None and post.date_source in (None, DateSource.LIST.value):
+                    post.date = listed.date
+                    post.date_source = DateSource.LIST.value
+        self.counts.pages += 1
+        self.counts.posts_new += new
+        self.counts.new_by_column[item.column_id] = (
+            self.counts.new_by_column.get(item.column_id, 0) + new
+        )
+        return new
+
+    # -- end of a column -----------------------------------------------------------------
+
+    def column_done(self, item: ColumnDone) -> None:
+        self.counts.outcome_by_column[item.column_id] = item
+        ok = item.outcome == CrawlOutcome.OK.value
+        with self.sessions.begin() as session:
+            session.add(
+                ColumnCrawl(
+                    run_id=self.run_id,
+                    column_id=item.column_id,
+                    outcome=item.outcome,
+                    reason=item.reason,
+                    pages=item.pages,
+                    posts_new=self.counts.new_by_column.get(item.column_id, 0),
+                    finished_at=self.now,
+                )
+            )
+            if ok:
+                self.counts.posts_removed += self._mark_removed(session, item)
+                column = session.get(Column, item.column_id)
+                if column is not None and column.first_crawled_at is None:
+                    column.first_crawled_at = self.now
+        if ok:
+            self.counts.columns_ok += 1
+            self._first_crawl.discard(item.column_id)
+        else:
+            self.counts.columns_failed += 1
+
+    def _mark_removed(self, session: Session, item: ColumnDone) -> int:
+        """Posts the list no longer shows are withdrawn (撤稿): marked, never deleted.
+
+        After a complete read every unseen post is gone. After an incremental read only
+        posts dated after the oldest date read are known to be gone: older ones sit on
+        pages this run did not open.
+        """
+        unseen = [
+            Post.column_id == item.column_id,
+            Post.removed_at.is_(None),
+            Post.last_seen < self.now,
+        ]
+        if not item.complete:
+            if item.oldest_date is None:
+                return 0
+            unseen += [Post.date.is_not(None), Post.date > item.oldest_date]
+        result = session.execute(update(Post).where(*unseen).values(removed_at=self.now))
+        return result.rowcount or 0
+
+    # -- articles ------------------------------------------------------------------------
+
+    def article(self, item: ArticleItem) -> None:
+        with self.sessions.begin() as session:
+            post = session.scalar(
+                select(Post).where(Post.column_id == item.column_id, Post.url == item.post_url)
+            )
+            page = self._page(session, item)
+            if post is not None:
+                page.post_id = post.id
+                post.article_fetched_at = self.now
+                if item.article is not None:
+                    _date_from_article(post, item.article)
+            if item.article is not None:
+                _record_links(session, page, item.article.links, self.now, self.site_host)
+
+    def _page(self, session: Session, item: ArticleItem) -> Page:
+        page = session.scalar(select(Page).where(Page.url == item.page_url))
+        if page is None:
+            page = Page(url=item.page_url, fetched_at=self.now)
+            session.add(page)
+        page.fetched_at = self.now
+        page.http_status = item.http_status
+        page.encoding = item.encoding
+        if item.article is not None:
+            page.title = item.article.title
+            page.meta_pub_date = item.article.meta.get("PubDate")
+            page.content_hash = hashlib.sha256(item.article.text.encode("utf-8")).hexdigest()
+        session.flush()
+        return page
+
+    # -- the run -------------------------------------------------------------------------
+
+    def finish(self, finished_at: datetime, status: str, error: str | None = None) -> None:
+        with self.sessions.begin() as session:
+            run = session.get(CrawlRun, self.run_id)
+            assert run is not None
+            run.finished_at = finished_at
+            run.status = status
+            run.error = error
+            run.pages = self.counts.pages
+            run.posts_new = self.counts.posts_new
+            run.posts_removed = self.counts.posts_removed
+            run.columns_ok = self.counts.columns_ok
+            run.columns_failed = self.counts.columns_failed
+
+
+def _date_from_article(post: Post, article: Article) -> None:
+    """A list without dates leaves the date to the article (SPEC §4.2): PubDate, then the
+    visible 发布时间 line. A short list date whose year was guessed yields to PubDate when
+    both name the same month and day."""
+    if article.pub_date is None or article.pub_date_source is None:
+        return
+    if post.date is None:
+        post.date = article.pub_date
+        post.date_source = article.pub_date_source.value
+    elif (post.date.month, post.date.day) == (article.pub_date.month, article.pub_date.day):
+        post.date = article.pub_date
+
+
+def _record_links(
+    session: Session, page: Page, links: Iterable[LinkRefFound], now: datetime, site_host: str
+) -> None:
+    site_refs = {ref.target_id for ref in session.scalars(
+        select(LinkRef).where(LinkRef.page_id == page.id))}
+    for link in links:
+        target = session.scalar(select(LinkTarget).where(LinkTarget.url == link.url))
+        if target is None:
+            internal = urlsplit(link.url).hostname == site_host
+            target = LinkTarget(url=link.url, kind=link.kind.value, internal=internal,
+                                first_seen=now)
+            session.add(target)
+            session.flush()
+        if target.id in site_refs:
+            continue
+        session.add(LinkRef(page_id=page.id, target_id=target.id, anchor_text=link.anchor_text,
+                            in_template=not link.in_body))
+        site_refs.add(target.id)
+
+
+def latest_run(session: Session) -> CrawlRun | None:
+    return session.scalar(select(CrawlRun).order_by(CrawlRun.id.desc()).limit(1))
+
+
+def count_posts(session: Session) -> int:
+    return session.scalar(select(func.count(Post.id))) or 0
