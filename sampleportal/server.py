@@ -1,0 +1,253 @@
+"""A threaded HTTP/1.1 server for the sample portal on 127.0.0.1, with a request log.
+
+Two listening ports: the portal itself and a second one that plays an external site
+(so off-site links never leave the machine). A third port is reserved and closed, so
+links to it meet a refused connection.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections import Counter
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from sampleportal.clock import SimulatedClock, parse_instant
+from sampleportal.model import Hosts, Portal
+from sampleportal.responses import Response, json_body
+from sampleportal.site import Site
+
+HOST = "127.0.0.1"
+CONTROL_CLOCK = "/__control__/clock"
+CONTROL_LOG = "/__control__/log"
+
+
+class RequestLog:
+    """What the server was asked: counts per (method, path), totals, peak connections."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._counts: Counter[tuple[str, str]] = Counter()
+        self._total = 0
+        self._open = 0
+        self._max_open = 0
+
+    def record(self, method: str, path: str) -> None:
+        with self._lock:
+            self._counts[(method, path)] += 1
+            self._total += 1
+
+    def connection_opened(self) -> None:
+        with self._lock:
+            self._open += 1
+            self._max_open = max(self._max_open, self._open)
+
+    def connection_closed(self) -> None:
+        with self._lock:
+            self._open -= 1
+
+    def count(self, path: str, method: str | None = None) -> int:
+        """Requests for `path` (percent-decoded, without query), of one method or all."""
+        with self._lock:
+            return sum(n for (verb, seen), n in self._counts.items()
+                       if seen == path and method in (None, verb))
+
+    @property
+    def total(self) -> int:
+        with self._lock:
+            return self._total
+
+    @property
+    def max_concurrent_connections(self) -> int:
+        with self._lock:
+            return self._max_open
+
+    def counts(self) -> dict[tuple[str, str], int]:
+        with self._lock:
+            return dict(self._counts)
+
+    def reset(self) -> None:
+        with self._lock:
+            self._counts.clear()
+            self._total = 0
+            self._max_open = self._open
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "RuiheCMS/2.1"
+    sys_version = ""
+    # Set on the subclass made for each listening port.
+    site: Site
+    log: RequestLog
+    external: bool = False
+
+    def setup(self) -> None:
+        super().setup()
+        self.log.connection_opened()
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        finally:
+            self.log.connection_closed()
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        """Silent: the request log counts requests; printing each one would be the bottleneck."""
+
+    def do_GET(self) -> None:
+        self._handle("GET")
+
+    def do_HEAD(self) -> None:
+        self._handle("HEAD")
+
+    def do_POST(self) -> None:
+        self._handle("POST")
+
+    def _handle(self, method: str) -> None:
+        parts = urlsplit(self.path)
+        path = unquote(parts.path)
+        params = dict(parse_qsl(parts.query, keep_blank_values=True))
+        if method == "POST":
+            params.update(self._form())
+        self.log.record(method, path)
+        response = self._respond(method, path, params)
+        if response.delay_seconds:
+            time.sleep(response.delay_seconds)
+        self._send(method, response)
+
+    def _respond(self, method: str, path: str, params: dict[str, str]) -> Response:
+        if self.external:
+            return self.site.traps.external(path, method)
+        if path == CONTROL_CLOCK:
+            return _clock_control(self.site.clock, method, params)
+        if path == CONTROL_LOG:
+            return _log_document(self.log)
+        return self.site.respond(method, path, params)
+
+    def _form(self) -> dict[str, str]:
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        return dict(parse_qsl(raw.decode("utf-8", errors="replace"), keep_blank_values=True))
+
+    def _send(self, method: str, response: Response) -> None:
+        self.send_response(response.status)
+        if response.content_type:
+            self.send_header("Content-Type", response.content_type)
+        for name, value in response.headers:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(response.body)))
+        self.end_headers()
+        if method != "HEAD":
+            self.wfile.write(response.body)
+
+
+def _clock_control(clock: SimulatedClock, method: str, params: dict[str, str]) -> Response:
+    if method == "POST":
+        try:
+            clock.set(parse_instant(params.get("now", "")))
+        except ValueError as bad:
+            return Response(400, f"bad now: {bad}".encode(), "text/plain; charset=utf-8")
+    return json_body(json.dumps({"now": clock.now().isoformat()}))
+
+
+def _log_document(log: RequestLog) -> Response:
+    counts = [{"method": method, "path": path, "count": count}
+              for (method, path), count in sorted(log.counts().items())]
+    document = {"total": log.total, "max_concurrent_connections": log.max_concurrent_connections,
+                "requests": counts}
+    return json_body(json.dumps(document, ensure_ascii=False))
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (bound once, then released)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+def _listener(port: int, site: Site, log: RequestLog, external: bool) -> _Server:
+    handler = type("PortalHandler", (_Handler,), {"site": site, "log": log, "external": external})
+    return _Server((HOST, port), handler)
+
+
+class RunningPortal:
+    """A portal being served. Use as a context manager, or call `stop()`.
+
+    `base_url` is the site root without a trailing slash (http://127.0.0.1:PORT).
+    """
+
+    def __init__(self, portal: Portal, port: int = 0, now: datetime | None = None,
+                 external_port: int = 0) -> None:
+        self.portal = portal
+        self.clock = SimulatedClock(now or portal.default_now)
+        self.log = RequestLog()
+        self._external_log = RequestLog()
+        placeholder = Hosts("", "", "")
+        site = Site(portal, placeholder, self.clock)
+        self._main = _listener(port, site, self.log, external=False)
+        self._external = _listener(external_port, site, self._external_log, external=True)
+        self.hosts = Hosts(
+            site=f"http://{HOST}:{self._main.server_address[1]}",
+            external=f"http://{HOST}:{self._external.server_address[1]}",
+            refused=f"http://{HOST}:{closed_port()}",
+        )
+        site.hosts = self.hosts
+        self._threads: list[threading.Thread] = []
+
+    @property
+    def base_url(self) -> str:
+        return self.hosts.site
+
+    @property
+    def external_log(self) -> RequestLog:
+        return self._external_log
+
+    def url(self, path: str) -> str:
+        return self.hosts.site + path
+
+    @property
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def set_now(self, now: datetime) -> None:
+        self.clock.set(now)
+
+    def start(self) -> RunningPortal:
+        for server in (self._main, self._external):
+            thread = threading.Thread(target=server.serve_forever, name="sampleportal",
+                                      daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        return self
+
+    def stop(self) -> None:
+        for server in (self._main, self._external):
+            server.shutdown()
+            server.server_close()
+        for thread in self._threads:
+            thread.join(timeout=5)
+        self._threads.clear()
+
+    def __enter__(self) -> RunningPortal:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self.stop()
+
+
+def serve_portal(portal: Portal, port: int = 0, now: datetime | None = None,
+                 external_port: int = 0) -> RunningPortal:
+    """Start serving `portal` in background threads; port 0 picks a free port."""
+    return RunningPortal(portal, port, now, external_port).start()
