@@ -1,0 +1,131 @@
+"""Page and type settings of a Chinese official document (GB/T 9704-2012) for python-docx.
+
+Chinese text is drawn with the `w:eastAsia` font of a run; Word uses `w:ascii`/`w:hAnsi`
+only for Latin letters and digits. Setting only the Latin font (what `run.font.name` does)
+leaves Chinese in the default font, so every run and style here sets both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from docx.document import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
+
+TITLE_FONT = "方正小标宋简体"
+BODY_FONT = "仿宋_GB2312"
+HEADING_FONT = "黑体"
+LEAD_FONT = "楷体_GB2312"
+PAGE_NUMBER_FONT = "宋体"
+LATIN_FONT = "Times New Roman"
+
+SIZE_ER = Pt(22)  # 二号: title
+SIZE_XIAO_ER = Pt(18)  # 小二: attachment captions
+SIZE_SAN = Pt(16)  # 三号: body and headings
+SIZE_SI = Pt(14)  # 四号: detail lists, page numbers
+SIZE_XIAO_SI = Pt(12)  # 小四: table cells
+
+# 22 lines of 28 characters on the type area is the standard's grid: about 28.95 pt a line.
+BODY_LINE = Pt(28.95)
+FIRST_LINE_INDENT = Pt(32)  # two 三号 characters
+
+
+@dataclass(frozen=True)
+class Margins:
+    top_mm: float = 37
+    bottom_mm: float = 35
+    left_mm: float = 28
+    right_mm: float = 26
+
+
+def set_run_fonts(run: Run, east_asia: str, size: Pt, bold: bool = False) -> None:
+    run.font.name = LATIN_FONT
+    run.font.size = size
+    run.font.bold = bold
+    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
+    fonts.set(qn("w:eastAsia"), east_asia)
+
+
+def add_run(paragraph: Paragraph, text: str, east_asia: str, size: Pt,
+            bold: bool = False) -> Run:
+    run = paragraph.add_run(text)
+    set_run_fonts(run, east_asia, size, bold)
+    return run
+
+
+def setup_page(document: Document, margins: Margins = Margins()) -> None:
+    for section in document.sections:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.top_margin, section.bottom_margin = Mm(margins.top_mm), Mm(margins.bottom_mm)
+        section.left_margin, section.right_margin = Mm(margins.left_mm), Mm(margins.right_mm)
+        section.footer_distance = Mm(24)
+
+
+def setup_normal_style(document: Document) -> None:
+    style = document.styles["Normal"]
+    style.font.name = LATIN_FONT
+    style.font.size = SIZE_SAN
+    style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+    style.element.get_or_add_rPr().append(lang)
+
+
+def body_format(paragraph: Paragraph, indent: bool = True) -> None:
+    fmt = paragraph.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = BODY_LINE
+    fmt.space_before = fmt.space_after = Pt(0)
+    fmt.first_line_indent = FIRST_LINE_INDENT if indent else None
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+
+
+def _field_char(kind: str) -> OxmlElement:
+    element = OxmlElement("w:fldChar")
+    element.set(qn("w:fldCharType"), kind)
+    return element
+
+
+def add_page_number_footer(document: Document) -> None:
+    """"— 1 —" centred in the footer: the page number as a PAGE field.
+
+    Later sections (the 附件 pages) link to the first section's footer, so it is set once.
+    """
+    paragraph = document.sections[0].footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    add_run(paragraph, "— ", PAGE_NUMBER_FONT, SIZE_SI)
+    run = add_run(paragraph, "", PAGE_NUMBER_FONT, SIZE_SI)
+    instruction = OxmlElement("w:instrText")
+    instruction.set(qn("xml:space"), "preserve")
+    instruction.text = " PAGE "
+    run._element.append(_field_char("begin"))
+    run._element.append(instruction)
+    run._element.append(_field_char("separate"))
+    number = OxmlElement("w:t")
+    number.text = "1"
+    run._element.append(number)
+    run._element.append(_field_char("end"))
+    add_run(paragraph, " —", PAGE_NUMBER_FONT, SIZE_SI)
+
+
+def shade_cell(cell: object, fill_hex: str) -> None:
+    """Background colour of a table cell (w:shd), e.g. "C6EFCE"."""
+    properties = cell._element.get_or_add_tcPr()  # type: ignore[attr-defined]
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill_hex)
+    properties.append(shading)
+
+
+def repeat_as_header(row: object) -> None:
+    """Marks a table row to be repeated at the top of each page the table runs onto."""
+    properties = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    properties.append(header)

@@ -1,0 +1,155 @@
+"""DOCX: the report laid out as a Chinese official document (GB/T 9704).
+
+Text goes in through python-docx runs, which store it as XML text nodes: a crawled title
+`<script>` stays literal text. Control characters XML cannot hold are dropped first.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+from docx.document import Document
+from docx.enum.section import WD_SECTION
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
+
+from reports.docx_style import (
+    BODY_FONT,
+    HEADING_FONT,
+    LEAD_FONT,
+    SIZE_ER,
+    SIZE_SAN,
+    SIZE_SI,
+    SIZE_XIAO_ER,
+    SIZE_XIAO_SI,
+    TITLE_FONT,
+    add_page_number_footer,
+    add_run,
+    body_format,
+    repeat_as_header,
+    setup_normal_style,
+    setup_page,
+    shade_cell,
+)
+from reports.model import MonthlyReport, QuarterlyReport, WeekMark
+from reports.outline import (
+    MARK_FILLS,
+    Block,
+    Heading,
+    ItemList,
+    Note,
+    Paragraph,
+    Subtitle,
+    Table,
+    Title,
+    cell_text,
+    outline,
+)
+from reports.text import one_line, xml_safe
+
+
+def _title(document: Document, block: Title) -> None:
+    paragraph = document.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.paragraph_format.space_after = Pt(12)
+    add_run(paragraph, xml_safe(block.text), TITLE_FONT, SIZE_ER)
+
+
+def _subtitle(document: Document, block: Subtitle) -> None:
+    paragraph = document.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    add_run(paragraph, xml_safe(block.text), LEAD_FONT, SIZE_SAN)
+
+
+def _heading(document: Document, block: Heading) -> None:
+    paragraph = document.add_paragraph()
+    body_format(paragraph)
+    add_run(paragraph, xml_safe(block.text), HEADING_FONT, SIZE_SAN)
+
+
+def _paragraph(document: Document, block: Paragraph) -> None:
+    paragraph = document.add_paragraph()
+    body_format(paragraph)
+    if block.lead:
+        add_run(paragraph, xml_safe(block.lead), LEAD_FONT, SIZE_SAN)
+    if block.text:
+        add_run(paragraph, xml_safe(block.text), BODY_FONT, SIZE_SAN)
+
+
+def _note(document: Document, block: Note) -> None:
+    paragraph = document.add_paragraph()
+    body_format(paragraph)
+    add_run(paragraph, xml_safe(block.text), LEAD_FONT, SIZE_SI)
+
+
+def _item_list(document: Document, block: ItemList) -> None:
+    for item in block.items:
+        paragraph = document.add_paragraph()
+        body_format(paragraph)
+        paragraph.paragraph_format.line_spacing = Pt(22)
+        add_run(paragraph, "· " + one_line(item.text), BODY_FONT, SIZE_SI)
+        for label, url in item.links:
+            add_run(paragraph, f"　{label}：", BODY_FONT, SIZE_SI)
+            # URLs are Latin text; the run's east-Asian font still covers any Chinese in them.
+            add_run(paragraph, one_line(url), BODY_FONT, Pt(11))
+
+
+def _cell(cell: object, text: str, east_asia: str, size: Pt, center: bool) -> None:
+    paragraph = cell.paragraphs[0]  # type: ignore[attr-defined]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if center else WD_ALIGN_PARAGRAPH.LEFT
+    add_run(paragraph, text, east_asia, size)
+
+
+def _table(document: Document, block: Table) -> None:
+    document.add_section(WD_SECTION.NEW_PAGE)
+    label = document.add_paragraph()
+    add_run(label, block.label, HEADING_FONT, SIZE_SAN)
+    caption = document.add_paragraph()
+    caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    caption.paragraph_format.space_after = Pt(12)
+    add_run(caption, block.caption, TITLE_FONT, SIZE_XIAO_ER)
+    table = document.add_table(rows=1 + len(block.rows), cols=len(block.header))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    repeat_as_header(table.rows[0])
+    for cell, text in zip(table.rows[0].cells, block.header, strict=True):
+        _cell(cell, text, HEADING_FONT, SIZE_XIAO_SI, center=True)
+    for row, values in zip(table.rows[1:], block.rows, strict=True):
+        for position, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
+            is_name = isinstance(value, str) and position <= 1
+            _cell(cell, cell_text(value), BODY_FONT, SIZE_XIAO_SI, center=not is_name)
+            if isinstance(value, WeekMark):
+                shade_cell(cell, MARK_FILLS[value])
+    for note in block.notes:
+        paragraph = document.add_paragraph()
+        paragraph.paragraph_format.space_before = Pt(6)
+        add_run(paragraph, note, BODY_FONT, SIZE_XIAO_SI)
+
+
+_RENDERERS = {
+    Title: _title,
+    Subtitle: _subtitle,
+    Heading: _heading,
+    Paragraph: _paragraph,
+    Note: _note,
+    ItemList: _item_list,
+    Table: _table,
+}
+
+
+def render_docx(blocks: list[Block]) -> Document:
+    document = docx.Document()
+    setup_normal_style(document)
+    for block in blocks:
+        _RENDERERS[type(block)](document, block)
+    setup_page(document)
+    add_page_number_footer(document)
+    return document
+
+
+def write_docx(report: MonthlyReport | QuarterlyReport, path: Path) -> Path:
+    render_docx(outline(report)).save(str(path))
+    return path
+

@@ -1,0 +1,253 @@
+"""A report as an ordered list of blocks (title, headings, paragraphs, lists, tables).
+
+DOCX, Markdown and HTML writers render the same outline, so the three documents always
+carry the same text in the same order; the XLSX writer takes its tables.
+Block text is raw (unescaped): each writer escapes for its own format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from reports import wording
+from reports.model import (
+    MonthlyReport,
+    QuarterlyReport,
+    ReportProblem,
+    UnitRow,
+    WeekGrid,
+    WeekMark,
+)
+from reports.text import one_line
+
+Cell = str | int | Decimal | WeekMark | None
+
+
+@dataclass(frozen=True)
+class Title:
+    text: str
+
+
+@dataclass(frozen=True)
+class Subtitle:
+    text: str
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """Body text; `lead` is a run-in heading (（一）信息发布情况。) set in 楷体."""
+
+    text: str
+    lead: str = ""
+
+
+@dataclass(frozen=True)
+class Note:
+    text: str
+
+
+@dataclass(frozen=True)
+class Item:
+    text: str
+    links: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class ItemList:
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table on its own page (附件): label, caption, header, rows, notes below."""
+
+    label: str
+    caption: str
+    sheet_name: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    widths: tuple[int, ...]
+    notes: tuple[str, ...] = ()
+
+
+Block = Title | Subtitle | Heading | Paragraph | Note | ItemList | Table
+
+_NUMERALS = "一二三四五六七八九十"
+
+
+def chinese_number(n: int) -> str:
+    """1..99 in Chinese numerals (一, 十, 十一, 二十三), for （一） and 一、 headings."""
+    if n < 1 or n > 99:
+        raise ValueError(f"no Chinese numeral for {n}")
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else _NUMERALS[tens - 1] + "十")
+    return head + (_NUMERALS[ones - 1] if ones else "")
+
+
+def _items(problems: tuple[ReportProblem, ...]) -> ItemList:
+    return ItemList(tuple(
+        Item(wording.problem_line(p), wording.problem_links(p)) for p in problems
+    ))
+
+
+def unit_table(label: str, caption: str, sheet: str, rows: tuple[UnitRow, ...],
+               month: int) -> Table:
+    return Table(
+        label=label,
+        caption=caption,
+        sheet_name=sheet,
+        header=wording.table_headers(month),
+        rows=tuple(
+            (r.unit, r.annual_target, r.ytd_total, r.period_total, r.completion) for r in rows
+        ),
+        widths=(30, 14, 14, 14, 14),
+    )
+
+
+def week_table(label: str, grid: WeekGrid, month: int) -> Table:
+    return Table(
+        label=label,
+        caption=f"{month}月工作动态每周更新情况表",
+        sheet_name="每周更新情况",
+        header=("单位名称", "类别", *(wording.week_header(m) for m in grid.mondays)),
+        rows=tuple((row.unit, row.group, *row.marks) for row in grid.rows),
+        widths=(30, 12, *(11 for _ in grid.mondays)),
+        notes=(wording.WEEK_MARK_LEGEND,),
+    )
+
+
+def _problem_blocks(report: MonthlyReport) -> list[Block]:
+    if not report.sections:
+        return [Paragraph("本月常态化监测未发现需要通报的问题。")]
+    blocks: list[Block] = []
+    for number, section in enumerate(report.sections, start=1):
+        lead = f"（{chinese_number(number)}）{wording.SECTION_TITLES[section.kind]}。"
+        blocks += [Paragraph(wording.section_text(section), lead), _items(section.problems)]
+    return blocks
+
+
+def _rectification_blocks(report: MonthlyReport) -> list[Block]:
+    rect = report.rectification
+    blocks: list[Block] = [Paragraph(wording.rectification_text(rect))]
+    if rect.still_open:
+        blocks += [Paragraph("", "（一）仍未整改的问题。"), _items(rect.still_open)]
+    if rect.fixed:
+        number = chinese_number(2 if rect.still_open else 1)
+        blocks += [Paragraph("", f"（{number}）已整改的问题。"), _items(rect.fixed)]
+    return blocks
+
+
+def monthly_tables(report: MonthlyReport) -> tuple[Table, ...]:
+    return (
+        unit_table("附件1", "县直单位信息发布统计表", "附件1 县直单位",
+                   report.county_rows, report.month),
+        unit_table("附件2", "乡镇信息发布统计表", "附件2 乡镇", report.township_rows,
+                   report.month),
+        week_table("附件3", report.week_grid, report.month),
+    )
+
+
+def _masthead(issuer: str, issued_on: date | None) -> list[Block]:
+    when = wording.full_day_text(issued_on) if issued_on is not None else ""
+    line = "　　".join(part for part in (issuer, when) if part)
+    return [Subtitle(line)] if line else []
+
+
+def monthly_outline(report: MonthlyReport) -> list[Block]:
+    tables = monthly_tables(report)
+    blocks: list[Block] = [Title(report.title), Subtitle(report.issue_no)]
+    blocks += _masthead(report.issuer, report.issued_on)
+    if report.editor_note:
+        blocks.append(Paragraph(report.editor_note, "编者按："))
+    blocks += [
+        Heading("一、基本情况"),
+        Paragraph(wording.basic_facts_text(report.basic, report.year, report.month,
+                                           report.site_name), "（一）信息发布情况。"),
+        Paragraph(wording.monitoring_text(report), "（二）常态化监测情况。"),
+        *(Note(f"注：{warning}") for warning in report.calendar_warnings),
+        Heading("二、存在问题"),
+        *_problem_blocks(report),
+        Heading("三、上期问题整改情况"),
+        *_rectification_blocks(report),
+        Heading("四、工作要求"),
+        *(Paragraph(text) for text in report.requirements),
+        Paragraph("；".join(f"{n}.{t.caption}" for n, t in enumerate(tables, start=1)),
+                  "附件："),
+        *tables,
+    ]
+    return blocks
+
+
+def quarterly_tables(report: QuarterlyReport) -> tuple[Table, ...]:
+    notes = tuple(f"{n}、{text}" for n, text in enumerate(report.notes, start=1))
+    return tuple(
+        Table(
+            label=f"附件{number}",
+            caption=table.caption,
+            sheet_name=f"附件{number} {table.group}"[:31],
+            header=("序号", "单位名称", "信息公开（本季）", "信息公开（累计）",
+                    "动态信息（本季）", "动态信息（累计）", "每周更新未达标次数"),
+            rows=tuple(
+                (index, r.unit, r.disclosure_period, r.disclosure_ytd, r.dynamics_period,
+                 r.dynamics_ytd, r.missed_weeks)
+                for index, r in enumerate(table.rows, start=1)
+            ),
+            widths=(7, 28, 12, 12, 12, 12, 14),
+            notes=notes,
+        )
+        for number, table in enumerate(report.tables, start=1)
+    )
+
+
+def quarterly_outline(report: QuarterlyReport) -> list[Block]:
+    tables = quarterly_tables(report)
+    intro = (f"现将{report.year}年第{report.quarter}季度各单位网站内容保障情况通报如下，"
+             "详见附件。")
+    blocks: list[Block] = [Title(report.title)]
+    blocks += _masthead(report.issuer, report.issued_on)
+    blocks += [Paragraph(intro), *(Note(f"注：{w}") for w in report.calendar_warnings)]
+    blocks.append(Paragraph("；".join(f"{n}.{t.caption}" for n, t in enumerate(tables, 1)),
+                            "附件："))
+    blocks += tables
+    return blocks
+
+
+def outline(report: MonthlyReport | QuarterlyReport) -> list[Block]:
+    if isinstance(report, MonthlyReport):
+        return monthly_outline(report)
+    return quarterly_outline(report)
+
+
+def tables_of(report: MonthlyReport | QuarterlyReport) -> tuple[Table, ...]:
+    if isinstance(report, MonthlyReport):
+        return monthly_tables(report)
+    return quarterly_tables(report)
+
+
+# Light green / light red / grey, the usual spreadsheet "good / bad / neutral" fills, so
+# a reader sees compliance at a glance; the symbols keep it readable in black and white.
+MARK_FILLS: dict[WeekMark, str] = {
+    WeekMark.MET: "C6EFCE",
+    WeekMark.MISSED: "FFC7CE",
+    WeekMark.NOT_COUNTED: "D9D9D9",
+}
+
+
+def cell_text(value: Cell) -> str:
+    """How a table cell reads in DOCX, Markdown and HTML (XLSX keeps numbers as numbers)."""
+    if value is None:
+        return "—"
+    if isinstance(value, WeekMark):
+        return wording.WEEK_MARK_SYMBOLS[value.value]
+    if isinstance(value, Decimal):
+        return wording.percent_text(value)
+    if isinstance(value, int):
+        return str(value)
+    return one_line(value)

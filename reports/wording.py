@@ -1,0 +1,213 @@
+"""The sentences of the monthly report, generated from the model (seed 004's wording style).
+
+Pure functions of model data, so that every format says exactly the same thing. Findings
+are stated as what the monitor saw on a date ("4月29日县卫健委工作动态出现逾期"); wording for
+suspicions the monitor cannot prove (privacy, hidden links) says 疑似.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from monitor.domain import ProblemType
+from reports.model import (
+    BasicFacts,
+    MonthlyReport,
+    ProblemSection,
+    Rectification,
+    ReportProblem,
+    SectionKind,
+)
+
+SECTION_TITLES: dict[SectionKind, str] = {
+    SectionKind.UPDATES: "栏目更新不及时",
+    SectionKind.NATIONAL: "栏目更新未达到国家规定时限",
+    SectionKind.LINKS: "存在不可用链接、图片和附件",
+    SectionKind.BACKDATED: "信息发布日期与实际发布时间不符",
+    SectionKind.UNDATED: "信息未标注发布日期",
+    SectionKind.PRIVACY: "疑似泄露个人隐私",
+    SectionKind.HIDDEN: "疑似存在暗链",
+    SectionKind.EXPRESSION: "存在表述错误",
+    SectionKind.UNREACHABLE: "栏目或网站无法访问",
+}
+
+SECTION_LEADS: dict[SectionKind, str] = {
+    SectionKind.UPDATES: "栏目按期更新是政府网站的基本要求。",
+    SectionKind.NATIONAL: "按照政府网站栏目更新时限的国家规定，",
+    SectionKind.LINKS: "经常态化监测发现，",
+    SectionKind.BACKDATED: "信息标注的发布日期应与实际发布时间一致。",
+    SectionKind.UNDATED: "发布的信息应标注发布日期。",
+    SectionKind.PRIVACY: "经常态化监测发现，",
+    SectionKind.HIDDEN: "经常态化监测发现，",
+    SectionKind.EXPRESSION: "经常态化监测发现，",
+    SectionKind.UNREACHABLE: "经常态化监测发现，",
+}
+
+PROBLEM_PHRASES: dict[ProblemType, str] = {
+    ProblemType.OVERDUE_COLUMN: "出现逾期",
+    ProblemType.DUE_SOON_COLUMN: "即将逾期",
+    ProblemType.EMPTY_COLUMN: "栏目尚无任何信息",
+    ProblemType.STALE_NATIONAL: "超过国家规定的更新时限未更新",
+    ProblemType.BROKEN_LINK: "出现不可用链接",
+    ProblemType.DEAD_IMAGE: "照片不能显示",
+    ProblemType.BROKEN_ATTACHMENT: "附件无法下载",
+    ProblemType.BLOCKED: "链接因访问防护未能核实",
+    ProblemType.UNREACHABLE_COLUMN: "栏目无法访问",
+    ProblemType.UNDATED_POST: "发布的信息未标注发布日期",
+    ProblemType.BACKDATED_POST: "发布的信息标注日期早于实际发布时间",
+    ProblemType.PRIVACY_LEAK: "发布的信息疑似含有个人隐私",
+    ProblemType.HIDDEN_LINK: "页面中发现疑似暗链",
+    ProblemType.WRONG_EXPRESSION: "出现表述错误",
+    ProblemType.SITE_UNREACHABLE: "网站无法访问",
+}
+
+
+def day_text(day: date) -> str:
+    return f"{day.month}月{day.day}日"
+
+
+def full_day_text(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def percent_text(value: Decimal | None) -> str:
+    """Completion as seed 004 prints it: always two decimals (105.40, 62.00)."""
+    return "—" if value is None else f"{value:.2f}"
+
+
+def join_names(names: Sequence[str]) -> str:
+    return "、".join(names)
+
+
+def basic_facts_text(basic: BasicFacts, year: int, month: int, site_name: str) -> str:
+    by_group = "、".join(f"{g.group}新增发布{g.period_total}条" for g in basic.period_by_group)
+    monthly = f"{year}年{month}月，{site_name}"
+    monthly += f"{by_group}。" if by_group else "无新增发布信息。"
+    ytd = f"截至{day_text(basic.ytd_last_day)}，各单位年内累计发布信息{basic.ytd_total}条。"
+    return monthly + ytd + lowest_text(basic)
+
+
+def lowest_text(basic: BasicFacts) -> str:
+    lowest = basic.lowest_county_units
+    if not lowest:
+        return ""
+    names = join_names([row.unit for row in lowest])
+    figures = "、".join(f"{percent_text(row.completion)}%" for row in lowest)
+    place = "末五位" if len(lowest) == 5 else f"末{len(lowest)}位"
+    tie = "（完成比例相同的单位并列）" if len(lowest) > 5 else ""
+    return f"{names}居县直单位{place}{tie}，年度任务完成比例分别为{figures}。"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Problems of one unit, column and type, with the distinct days they were seen."""
+
+    type: ProblemType
+    unit: str
+    column: str | None
+    days: tuple[date, ...]
+    count: int
+
+
+def findings(problems: Sequence[ReportProblem]) -> list[Finding]:
+    """Group problems by (type, unit, column), in order of first appearance."""
+    grouped: dict[tuple[ProblemType, str, str | None], list[ReportProblem]] = {}
+    for problem in problems:
+        grouped.setdefault((problem.type, problem.unit, problem.column), []).append(problem)
+    return [
+        Finding(kind, unit, column, tuple(sorted({p.seen_on for p in group})), len(group))
+        for (kind, unit, column), group in grouped.items()
+    ]
+
+
+def finding_clause(finding: Finding) -> str:
+    days = "、".join(day_text(day) for day in finding.days)
+    where = f"{finding.unit}{finding.column}" if finding.column else finding.unit
+    count = f"（共{finding.count}处）" if finding.count > 1 else ""
+    return f"{days}{where}{PROBLEM_PHRASES[finding.type]}{count}"
+
+
+def repeated_reminders_clause(problems: Sequence[ReportProblem]) -> list[str]:
+    """"小江镇、县水利局多次被提醒工作动态即将逾期", one clause per column name."""
+    units_by_column: dict[str, list[str]] = {}
+    for problem in problems:
+        units = units_by_column.setdefault(problem.column or "栏目", [])
+        if problem.unit not in units:
+            units.append(problem.unit)
+    return [f"{join_names(units)}多次被提醒{column}即将逾期"
+            for column, units in units_by_column.items()]
+
+
+def section_text(section: ProblemSection) -> str:
+    due_soon = [p for p in section.problems if p.type is ProblemType.DUE_SOON_COLUMN]
+    others = [p for p in section.problems if p.type is not ProblemType.DUE_SOON_COLUMN]
+    clauses = [finding_clause(f) for f in findings(others)]
+    clauses += repeated_reminders_clause(due_soon)
+    return SECTION_LEADS[section.kind] + "；".join(clauses) + "。"
+
+
+def problem_line(problem: ReportProblem) -> str:
+    """One line of a section's detail list: date, unit, column, what, detail."""
+    parts = [full_day_text(problem.seen_on), problem.unit]
+    if problem.column:
+        parts.append(problem.column)
+    what = PROBLEM_PHRASES[problem.type]
+    if problem.detail:
+        what += f"（{problem.detail}）"
+    if problem.recurring:
+        what += "，整改后再次出现"
+    return "，".join(parts) + "：" + what
+
+
+def problem_links(problem: ReportProblem) -> tuple[tuple[str, str], ...]:
+    """(label, URL) pairs to print under a problem line."""
+    links = []
+    if problem.url:
+        links.append(("页面", problem.url))
+    if problem.target and problem.target != problem.url:
+        links.append(("链接", problem.target))
+    return tuple(links)
+
+
+def monitoring_text(report: MonthlyReport) -> str:
+    """常态化监测情况: how many problems, in how many units, under which headings."""
+    count = report.problem_count
+    if count == 0:
+        text = f"{report.month}月常态化监测未发现需要通报的问题。"
+    else:
+        units = {p.unit for section in report.sections for p in section.problems}
+        parts = "、".join(
+            f"{SECTION_TITLES[s.kind]}{len(s.problems)}个" for s in report.sections
+        )
+        text = (f"{report.month}月常态化监测共发现问题{count}个，涉及{len(units)}个单位，"
+                f"其中{parts}。")
+    if report.unverified_links:
+        text += (f"另有{report.unverified_links}个链接因目标网站访问防护未能核实，"
+                 "未作为问题通报。")
+    return text
+
+
+def rectification_text(rect: Rectification) -> str:
+    if rect.reported == 0:
+        return "上期未通报需要整改的问题。"
+    text = f"上期通报的{rect.reported}个问题中，已整改{len(rect.fixed)}个"
+    if rect.still_open:
+        units = join_names(sorted({p.unit for p in rect.still_open}))
+        return text + f"，仍有{len(rect.still_open)}个未整改，涉及{units}。"
+    return text + "，已全部整改。"
+
+
+def table_headers(month: int) -> tuple[str, ...]:
+    return ("单位名称", "本年度任务数", "已发布总数", f"{month}月发布条数", "完成比例(%)")
+
+
+WEEK_MARK_SYMBOLS = {"met": "√", "missed": "×", "not_counted": "—"}
+WEEK_MARK_LEGEND = "√ 当周已更新；× 当周未更新；— 当周不计（无工作日或尚未结束）。"
+
+
+def week_header(monday: date) -> str:
+    sunday = date.fromordinal(monday.toordinal() + 6)
+    return f"{monday.month}.{monday.day}-{sunday.month}.{sunday.day}"
