@@ -43,6 +43,9 @@ class Margins:
     right_mm: float = 26
 
 
+TYPE_AREA_WIDTH_MM = 210 - Margins.left_mm - Margins.right_mm
+
+
 def set_run_fonts(run: Run, east_asia: str, size: Pt, bold: bool = False) -> None:
     run.font.name = LATIN_FONT
     run.font.size = size

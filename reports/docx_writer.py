@@ -13,7 +13,7 @@ from docx.document import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
+from docx.shared import Mm, Pt
 
 from reports.docx_style import (
     BODY_FONT,
@@ -25,6 +25,7 @@ from reports.docx_style import (
     SIZE_XIAO_ER,
     SIZE_XIAO_SI,
     TITLE_FONT,
+    TYPE_AREA_WIDTH_MM,
     add_page_number_footer,
     add_run,
     body_format,
@@ -102,6 +103,16 @@ def _cell(cell: object, text: str, east_asia: str, size: Pt, center: bool) -> No
     add_run(paragraph, text, east_asia, size)
 
 
+def _set_widths(table: object, widths: tuple[int, ...]) -> None:
+    """Column widths in proportion to `widths`, filling the type area (156 mm on A4)."""
+    table.autofit = False  # type: ignore[attr-defined]
+    total = sum(widths)
+    for column, share in zip(table.columns, widths, strict=True):  # type: ignore[attr-defined]
+        width = Mm(TYPE_AREA_WIDTH_MM * share / total)
+        for cell in column.cells:
+            cell.width = width
+
+
 def _table(document: Document, block: Table) -> None:
     document.add_section(WD_SECTION.NEW_PAGE)
     label = document.add_paragraph()
@@ -122,6 +133,7 @@ def _table(document: Document, block: Table) -> None:
             _cell(cell, cell_text(value), BODY_FONT, SIZE_XIAO_SI, center=not is_name)
             if isinstance(value, WeekMark):
                 shade_cell(cell, MARK_FILLS[value])
+    _set_widths(table, block.widths)
     for note in block.notes:
         paragraph = document.add_paragraph()
         paragraph.paragraph_format.space_before = Pt(6)
