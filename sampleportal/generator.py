@@ -36,7 +36,7 @@ from sampleportal.plans import (
 )
 from sampleportal.texts import COUNTY, SITE_NAME, title_for
 from sampleportal.traps import TRAPS
-from sampleportal.workdays import days, monday_of, workdays
+from sampleportal.workdays import monday_of, workdays
 
 FIRST_DAY = date(2023, 9, 1)
 LAST_DAY = date(2024, 5, 31)  # posts keep coming after the default now, for replays
@@ -277,4 +277,4 @@ def _with_loads(unit: Unit, loads: dict[int, list[str]]) -> Unit:
     return replace(unit, columns=columns)
 
 
-__all__ = ["DEFAULT_NOW", "FIRST_DAY", "LAST_DAY", "generate_portal", "days"]
+__all__ = ["DEFAULT_NOW", "FIRST_DAY", "LAST_DAY", "generate_portal"]
