@@ -31,6 +31,8 @@ _SHORT_DATE = re.compile(
     r"(?<![\d\-/.])(?:(?P<m>\d{2})[-/](?P<d>\d{2})|(?P<cm>\d{1,2})月(?P<cd>\d{1,2})日)(?![\d\-/])"
 )
 
+# Any ASCII or full-width digit: most text cells hold none, and the test is cheap.
+_ANY_DIGIT = re.compile(r"[0-9\uff10-\uff19]")
 _EARLIEST_YEAR = 1990
 _LATEST_YEAR = 2100
 # How many days a short date may land after "today" (the crawl date): time zones and
@@ -70,7 +72,7 @@ def to_ascii(text: str) -> str:
 
 def find_date(text: str) -> ParsedDate | None:
     """The first full date in `text`, else the first month-day date, else None."""
-    if not text:
+    if not text or not _ANY_DIGIT.search(text):
         return None
     ascii_text = to_ascii(text)
     full = _find_full_date(ascii_text)

@@ -167,19 +167,41 @@ def items_from_rows(rows: Iterable[html.HtmlElement], base_url: str) -> list[Lis
 
 
 def _detect_items(root: html.HtmlElement, base: str, min_dated: int) -> list[ListItem]:
-    best: tuple[float, html.HtmlElement, str, list[_Row]] | None = None
-    for parent, tag in _candidate_blocks(root):
-        rows = _read_rows(parent, tag, base)
-        score = _score(parent, rows, min_dated)
-        if score > 0 and (best is None or score > best[0]):
-            best = (score, parent, tag, rows)
+    repeated, single = _candidate_blocks(root)
+    best = _best_block(repeated, base, min_dated)
+    if best is None or _dated_rows(best[3]) < 2:
+        # Blocks of one row matter only for a column with a single post; reading them
+        # when a dated list is already found would only cost time.
+        best = _best_block(repeated + single, base, min_dated)
     if best is None:
         return []
     _, parent, tag, rows = best
     return [row.item for row in _with_sibling_blocks(parent, tag, rows, base)]
 
 
-def _candidate_blocks(root: html.HtmlElement) -> list[tuple[html.HtmlElement, str]]:
+_Block = tuple[float, html.HtmlElement, str, list["_Row | None"]]
+
+
+def _dated_rows(rows: list[_Row | None]) -> int:
+    return sum(1 for row in rows if row is not None and row.item.printed_date is not None)
+
+
+def _best_block(
+    candidates: list[tuple[html.HtmlElement, str]], base: str, min_dated: int
+) -> _Block | None:
+    best: _Block | None = None
+    for parent, tag in candidates:
+        rows = _read_rows(parent, tag, base)
+        score = _score(parent, rows, min_dated)
+        if score > 0 and (best is None or score > best[0]):
+            best = (score, parent, tag, rows)
+    return best
+
+
+def _candidate_blocks(
+    root: html.HtmlElement,
+) -> tuple[list[tuple[html.HtmlElement, str]], list[tuple[html.HtmlElement, str]]]:
+    """(parent, row tag) pairs above each link: those with repeated rows, and the rest."""
     seen: dict[tuple[html.HtmlElement, str], None] = {}
     for anchor in root.iter("a"):
         href = anchor.get("href")
@@ -192,7 +214,11 @@ def _candidate_blocks(root: html.HtmlElement) -> list[tuple[html.HtmlElement, st
                 break
             seen.setdefault((parent, node.tag), None)
             node = parent
-    return list(seen)
+    repeated, single = [], []
+    for parent, tag in seen:
+        same = sum(1 for child in parent if child.tag == tag)
+        (repeated if same > 1 else single).append((parent, tag))
+    return repeated, single
 
 
 def _read_rows(parent: html.HtmlElement, tag: str, base: str) -> list[_Row | None]:
@@ -219,9 +245,21 @@ def _score(parent: html.HtmlElement, rows: list[_Row | None], min_dated: int) ->
         score *= 0.25
     if _has_role(parent, _ASIDE_ROLE, ("aside",)):
         score *= 0.25
-    if _BREADCRUMB_TEXT.search(visible_text(parent)[:200]):
+    if _BREADCRUMB_TEXT.search(_leading_text(parent)):
         score *= 0.1
     return score
+
+
+def _leading_text(element: html.HtmlElement, limit: int = 200) -> str:
+    """The first `limit` characters of text, read lazily (blocks can be whole pages)."""
+    parts: list[str] = []
+    size = 0
+    for text in element.itertext():
+        parts.append(text)
+        size += len(text)
+        if size >= limit:
+            break
+    return "".join(parts)[:limit]
 
 
 def _has_role(element: html.HtmlElement, words: re.Pattern[str], tags: tuple[str, ...]) -> bool:
@@ -259,20 +297,25 @@ def read_row(row: html.HtmlElement, base: str) -> ListItem | None:
     links = _post_links(row, base)
     if not links or len({url for url, _ in links}) > _MAX_LINKS_PER_ROW:
         return None
-    url, anchor = max(links, key=lambda link: len(link_title(link[1])))
-    return _item_for(row, anchor, url)
+    titled = [(link_title(anchor), url, anchor) for url, anchor in links]
+    title, url, anchor = max(titled, key=lambda link: len(link[0]))
+    return _item_for(row, anchor, url, title=title)
 
 
 def _item_for(
-    row: html.HtmlElement, anchor: html.HtmlElement, url: str, date_cell: str | None = None
+    row: html.HtmlElement,
+    anchor: html.HtmlElement,
+    url: str,
+    date_cell: str | None = None,
+    title: str | None = None,
 ) -> ListItem | None:
-    title = link_title(anchor)
+    title = link_title(anchor) if title is None else title
+    if is_furniture(title):
+        return None
     printed = find_date(date_cell) if date_cell is not None else _row_date(row, anchor)
     if printed is not None and title.endswith(printed.raw):
         # A date printed inside the link (`<a>title<span>04-29</span></a>`).
         title = title[: -len(printed.raw)].rstrip(" []【】()（）")
-    if is_furniture(title):
-        return None
     return ListItem(
         url=url,
         title=title,

@@ -8,6 +8,7 @@ row and are checked once (SPEC §4.5).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 # Schemes whose links are not pages or files (SPEC §4.5: not checked, never posts).
@@ -19,6 +20,7 @@ _SKIPPED_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "about:", "vbscri
 _PATH_SAFE = "!$%&'()*+,-./:;=@_~[]|^"
 _QUERY_SAFE = _PATH_SAFE + "?/{}`"
 
+_ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 # Browsers drop ASCII tab and newline anywhere in a URL and trim C0 controls and spaces.
 _TAB_NEWLINE = re.compile(r"[\t\n\r]")
@@ -42,11 +44,36 @@ def normalize_url(href: str, base_url: str) -> str | None:
     if is_skipped_href(href):
         return None
     cleaned = _TAB_NEWLINE.sub("", href).strip(" \x00\x0b\x0c")
-    if urlsplit(base_url).scheme in _DEFAULT_PORTS:
-        # Browsers read "\" as "/" in http(s) URLs; some CMS editors write Windows paths.
+    if base_url[:6].lower() in ("http:/", "https:"):
+        # Browsers read a backslash as "/" in http(s) URLs; some CMS editors write
+        # Windows paths.
         cleaned = cleaned.replace("\\", "/")
-    absolute = urljoin(base_url, cleaned)
-    return canonical_url(absolute)
+    return _resolve(cleaned, _relevant_base(cleaned, base_url))
+
+
+def _relevant_base(href: str, base_url: str) -> str:
+    """The part of the base URL that `href` depends on, so that the same menu and footer
+    links on every page of a site hit the cache (absolute: none; "/x": the origin)."""
+    if _ABSOLUTE.match(href):
+        return ""
+    if href.startswith("//"):
+        return base_url.split("//", 1)[0]
+    if href.startswith("/"):
+        return _origin(base_url)
+    return base_url
+
+
+@lru_cache(maxsize=4096)
+def _origin(base_url: str) -> str:
+    parts = urlsplit(base_url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+# Extraction resolves the same hrefs many times (list detection reads a row at several
+# levels; every page repeats the site menu): the cache keeps that cheap.
+@lru_cache(maxsize=65536)
+def _resolve(href: str, base: str) -> str | None:
+    return canonical_url(urljoin(base, href) if base else href)
 
 
 def canonical_url(url: str) -> str | None:
