@@ -1,0 +1,89 @@
+"""DOCX as a Chinese official document (GB/T 9704), re-read with python-docx."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+from docx.shared import Pt
+
+from reports import write_docx
+from reports.docx_style import BODY_FONT, HEADING_FONT, LEAD_FONT, TITLE_FONT
+from reports.model import MonthlyReport
+
+
+@pytest.fixture
+def document(april_report: MonthlyReport, tmp_path: Path):  # noqa: ANN201
+    return docx.Document(str(write_docx(april_report, tmp_path / "april.docx")))
+
+
+def east_asian_font(run: object) -> str | None:
+    fonts = run._element.rPr.rFonts  # type: ignore[attr-defined]
+    return fonts.get(qn("w:eastAsia"))
+
+
+def test_every_section_is_a4_with_official_margins(document) -> None:
+    for section in document.sections:
+        # Word stores lengths in twentieths of a point, so compare to a tenth of a millimetre.
+        sizes = (section.page_width, section.page_height, section.top_margin,
+                 section.bottom_margin, section.left_margin, section.right_margin)
+        assert [round(size.mm, 1) for size in sizes] == [210, 297, 37, 35, 28, 26]
+
+
+def test_title_is_xiaobiaosong_size_two_with_east_asian_font(document) -> None:
+    title = document.paragraphs[0]
+    assert title.text == "瑞河县政务公开月报"
+    run = title.runs[0]
+    assert east_asian_font(run) == TITLE_FONT
+    assert run.font.size == Pt(22)
+
+
+def test_body_paragraphs_are_fangsong_size_three_east_asian_not_only_latin(document) -> None:
+    body = [p for p in document.paragraphs if p.text.startswith("（一）信息发布情况。")][0]
+    lead, text = body.runs
+    assert east_asian_font(lead) == LEAD_FONT
+    assert east_asian_font(text) == BODY_FONT and text.font.size == Pt(16)
+    assert text.font.name == "Times New Roman"  # Latin digits; Chinese uses eastAsia
+    normal = document.styles["Normal"].element.rPr.rFonts
+    assert normal.get(qn("w:eastAsia")) == BODY_FONT
+
+
+def test_section_headings_are_heiti(document) -> None:
+    heading = [p for p in document.paragraphs if p.text == "二、存在问题"][0]
+    assert east_asian_font(heading.runs[0]) == HEADING_FONT
+
+
+def test_footer_carries_a_page_number_field(document) -> None:
+    footer = document.sections[0].footer.paragraphs[0]
+    instructions = footer._element.findall(".//" + qn("w:instrText"))
+    assert [i.text.strip() for i in instructions] == ["PAGE"]
+    assert footer.text.startswith("— ") and footer.text.endswith(" —")
+
+
+def test_week_grid_cells_are_shaded_by_mark(document) -> None:
+    grid = document.tables[2]
+    header = [cell.text for cell in grid.rows[0].cells]
+    assert header[:2] == ["单位名称", "类别"] and header[2] == "4.1-4.7"
+    row = [r for r in grid.rows if r.cells[0].text == "县卫健委"][0]
+    fills = [cell._element.tcPr.find(qn("w:shd")).get(qn("w:fill")) for cell in row.cells[2:]]
+    assert [c.text for c in row.cells[2:]] == ["√", "×", "√", "√", "—"]
+    assert fills == ["C6EFCE", "FFC7CE", "C6EFCE", "C6EFCE", "D9D9D9"]
+
+
+def test_crawled_markup_stays_literal_text(april_report: MonthlyReport, tmp_path: Path) -> None:
+    section = april_report.sections[1]
+    hostile = replace(section.problems[0], detail="<script>alert(1)</script>\x07",
+                      url="http://127.0.0.1:8000/a?x=<b>")
+    report = replace(april_report, sections=(april_report.sections[0],
+                                             replace(section, problems=(hostile,))))
+    document = docx.Document(str(write_docx(report, tmp_path / "hostile.docx")))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "（<script>alert(1)</script>）" in text
+    assert "http://127.0.0.1:8000/a?x=<b>" in text
+
+
+def test_calendar_fallback_is_noted(document) -> None:
+    assert any(p.text == "注：2024年节假日安排未知，按周末休息计算。" for p in document.paragraphs)
