@@ -1,0 +1,116 @@
+"""XLSX, Markdown and HTML: structure, numbers, and crawled text kept inert."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from monitor.errors import ReportError
+from reports import write_html, write_markdown, write_report, write_xlsx
+from reports.markdown_writer import escape
+from reports.model import MonthlyReport
+
+HOSTILE_DETAIL = "<script>alert(1)</script> a|b *x* [y](z)"
+
+
+@pytest.fixture
+def hostile_report(april_report: MonthlyReport) -> MonthlyReport:
+    links = april_report.sections[1]
+    broken = replace(links.problems[0], detail=HOSTILE_DETAIL,
+                     target="javascript:alert(1)", url="http://127.0.0.1:8000/p?a=1&b=\"x\"")
+    county = (replace(april_report.county_rows[0], unit="=HYPERLINK(\"http://x\")|局"),
+              *april_report.county_rows[1:])
+    return replace(april_report, county_rows=county,
+                   sections=(april_report.sections[0], replace(links, problems=(broken,))))
+
+
+def test_xlsx_has_one_sheet_per_table_with_frozen_header_and_widths(
+    april_report: MonthlyReport, tmp_path: Path
+) -> None:
+    book = openpyxl.load_workbook(write_xlsx(april_report, tmp_path / "a.xlsx"))
+    assert book.sheetnames == ["附件1 县直单位", "附件2 乡镇", "每周更新情况"]
+    sheet = book["附件1 县直单位"]
+    assert sheet.freeze_panes == "A2"
+    assert sheet.column_dimensions["A"].width == 30
+    assert [c.value for c in sheet[1]] == ["单位名称", "本年度任务数", "已发布总数", "4月发布条数",
+                                           "完成比例(%)"]
+    first = sheet[2]
+    assert [type(c.value) for c in first[1:4]] == [int, int, int]
+    assert first[4].value == 69.14 and first[4].number_format == "0.00"
+
+
+def test_xlsx_week_grid_is_shaded(april_report: MonthlyReport, tmp_path: Path) -> None:
+    sheet = openpyxl.load_workbook(write_xlsx(april_report, tmp_path / "a.xlsx"))["每周更新情况"]
+    row = [r for r in sheet.iter_rows(min_row=2) if r[0].value == "县卫健委"][0]
+    assert [c.value for c in row[2:]] == ["√", "×", "√", "√", "—"]
+    assert row[3].fill.fgColor.rgb.endswith("FFC7CE")
+
+
+def test_xlsx_text_that_looks_like_a_formula_stays_text(
+    hostile_report: MonthlyReport, tmp_path: Path
+) -> None:
+    sheet = openpyxl.load_workbook(write_xlsx(hostile_report, tmp_path / "h.xlsx"))["附件1 县直单位"]
+    cell = sheet["A2"]
+    assert cell.data_type == "s" and cell.value == "=HYPERLINK(\"http://x\")|局"
+
+
+def test_markdown_escapes_table_pipes_and_markup(hostile_report: MonthlyReport,
+                                                 tmp_path: Path) -> None:
+    text = write_markdown(hostile_report, tmp_path / "h.md").read_text(encoding="utf-8")
+    assert "<script>" not in text and "\\<script\\>" in text
+    row = [line for line in text.splitlines() if "HYPERLINK" in line][0]
+    assert len(re.findall(r"(?<!\\)\|", row)) == 6  # five cells: six unescaped pipes
+    assert "a\\|b \\*x\\* \\[y\\]\\(z\\)" in text
+
+
+def test_markdown_escape_covers_every_markdown_sign() -> None:
+    assert escape("# _a_ `b` <c> ~d~ !e") == "\\# \\_a\\_ \\`b\\` \\<c\\> \\~d\\~ \\!e"
+    assert escape("one\nline\r\n") == "one line"
+
+
+def test_markdown_has_headings_and_attachment_tables(april_report, tmp_path: Path) -> None:
+    text = write_markdown(april_report, tmp_path / "a.md").read_text(encoding="utf-8")
+    assert text.startswith("# 瑞河县政务公开月报\n")
+    assert "### 二、存在问题" in text
+    assert "## 附件1 县直单位信息发布统计表" in text
+    assert "| 县民政局 | 350 | 242 | 77 | 69.14 |" in text
+
+
+def test_html_is_self_contained_and_escapes_crawled_text(
+    hostile_report: MonthlyReport, tmp_path: Path
+) -> None:
+    html = write_html(hostile_report, tmp_path / "h.html").read_text(encoding="utf-8")
+    assert "<script" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert not re.search(r"<(link|img|iframe|object)\b|\bsrc=|@import|url\(", html)
+    assert "default-src 'none'" in html
+    assert 'href="javascript' not in html  # shown as text only
+    assert 'href="http://127.0.0.1:8000/p?a=1&amp;b=&#34;x&#34;"' in html
+
+
+def test_html_week_grid_cells_carry_mark_classes(april_report, tmp_path: Path) -> None:
+    html = write_html(april_report, tmp_path / "a.html").read_text(encoding="utf-8")
+    assert '<td class="mark missed">×</td>' in html
+    assert "td.missed { background: #FFC7CE; }" in html
+
+
+def test_write_report_writes_each_requested_format(april_report, tmp_path: Path) -> None:
+    paths = write_report(april_report, tmp_path / "out", ["md", "docx"])
+    assert [p.name for p in paths] == ["monthly-2024-04.md", "monthly-2024-04.docx"]
+    assert all(p.stat().st_size > 0 for p in paths)
+
+
+def test_unknown_format_is_a_user_error(april_report, tmp_path: Path) -> None:
+    with pytest.raises(ReportError, match="unknown report format pdf; choose from docx"):
+        write_report(april_report, tmp_path, ["pdf"])
+
+
+def test_unwritable_directory_is_a_user_error(april_report, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(ReportError, match="cannot write the report into"):
+        write_report(april_report, blocker / "sub", ["md"])
