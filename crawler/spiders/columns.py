@@ -44,6 +44,8 @@ class ColumnProgress:
     job: ColumnJob
     pages: int = 0
     oldest: date | None = None
+    # The date of the last dated row read so far: where the next page's walk starts.
+    last_date: date | None = None
     via_browser: bool = False
     requested_articles: set[str] = field(default_factory=set)
 
@@ -101,14 +103,17 @@ class ColumnSpider(scrapy.Spider):
         if query is not None:
             yield self._hanweb_request(progress, query, 1)
             return
-        page = extract_list(text, response.url, progress.job.selectors, self.plan.today)
-        if not page.items and page_no == 1 and not progress.via_browser and self._can_render():
+        page = extract_list(text, response.url, progress.job.selectors)
+        # Short MM-DD dates take their year from the walk down the list, continued from
+        # the previous page so a list crossing New Year puts December in the right year.
+        items = resolve_list_dates(page.items, self.plan.today, progress.last_date)
+        if not items and page_no == 1 and not progress.via_browser and self._can_render():
             # The static HTML has no list: it is probably drawn by JavaScript.
             progress.via_browser = True
             yield self._list_request(progress, response.url, 1)
             return
-        yield from self._record(progress, page_no, response.url, page.items)
-        if read_next_page(progress.job, [i.url for i in page.items], [i.date for i in page.items],
+        yield from self._record(progress, page_no, response.url, items)
+        if read_next_page(progress.job, [i.url for i in items], [i.date for i in items],
                           progress.pages, self.plan.max_pages_per_column):
             next_url = _next_page_url(text, response.url, page_no)
             if next_url is not None:
@@ -136,7 +141,7 @@ class ColumnSpider(scrapy.Spider):
             return
         text, _encoding = decode_html(response.body, _content_type(response))
         window = parse_datastore(text, progress.job.url)
-        items = resolve_list_dates(window.items, self.plan.today, progress.oldest)
+        items = resolve_list_dates(window.items, self.plan.today, progress.last_date)
         yield from self._record(progress, response.meta["page_no"], response.url, items)
         end = response.meta["start"] + HANWEB_WINDOW - 1
         more = window.total_records is not None and end < window.total_records
@@ -161,6 +166,7 @@ class ColumnSpider(scrapy.Spider):
         progress.pages += 1
         dates = [item.date for item in items if item.date is not None]
         if dates:
+            progress.last_date = dates[-1]
             oldest = min(dates)
             progress.oldest = oldest if progress.oldest is None else min(progress.oldest, oldest)
         posts = tuple(
