@@ -137,3 +137,7 @@ def test_offsets_point_at_the_number_in_the_original_text():
     text = "电话：13812345678"
     [finding] = find_privacy_leaks(text)
     assert text[finding.offset : finding.offset + 11] == "13812345678"
+
+
+def test_full_width_x_check_character_is_read_like_x():
+    assert _numbers_in(f"身份证：{VALID_ID_X[:17]}Ｘ") == ["id_card"]
