@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import pytest
 
@@ -24,7 +24,7 @@ PNG_1X1 = bytes.fromhex(
 )
 CHINESE_PATH = "/公开/年度 报告.html"
 ENCODED_CHINESE_PATH = quote(CHINESE_PATH.encode("utf-8"), safe="/")
-SLOW_SECONDS = 3.0
+SLOW_SECONDS = 5.0
 
 
 def page(title: str, text: str) -> bytes:
@@ -87,6 +87,8 @@ def trap_answer(method: str, path: str, nth: int) -> Answer:
         if nth == 1:
             return 500, html, page("500", "Internal Server Error")
         return 200, html, page("政策文件", "县政府关于印发实施方案的通知")
+    if path.startswith("/redirect/to?u="):
+        return 302, {"Location": unquote(path.split("=", 1)[1])}, b""
     if path == "/redirect/good":
         return 302, {"Location": "/redirect/good2"}, b""
     if path == "/redirect/good2":
@@ -207,7 +209,7 @@ def run_check(
     command = [
         sys.executable, "-m", "crawler.linkcheck.run",
         "--targets", str(targets_file), "--out", str(out), "--site-url", site_url,
-        "--timeout", "1", "--delay", "0", "--backoff", "0.2", "--confirm-delay", "0.2",
+        "--timeout", "2", "--delay", "0", "--backoff", "0.2", "--confirm-delay", "0.2",
         *options,
     ]
     done = subprocess.run(command, capture_output=True, text=True, timeout=120)
