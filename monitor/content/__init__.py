@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Literal
 
 from monitor.content.expressions import (
@@ -55,16 +56,19 @@ def check_article(
     page_url: str,
     site_hosts: Collection[str],
     dictionary: ExpressionDictionary,
+    published: date | None = None,
 ) -> list[ContentFinding]:
     """Privacy leaks and wrong expressions in the title and text, hidden links in the HTML;
-    one finding per key, counting how often it occurred."""
+    one finding per key, counting how often it occurred. With the post's `published` date,
+    expression rules that took effect later are not applied."""
     findings: list[ContentFinding] = []
     for where, body in (("title", title), ("text", text)):
         findings += _privacy_findings(find_privacy_leaks(body), where)
     if html:
         findings += [_hidden_finding(f) for f in find_hidden_links(html, page_url, site_hosts)]
     for where, body in (("title", title), ("text", text)):
-        findings += [_expression_finding(f, where) for f in find_expressions(body, dictionary)]
+        expressions = find_expressions(body, dictionary, published)
+        findings += [_expression_finding(f, where) for f in expressions]
     return _merge_same_key(findings)
 
 

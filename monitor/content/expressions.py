@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import yaml
@@ -25,20 +26,27 @@ _SENTENCE_ENDS = "。！？!?；;\n"
 # A sentence with no punctuation for this long is cut so report lines stay readable.
 _SENTENCE_LIMIT = 80
 _TOP_KEYS = ("sources", "expressions", "disable")
-_ENTRY_KEYS = ("wrong", "right", "category", "source", "not_within")
+_ENTRY_KEYS = ("wrong", "right", "category", "source", "not_within", "effective")
 _NULL_TAG = "tag:yaml.org,2002:null"
 _STR_TAG = "tag:yaml.org,2002:str"
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 
 
 @dataclass(frozen=True)
 class Expression:
-    """One dictionary entry. `right` is None for a sensitive word with no replacement."""
+    """One dictionary entry. `right` is None for a sensitive word with no replacement.
+    `effective` is the day the rule took effect: an article published before it used the
+    expression correctly at the time and is not reported."""
 
     wrong: str
     right: str | None
     category: str
     source: str | None = None
     not_within: tuple[str, ...] = ()
+    effective: date | None = None
+
+    def applies_to(self, published: date | None) -> bool:
+        return published is None or self.effective is None or published >= self.effective
 
 
 @dataclass(frozen=True)
@@ -95,9 +103,11 @@ class ExpressionDictionary:
         return self._by_wrong[wrong]
 
 
-def find_expressions(text: str, dictionary: ExpressionDictionary) -> list[ExpressionFinding]:
+def find_expressions(
+    text: str, dictionary: ExpressionDictionary, published: date | None = None
+) -> list[ExpressionFinding]:
     """Every dictionary match in `text`, leftmost-longest, skipping matches inside a
-    protected longer phrase."""
+    protected longer phrase and rules that took effect after `published` (when known)."""
     pattern = dictionary._pattern
     if pattern is None:
         return []
@@ -105,11 +115,12 @@ def find_expressions(text: str, dictionary: ExpressionDictionary) -> list[Expres
     position = 0
     while (match := pattern.search(text, position)) is not None:
         wrong, start = match.group(), match.start()
-        if _is_shielded(text, start, dictionary._shields.get(wrong, ())):
+        entry = dictionary.entry(wrong)
+        if (_is_shielded(text, start, dictionary._shields.get(wrong, ()))
+                or not entry.applies_to(published)):
             # Resume one character on: a different term may still start inside this one.
             position = start + 1
             continue
-        entry = dictionary.entry(wrong)
         findings.append(ExpressionFinding(
             wrong=wrong, right=entry.right, category=entry.category,
             sentence=_sentence_around(text, start, match.end()), offset=start,
@@ -276,9 +287,20 @@ class _Reader:
             if wrong and wrong not in phrase:
                 self.fail(fields["not_within"], f"{where}.not_within: '{phrase}' does not "
                                                 f"contain '{wrong}' (hint: list longer phrases)")
+        effective = self.day(fields["effective"], f"{where}.effective") \
+            if "effective" in fields else None
         if len(self.problems) != before or not wrong or not category:
             return None
-        return Expression(wrong, right, category, source, tuple(not_within))
+        return Expression(wrong, right, category, source, tuple(not_within), effective)
+
+    def day(self, node: yaml.Node, where: str) -> date | None:
+        if isinstance(node, yaml.ScalarNode) and node.tag == _TIMESTAMP_TAG:
+            try:
+                return date.fromisoformat(node.value)
+            except ValueError:
+                pass
+        self.fail(node, f"{where}: expected a date like 2018-03-17")
+        return None
 
     def required_text(self, node: yaml.Node, fields: dict, key: str, where: str) -> str | None:
         if key not in fields:

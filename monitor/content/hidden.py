@@ -27,6 +27,29 @@ class HiddenLinkFinding:
 
 
 @dataclass(frozen=True)
+class BenignTarget:
+    """A hidden off-site link that portal platforms put on every page on purpose, so it is
+    not a 暗链: a target on `host` (any host if None) whose path starts with `path_prefix`."""
+
+    host: str | None
+    path_prefix: str
+    why: str
+
+    def covers(self, target: str) -> bool:
+        parts = urlsplit(target)
+        host_ok = self.host is None or (parts.hostname or "").lower() == self.host
+        return host_ok and (parts.path or "/").startswith(self.path_prefix)
+
+
+KNOWN_BENIGN_TARGETS: tuple[BenignTarget, ...] = (
+    BenignTarget("www.hanweb.com", "/",
+                 "the Hanweb CMS writes a hidden 'Produced By' link into every page"),
+    BenignTarget(None, "/exposure/jiucuo.html",
+                 "the national 政府网站找错 widget; its script shows the link when it loads"),
+)
+
+
+@dataclass(frozen=True)
 class _Declaration:
     prop: str
     value: str
@@ -85,15 +108,21 @@ _SKIPPED_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "#")
 
 
 def find_hidden_links(
-    html: str, page_url: str, site_hosts: Collection[str]
+    html: str,
+    page_url: str,
+    site_hosts: Collection[str],
+    benign: Collection[BenignTarget] = KNOWN_BENIGN_TARGETS,
 ) -> list[HiddenLinkFinding]:
-    """Every off-site link in `html` that is hidden from readers, in document order."""
+    """Every off-site link in `html` that is hidden from readers, in document order,
+    except the platform links in `benign`."""
     soup = BeautifulSoup(html, "lxml")
     matched = _stylesheet_matches(soup, _page_rules(soup))
     findings = []
     for link in soup.find_all("a", href=True):
         target = _absolute_target(str(link["href"]), page_url)
         if target is None or _is_on_site(target, page_url, site_hosts):
+            continue
+        if any(known.covers(target) for known in benign):
             continue
         how = _how_hidden(link, matched)
         if how is not None:

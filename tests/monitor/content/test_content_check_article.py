@@ -1,3 +1,5 @@
+from datetime import date
+
 import pytest
 
 from monitor.content import ContentFinding, check_article
@@ -68,3 +70,9 @@ def test_clean_article_has_no_findings(dictionary):
     html = "<p>县自然资源局召开会议。</p><a href='http://www.gov.cn/'>中国政府网</a>"
     text = "县自然资源局召开会议，联系电话0797-7177965，文号2024138123456780号。"
     assert _check("县自然资源局召开会议", text, html, dictionary) == []
+
+
+def test_publication_date_keeps_old_names_in_old_posts_unreported(dictionary):
+    assert _check("", "县安监局召开会议。", "", dictionary) != []
+    assert check_article("", "县安监局召开会议。", "", PAGE, SITE, dictionary,
+                         published=date(2018, 5, 2)) == []

@@ -1,3 +1,4 @@
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -140,3 +141,21 @@ def test_missing_file_raises_config_error(tmp_path):
 def test_empty_dictionary_finds_nothing(tmp_path):
     dictionary = ExpressionDictionary.load([_write(tmp_path, "empty.yaml", "")])
     assert find_expressions("工商局", dictionary) == []
+
+
+def test_article_published_before_a_rule_took_effect_is_not_reported(default):
+    text = "县环保局开展执法检查。"
+    assert _wrongs(text, default) == ["环保局"]
+    assert find_expressions(text, default, published=date(2017, 6, 1)) == []
+    assert len(find_expressions(text, default, published=date(2024, 6, 1))) == 1
+
+
+def test_rule_without_an_effective_date_applies_to_any_article(default):
+    assert len(find_expressions("惟一的办法", default, published=date(2001, 1, 1))) == 1
+
+
+def test_bad_effective_date_raises_config_error(tmp_path):
+    path = _write(tmp_path, "bad.yaml",
+                  "expressions:\n  - {wrong: 甲, category: c, effective: soon}\n")
+    with pytest.raises(ConfigError, match=r"bad.yaml:2: .*expected a date"):
+        ExpressionDictionary.load([path])

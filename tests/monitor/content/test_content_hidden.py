@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 from monitor.content.hidden import find_hidden_links
@@ -167,3 +169,35 @@ def test_relative_target_is_made_absolute_before_comparing_hosts():
 def test_site_host_without_port_accepts_any_port():
     body = "<div style='display:none'><a href='https://www.ruihe.gov.cn:8443/x'>a</a></div>"
     assert _hows(body) == []
+
+
+REAL_HANWEB_PAGE = Path("/work/shared/realpages/hanweb_article_fgw_zj_gov_cn.html")
+REAL_PAGE_URL = "http://www.zjdpc.gov.cn/art/2016/11/22/art_1621004_30332664.html"
+
+
+def test_platform_links_hidden_on_purpose_are_not_reported():
+    body = ("<a style='display:none' href='http://www.hanweb.com'>Produced By</a>"
+            "<a style='display:none' href='https://pucha.kaipuyun.cn/exposure/jiucuo.html"
+            "?site_code=1'><img src='/jc.png'></a>")
+    assert _hows(body) == []
+
+
+def test_benign_list_can_be_replaced():
+    body = "<a style='display:none' href='http://www.hanweb.com'>Produced By</a>"
+    findings = find_hidden_links(_page(body), PAGE, SITE, benign=())
+    assert [f.target for f in findings] == ["http://www.hanweb.com"]
+
+
+@pytest.mark.skipif(not REAL_HANWEB_PAGE.exists(), reason="real page copy not available")
+def test_real_hanweb_article_has_no_hidden_links():
+    html = REAL_HANWEB_PAGE.read_text(encoding="utf-8")
+    assert find_hidden_links(html, REAL_PAGE_URL, ["www.zjdpc.gov.cn"]) == []
+
+
+@pytest.mark.skipif(not REAL_HANWEB_PAGE.exists(), reason="real page copy not available")
+def test_spam_injected_into_a_real_page_is_found():
+    html = REAL_HANWEB_PAGE.read_text(encoding="utf-8").replace(
+        "</body>", f"<div style='position:absolute;top:-3000px'><a href='{SPAM}'>x</a></div></body>")
+    [finding] = find_hidden_links(html, REAL_PAGE_URL, ["www.zjdpc.gov.cn"])
+    assert finding.target == SPAM
+    assert finding.how.startswith("off-screen position")
