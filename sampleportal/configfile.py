@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import yaml
@@ -9,7 +10,7 @@ import yaml
 from monitor.domain import Cycle
 from sampleportal.model import Column, Portal, Unit
 
-FIRST_CRAWL_SINCE = "2023-09-01"
+FIRST_CRAWL_SINCE = date(2023, 9, 1)
 
 
 def _column(base_url: str, column: Column) -> dict:

@@ -1,0 +1,31 @@
+from sampleportal import generate_portal
+from sampleportal.model import Behaviour, ListStyle
+
+
+def test_same_seed_gives_same_portal():
+    assert generate_portal(7) == generate_portal(7)
+
+
+def test_other_seed_gives_other_posts():
+    first = [post.title for column in generate_portal(1).columns() for post in column.posts]
+    other = [post.title for column in generate_portal(2).columns() for post in column.posts]
+    assert first != other
+
+
+def test_default_portal_has_ten_to_fifteen_units_with_every_behaviour_and_style(portal):
+    assert 10 <= len(portal.units) <= 15
+    assert {unit.behaviour for unit in portal.units} == set(Behaviour)
+    assert {column.style for column in portal.columns()} == set(ListStyle)
+    assert {unit.group for unit in portal.units} == {"县直单位", "乡镇"}
+
+
+def test_posts_span_more_than_six_months(portal):
+    dated = [post.claimed for column in portal.columns() for post in column.posts]
+    assert (max(dated) - min(dated)).days > 180
+
+
+def test_large_portal_has_100_units_of_10_columns_of_100_posts():
+    large = generate_portal(1, large=True)
+    assert len(large.units) == 100
+    assert all(len(unit.columns) == 10 for unit in large.units)
+    assert all(len(column.posts) == 100 for column in large.columns())
