@@ -49,3 +49,12 @@ class ArticleItem:
     http_status: int
     encoding: str | None
     article: Article | None
+
+
+@dataclass(frozen=True)
+class HomePageItem:
+    """The site's home page: its links are checked every run and weigh more (national rule)."""
+
+    url: str
+    http_status: int
+    article: Article | None

@@ -36,3 +36,5 @@ class CrawlPlan:
     today: date
     max_pages_per_column: int
     browser_path: str | None
+    # The home page is read every run: its links are checked with the columns'.
+    site_url: str | None = None

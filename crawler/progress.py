@@ -8,7 +8,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 class CrawlProgress:
     def __init__(self, columns: int, console: Console | None = None):
-        self.pages = self.new_posts = self.articles = 0
+        self.pages = self.new_posts = self.articles = self.links = 0
         self._bar = Progress(
             TextColumn("crawl"),
             BarColumn(),
@@ -41,6 +41,11 @@ class CrawlProgress:
         self.articles += 1
         self._refresh()
 
+    def link_checked(self) -> None:
+        self.links += 1
+        self._refresh()
+
     def _refresh(self) -> None:
-        detail = f"{self.pages} pages · {self.new_posts} new posts · {self.articles} articles"
+        detail = (f"{self.pages} pages · {self.new_posts} new posts · {self.articles} articles"
+                  f" · {self.links} links checked")
         self._bar.update(self._task, detail=detail)

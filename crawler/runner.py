@@ -6,17 +6,22 @@ One Twisted reactor per process: `monitor crawl` calls this once; the scheduler 
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from sqlalchemy import select
+from twisted.internet import defer
+from twisted.internet.defer import Deferred
+from twisted.python.failure import Failure
 
 from crawler.browser import LAUNCH_ARGS, find_browser
 from crawler.plan import CrawlPlan
 from crawler.progress import CrawlProgress
 from crawler.spiders.columns import ColumnSpider
+from crawler.spiders.linkcheck import LinkCheckSpider
 from monitor import __version__
 from monitor.app import App
 from monitor.config import PortalConfig
@@ -54,17 +59,47 @@ def run_crawl(app: App, unit_names: list[str], trigger: str = "cli",
     if any(job.render == "browser" for job in jobs) or config.crawl.browser != "off":
         browser = find_browser(config.crawl.browser, app.environment.browser_path)
     plan = CrawlPlan(run_id, tuple(jobs), app.clock.today(), config.crawl.max_pages_per_column,
-                     browser)
+                     browser, config.site.url)
     recorder = CrawlRecorder(app.sessions, run_id, now, urlsplit(config.site.url).hostname or "")
     progress = CrawlProgress(len(jobs)) if show_progress else None
     settings = crawl_settings(config, browser)
     process = CrawlerProcess(settings)
-    process.crawl(ColumnSpider, plan=plan, recorder=recorder, progress_display=progress)
+
+    @defer.inlineCallbacks
+    def columns_then_links() -> Generator[Deferred[None], None, None]:
+        # One reactor, two crawls in sequence: the link targets to check are known only
+        # once the columns' new articles have been read.
+        yield process.crawl(ColumnSpider, plan=plan, recorder=recorder,
+                            progress_display=progress)
+        targets = recorder.due_link_targets(config.crawl.recheck_ok_days)
+        if targets:
+            yield process.crawl(
+                LinkCheckSpider, targets=targets, site_url=config.site.url,
+                allow_private=config.crawl.allow_private_targets,
+                soft404_patterns=config.crawl.soft404_patterns,
+                check_external=config.crawl.check_external_links,
+                recorder=recorder, progress_display=progress,
+            )
+
+    def stop(result: object) -> object:
+        # Imported here: importing the reactor before Scrapy installs the asyncio one
+        # would install Twisted's default reactor instead.
+        from twisted.internet import reactor
+
+        if reactor.running:
+            reactor.stop()
+        return result
+
+    failures: list[Failure] = []
+    columns_then_links().addErrback(failures.append).addBoth(stop)
     if progress is not None:
         with progress:
-            process.start()
+            process.start(stop_after_crawl=False)
     else:
-        process.start()
+        process.start(stop_after_crawl=False)
+    if failures:
+        recorder.finish(app.clock.now(), "failed", failures[0].getErrorMessage())
+        failures[0].raiseException()
     recorder.finish(app.clock.now(), "finished")
     return CrawlSummary(run_id, len(jobs), recorder.counts, browser)
 
@@ -84,6 +119,8 @@ def crawl_settings(config: PortalConfig, browser: str | None) -> Settings:
         # We judge HTTP statuses ourselves: a 404 list page is an unreachable column and
         # a 412 challenge a blocked one, not a dropped response.
         "HTTPERROR_ALLOW_ALL": True,
+        "SSRF_SITE_URL": config.site.url,
+        "SSRF_ALLOW_PRIVATE": crawl.allow_private_targets,
     }, priority="cmdline")
     if browser is not None:
         settings.setdict({

@@ -36,3 +36,20 @@ LOG_LEVEL = "WARNING"
 LOG_INSTALL_ROOT_HANDLER = False
 FEED_EXPORT_ENCODING = "utf-8"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+
+# Downloader middlewares, lower numbers nearer the engine (requests pass in ascending
+# order, responses in descending order).
+DOWNLOADER_MIDDLEWARES = {
+    # Before everything else, robots.txt included: a forbidden target (a private address
+    # other than the site) must never be contacted, not even after a wait.
+    "crawler.middlewares.ssrf_guard.SsrfGuardMiddleware": 60,
+    # Above RetryMiddleware (550) so it sees a 429/503 first and records the host's
+    # Retry-After pause; the retry Scrapy then schedules is held until the pause ends.
+    "crawler.middlewares.retry_after.RetryAfterMiddleware": 560,
+}
+
+EXTENSIONS = {
+    # Cuts a download short once a request's `stop_after_bytes` have arrived (images are
+    # judged by their first bytes). Idle for requests that do not ask for it.
+    "crawler.middlewares.early_stop.EarlyStopExtension": 100,
+}

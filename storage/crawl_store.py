@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
 from sqlalchemy import func, select, update
@@ -18,9 +18,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from crawler.extract.article import Article
 from crawler.extract.article import LinkRef as LinkRefFound
 from crawler.extract.listing import ListSelectors
-from crawler.items import ArticleItem, ColumnDone, ListPageItem
+from crawler.items import ArticleItem, ColumnDone, HomePageItem, ListPageItem
+from crawler.linkcheck.model import LinkCheckResult
+from crawler.linkcheck.model import LinkTarget as CheckTarget
 from crawler.plan import ColumnJob
-from monitor.domain import CrawlOutcome, DateSource
+from monitor.domain import CrawlOutcome, DateSource, LinkKind, LinkStatus
 from storage.models import Column, ColumnCrawl, CrawlRun, LinkRef, LinkTarget, Page, Post, Unit
 
 
@@ -80,6 +82,7 @@ class RunCounts:
     posts_removed: int = 0
     columns_ok: int = 0
     columns_failed: int = 0
+    links_checked: int = 0
     new_by_column: dict[int, int] = field(default_factory=dict)
     outcome_by_column: dict[int, ColumnDone] = field(default_factory=dict)
 
@@ -95,6 +98,7 @@ class CrawlRecorder:
         # One instant for the whole run: "seen in this run" is `last_seen >= started`.
         self.now = now
         self.counts = RunCounts()
+        self._recheck_ok = timedelta(days=7)
         self._first_crawl = self._columns_never_crawled()
 
     def _columns_never_crawled(self) -> set[int]:
@@ -225,6 +229,51 @@ class CrawlRecorder:
         session.flush()
         return page
 
+    def home_page(self, item: HomePageItem) -> None:
+        with self.sessions.begin() as session:
+            page = self._page(session, ArticleItem(0, item.url, item.url, item.http_status,
+                                                   None, item.article))
+            page.is_home = True
+            if item.article is not None:
+                targets = _record_links(session, page, item.article.links, self.now,
+                                        self.site_host)
+                for target in targets:
+                    target.on_home = True
+
+    # -- link checks ---------------------------------------------------------------------
+
+    def due_link_targets(self, recheck_ok_days: int) -> list[CheckTarget]:
+        """Targets to check this run: never checked, not ok last time, or ok long ago.
+
+        Broken and blocked targets are checked every run until they pass, so a fixed
+        link is noticed the next night; ok ones wait `recheck_ok_days`.
+        """
+        with self.sessions() as session:
+            rows = session.execute(
+                select(LinkTarget.url, LinkTarget.kind).where(
+                    (LinkTarget.status.in_(("pending", "broken", "blocked")))
+                    | (LinkTarget.next_check_at.is_(None))
+                    | (LinkTarget.next_check_at <= self.now)
+                ).order_by(LinkTarget.id)
+            )
+            self._recheck_ok = timedelta(days=recheck_ok_days)
+            return [CheckTarget(url, LinkKind(kind)) for url, kind in rows]
+
+    def link_result(self, result: LinkCheckResult) -> None:
+        with self.sessions.begin() as session:
+            target = session.scalar(select(LinkTarget).where(LinkTarget.url == result.url))
+            if target is None:
+                return
+            target.status = result.status.value
+            target.reason = result.reason
+            target.http_status = result.http_status
+            target.final_url = result.final_url
+            target.redirect_chain = list(result.redirect_chain)
+            target.last_checked_at = self.now
+            wait = self._recheck_ok if result.status is LinkStatus.OK else timedelta(0)
+            target.next_check_at = self.now + wait
+        self.counts.links_checked += 1
+
     # -- the run -------------------------------------------------------------------------
 
     def finish(self, finished_at: datetime, status: str, error: str | None = None) -> None:
@@ -256,7 +305,9 @@ def _date_from_article(post: Post, article: Article) -> None:
 
 def _record_links(
     session: Session, page: Page, links: Iterable[LinkRefFound], now: datetime, site_host: str
-) -> None:
+) -> list[LinkTarget]:
+    """Upsert the page's link targets and its page → target references."""
+    targets = []
     site_refs = {ref.target_id for ref in session.scalars(
         select(LinkRef).where(LinkRef.page_id == page.id))}
     for link in links:
@@ -267,11 +318,13 @@ def _record_links(
                                 first_seen=now)
             session.add(target)
             session.flush()
+        targets.append(target)
         if target.id in site_refs:
             continue
         session.add(LinkRef(page_id=page.id, target_id=target.id, anchor_text=link.anchor_text,
                             in_template=not link.in_body))
         site_refs.add(target.id)
+    return targets
 
 
 def latest_run(session: Session) -> CrawlRun | None:

@@ -11,7 +11,8 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from crawler.items import ArticleItem, ColumnDone, ListPageItem
+from crawler.items import ArticleItem, ColumnDone, HomePageItem, ListPageItem
+from crawler.linkcheck.model import LinkCheckResult
 
 
 class StorePipeline:
@@ -39,4 +40,10 @@ class StorePipeline:
             recorder.article(item)
             if progress:
                 progress.article()
+        elif isinstance(item, HomePageItem):
+            recorder.home_page(item)
+        elif isinstance(item, LinkCheckResult):
+            recorder.link_result(item)
+            if progress:
+                progress.link_checked()
         return item

@@ -26,9 +26,10 @@ from crawler.extract.hanweb import (
 )
 from crawler.extract.listing import ListItem, extract_list, resolve_list_dates
 from crawler.extract.pagination import extract_pagination
-from crawler.items import ArticleItem, ColumnDone, ListedPost, ListPageItem
+from crawler.items import ArticleItem, ColumnDone, HomePageItem, ListedPost, ListPageItem
 from crawler.linkcheck.errors import error_reason
 from crawler.linkcheck.waf import is_waf_challenge
+from crawler.middlewares.ssrf_guard import ForbiddenTarget
 from crawler.paging import read_next_page
 from crawler.plan import ColumnJob, CrawlPlan
 from monitor.domain import CrawlOutcome
@@ -63,6 +64,9 @@ class ColumnSpider(scrapy.Spider):
         self.progress = {job.column_id: ColumnProgress(job) for job in plan.jobs}
 
     async def start(self) -> AsyncIterator[Request | ColumnDone]:
+        if self.plan.site_url:
+            yield Request(self.plan.site_url, callback=self.parse_home, dont_filter=True,
+                          errback=self.article_failed, priority=LIST_PRIORITY)
         for progress in self.progress.values():
             job = progress.job
             progress.via_browser = job.render == "browser"
@@ -154,8 +158,9 @@ class ColumnSpider(scrapy.Spider):
     def list_failed(self, failure: Failure) -> Iterator[ColumnDone]:
         request = failure.request  # type: ignore[attr-defined]
         progress = self.progress[request.meta["column_id"]]
-        yield from self._finish(progress, CrawlOutcome.UNREACHABLE, error_reason(failure.value),
-                                False)
+        error = failure.value
+        reason = error.reason if isinstance(error, ForbiddenTarget) else error_reason(error)
+        yield from self._finish(progress, CrawlOutcome.UNREACHABLE, reason, False)
 
     def _can_render(self) -> bool:
         return self.plan.browser_path is not None
@@ -197,6 +202,13 @@ class ColumnSpider(scrapy.Spider):
         text, encoding = decode_html(response.body, _content_type(response))
         article = extract_article(text, response.url)
         yield ArticleItem(column_id, post_url, response.url, response.status, encoding, article)
+
+    def parse_home(self, response: Response) -> Iterator[HomePageItem]:
+        if response.status >= 400 or _failure_of(response) is not None:
+            yield HomePageItem(response.url, response.status, None)
+            return
+        text, _encoding = decode_html(response.body, _content_type(response))
+        yield HomePageItem(response.url, response.status, extract_article(text, response.url))
 
     def article_failed(self, failure: Failure) -> None:
         # Left unread: the post keeps no article date and is fetched again next run.

@@ -70,11 +70,7 @@ class LinkCheckSpider(Spider):
         "RETRY_ENABLED": False,
         "REDIRECT_ENABLED": False,
         "METAREFRESH_ENABLED": False,
-        "DOWNLOADER_MIDDLEWARES": {
-            "crawler.middlewares.ssrf_guard.SsrfGuardMiddleware": 60,
-            "crawler.middlewares.retry_after.RetryAfterMiddleware": 560,
-        },
-        "EXTENSIONS": {"crawler.middlewares.early_stop.EarlyStopExtension": 100},
+        # The SSRF guard, Retry-After and early-stop components come from crawler/settings.
         # Bodies are cut by the early-stop extension, not by a size error.
         "DOWNLOAD_WARNSIZE": 0,
     }
@@ -87,9 +83,14 @@ class LinkCheckSpider(Spider):
         soft404_patterns: Iterable[str] = (),
         check_external: bool = True,
         retry_policy: RetryPolicy | None = None,
+        recorder: Any = None,
+        progress_display: Any = None,
         **kwargs: Any,
     ):
         super().__init__(**kwargs)
+        # Carried for the store pipeline when run by `monitor crawl`; unused here.
+        self.recorder = recorder
+        self.progress_display = progress_display
         self.targets = list(targets)
         self.site_url = site_url
         self.allow_private = allow_private
