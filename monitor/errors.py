@@ -63,3 +63,11 @@ class SchedulerLockError(MonitorError):
 
 class PeriodError(MonitorError, ValueError):
     """Raised by `monitor.rules.periods` for a bad `--month`/`--quarter` or an inverted range."""
+
+
+class UnknownProblemError(MonitorError):
+    """Raised by `monitor problems ignore|reopen` when no problem has the given id."""
+
+    def __init__(self, problem_id: int):
+        self.problem_id = problem_id
+        super().__init__(f"no problem with id {problem_id} (see 'monitor problems list')")

@@ -1,0 +1,107 @@
+"""The rules' plain inputs, loaded from storage, and a column's judgement at an as-of day.
+
+Fairness (SPEC §4.4): a column is judged on its posts only when its latest crawl read it.
+- last crawl failed (unreachable or blocked): status `unreachable`; its last known posts
+  still count in figures, but it is never called overdue, due soon, empty or stale;
+- never crawled at all: also `unreachable`, with the reason "never crawled": nothing is
+  known of it, so nothing is said about it, and it is not an `unreachable_column` problem
+  either (no crawl failed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from monitor.calendar import WorkCalendar
+from monitor.config import PortalConfig
+from monitor.domain import ColumnStatus
+from monitor.rules.status import ColumnState, column_state
+from storage.queries import (
+    ColumnPosts,
+    ColumnRow,
+    LastCrawl,
+    active_columns,
+    column_posts,
+    latest_crawls,
+)
+from storage.sync import sync_config
+
+NEVER_CRAWLED = "never crawled"
+
+
+@dataclass(frozen=True)
+class ColumnFacts:
+    column: ColumnRow
+    posts: ColumnPosts
+    last_crawl: LastCrawl | None
+
+    @property
+    def judged(self) -> bool:
+        """Whether the latest crawl read the column, so its posts are known to be current."""
+        return self.last_crawl is not None and not self.last_crawl.failed
+
+    @property
+    def unreachable_reason(self) -> str | None:
+        if self.last_crawl is None:
+            return NEVER_CRAWLED
+        if self.last_crawl.failed:
+            reason = f": {self.last_crawl.reason}" if self.last_crawl.reason else ""
+            return f"last crawl {self.last_crawl.outcome.value}{reason}"
+        return None
+
+    def dates_up_to(self, as_of: date) -> list[date]:
+        return [day for day in self.posts.dates if day <= as_of]
+
+
+@dataclass(frozen=True)
+class ColumnJudgement:
+    facts: ColumnFacts
+    state: ColumnState
+
+    @property
+    def status(self) -> ColumnStatus:
+        return self.state.status
+
+    @property
+    def stale(self) -> bool:
+        # Staleness read from posts the crawler could not refresh would accuse on old facts.
+        return self.state.stale and self.facts.judged
+
+
+def portal_site_id(session: Session, config: PortalConfig) -> int:
+    """The portal's site row, with units and columns brought in line with the config."""
+    return sync_config(session, config).site_id
+
+
+def column_facts(
+    session: Session, site_id: int, unit_ids: Sequence[int] | None = None
+) -> list[ColumnFacts]:
+    """Facts of every active column (of the given units), in unit then column order."""
+    columns = active_columns(session, site_id, unit_ids)
+    ids = [column.id for column in columns]
+    posts = column_posts(session, ids)
+    crawls = latest_crawls(session, ids)
+    return [ColumnFacts(column, posts[column.id], crawls.get(column.id)) for column in columns]
+
+
+def judge_column(
+    facts: ColumnFacts, as_of: date, calendar: WorkCalendar, due_soon_workdays: int
+) -> ColumnJudgement:
+    column = facts.column
+    state = column_state(
+        column.cycle,
+        column.category,
+        column.deadline,
+        facts.posts.dates,
+        as_of,
+        calendar,
+        due_soon_workdays,
+        last_crawl_failed=not facts.judged,
+        # Undated posts show the column is not empty, though they count as no update.
+        has_any_post=facts.posts.undated > 0,
+    )
+    return ColumnJudgement(facts, state)

@@ -1,0 +1,158 @@
+"""Rule problems and their life (SPEC §4.7): what the rules find now, reconciled with storage.
+
+`refresh_rule_problems` judges every active column at an instant and hands the findings to
+`storage.problem_store.reconcile`. Keys, so that the same finding is the same problem:
+- `overdue_column`, `empty_column`, `stale_national`, `unreachable_column`: `column:<id>`.
+  One problem per column while the condition lasts (the detail follows the current due
+  date); it is fixed when the column is no longer in that state, and if the column falls
+  into it again the same problem is reopened and marked recurring (屡禁不止). So a column
+  overdue for the same missed deadline is one problem, and so are consecutive missed
+  deadlines without a post in between: nothing was done in between.
+- `due_soon_column`: `column:<id>:due:<date>`: each reminder is its own problem, first seen
+  on its own day, which is what the report counts as "reminded repeatedly". A reminder
+  closes (fixed) when the column is updated or the deadline passes, when
+  `overdue_column` takes over.
+- `backdated_post`, `undated_post`: `post:<id>` (posts are never deleted, so ids are stable).
+Only judged (type, column) pairs are reconciled: for a column whose last crawl failed, or
+that was never crawled, the status problems are left as they were (see `services.facts`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from monitor.calendar import local_date
+from monitor.config import PortalConfig
+from monitor.domain import ColumnStatus, ProblemType
+from monitor.rules.backdating import SeenPost, backdated_posts
+from monitor.services.facts import (
+    ColumnFacts,
+    ColumnJudgement,
+    column_facts,
+    judge_column,
+    portal_site_id,
+)
+from monitor.services.rule_settings import calendar_from_config
+from storage.problem_store import Finding, LifeCounts, reconcile
+from storage.queries import ColumnRow, RecordedPost, recorded_posts
+
+STATUS_TYPES = (
+    ProblemType.OVERDUE_COLUMN,
+    ProblemType.DUE_SOON_COLUMN,
+    ProblemType.EMPTY_COLUMN,
+    ProblemType.STALE_NATIONAL,
+)
+# Facts about recorded posts and crawl outcomes: judged for every active column.
+ALWAYS_JUDGED = (
+    ProblemType.UNREACHABLE_COLUMN,
+    ProblemType.BACKDATED_POST,
+    ProblemType.UNDATED_POST,
+)
+
+
+@dataclass(frozen=True)
+class RuleFindings:
+    findings: tuple[Finding, ...]
+    judged: frozenset[tuple[ProblemType, int]]
+
+
+def refresh_rule_problems(
+    session: Session, config: PortalConfig, as_of_instant: datetime
+) -> LifeCounts:
+    """Judge every active column at `as_of_instant` and update the problems' life."""
+    site_id = portal_site_id(session, config)
+    facts = column_facts(session, site_id)
+    found = rule_findings(session, config, facts, as_of_instant)
+    return reconcile(session, found.findings, found.judged, as_of_instant)
+
+
+def rule_findings(
+    session: Session, config: PortalConfig, facts: Sequence[ColumnFacts], at: datetime
+) -> RuleFindings:
+    as_of = local_date(at)
+    calendar = calendar_from_config(config)
+    findings: list[Finding] = []
+    judged: set[tuple[ProblemType, int]] = set()
+    for column_facts_ in facts:
+        column_id = column_facts_.column.id
+        judged.update((problem_type, column_id) for problem_type in ALWAYS_JUDGED)
+        findings.extend(_unreachable(column_facts_))
+        if column_facts_.judged:
+            judged.update((problem_type, column_id) for problem_type in STATUS_TYPES)
+            judgement = judge_column(column_facts_, as_of, calendar, config.rules.due_soon_workdays)
+            findings.extend(_status_findings(judgement))
+    columns = {column_facts_.column.id: column_facts_.column for column_facts_ in facts}
+    posts = recorded_posts(session, list(columns))
+    findings.extend(_backdated(posts, columns, config.rules.backdate_days))
+    findings.extend(_undated(posts, columns))
+    return RuleFindings(tuple(findings), frozenset(judged))
+
+
+def _column_finding(problem_type: ProblemType, column: ColumnRow, detail: str,
+                    key_suffix: str = "") -> Finding:
+    return Finding(problem_type, f"column:{column.id}{key_suffix}", column.unit_id, column.id,
+                   column.url, detail)
+
+
+def _unreachable(facts: ColumnFacts) -> list[Finding]:
+    # A column never crawled has no failure to report: it is simply not judged yet.
+    if facts.last_crawl is None or not facts.last_crawl.failed:
+        return []
+    detail = facts.unreachable_reason or ""
+    return [_column_finding(ProblemType.UNREACHABLE_COLUMN, facts.column, detail)]
+
+
+def _status_findings(judgement: ColumnJudgement) -> list[Finding]:
+    column, state = judgement.facts.column, judgement.state
+    last = state.last_post.isoformat() if state.last_post else "none"
+    due = state.due.isoformat() if state.due else "none"
+    findings: list[Finding] = []
+    if state.status is ColumnStatus.OVERDUE:
+        detail = f"no post by {due} ({column.cycle.value}); last post {last}"
+        findings.append(_column_finding(ProblemType.OVERDUE_COLUMN, column, detail))
+    elif state.status is ColumnStatus.DUE_SOON:
+        detail = f"no post yet; due by {due} ({column.cycle.value}); last post {last}"
+        findings.append(
+            _column_finding(ProblemType.DUE_SOON_COLUMN, column, detail, f":due:{due}")
+        )
+    elif state.status is ColumnStatus.EMPTY:
+        findings.append(
+            _column_finding(ProblemType.EMPTY_COLUMN, column, "the column has never had a post")
+        )
+    if judgement.stale and state.stale_reason:
+        findings.append(_column_finding(ProblemType.STALE_NATIONAL, column, state.stale_reason))
+    return findings
+
+
+def _post_finding(problem_type: ProblemType, post: RecordedPost, column: ColumnRow,
+                  detail: str) -> Finding:
+    return Finding(problem_type, f"post:{post.id}", column.unit_id, column.id, post.url, detail)
+
+
+def _backdated(posts: Iterable[RecordedPost], columns: dict[int, ColumnRow],
+               threshold_days: int) -> list[Finding]:
+    seen = {
+        SeenPost(columns[post.column_id].unit, columns[post.column_id].name, post.url,
+                 post.title, post.date, post.first_seen, post.seen_on_first_crawl): post
+        for post in posts
+    }
+    return [
+        _post_finding(ProblemType.BACKDATED_POST, seen[finding.post],
+                      columns[seen[finding.post].column_id], finding.detail)
+        for finding in backdated_posts(list(seen), threshold_days)
+    ]
+
+
+def _undated(posts: Iterable[RecordedPost], columns: dict[int, ColumnRow]) -> list[Finding]:
+    # Only once the article was read is "no date" final: the list alone may just not show it.
+    return [
+        _post_finding(ProblemType.UNDATED_POST, post, columns[post.column_id],
+                      f"no date in the list nor in the article: {post.title}")
+        for post in posts
+        if post.date is None and post.article_fetched
+    ]
+

@@ -1,0 +1,163 @@
+"""The life of problems in storage (SPEC §4.7): open, fixed, reopened, ignored.
+
+A refresh hands over what it found and which (type, column) pairs it judged completely.
+`reconcile` then applies the life rules:
+- a new finding opens a problem;
+- a finding still present updates `last_seen` (and the detail, which may have moved on);
+- an open problem of a judged pair that was not found again is fixed;
+- a finding seen again after it was fixed is reopened and marked recurring (屡禁不止);
+- an ignored problem stays ignored, but its `last_seen` follows the findings.
+Pairs that were not judged (a column whose last crawl failed) are left exactly as they were:
+the crawler's failure neither accuses a unit nor clears an accusation.
+Every change of state is written as a ProblemEvent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from monitor.domain import ProblemState, ProblemType
+from monitor.errors import MonitorError, UnknownProblemError
+from storage.models import Problem, ProblemEvent
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem found now; `key` names the same finding across refreshes."""
+
+    type: ProblemType
+    key: str
+    unit_id: int | None
+    column_id: int | None
+    url: str | None
+    detail: str
+    target: str | None = None
+
+
+@dataclass(frozen=True)
+class LifeCounts:
+    opened: int
+    reopened: int
+    still_found: int
+    fixed: int
+
+
+def reconcile(
+    session: Session,
+    findings: Iterable[Finding],
+    judged: frozenset[tuple[ProblemType, int]],
+    at: datetime,
+) -> LifeCounts:
+    """Bring the stored problems of the judged pairs in line with `findings` at instant `at`."""
+    found = {(finding.type.value, finding.key): finding for finding in findings}
+    types = {problem_type.value for problem_type, _ in judged} | {t for t, _ in found}
+    existing = {
+        (problem.type, problem.key): problem
+        for problem in session.scalars(select(Problem).where(Problem.type.in_(types)))
+    }
+    opened = reopened = still = 0
+    for natural_key, finding in found.items():
+        problem = existing.get(natural_key)
+        if problem is None:
+            _open(session, finding, at)
+            opened += 1
+        elif problem.state == ProblemState.FIXED.value:
+            _reopen_found(session, problem, finding, at)
+            reopened += 1
+        else:
+            _still_found(problem, finding, at)
+            still += 1
+    judged_values = {(problem_type.value, column_id) for problem_type, column_id in judged}
+    fixed = 0
+    for natural_key, problem in existing.items():
+        if natural_key in found or problem.state != ProblemState.OPEN.value:
+            continue
+        if (problem.type, problem.column_id) in judged_values:
+            _fix(session, problem, at)
+            fixed += 1
+    session.flush()
+    return LifeCounts(opened, reopened, still, fixed)
+
+
+def _event(session: Session, problem: Problem, state: ProblemState, at: datetime,
+           note: str) -> None:
+    session.add(ProblemEvent(problem=problem, at=at, state=state.value, note=note))
+
+
+def _apply(problem: Problem, finding: Finding, at: datetime) -> None:
+    problem.unit_id = finding.unit_id
+    problem.column_id = finding.column_id
+    problem.url = finding.url
+    problem.target = finding.target
+    problem.detail = finding.detail
+    problem.last_seen = at
+
+
+def _open(session: Session, finding: Finding, at: datetime) -> None:
+    problem = Problem(type=finding.type.value, key=finding.key, state=ProblemState.OPEN.value,
+                      first_seen=at, recurring=False, reopen_count=0)
+    _apply(problem, finding, at)
+    session.add(problem)
+    _event(session, problem, ProblemState.OPEN, at, "found")
+
+
+def _reopen_found(session: Session, problem: Problem, finding: Finding, at: datetime) -> None:
+    _apply(problem, finding, at)
+    problem.state = ProblemState.OPEN.value
+    problem.fixed_at = None
+    problem.recurring = True
+    problem.reopen_count = (problem.reopen_count or 0) + 1
+    _event(session, problem, ProblemState.OPEN, at, "found again after being fixed")
+
+
+def _still_found(problem: Problem, finding: Finding, at: datetime) -> None:
+    # An ignored problem keeps its state: the officer decided it is not to be reported.
+    _apply(problem, finding, at)
+
+
+def _fix(session: Session, problem: Problem, at: datetime) -> None:
+    problem.state = ProblemState.FIXED.value
+    problem.fixed_at = at
+    _event(session, problem, ProblemState.FIXED, at, "no longer found")
+
+
+def _problem(session: Session, problem_id: int) -> Problem:
+    problem = session.get(Problem, problem_id)
+    if problem is None:
+        raise UnknownProblemError(problem_id)
+    return problem
+
+
+def ignore_problem(session: Session, problem_id: int, reason: str, at: datetime) -> Problem:
+    """An officer decides a problem is not to be reported; the reason is kept."""
+    reason = reason.strip()
+    if not reason:
+        raise MonitorError("a reason is required to ignore a problem (--reason TEXT)")
+    problem = _problem(session, problem_id)
+    problem.state = ProblemState.IGNORED.value
+    problem.ignored_reason = reason
+    _event(session, problem, ProblemState.IGNORED, at, reason)
+    session.flush()
+    return problem
+
+
+def reopen_problem(session: Session, problem_id: int, at: datetime) -> Problem:
+    """An officer takes back an ignore (or disputes a fix): the problem is open again.
+
+    Not marked recurring: that is for a finding the monitor saw come back by itself.
+    """
+    problem = _problem(session, problem_id)
+    if problem.state == ProblemState.OPEN.value:
+        raise MonitorError(f"problem {problem_id} is already open")
+    previous = problem.state
+    problem.state = ProblemState.OPEN.value
+    problem.fixed_at = None
+    problem.ignored_reason = None
+    _event(session, problem, ProblemState.OPEN, at, f"reopened by an officer (was {previous})")
+    session.flush()
+    return problem

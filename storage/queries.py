@@ -1,0 +1,258 @@
+"""Read queries for the judgements the office publishes: plain typed rows, no ORM objects.
+
+Fairness rules applied here, once, so that every service counts alike:
+- only active units and columns of the portal are judged;
+- a withdrawn post (`removed_at` set) no longer counts anywhere;
+- undated posts are returned apart from dated ones: they never count as updates (SPEC §4.2).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import Select, and_, func, select
+from sqlalchemy.orm import Session
+
+from monitor.domain import Category, CrawlOutcome, Cycle, ProblemState, ProblemType
+from storage.models import Column, ColumnCrawl, Post, Problem, Site, Unit
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    id: int
+    name: str
+    group: str
+    annual_target: int | None
+
+
+@dataclass(frozen=True)
+class ColumnRow:
+    id: int
+    unit_id: int
+    unit: str
+    name: str
+    url: str
+    category: Category
+    cycle: Cycle
+    deadline: str | None
+
+
+@dataclass(frozen=True)
+class LastCrawl:
+    """The outcome of the most recent crawl that tried to read a column."""
+
+    column_id: int
+    outcome: CrawlOutcome
+    reason: str | None
+    finished_at: datetime
+
+    @property
+    def failed(self) -> bool:
+        return self.outcome is not CrawlOutcome.OK
+
+
+@dataclass(frozen=True)
+class ColumnPosts:
+    """A column's live posts: the dates of dated ones and how many are undated."""
+
+    dates: tuple[date, ...]
+    undated: int
+
+
+@dataclass(frozen=True)
+class RecordedPost:
+    """A live post as the back-dating and undated-post rules read it."""
+
+    id: int
+    column_id: int
+    url: str
+    title: str
+    date: date | None
+    first_seen: datetime
+    seen_on_first_crawl: bool
+    article_fetched: bool
+
+
+@dataclass(frozen=True)
+class DatedPostCount:
+    """How many live posts one column has on one date (the stats' input, aggregated in SQL)."""
+
+    column_id: int
+    date: date
+    posts: int
+
+
+def site_id_of(session: Session, site_url: str) -> int | None:
+    return session.scalar(select(Site.id).where(Site.url == site_url))
+
+
+def active_units(session: Session, site_id: int) -> list[UnitRow]:
+    query = (
+        select(Unit.id, Unit.name, Unit.group_name, Unit.annual_target)
+        .where(Unit.site_id == site_id, Unit.active.is_(True))
+        .order_by(Unit.id)
+    )
+    return [UnitRow(*row) for row in session.execute(query)]
+
+
+def unit_id_by_name(session: Session, site_id: int, name: str) -> int | None:
+    return session.scalar(select(Unit.id).where(Unit.site_id == site_id, Unit.name == name))
+
+
+def active_columns(
+    session: Session, site_id: int, unit_ids: Sequence[int] | None = None
+) -> list[ColumnRow]:
+    query = (
+        select(Column.id, Column.unit_id, Unit.name, Column.name, Column.url, Column.category,
+               Column.cycle, Column.deadline)
+        .join(Unit, Unit.id == Column.unit_id)
+        .where(Column.site_id == site_id, Column.active.is_(True), Unit.active.is_(True))
+        .order_by(Unit.id, Column.id)
+    )
+    if unit_ids is not None:
+        query = query.where(Column.unit_id.in_(unit_ids))
+    return [
+        ColumnRow(id_, unit_id, unit, name, url, Category(category), Cycle(cycle), deadline)
+        for id_, unit_id, unit, name, url, category, cycle, deadline in session.execute(query)
+    ]
+
+
+def latest_crawls(session: Session, column_ids: Sequence[int]) -> dict[int, LastCrawl]:
+    """The latest ColumnCrawl of each column; a column never crawled has no entry."""
+    if not column_ids:
+        return {}
+    newest = (
+        select(ColumnCrawl.column_id, func.max(ColumnCrawl.id).label("id"))
+        .where(ColumnCrawl.column_id.in_(column_ids))
+        .group_by(ColumnCrawl.column_id)
+        .subquery()
+    )
+    # Runs finish in id order, so the highest id is the latest attempt.
+    query = select(
+        ColumnCrawl.column_id, ColumnCrawl.outcome, ColumnCrawl.reason, ColumnCrawl.finished_at
+    ).join(newest, and_(newest.c.id == ColumnCrawl.id))
+    return {
+        column_id: LastCrawl(column_id, CrawlOutcome(outcome), reason, finished_at)
+        for column_id, outcome, reason, finished_at in session.execute(query)
+    }
+
+
+def _live_posts_of(column_ids: Sequence[int]) -> Select[tuple[int, date | None]]:
+    return select(Post.column_id, Post.date).where(
+        Post.column_id.in_(column_ids), Post.removed_at.is_(None)
+    )
+
+
+def column_posts(session: Session, column_ids: Sequence[int]) -> dict[int, ColumnPosts]:
+    """Every listed column's live posts; a column without any gets an empty entry."""
+    dates: defaultdict[int, list[date]] = defaultdict(list)
+    undated: defaultdict[int, int] = defaultdict(int)
+    if column_ids:
+        for column_id, day in session.execute(_live_posts_of(column_ids)):
+            if day is None:
+                undated[column_id] += 1
+            else:
+                dates[column_id].append(day)
+    return {
+        column_id: ColumnPosts(tuple(sorted(dates[column_id])), undated[column_id])
+        for column_id in column_ids
+    }
+
+
+def recorded_posts(session: Session, column_ids: Sequence[int]) -> list[RecordedPost]:
+    """Live posts of the columns with what the back-dating and undated rules need."""
+    if not column_ids:
+        return []
+    query = (
+        select(Post.id, Post.column_id, Post.url, Post.title, Post.date, Post.first_seen,
+               Post.seen_on_first_crawl, Post.article_fetched_at.is_not(None))
+        .where(Post.column_id.in_(column_ids), Post.removed_at.is_(None))
+        .order_by(Post.id)
+    )
+    return [
+        RecordedPost(id_, column_id, url, title, day, first_seen, bool(first), bool(fetched))
+        for id_, column_id, url, title, day, first_seen, first, fetched in session.execute(query)
+    ]
+
+
+def dated_post_counts(
+    session: Session, column_ids: Sequence[int], first: date, last: date
+) -> list[DatedPostCount]:
+    """Live posts per column and date from `first` to `last`, counted by the database."""
+    if not column_ids:
+        return []
+    query = (
+        select(Post.column_id, Post.date, func.count(Post.id))
+        .where(
+            Post.column_id.in_(column_ids),
+            Post.removed_at.is_(None),
+            Post.date.is_not(None),
+            Post.date >= first,
+            Post.date <= last,
+        )
+        .group_by(Post.column_id, Post.date)
+    )
+    return [
+        DatedPostCount(column_id, day, count)
+        for column_id, day, count in session.execute(query)
+    ]
+
+
+@dataclass(frozen=True)
+class ProblemRow:
+    id: int
+    type: ProblemType
+    unit: str | None
+    column: str | None
+    url: str | None
+    target: str | None
+    detail: str
+    state: ProblemState
+    first_seen: datetime
+    last_seen: datetime
+    recurring: bool
+    reopen_count: int
+    ignored_reason: str | None
+
+
+@dataclass(frozen=True)
+class ProblemFilter:
+    """Which problems to list; None means any. `seen_from`/`seen_to` are UTC instants: a
+    problem matches when it was seen at some time in [seen_from, seen_to)."""
+
+    unit_id: int | None = None
+    type: ProblemType | None = None
+    states: tuple[ProblemState, ...] | None = None
+    seen_from: datetime | None = None
+    seen_to: datetime | None = None
+
+
+def problems(session: Session, wanted: ProblemFilter) -> list[ProblemRow]:
+    query = (
+        select(Problem.id, Problem.type, Unit.name, Column.name, Problem.url, Problem.target,
+               Problem.detail, Problem.state, Problem.first_seen, Problem.last_seen,
+               Problem.recurring, Problem.reopen_count, Problem.ignored_reason)
+        .outerjoin(Unit, Unit.id == Problem.unit_id)
+        .outerjoin(Column, Column.id == Problem.column_id)
+        .order_by(Problem.first_seen, Problem.id)
+    )
+    if wanted.unit_id is not None:
+        query = query.where(Problem.unit_id == wanted.unit_id)
+    if wanted.type is not None:
+        query = query.where(Problem.type == wanted.type.value)
+    if wanted.states is not None:
+        query = query.where(Problem.state.in_([state.value for state in wanted.states]))
+    if wanted.seen_from is not None:
+        query = query.where(Problem.last_seen >= wanted.seen_from)
+    if wanted.seen_to is not None:
+        query = query.where(Problem.first_seen < wanted.seen_to)
+    return [
+        ProblemRow(id_, ProblemType(type_), unit, column, url, target, detail or "",
+                   ProblemState(state), first_seen, last_seen, bool(recurring),
+                   reopen_count or 0, ignored_reason)
+        for (id_, type_, unit, column, url, target, detail, state, first_seen, last_seen,
+             recurring, reopen_count, ignored_reason) in session.execute(query)
+    ]
