@@ -81,6 +81,9 @@ class RequestLog:
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "RuiheCMS/2.1"
+    # Headers and body go out in two writes; with Nagle on, keep-alive clients would wait
+    # for the delayed ACK (~40 ms) on every request.
+    disable_nagle_algorithm = True
     sys_version = ""
     # Set on the subclass made for each listening port.
     site: Site
@@ -225,8 +228,9 @@ class RunningPortal:
 
     def start(self) -> RunningPortal:
         for server in (self._main, self._external):
-            thread = threading.Thread(target=server.serve_forever, name="sampleportal",
-                                      daemon=True)
+            # A short poll keeps stop() quick; tests start and stop many servers.
+            thread = threading.Thread(target=server.serve_forever, args=(0.05,),
+                                      name="sampleportal", daemon=True)
             thread.start()
             self._threads.append(thread)
         return self
