@@ -239,10 +239,13 @@ def _score(parent: html.HtmlElement, rows: list[_Row | None], min_dated: int) ->
     mean_title = sum(len(row.item.title) for row in posts) / len(posts)
     score = len(posts) * (1.0 + min(mean_title, 30.0) / 10.0) + 3.0 * dated
     score *= 0.5 + 0.5 * len(posts) / len(rows)
+    # Short undated link texts are a menu, and blocks in the header, menu, footer or
+    # pager are page furniture: never posts, even on an empty column's page where they
+    # are the only repeated links left.
     if dated == 0 and mean_title < 6:
-        score *= 0.2  # short undated link texts: a menu, not a column
+        return 0.0
     if _has_role(parent, _NAV_ROLE, ("nav", "header", "footer")):
-        score *= 0.25
+        return 0.0
     if _has_role(parent, _ASIDE_ROLE, ("aside",)):
         score *= 0.25
     if _BREADCRUMB_TEXT.search(_leading_text(parent)):

@@ -14,6 +14,7 @@ from typing import Any
 
 import scrapy
 from scrapy.http import FormRequest, Request, Response
+from scrapy_playwright.page import PageMethod
 from twisted.python.failure import Failure
 
 from crawler.extract.article import extract_article
@@ -86,6 +87,8 @@ class ColumnSpider(scrapy.Spider):
         meta: dict[str, Any] = {"column_id": progress.job.column_id, "page_no": page_no}
         if progress.via_browser:
             meta["playwright"] = True
+            # A list drawn by JavaScript is complete once its data requests are done.
+            meta["playwright_page_methods"] = [PageMethod("wait_for_load_state", "networkidle")]
         return Request(url, callback=self.parse_list, errback=self.list_failed, meta=meta,
                        priority=LIST_PRIORITY, dont_filter=True)
 
