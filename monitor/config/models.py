@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
 
+from apscheduler.triggers.cron import CronTrigger
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from monitor.domain import Category, Cycle, Render
@@ -185,12 +186,76 @@ class UnitConfig(StrictModel):
     columns: list[ColumnConfig] = Field(min_length=1)
 
 
+def _crontab(value: str) -> str:
+    """A five-field cron line; days of the week by name, because APScheduler numbers them
+    from Monday = 0 while crontab numbers them from Sunday = 0."""
+    fields = value.split()
+    if len(fields) != 5:
+        raise ValueError(
+            f"'{value}' is not a cron line of five fields: minute hour day month weekday "
+            "(write e.g. \"30 8 * * mon\")"
+        )
+    if re.search(r"\d", fields[4]):
+        raise ValueError(
+            f"'{value}': write the weekday by name (mon, tue, … sun), not by number"
+        )
+    try:
+        CronTrigger.from_crontab(value)
+    except ValueError as err:
+        raise ValueError(f"'{value}' is not a valid cron line: {err}") from None
+    return value
+
+
+CronLine = Annotated[str, AfterValidator(_crontab)]
+
+
+class JobSchedule(StrictModel):
+    """When one scheduled job runs. Neither `cron` nor `every_seconds`: the job's default."""
+
+    enabled: bool = True
+    cron: CronLine | None = None
+    every_seconds: float | None = Field(default=None, gt=0)
+
+    @model_validator(mode="after")
+    def _one_trigger(self) -> JobSchedule:
+        if self.cron is not None and self.every_seconds is not None:
+            raise ValueError("cron and every_seconds exclude each other: choose one")
+        return self
+
+
+class ScheduleConfig(StrictModel):
+    crawl: JobSchedule = Field(default_factory=JobSchedule)
+    link_recheck: JobSchedule = Field(default_factory=JobSchedule)
+    probe: JobSchedule = Field(default_factory=JobSchedule)
+    due_soon_reminders: JobSchedule = Field(default_factory=JobSchedule)
+    weekly_alerts: JobSchedule = Field(default_factory=JobSchedule)
+    outbox: JobSchedule = Field(default_factory=JobSchedule)
+    monthly_report: JobSchedule = Field(default_factory=JobSchedule)
+    # A run missed by less than this (the machine was off at 02:00) still happens late.
+    misfire_grace_seconds: int = Field(default=3600, ge=1)
+    # A scheduler whose heartbeat is older than this is taken for dead; its lock is taken over.
+    lock_stale_seconds: int = Field(default=300, ge=5)
+    report_dir: str = Field(default="var/reports", min_length=1)
+
+
+class ProbeConfig(StrictModel):
+    # Probed besides the site's home page.
+    key_pages: list[HttpUrl] = Field(default_factory=list)
+    # The national rule: a page that does not open within 15 seconds counts as unreachable.
+    timeout_seconds: float = Field(default=15, gt=0, le=300)
+    window_days: int = Field(default=7, ge=1, le=90)
+    min_probes_per_day: int = Field(default=20, ge=1, le=1440)
+    fail_ratio: float = Field(default=0.05, gt=0, le=1)
+
+
 class PortalConfig(StrictModel):
     site: SiteConfig
     crawl: CrawlConfig = Field(default_factory=CrawlConfig)
     calendar: CalendarConfig = Field(default_factory=CalendarConfig)
     rules: RulesConfig = Field(default_factory=RulesConfig)
     email: EmailConfig | None = None
+    schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
+    probe: ProbeConfig = Field(default_factory=ProbeConfig)
     units: list[UnitConfig] = Field(min_length=1)
 
     def unit_names(self) -> list[str]:

@@ -1,0 +1,1 @@
+"""The scheduler (`monitor schedule`): jobs, their runs in child processes, the lock."""

@@ -1,0 +1,195 @@
+"""The scheduled jobs: what each one runs, when by default, and how a run is carried out.
+
+Every run is a `monitor` command in a child process. A crawl must be: the Twisted reactor
+cannot be restarted within one process. The other jobs are too, so that a job that hangs
+or leaks memory cannot take the scheduler down, and so that each run reads the config
+afresh. APScheduler stores the jobs in the database, pickled, so a job is a module-level
+function whose arguments are plain strings (`run_job(name, config_path, db_url)`).
+"""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.engine import make_url
+
+from monitor.clock import SHANGHAI
+from monitor.config import PortalConfig
+from monitor.config.models import JobSchedule
+
+log = logging.getLogger("monitor.scheduler")
+
+# Lines of a run's output kept in the log: every command ends with a one-line summary.
+SUMMARY_LINES = 1
+
+
+@dataclass(frozen=True)
+class JobDefinition:
+    name: str
+    description: str
+    default_cron: str | None = None
+    default_every_seconds: float | None = None
+
+
+DEFINITIONS: tuple[JobDefinition, ...] = (
+    JobDefinition("crawl", "nightly crawl of every column", default_cron="0 2 * * *"),
+    JobDefinition("link_recheck", "re-check links whose re-check is due",
+                  default_cron="0 4 * * *"),
+    JobDefinition("probe", "availability probe of the home and key pages",
+                  default_every_seconds=1800),
+    JobDefinition("due_soon_reminders", "remind units whose weekly column is due soon",
+                  default_cron="0 15 * * thu"),
+    JobDefinition("weekly_alerts", "weekly staleness alerts and the office digest",
+                  default_cron="30 8 * * mon"),
+    JobDefinition("outbox", "retry e-mails the SMTP server did not accept",
+                  default_every_seconds=900),
+    JobDefinition("monthly_report", "monthly report of the previous month",
+                  default_cron="0 7 1 * *"),
+)
+DEFINITIONS_BY_NAME = {definition.name: definition for definition in DEFINITIONS}
+
+
+def previous_month(today: date) -> str:
+    last_day = today.replace(day=1) - timedelta(days=1)
+    return f"{last_day.year:04d}-{last_day.month:02d}"
+
+
+def command_for(name: str, today: date, report_dir: str) -> list[str]:
+    """The `monitor` arguments (after the global options) that a run of job `name` executes."""
+    commands = {
+        "crawl": ["crawl"],
+        "link_recheck": ["links", "recheck"],
+        "probe": ["probe"],
+        "due_soon_reminders": ["alerts", "due-soon"],
+        "weekly_alerts": ["alerts", "weekly"],
+        "outbox": ["alerts", "send"],
+        "monthly_report": ["report", "monthly", "--month", previous_month(today),
+                           "--out", report_dir],
+    }
+    return commands[name]
+
+
+def effective(definition: JobDefinition, schedule: JobSchedule) -> tuple[str | None, float | None]:
+    """The configured cron line or interval, or the job's default when neither is given."""
+    if schedule.cron is None and schedule.every_seconds is None:
+        return definition.default_cron, definition.default_every_seconds
+    return schedule.cron, schedule.every_seconds
+
+
+def trigger_for(definition: JobDefinition, schedule: JobSchedule) -> BaseTrigger:
+    cron, every = effective(definition, schedule)
+    if cron is not None:
+        return CronTrigger.from_crontab(cron, timezone=SHANGHAI)
+    assert every is not None
+    return IntervalTrigger(seconds=every, timezone=SHANGHAI)
+
+
+def describe_schedule(definition: JobDefinition, schedule: JobSchedule) -> str:
+    cron, every = effective(definition, schedule)
+    return f"cron {cron}" if cron is not None else f"every {every:g} s"
+
+
+@dataclass(frozen=True)
+class PlannedJob:
+    """A job as the config wants it; compared with the stored job to keep its next run."""
+
+    name: str
+    description: str
+    enabled: bool
+    trigger: BaseTrigger
+    when: str
+    args: tuple[str, str, str]
+
+
+def planned_jobs(config: PortalConfig, config_path: Path, db_url: str) -> list[PlannedJob]:
+    jobs: list[PlannedJob] = []
+    for definition in DEFINITIONS:
+        schedule: JobSchedule = getattr(config.schedule, definition.name)
+        jobs.append(PlannedJob(
+            name=definition.name,
+            description=definition.description,
+            enabled=schedule.enabled,
+            trigger=trigger_for(definition, schedule),
+            when=describe_schedule(definition, schedule),
+            args=(definition.name, str(config_path.resolve()), db_url),
+        ))
+    return jobs
+
+
+class _Children:
+    """Child processes of running jobs, so that stopping the scheduler can stop them."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running: set[subprocess.Popen[str]] = set()
+
+    def add(self, child: subprocess.Popen[str]) -> None:
+        with self._lock:
+            self._running.add(child)
+
+    def discard(self, child: subprocess.Popen[str]) -> None:
+        with self._lock:
+            self._running.discard(child)
+
+    def terminate_all(self, grace_seconds: float) -> int:
+        with self._lock:
+            running = list(self._running)
+        for child in running:
+            child.terminate()
+        deadline = time.monotonic() + grace_seconds
+        for child in running:
+            try:
+                child.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                child.kill()
+        return len(running)
+
+
+CHILDREN = _Children()
+
+
+def run_job(name: str, config_path: str, db_url: str) -> None:
+    """One run of job `name`: the `monitor` command in a child process, logged."""
+    # Imported here: a job run reads the config afresh, and so does the date it runs for.
+    from monitor.app import App
+
+    app = App(config_option=Path(config_path), db_option=db_url)
+    arguments = command_for(name, app.clock.today(), app.config.schedule.report_dir)
+    argv = [sys.executable, "-m", "monitor", "--config", config_path, "--db", db_url,
+            *arguments]
+    shown = " ".join(["monitor", *arguments])
+    started = time.monotonic()
+    child = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             encoding="utf-8", errors="replace")
+    CHILDREN.add(child)
+    log.info("job %s started: %s (pid %d, database %s)", name, shown, child.pid,
+             make_url(db_url).render_as_string(hide_password=True))
+    try:
+        stdout, stderr = child.communicate()
+    finally:
+        CHILDREN.discard(child)
+    elapsed = time.monotonic() - started
+    if child.returncode == 0:
+        log.info("job %s finished in %.1f s (pid %d): %s", name, elapsed, child.pid,
+                 summary_of(stdout) or "no output")
+    elif child.returncode < 0:
+        log.warning("job %s stopped by signal %d after %.1f s (pid %d)", name,
+                    -child.returncode, elapsed, child.pid)
+    else:
+        log.error("job %s failed in %.1f s (pid %d, exit %d): %s", name, elapsed, child.pid,
+                  child.returncode, summary_of(stderr) or summary_of(stdout) or "no output")
+
+
+def summary_of(output: str) -> str:
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    return " | ".join(lines[-SUMMARY_LINES:])

@@ -1,0 +1,93 @@
+"""Probe results and the `site_unreachable` problem they raise and clear (SPEC §4.7).
+
+The problem follows the usual life: opened when a judged window fails the rule, fixed
+when a judged window passes it, reopened and marked recurring when it fails again; an
+ignored problem stays ignored. The problem's key is the probed page's URL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from monitor.domain import ProblemState, ProblemType
+from monitor.probe.availability import AvailabilityVerdict, ProbeOutcome, ProbeSample
+from storage.models import ProbeResult, Problem, ProblemEvent
+
+UNREACHABLE = ProblemType.SITE_UNREACHABLE.value
+
+
+@dataclass(frozen=True)
+class ProblemChange:
+    """What a verdict did to the page's problem: opened, reopened, fixed, or None."""
+
+    url: str
+    change: str | None
+    state: str | None
+
+
+def record_outcomes(session: Session, outcomes: Iterable[ProbeOutcome]) -> None:
+    for outcome in outcomes:
+        session.add(ProbeResult(url=outcome.url, at=outcome.at, ok=outcome.ok,
+                                http_status=outcome.http_status, elapsed_ms=outcome.elapsed_ms,
+                                error=outcome.error))
+    session.flush()
+
+
+def samples_since(session: Session, url: str, since: datetime) -> list[ProbeSample]:
+    rows = session.execute(
+        select(ProbeResult.at, ProbeResult.ok)
+        .where(ProbeResult.url == url, ProbeResult.at >= since)
+        .order_by(ProbeResult.at)
+    )
+    return [ProbeSample(at, ok) for at, ok in rows]
+
+
+def apply_verdict(session: Session, verdict: AvailabilityVerdict, at: datetime) -> ProblemChange:
+    problem = session.scalar(
+        select(Problem).where(Problem.type == UNREACHABLE, Problem.key == verdict.url)
+    )
+    if verdict.unreachable is None:
+        return ProblemChange(verdict.url, None, problem.state if problem else None)
+    if verdict.unreachable:
+        return _raise(session, problem, verdict, at)
+    if problem is not None and problem.state == ProblemState.OPEN.value:
+        problem.state = ProblemState.FIXED.value
+        problem.fixed_at = at
+        problem.detail = verdict.describe()
+        _event(session, problem, ProblemState.FIXED, at, verdict.describe())
+        return ProblemChange(verdict.url, "fixed", problem.state)
+    return ProblemChange(verdict.url, None, problem.state if problem else None)
+
+
+def _raise(session: Session, problem: Problem | None, verdict: AvailabilityVerdict,
+           at: datetime) -> ProblemChange:
+    detail = verdict.describe()
+    if problem is None:
+        problem = Problem(type=UNREACHABLE, key=verdict.url, unit_id=None, column_id=None,
+                          url=verdict.url, target=None, detail=detail,
+                          state=ProblemState.OPEN.value, first_seen=at, last_seen=at,
+                          recurring=False, reopen_count=0)
+        session.add(problem)
+        _event(session, problem, ProblemState.OPEN, at, detail)
+        return ProblemChange(verdict.url, "opened", problem.state)
+    problem.detail = detail
+    problem.last_seen = at
+    if problem.state != ProblemState.FIXED.value:
+        # Still open, or ignored by an officer: the state stays as it is.
+        return ProblemChange(verdict.url, None, problem.state)
+    problem.state = ProblemState.OPEN.value
+    problem.fixed_at = None
+    problem.recurring = True
+    problem.reopen_count = (problem.reopen_count or 0) + 1
+    _event(session, problem, ProblemState.OPEN, at, "found again after being fixed: " + detail)
+    return ProblemChange(verdict.url, "reopened", problem.state)
+
+
+def _event(session: Session, problem: Problem, state: ProblemState, at: datetime,
+           note: str) -> None:
+    session.add(ProblemEvent(problem=problem, at=at, state=state.value, note=note))

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from monitor.clock import SHANGHAI
+from monitor.config import PortalConfig
+from monitor.scheduler.jobs import command_for, planned_jobs, previous_month
+
+UNITS = [{"name": "县水利局", "group": "县直单位", "columns": [
+    {"name": "工作动态", "url": "http://127.0.0.1:8000/slj/gzdt/", "category": "dynamics"}]}]
+
+
+def config(schedule: dict[str, object]) -> PortalConfig:
+    return PortalConfig.model_validate({
+        "site": {"name": "瑞河县人民政府门户网站", "url": "http://127.0.0.1:8000/"},
+        "schedule": schedule, "units": UNITS})
+
+
+def test_monthly_report_on_the_first_of_january_is_for_december() -> None:
+    assert previous_month(date(2025, 1, 1)) == "2024-12"
+    assert command_for("monthly_report", date(2024, 6, 1), "out") == [
+        "report", "monthly", "--month", "2024-05", "--out", "out"]
+
+
+def test_default_triggers_match_the_office_routine() -> None:
+    jobs = {job.name: job for job in planned_jobs(config({}), Path("c.yaml"), "sqlite://")}
+    now = datetime(2024, 5, 6, 9, 0, tzinfo=SHANGHAI)  # a Monday
+    nxt = {name: job.trigger.get_next_fire_time(None, now) for name, job in jobs.items()}
+    assert nxt["crawl"] == datetime(2024, 5, 7, 2, 0, tzinfo=SHANGHAI)
+    assert nxt["due_soon_reminders"] == datetime(2024, 5, 9, 15, 0, tzinfo=SHANGHAI)
+    assert nxt["weekly_alerts"] == datetime(2024, 5, 13, 8, 30, tzinfo=SHANGHAI)
+    assert nxt["monthly_report"] == datetime(2024, 6, 1, 7, 0, tzinfo=SHANGHAI)
+    assert isinstance(jobs["probe"].trigger, IntervalTrigger)
+    assert jobs["probe"].trigger.interval.total_seconds() == 1800
+    assert all(job.enabled for job in jobs.values())
+
+
+def test_each_job_takes_its_own_trigger_or_is_disabled() -> None:
+    jobs = {job.name: job for job in planned_jobs(
+        config({"crawl": {"cron": "15 3 * * sat"}, "probe": {"every_seconds": 2},
+                "monthly_report": {"enabled": False}}),
+        Path("c.yaml"), "sqlite://")}
+    assert isinstance(jobs["crawl"].trigger, CronTrigger)
+    assert jobs["crawl"].when == "cron 15 3 * * sat"
+    assert jobs["probe"].when == "every 2 s"
+    assert not jobs["monthly_report"].enabled
+    assert jobs["crawl"].args[0] == "crawl" and jobs["crawl"].args[2] == "sqlite://"
