@@ -10,11 +10,15 @@ import typer
 from typer.core import TyperGroup
 
 from monitor.app import App
+from monitor.commands import check as check_command
 from monitor.commands import config as config_commands
 from monitor.commands import crawl as crawl_command
 from monitor.commands import db as db_commands
+from monitor.commands import export as export_command
 from monitor.commands import probe as probe_command
+from monitor.commands import problems as problems_commands
 from monitor.commands import schedule as schedule_command
+from monitor.commands import stats as stats_command
 from monitor.commands.console import err
 from monitor.commands.options import ConfigOption, DbOption
 from monitor.errors import MonitorError
@@ -40,6 +44,10 @@ app = typer.Typer(
 app.add_typer(db_commands.app, name="db")
 app.add_typer(config_commands.app, name="config")
 app.command("crawl")(crawl_command.crawl)
+app.command("check")(check_command.check)
+app.command("stats")(stats_command.stats)
+app.add_typer(problems_commands.app, name="problems")
+app.command("export")(export_command.export)
 app.command("schedule")(schedule_command.schedule)
 app.command("probe")(probe_command.probe)
 

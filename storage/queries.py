@@ -17,7 +17,17 @@ from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session
 
 from monitor.domain import Category, CrawlOutcome, Cycle, ProblemState, ProblemType
-from storage.models import Column, ColumnCrawl, Post, Problem, Site, Unit
+from storage.models import (
+    Column,
+    ColumnCrawl,
+    LinkRef,
+    LinkTarget,
+    Page,
+    Post,
+    Problem,
+    Site,
+    Unit,
+)
 
 
 @dataclass(frozen=True)
@@ -255,4 +265,81 @@ def problems(session: Session, wanted: ProblemFilter) -> list[ProblemRow]:
                    reopen_count or 0, ignored_reason)
         for (id_, type_, unit, column, url, target, detail, state, first_seen, last_seen,
              recurring, reopen_count, ignored_reason) in session.execute(query)
+    ]
+
+
+@dataclass(frozen=True)
+class PostExportRow:
+    unit: str
+    column: str
+    url: str
+    title: str
+    date: date | None
+    date_source: str | None
+    first_seen: datetime
+
+
+@dataclass(frozen=True)
+class LinkSourceRow:
+    """One page carrying one target: the export folds these into one row per target."""
+
+    target_id: int
+    url: str
+    kind: str
+    internal: bool
+    status: str
+    reason: str | None
+    http_status: int | None
+    hidden: bool
+    page_url: str
+
+
+def posts_for_export(
+    session: Session, site_id: int, unit_id: int | None, first: date | None, last: date | None
+) -> list[PostExportRow]:
+    """Live posts of active columns; with a period, only posts dated within it."""
+    query = (
+        select(Unit.name, Column.name, Post.url, Post.title, Post.date, Post.date_source,
+               Post.first_seen)
+        .join(Column, Column.id == Post.column_id)
+        .join(Unit, Unit.id == Column.unit_id)
+        .where(Column.site_id == site_id, Column.active.is_(True), Unit.active.is_(True),
+               Post.removed_at.is_(None))
+        .order_by(Unit.id, Column.id, Post.date, Post.id)
+    )
+    if unit_id is not None:
+        query = query.where(Unit.id == unit_id)
+    if first is not None:
+        query = query.where(Post.date >= first)
+    if last is not None:
+        query = query.where(Post.date <= last)
+    return [PostExportRow(*row) for row in session.execute(query)]
+
+
+def link_sources(
+    session: Session, unit_id: int | None, first: date | None, last: date | None
+) -> list[LinkSourceRow]:
+    """Every (target, page) pair; a unit or a period keeps pages of that unit's posts or of
+    posts dated in the period (a home page belongs to no unit and no period)."""
+    query = (
+        select(LinkTarget.id, LinkTarget.url, LinkTarget.kind, LinkTarget.internal,
+               LinkTarget.status, LinkTarget.reason, LinkTarget.http_status, LinkRef.hidden,
+               Page.url)
+        .join(LinkRef, LinkRef.target_id == LinkTarget.id)
+        .join(Page, Page.id == LinkRef.page_id)
+        .outerjoin(Post, Post.id == Page.post_id)
+        .outerjoin(Column, Column.id == Post.column_id)
+        .order_by(LinkTarget.id, Page.url)
+    )
+    if unit_id is not None:
+        query = query.where(Column.unit_id == unit_id)
+    if first is not None:
+        query = query.where(Post.date >= first)
+    if last is not None:
+        query = query.where(Post.date <= last)
+    return [
+        LinkSourceRow(id_, url, kind, bool(internal), status, reason, http_status,
+                      bool(hidden), page_url)
+        for id_, url, kind, internal, status, reason, http_status, hidden, page_url
+        in session.execute(query)
     ]

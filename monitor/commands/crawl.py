@@ -13,6 +13,7 @@ from monitor.app import App
 from monitor.commands.console import out, print_json, warn
 from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
 from monitor.domain import CrawlOutcome
+from monitor.services.problems import refresh_now
 from storage.models import Column, Unit
 
 UnitOption = Annotated[
@@ -31,6 +32,7 @@ def crawl(
     """Crawl the configured columns, record new posts and read their articles."""
     application = resolve(ctx, config, db)
     summary = run_crawl(application, unit or [], show_progress=not json)
+    refresh_now(application)  # the rule problems follow what this crawl found
     rows = summary_rows(application, summary)
     if json:
         print_json({"run": summary.run_id, "columns": summary.columns,

@@ -25,6 +25,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from monitor.app import App
 from monitor.calendar import local_date
 from monitor.config import PortalConfig
 from monitor.domain import ColumnStatus, ProblemType
@@ -156,3 +157,9 @@ def _undated(posts: Iterable[RecordedPost], columns: dict[int, ColumnRow]) -> li
         if post.date is None and post.article_fetched
     ]
 
+
+
+def refresh_now(app: App) -> LifeCounts:
+    """Refresh the rule problems at the app's current instant, in one transaction."""
+    with app.sessions.begin() as session:
+        return refresh_rule_problems(session, app.config, app.clock.now())

@@ -1,0 +1,80 @@
+"""`monitor export posts|links|problems`: tables for the office's own spreadsheets (SPEC §3)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from monitor.commands.check import FromOption, ToOption
+from monitor.commands.console import err
+from monitor.commands.options import ConfigOption, DbOption, resolve
+from monitor.errors import MonitorError
+from monitor.services.dates import requested_period
+from monitor.services.export import ExportKind, ExportRequest, ExportRow, export_rows
+from monitor.services.export_formats import (
+    CSV_ENCODING,
+    ExportFormat,
+    csv_text,
+    json_text,
+    write_export,
+)
+from storage import migrations
+
+KindArgument = Annotated[ExportKind, typer.Argument(help="What to export.")]
+UnitOption = Annotated[
+    str | None, typer.Option("--unit", "-u", help="Only this unit (name or alias).",
+                             show_default=False)
+]
+FormatOption = Annotated[ExportFormat, typer.Option("--format", "-f", help="File format.")]
+OutOption = Annotated[
+    Path | None, typer.Option("--out", "-o", help="Write to this file (default: stdout; "
+                              "xlsx needs a file).", show_default=False)
+]
+
+
+def export(
+    ctx: typer.Context,
+    kind: KindArgument,
+    unit: UnitOption = None,
+    first: FromOption = None,
+    last: ToOption = None,
+    fmt: FormatOption = ExportFormat.CSV,
+    out_file: OutOption = None,
+    config: ConfigOption = None,
+    db: DbOption = None,
+) -> None:
+    """Export posts, links or problems as CSV (UTF-8 with BOM, for Excel), JSON or XLSX.
+
+    Times are shown in Asia/Shanghai.
+    """
+    application = resolve(ctx, config, db)
+    portal = application.config
+    period = requested_period(first, last)
+    if fmt is ExportFormat.XLSX and out_file is None:
+        raise MonitorError(
+            f"xlsx is a binary file: give --out FILE, e.g. --out {kind.value}.xlsx")
+    migrations.require_current(application.engine)
+    with application.sessions() as session:
+        rows = export_rows(session, portal, ExportRequest(kind, unit, period))
+    if out_file is None:
+        _to_stdout(kind, rows, fmt)
+        return
+    try:
+        write_export(kind, rows, fmt, out_file)
+    except OSError as error:
+        raise MonitorError(f"cannot write {out_file}: {error.strerror}") from None
+    err.print(f"wrote {len(rows)} {kind.value} to {out_file}", markup=False)
+
+
+def _to_stdout(kind: ExportKind, rows: Sequence[ExportRow], fmt: ExportFormat) -> None:
+    if fmt is ExportFormat.JSON:
+        sys.stdout.write(json_text(kind, rows) + "\n")
+        return
+    # The same bytes as a file, BOM included, so that `> posts.csv` opens right in Excel.
+    sys.stdout.flush()
+    sys.stdout.buffer.write(csv_text(kind, rows).encode(CSV_ENCODING))
+    sys.stdout.flush()

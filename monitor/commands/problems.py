@@ -1,0 +1,118 @@
+"""`monitor problems list|ignore|reopen`: the findings and their life (SPEC §3, §4.7)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+from sqlalchemy.orm import Session
+
+from monitor.calendar import local_date
+from monitor.commands.check import print_table
+from monitor.commands.console import out, print_json
+from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
+from monitor.config import PortalConfig
+from monitor.domain import ProblemState, ProblemType
+from monitor.units import find_unit
+from storage import migrations
+from storage.problem_store import ignore_problem, reopen_problem
+from storage.queries import ProblemFilter, ProblemRow, problems, site_id_of, unit_id_by_name
+
+app = typer.Typer(help="List problems, ignore one with a reason, or reopen one.",
+                  no_args_is_help=True)
+
+UnitFilterOption = Annotated[
+    str | None, typer.Option("--unit", "-u", help="Only this unit's problems (name or alias).",
+                             show_default=False)
+]
+TypeOption = Annotated[
+    ProblemType | None, typer.Option("--type", "-t", help="Only problems of this type.",
+                                     show_default=False)
+]
+StateOption = Annotated[
+    ProblemState, typer.Option("--state", "-s", help="Only problems in this state.")
+]
+ProblemIdArgument = Annotated[int, typer.Argument(help="The problem's id (see 'problems list').")]
+
+
+@app.command("list")
+def list_command(
+    ctx: typer.Context,
+    unit: UnitFilterOption = None,
+    problem_type: TypeOption = None,
+    state: StateOption = ProblemState.OPEN,
+    config: ConfigOption = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """List problems: open ones unless --state says otherwise (ignored ones only on request)."""
+    application = resolve(ctx, config, db)
+    migrations.require_current(application.engine)
+    with application.sessions() as session:
+        unit_id = None if unit is None else _recorded_unit_id(session, application.config, unit)
+        wanted = ProblemFilter(unit_id=unit_id, type=problem_type, states=(state,))
+        # A unit the database has never recorded has no problems.
+        rows = [] if unit is not None and unit_id is None else problems(session, wanted)
+    if json:
+        print_json([problem_document(row) for row in rows])
+        return
+    if not rows:
+        out.print(f"no {state.value} problems")
+        return
+    print_table(problems_table(rows, state))
+
+
+def _recorded_unit_id(session: Session, portal: PortalConfig, name: str) -> int | None:
+    unit_name = find_unit(portal, name).name
+    site_id = site_id_of(session, portal.site.url)
+    return None if site_id is None else unit_id_by_name(session, site_id, unit_name)
+
+
+def problem_document(row: ProblemRow) -> dict[str, Any]:
+    return {
+        "id": row.id, "type": row.type.value, "unit": row.unit, "column": row.column,
+        "url": row.url, "target": row.target, "detail": row.detail, "state": row.state.value,
+        "first_seen": local_date(row.first_seen).isoformat(),
+        "last_seen": local_date(row.last_seen).isoformat(),
+        "recurring": row.recurring, "reopen_count": row.reopen_count,
+        "ignored_reason": row.ignored_reason,
+    }
+
+
+def problems_table(rows: list[ProblemRow], state: ProblemState) -> Table:
+    table = Table(title=f"{state.value.capitalize()} problems")
+    for heading in ("id", "type", "unit", "column", "url", "detail", "first seen", "last seen",
+                    "recurring"):
+        table.add_column(heading)
+    for row in rows:
+        table.add_row(str(row.id), row.type.value, row.unit or "", row.column or "",
+                      row.url or "", row.detail, str(local_date(row.first_seen)),
+                      str(local_date(row.last_seen)),
+                      f"yes ({row.reopen_count}x)" if row.recurring else "no")
+    return table
+
+
+@app.command("ignore")
+def ignore_command(
+    ctx: typer.Context,
+    problem_id: ProblemIdArgument,
+    reason: Annotated[str, typer.Option("--reason", "-r", help="Why it is not to be reported.")],
+    db: DbOption = None,
+) -> None:
+    """Ignore a problem: it stays recorded but is no longer reported."""
+    application = resolve(ctx, db=db)
+    migrations.require_current(application.engine)
+    with application.sessions.begin() as session:
+        ignore_problem(session, problem_id, reason, application.clock.now())
+    out.print(f"problem {problem_id} ignored: {reason.strip()}")
+
+
+@app.command("reopen")
+def reopen_command(ctx: typer.Context, problem_id: ProblemIdArgument, db: DbOption = None) -> None:
+    """Reopen an ignored (or fixed) problem."""
+    application = resolve(ctx, db=db)
+    migrations.require_current(application.engine)
+    with application.sessions.begin() as session:
+        reopen_problem(session, problem_id, application.clock.now())
+    out.print(f"problem {problem_id} reopened")

@@ -1,0 +1,63 @@
+"""`monitor stats`: per-unit figures for a period and year-to-date (SPEC §4.6, §5)."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+
+from monitor.commands.check import AsOfOption, FromOption, ToOption, print_table
+from monitor.commands.console import print_json, warn
+from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
+from monitor.services.dates import optional_day, requested_period
+from monitor.services.stats import StatsResult, stats_document, unit_stats
+from storage import migrations
+
+
+def stats(
+    ctx: typer.Context,
+    first: FromOption = None,
+    last: ToOption = None,
+    as_of: AsOfOption = None,
+    config: ConfigOption = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Posts per unit (动态信息 / 信息公开) for a period and the year, weekly rule, completion.
+
+    The period defaults to the current month up to as-of.
+    """
+    application = resolve(ctx, config, db)
+    portal = application.config
+    day = optional_day(as_of, "--as-of") or application.clock.today()
+    period = requested_period(first, last)
+    migrations.require_current(application.engine)
+    with application.sessions.begin() as session:
+        result = unit_stats(session, portal, day, period)
+    for warning in result.warnings:
+        warn(warning)
+    if json:
+        print_json(stats_document(result))
+        return
+    print_table(stats_table(result))
+
+
+def stats_table(result: StatsResult) -> Table:
+    period = result.period
+    table = Table(title=f"Figures {period.start} to {period.end} (as of {result.as_of})")
+    table.add_column("unit")
+    table.add_column("group")
+    for heading in ("target", "动态信息", "信息公开", "total", "year total", "weeks", "missed",
+                    "completion %", "rank in group", "rank"):
+        table.add_column(heading, justify="right")
+    for figure in result.figures:
+        table.add_row(
+            figure.unit, figure.group, _text(figure.annual_target), str(figure.period.dynamics),
+            str(figure.period.disclosure), str(figure.period.total), str(figure.ytd.total),
+            str(figure.weeks), str(figure.missed), _text(figure.completion),
+            _text(figure.rank_in_group), _text(figure.rank),
+        )
+    return table
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)

@@ -1,0 +1,114 @@
+"""Writing export rows as CSV, JSON or XLSX, with times shown in Asia/Shanghai (SPEC §2).
+
+CSV is UTF-8 with a byte-order mark: without it Excel on a Chinese Windows reads the file
+as GBK and the unit names come out garbled. Several source URLs share one cell,
+separated by spaces (a URL holds none).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import astuple
+from datetime import date, datetime
+from enum import StrEnum
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from monitor.calendar import LOCAL_ZONE
+from monitor.services.export import ExportKind, ExportRow, field_names
+
+CSV_ENCODING = "utf-8-sig"
+_CELL_TIME = "%Y-%m-%d %H:%M:%S"
+
+CellValue = str | int | bool | date | datetime | tuple[str, ...] | None
+
+
+class ExportFormat(StrEnum):
+    CSV = "csv"
+    JSON = "json"
+    XLSX = "xlsx"
+
+
+def _local(moment: datetime) -> datetime:
+    return moment.astimezone(LOCAL_ZONE)
+
+
+def _text_cell(value: CellValue) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return _local(value).strftime(_CELL_TIME)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return " ".join(value)
+    return str(value)
+
+
+def _json_value(value: CellValue) -> object:
+    if isinstance(value, datetime):
+        return _local(value).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def _xlsx_cell(value: CellValue) -> object:
+    if isinstance(value, datetime):
+        # Excel has no time zones: the local wall-clock time is what the office reads.
+        return _local(value).replace(tzinfo=None)
+    if isinstance(value, tuple):
+        return "\n".join(value)
+    return value
+
+
+def csv_text(kind: ExportKind, rows: Sequence[ExportRow]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(field_names(kind))
+    writer.writerows([_text_cell(value) for value in astuple(row)] for row in rows)
+    return buffer.getvalue()
+
+
+def json_text(kind: ExportKind, rows: Sequence[ExportRow]) -> str:
+    names = field_names(kind)
+    document = [
+        {name: _json_value(value) for name, value in zip(names, astuple(row), strict=True)}
+        for row in rows
+    ]
+    return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+def write_xlsx(kind: ExportKind, rows: Sequence[ExportRow], path: Path) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = kind.value
+    sheet.append(list(field_names(kind)))
+    for row in rows:
+        sheet.append([_xlsx_cell(value) for value in astuple(row)])
+    for cells in sheet.iter_rows(min_row=2):
+        for cell in cells:
+            if isinstance(cell.value, datetime):
+                cell.number_format = "yyyy-mm-dd hh:mm:ss"
+            elif isinstance(cell.value, date):
+                cell.number_format = "yyyy-mm-dd"
+    workbook.save(path)
+
+
+def write_export(kind: ExportKind, rows: Sequence[ExportRow], fmt: ExportFormat,
+                 path: Path) -> None:
+    if fmt is ExportFormat.XLSX:
+        write_xlsx(kind, rows, path)
+    elif fmt is ExportFormat.CSV:
+        path.write_text(csv_text(kind, rows), encoding=CSV_ENCODING, newline="")
+    else:
+        path.write_text(json_text(kind, rows) + "\n", encoding="utf-8")

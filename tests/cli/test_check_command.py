@@ -1,0 +1,190 @@
+"""`monitor check`: exit codes, messages, the exact JSON shape and the table."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from typer.testing import Result
+
+from monitor.config import load_config
+from storage import migrations
+from storage.models import Column, ColumnCrawl, CrawlRun, Post
+from storage.session import create_db_engine, session_factory
+from storage.sync import sync_config
+
+SITE = "http://127.0.0.1:8000/"
+CONFIG = f"""\
+site: {{name: 瑞河县人民政府门户网站, url: "{SITE}"}}
+units:
+  - name: 县水利局
+    group: 县直单位
+    aliases: [水利局]
+    annual_target: 450
+    columns:
+      - {{name: 工作动态, url: "{SITE}slj/gzdt/", category: dynamics, cycle: weekly}}
+      - {{name: 通知公告, url: "{SITE}slj/tzgg/", category: notice, cycle: monthly}}
+  - name: 县卫生健康委员会
+    group: 县直单位
+    aliases: [卫健委]
+    columns:
+      - {{name: 工作动态, url: "{SITE}wjw/gzdt/", category: dynamics, cycle: weekly}}
+"""
+NOW = {"MONITOR_NOW": "2024-05-10T09:00:00+08:00"}
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(f"{text}+08:00")
+
+
+@pytest.fixture
+def recorded(tmp_path: Path, database_url: str) -> list[str]:
+    """The SPEC §5 example recorded: 工作动态 posted every Wednesday but one up to 10 April,
+    then 19 April; 通知公告 on 2 April; the notices column failed on the last crawl."""
+    path = tmp_path / "portal.yaml"
+    path.write_text(CONFIG, encoding="utf-8")
+    engine = create_db_engine(database_url)
+    migrations.upgrade(engine)
+    with session_factory(engine).begin() as session:
+        site_id = sync_config(session, load_config(path)).site_id
+        columns = {c.url.removeprefix(SITE): c.id for c in session.scalars(select(Column))}
+        days = [date(2024, 1, 3) + timedelta(weeks=n) for n in range(15)]
+        days = [d for d in days if d != date(2024, 2, 14)] + [date(2024, 4, 19)]
+        posts = [("slj/gzdt/", day) for day in days] + [("slj/tzgg/", date(2024, 4, 2))]
+        for number, (column, day) in enumerate(posts):
+            session.add(Post(column_id=columns[column], url=f"{SITE}{column}{number}.html",
+                             title="标题", date=day, date_source="list",
+                             first_seen=at("2024-04-20 02:00"), last_seen=at("2024-04-20 02:00"),
+                             seen_on_first_crawl=True))
+        run = CrawlRun(site_id=site_id, started_at=at("2024-05-10 02:00"))
+        session.add(run)
+        session.flush()
+        for column, column_id in columns.items():
+            failed = column == "slj/tzgg/"
+            session.add(ColumnCrawl(run_id=run.id, column_id=column_id,
+                                    outcome="unreachable" if failed else "ok",
+                                    reason="HTTP 503" if failed else None,
+                                    finished_at=at("2024-05-10 02:00")))
+    engine.dispose()
+    return ["--config", str(path), "--db", database_url]
+
+
+def test_check_json_has_exactly_the_spec_shape(
+    run_cli: Callable[..., Result], recorded: list[str]
+) -> None:
+    result = run_cli("check", "--unit", "水利局", "--no-crawl", "--json", *recorded, env=NOW)
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "unit": "县水利局",
+        "as_of": "2024-05-10",
+        "columns": [
+            {"name": "工作动态", "category": "dynamics", "url": f"{SITE}slj/gzdt/",
+             "cycle": "weekly", "posts": 15, "last_post": "2024-04-19", "status": "overdue",
+             "stale": True, "due": "2024-04-28",
+             "stale_reason": "last post 2024-04-19 is 21 days old; dynamics columns allow 14 "
+                             "days",
+             "unreachable_reason": None},
+            {"name": "通知公告", "category": "notice", "url": f"{SITE}slj/tzgg/",
+             "cycle": "monthly", "posts": 1, "last_post": "2024-04-02", "status": "unreachable",
+             "stale": False, "due": "2024-05-31", "stale_reason": None,
+             "unreachable_reason": "last crawl unreachable: HTTP 503"},
+        ],
+        "weekly": {"from": "2024-01-01", "to": "2024-05-10", "weeks": 18, "missed": 3,
+                   "missed_weeks": ["2024-02-12", "2024-04-22", "2024-04-29"]},
+        "problems": [
+            {"id": 1, "type": "overdue_column", "column": "工作动态", "url": f"{SITE}slj/gzdt/",
+             "target": None, "detail": "no post by 2024-04-28 (weekly); last post 2024-04-19",
+             "state": "open", "first_seen": "2024-05-10"},
+            {"id": 2, "type": "stale_national", "column": "工作动态", "url": f"{SITE}slj/gzdt/",
+             "target": None,
+             "detail": "last post 2024-04-19 is 21 days old; dynamics columns allow 14 days",
+             "state": "open", "first_seen": "2024-05-10"},
+            {"id": 3, "type": "unreachable_column", "column": "通知公告",
+             "url": f"{SITE}slj/tzgg/", "target": None,
+             "detail": "last crawl unreachable: HTTP 503", "state": "open",
+             "first_seen": "2024-05-10"},
+        ],
+        "warnings": [],
+    }
+
+
+def test_check_table_shows_columns_weekly_line_and_problems(
+    run_cli: Callable[..., Result], recorded: list[str]
+) -> None:
+    result = run_cli("check", "-u", "县水利局", "--no-crawl", *recorded, env=NOW)
+    assert result.exit_code == 0, result.stderr
+    assert "县水利局 at 2024-05-10" in result.stdout
+    assert ("weekly rule 2024-01-01 to 2024-05-10: 18 weeks counted, 3 missed "
+            "(weeks of 2024-02-12, 2024-04-22, 2024-04-29)") in result.stdout
+    assert "overdue_column" in result.stdout and "unreachable_column" in result.stdout
+    assert result.stderr == ""
+
+
+def test_as_of_and_period_options_change_the_judgement(
+    run_cli: Callable[..., Result], recorded: list[str]
+) -> None:
+    result = run_cli("check", "-u", "水利局", "--no-crawl", "--json", "--as-of", "2024-04-20",
+                     "--from", "2024-04-01", "--to", "2024-04-30", *recorded, env=NOW)
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["as_of"] == "2024-04-20"
+    assert document["columns"][0]["status"] == "ok"
+    assert document["weekly"] == {"from": "2024-04-01", "to": "2024-04-30", "weeks": 2,
+                                  "missed": 0, "missed_weeks": []}
+
+
+def test_unknown_unit_exits_1_naming_the_closest(
+    run_cli: Callable[..., Result], recorded: list[str]
+) -> None:
+    result = run_cli("check", "--unit", "水务局", "--no-crawl", *recorded, env=NOW)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == "error: unknown unit '水务局'; closest: 县水利局\n"
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    (["--as-of", "2024-13-01"],
+     "--as-of: '2024-13-01' is not a date; expected YYYY-MM-DD, e.g. 2024-05-10"),
+    (["--as-of", "10/05/2024"],
+     "--as-of: '10/05/2024' is not a date; expected YYYY-MM-DD, e.g. 2024-05-10"),
+    (["--from", "2024-04-01"],
+     "--from and --to go together: give both, e.g. --from 2024-04-01 --to 2024-04-30"),
+    (["--from", "2024-05-01", "--to", "2024-04-01"],
+     "period starts 2024-05-01 after it ends 2024-04-01"),
+])
+def test_bad_dates_exit_1_with_one_line(
+    run_cli: Callable[..., Result], recorded: list[str], options: list[str], message: str
+) -> None:
+    result = run_cli("check", "-u", "水利局", "--no-crawl", *options, *recorded, env=NOW)
+    assert result.exit_code == 1
+    assert result.stderr == f"error: {message}\n"
+
+
+def test_a_year_without_official_calendar_warns_on_stderr(
+    run_cli: Callable[..., Result], recorded: list[str]
+) -> None:
+    result = run_cli("check", "-u", "水利局", "--no-crawl", "--json", "--as-of", "2027-03-01",
+                     *recorded, env=NOW)
+    assert result.exit_code == 0
+    [warning] = json.loads(result.stdout)["warnings"]
+    assert warning.startswith("2027: the official holiday calendar is not known")
+    assert result.stderr.startswith("warning: 2027: the official holiday calendar")
+
+
+def test_missing_unit_is_a_usage_error(
+    run_cli: Callable[..., Result], recorded: list[str]
+) -> None:
+    assert run_cli("check", "--no-crawl", *recorded).exit_code == 2
+
+
+def test_an_unmigrated_database_exits_1(run_cli: Callable[..., Result], tmp_path: Path) -> None:
+    path = tmp_path / "portal.yaml"
+    path.write_text(CONFIG, encoding="utf-8")
+    result = run_cli("check", "-u", "水利局", "--no-crawl", "--config", str(path),
+                     "--db", f"sqlite:///{tmp_path}/empty.db")
+    assert result.exit_code == 1
+    assert result.stderr == "error: the database is empty; run 'monitor db upgrade' first\n"
