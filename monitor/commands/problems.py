@@ -98,10 +98,11 @@ def ignore_command(
     ctx: typer.Context,
     problem_id: ProblemIdArgument,
     reason: Annotated[str, typer.Option("--reason", "-r", help="Why it is not to be reported.")],
+    config: ConfigOption = None,
     db: DbOption = None,
 ) -> None:
     """Ignore a problem: it stays recorded but is no longer reported."""
-    application = resolve(ctx, db=db)
+    application = resolve(ctx, config, db)
     migrations.require_current(application.engine)
     with application.sessions.begin() as session:
         ignore_problem(session, problem_id, reason, application.clock.now())
@@ -109,9 +110,14 @@ def ignore_command(
 
 
 @app.command("reopen")
-def reopen_command(ctx: typer.Context, problem_id: ProblemIdArgument, db: DbOption = None) -> None:
+def reopen_command(
+    ctx: typer.Context,
+    problem_id: ProblemIdArgument,
+    config: ConfigOption = None,
+    db: DbOption = None,
+) -> None:
     """Reopen an ignored (or fixed) problem."""
-    application = resolve(ctx, db=db)
+    application = resolve(ctx, config, db)
     migrations.require_current(application.engine)
     with application.sessions.begin() as session:
         reopen_problem(session, problem_id, application.clock.now())

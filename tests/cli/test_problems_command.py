@@ -1,0 +1,156 @@
+"""`monitor problems list|ignore|reopen`: filters, the life an officer drives, exit codes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from typer.testing import Result
+
+from monitor.config import load_config
+from storage import migrations
+from storage.models import Column, ColumnCrawl, CrawlRun, Post
+from storage.session import create_db_engine, session_factory
+from storage.sync import sync_config
+
+SITE = "http://127.0.0.1:8000/"
+CONFIG = f"""\
+site: {{name: 瑞河县人民政府门户网站, url: "{SITE}"}}
+units:
+  - name: 县水利局
+    group: 县直单位
+    aliases: [水利局]
+    columns:
+      - {{name: 工作动态, url: "{SITE}slj/gzdt/", category: dynamics, cycle: weekly}}
+  - name: 青石镇
+    group: 乡镇
+    columns:
+      - {{name: 乡镇动态, url: "{SITE}qsz/xzdt/", category: dynamics, cycle: weekly}}
+"""
+NOW = {"MONITOR_NOW": "2024-05-10T09:00:00+08:00"}
+CRAWLED = datetime.fromisoformat("2024-05-10T02:00:00+08:00")
+
+
+@pytest.fixture
+def options(tmp_path: Path, database_url: str) -> list[str]:
+    """县水利局 last posted on 19 April (overdue and stale); 青石镇 has never posted (empty)."""
+    path = tmp_path / "portal.yaml"
+    path.write_text(CONFIG, encoding="utf-8")
+    engine = create_db_engine(database_url)
+    migrations.upgrade(engine)
+    with session_factory(engine).begin() as session:
+        site_id = sync_config(session, load_config(path)).site_id
+        columns = list(session.scalars(select(Column).order_by(Column.id)))
+        session.add(Post(column_id=columns[0].id, url=f"{SITE}slj/gzdt/1.html", title="标题",
+                         date=date(2024, 4, 19), first_seen=CRAWLED, last_seen=CRAWLED,
+                         seen_on_first_crawl=True))
+        run = CrawlRun(site_id=site_id, started_at=CRAWLED)
+        session.add(run)
+        session.flush()
+        for column in columns:
+            session.add(ColumnCrawl(run_id=run.id, column_id=column.id, outcome="ok",
+                                    finished_at=CRAWLED))
+    engine.dispose()
+    return ["--config", str(path), "--db", database_url]
+
+
+@pytest.fixture
+def refreshed(run_cli: Callable[..., Result], options: list[str]) -> list[str]:
+    """`check --no-crawl` refreshes the rule problems of the whole portal."""
+    assert run_cli("check", "-u", "水利局", "--no-crawl", "--json", *options,
+                   env=NOW).exit_code == 0
+    return options
+
+
+def listed(run_cli: Callable[..., Result], options: list[str], *filters: str) -> list[dict]:
+    result = run_cli("problems", "list", "--json", *filters, *options, env=NOW)
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_list_shows_open_problems_of_every_unit(
+    run_cli: Callable[..., Result], refreshed: list[str]
+) -> None:
+    problems = listed(run_cli, refreshed)
+    assert [(p["id"], p["type"], p["unit"], p["column"], p["state"]) for p in problems] == [
+        (1, "overdue_column", "县水利局", "工作动态", "open"),
+        (2, "stale_national", "县水利局", "工作动态", "open"),
+        (3, "empty_column", "青石镇", "乡镇动态", "open"),
+        (4, "stale_national", "青石镇", "乡镇动态", "open"),
+    ]
+    assert problems[0]["first_seen"] == "2024-05-10" and problems[0]["recurring"] is False
+
+
+def test_list_filters_by_unit_and_type(
+    run_cli: Callable[..., Result], refreshed: list[str]
+) -> None:
+    assert [p["id"] for p in listed(run_cli, refreshed, "--unit", "青石镇")] == [3, 4]
+    assert [p["id"] for p in listed(run_cli, refreshed, "--type", "stale_national")] == [2, 4]
+
+
+def test_ignore_hides_a_problem_until_it_is_reopened(
+    run_cli: Callable[..., Result], refreshed: list[str]
+) -> None:
+    ignored = run_cli("problems", "ignore", "3", "--reason", "新设栏目，下月启用", *refreshed,
+                      env=NOW)
+    assert (ignored.exit_code, ignored.stdout) == (0, "problem 3 ignored: 新设栏目，下月启用\n")
+    assert 3 not in [p["id"] for p in listed(run_cli, refreshed)]
+    [hidden] = listed(run_cli, refreshed, "--state", "ignored")
+    assert (hidden["id"], hidden["ignored_reason"]) == (3, "新设栏目，下月启用")
+    # A later refresh keeps it ignored.
+    run_cli("check", "-u", "青石镇", "--no-crawl", "--json", *refreshed, env=NOW)
+    assert [p["id"] for p in listed(run_cli, refreshed, "--state", "ignored")] == [3]
+    reopened = run_cli("problems", "reopen", "3", *refreshed, env=NOW)
+    assert (reopened.exit_code, reopened.stdout) == (0, "problem 3 reopened\n")
+    assert 3 in [p["id"] for p in listed(run_cli, refreshed)]
+
+
+def test_table_output_and_an_empty_list(
+    run_cli: Callable[..., Result], refreshed: list[str]
+) -> None:
+    table = run_cli("problems", "list", *refreshed, env=NOW)
+    assert table.exit_code == 0
+    assert "Open problems" in table.stdout and "overdue_column" in table.stdout
+    empty = run_cli("problems", "list", "--state", "fixed", *refreshed, env=NOW)
+    assert (empty.exit_code, empty.stdout) == (0, "no fixed problems\n")
+
+
+def test_unknown_id_exits_1_with_a_clear_message(
+    run_cli: Callable[..., Result], refreshed: list[str]
+) -> None:
+    ignored = run_cli("problems", "ignore", "99", "--reason", "x", *refreshed, env=NOW)
+    assert (ignored.exit_code, ignored.stderr) == (
+        1, "error: no problem with id 99 (see 'monitor problems list')\n")
+    reopened = run_cli("problems", "reopen", "99", *refreshed, env=NOW)
+    assert reopened.exit_code == 1
+
+
+def test_reopening_an_open_problem_exits_1(
+    run_cli: Callable[..., Result], refreshed: list[str]
+) -> None:
+    result = run_cli("problems", "reopen", "1", *refreshed, env=NOW)
+    assert (result.exit_code, result.stderr) == (1, "error: problem 1 is already open\n")
+
+
+def test_ignore_needs_a_reason(run_cli: Callable[..., Result], refreshed: list[str]) -> None:
+    assert run_cli("problems", "ignore", "1", *refreshed, env=NOW).exit_code == 2
+    blank = run_cli("problems", "ignore", "1", "--reason", " ", *refreshed, env=NOW)
+    assert (blank.exit_code, blank.stderr) == (
+        1, "error: a reason is required to ignore a problem (--reason TEXT)\n")
+
+
+@pytest.mark.parametrize("filters", [["--state", "closed"], ["--type", "typo"]])
+def test_unknown_state_or_type_is_a_usage_error(
+    run_cli: Callable[..., Result], refreshed: list[str], filters: list[str]
+) -> None:
+    assert run_cli("problems", "list", *filters, *refreshed, env=NOW).exit_code == 2
+
+
+def test_unknown_unit_filter_exits_1(run_cli: Callable[..., Result], options: list[str]) -> None:
+    result = run_cli("problems", "list", "--unit", "县教育局", *options, env=NOW)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: unknown unit '县教育局'")
