@@ -10,6 +10,7 @@ import typer
 from typer.core import TyperGroup
 
 from monitor.app import App
+from monitor.commands import alerts as alerts_commands
 from monitor.commands import check as check_command
 from monitor.commands import config as config_commands
 from monitor.commands import crawl as crawl_command
@@ -50,6 +51,7 @@ app.add_typer(problems_commands.app, name="problems")
 app.command("export")(export_command.export)
 app.command("schedule")(schedule_command.schedule)
 app.command("probe")(probe_command.probe)
+app.add_typer(alerts_commands.app, name="alerts")
 
 
 @app.callback()

@@ -1,0 +1,1 @@
+"""Weekly staleness alerts and due-soon reminders: facts, messages, outbox, SMTP."""

@@ -1,0 +1,81 @@
+"""The alert jobs end to end: gather the week's facts, compose, queue, send, or write .eml."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from monitor.alerts.compose import ComposedMessage, compose_due_soon, compose_weekly
+from monitor.alerts.facts import WeekFacts
+from monitor.alerts.gather import gather_week
+from monitor.alerts.mailer import SmtpMailer, build_email, smtp_settings
+from monitor.alerts.outbox import Delivery, Queued, deliver_due, enqueue
+from monitor.alerts.templates import AlertTemplates
+from monitor.app import App
+from monitor.config import EmailConfig
+from monitor.errors import AlertError
+from storage import migrations
+from storage.sync import sync_config
+
+
+def email_config(app: App) -> EmailConfig:
+    email = app.config.email
+    if email is None:
+        raise AlertError("e-mail is not configured: add an email: section (smtp, sender, office)")
+    return email
+
+
+def weekly_messages(app: App, templates: AlertTemplates) -> list[ComposedMessage]:
+    office = email_config(app).office
+    return compose_weekly(_facts(app), office, templates)
+
+
+def due_soon_messages(app: App, templates: AlertTemplates) -> list[ComposedMessage]:
+    email_config(app)
+    return compose_due_soon(_facts(app), templates)
+
+
+def _facts(app: App) -> WeekFacts:
+    migrations.require_current(app.engine)
+    with app.sessions.begin() as session:
+        # Contacts and unit names follow the config even when no crawl ran since it changed.
+        sync_config(session, app.config)
+        return gather_week(session, app.config, app.clock.today())
+
+
+@dataclass(frozen=True)
+class Outcome:
+    composed: int
+    queued: Queued
+    delivery: Delivery
+
+
+def queue_and_send(app: App, messages: list[ComposedMessage]) -> Outcome:
+    with app.sessions.begin() as session:
+        queued = enqueue(session, messages, app.clock.now())
+    return Outcome(len(messages), queued, send_due(app))
+
+
+def send_due(app: App) -> Delivery:
+    email = email_config(app)
+    migrations.require_current(app.engine)
+    with SmtpMailer(smtp_settings(email, app.environment)) as mailer:
+        return deliver_due(app.sessions, mailer, email.sender, app.clock.now())
+
+
+def write_eml(app: App, messages: list[ComposedMessage], directory: Path) -> list[Path]:
+    """The messages as .eml files, exactly as they would be sent; nothing is queued."""
+    sender = email_config(app).sender
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise AlertError(f"cannot create {directory}: {err.strerror}") from None
+    paths = []
+    now = app.clock.now()
+    for message in messages:
+        email = build_email(sender, message.recipients, message.subject, message.body_text,
+                            message.body_html, message.dedupe_key, now)
+        path = directory / (message.dedupe_key.replace(":", "-") + ".eml")
+        path.write_bytes(email.as_bytes())
+        paths.append(path)
+    return paths

@@ -1,0 +1,69 @@
+"""The alert templates (`config/templates/alert_*.j2`): subject, plain text and HTML.
+
+Sandboxed with strict undefined variables, like the report texts: a typo in a template the
+office edited is an error, not an e-mail with a blank where the column name should be.
+The HTML part is autoescaped: unit names, titles and URLs come from crawled pages.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from jinja2 import FileSystemLoader, StrictUndefined, TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+
+from monitor.domain import Cycle, ProblemType
+from monitor.errors import AlertError
+
+DEFAULT_TEMPLATE_DIR = Path(__file__).resolve().parent.parent.parent / "config" / "templates"
+
+CYCLE_LABELS = {
+    Cycle.WEEKLY: "每周更新", Cycle.MONTHLY: "每月更新", Cycle.QUARTERLY: "每季度更新",
+    Cycle.YEARLY: "每年更新", Cycle.NONE: "不定期更新",
+}
+TARGET_LABELS = {
+    ProblemType.BROKEN_LINK: "错链/断链",
+    ProblemType.DEAD_IMAGE: "图片无法显示",
+    ProblemType.BROKEN_ATTACHMENT: "附件无法下载",
+}
+
+
+def cn_date(day: date | None) -> str:
+    return "无" if day is None else f"{day.year}年{day.month}月{day.day}日"
+
+
+def week_range(monday: date) -> str:
+    sunday = monday + timedelta(days=6)
+    return f"{monday.year}年{monday.month}月{monday.day}日—{sunday.month}月{sunday.day}日"
+
+
+class AlertTemplates:
+    def __init__(self, directory: Path = DEFAULT_TEMPLATE_DIR) -> None:
+        self._text = self._environment(directory, autoescape=False)
+        self._html = self._environment(directory, autoescape=True)
+
+    @staticmethod
+    def _environment(directory: Path, autoescape: bool) -> SandboxedEnvironment:
+        environment = SandboxedEnvironment(
+            loader=FileSystemLoader(str(directory)), undefined=StrictUndefined,
+            autoescape=autoescape, trim_blocks=True, lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        environment.filters.update(
+            cn_date=cn_date, week_range=week_range,
+            cycle_label=lambda cycle: CYCLE_LABELS[Cycle(cycle)],
+            target_label=lambda kind: TARGET_LABELS[ProblemType(kind)],
+        )
+        return environment
+
+    def render(self, name: str, context: dict[str, Any]) -> tuple[str, str, str]:
+        """Subject, plain text and HTML of template family `name` (alert_unit, alert_digest)."""
+        try:
+            subject = self._text.get_template(f"{name}.subject.j2").render(context)
+            text = self._text.get_template(f"{name}.txt.j2").render(context)
+            html = self._html.get_template(f"{name}.html.j2").render(context)
+        except TemplateError as err:
+            raise AlertError(f"alert template {name}: {err}") from None
+        return subject, text, html

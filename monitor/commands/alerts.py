@@ -1,0 +1,161 @@
+"""`monitor alerts …`: weekly staleness alerts, due-soon reminders, the outbox."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from monitor.alerts.compose import ComposedMessage
+from monitor.alerts.outbox import Delivery, OutboxStatus, outbox_status
+from monitor.alerts.service import (
+    Outcome,
+    due_soon_messages,
+    queue_and_send,
+    send_due,
+    weekly_messages,
+    write_eml,
+)
+from monitor.alerts.templates import AlertTemplates
+from monitor.app import App
+from monitor.clock import to_local
+from monitor.commands.console import out, print_json
+from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
+from monitor.errors import AlertError
+from storage import migrations
+
+app = typer.Typer(help="E-mail alerts to units and the office.", no_args_is_help=True)
+
+DryRunOption = Annotated[
+    bool, typer.Option("--dry-run", help="Compose the messages but neither queue nor send them.")
+]
+OutOption = Annotated[
+    Path | None,
+    typer.Option("--out", help="With --dry-run: write each message as an .eml file here.",
+                 show_default=False),
+]
+
+
+@app.command("weekly")
+def weekly(ctx: typer.Context, dry_run: DryRunOption = False, out_dir: OutOption = None,
+           config: ConfigOption = None, db: DbOption = None, json: JsonOption = False) -> None:
+    """Send this week's alert to every unit that is behind, and the digest to the office."""
+    application = resolve(ctx, config, db)
+    messages = weekly_messages(application, AlertTemplates())
+    _run(application, messages, dry_run, out_dir, json)
+
+
+@app.command("due-soon")
+def due_soon(ctx: typer.Context, dry_run: DryRunOption = False, out_dir: OutOption = None,
+             config: ConfigOption = None, db: DbOption = None, json: JsonOption = False) -> None:
+    """Remind units whose columns are due this week (the scheduler runs it on Thursday)."""
+    application = resolve(ctx, config, db)
+    messages = due_soon_messages(application, AlertTemplates())
+    _run(application, messages, dry_run, out_dir, json)
+
+
+@app.command("send")
+def send(ctx: typer.Context, config: ConfigOption = None, db: DbOption = None,
+         json: JsonOption = False) -> None:
+    """Send the messages waiting in the outbox whose retry time has come."""
+    application = resolve(ctx, config, db)
+    delivery = send_due(application)
+    if json:
+        print_json(_delivery_json(delivery))
+    else:
+        out.print(f"{delivery.sent} sent, {delivery.failed} not accepted")
+    _fail_if_waiting(delivery)
+
+
+@app.command("status")
+def status(ctx: typer.Context, config: ConfigOption = None, db: DbOption = None,
+           json: JsonOption = False) -> None:
+    """Show the outbox: messages sent, and those waiting with their last error."""
+    application = resolve(ctx, config, db)
+    migrations.require_current(application.engine)
+    with application.sessions() as session:
+        state = outbox_status(session)
+    if json:
+        print_json(_status_json(state))
+        return
+    if state.waiting:
+        out.print(waiting_table(state))
+    last = to_local(state.last_sent_at).strftime("%Y-%m-%d %H:%M") if state.last_sent_at else "—"
+    out.print(f"{state.sent} sent (last {last}), {len(state.waiting)} waiting")
+
+
+def _run(application: App, messages: list[ComposedMessage], dry_run: bool,
+         out_dir: Path | None, json: bool) -> None:
+    if out_dir is not None and not dry_run:
+        raise AlertError("--out writes .eml files instead of sending: use it with --dry-run")
+    if dry_run:
+        paths = write_eml(application, messages, out_dir) if out_dir is not None else []
+        if json:
+            print_json({"dry_run": True, "messages": [_message_json(m) for m in messages],
+                        "files": [str(path) for path in paths]})
+            return
+        for message in messages:
+            out.print(f"{message.kind}: {', '.join(message.recipients)}: {message.subject}",
+                      markup=False)
+        where = f", written to {out_dir}" if out_dir is not None else ""
+        out.print(f"dry run: {len(messages)} messages composed{where}; nothing sent")
+        return
+    outcome = queue_and_send(application, messages)
+    if json:
+        print_json(_outcome_json(outcome))
+    else:
+        out.print(f"{outcome.composed} messages for this week: {outcome.queued.added} new, "
+                  f"{outcome.queued.already_queued} already queued before; "
+                  f"{outcome.delivery.sent} sent now, {outcome.delivery.failed} not accepted")
+    _fail_if_waiting(outcome.delivery)
+
+
+def _fail_if_waiting(delivery: Delivery) -> None:
+    if delivery.failed:
+        raise AlertError(
+            f"{delivery.failed} message(s) not accepted by the SMTP server "
+            f"({'; '.join(delivery.errors) or 'server unreachable'}); they wait in the outbox "
+            "and are retried by `monitor alerts send` and the scheduler's outbox job")
+
+
+def waiting_table(state: OutboxStatus) -> Table:
+    table = Table(title="Waiting in the outbox")
+    for heading in ("id", "kind", "week", "to", "subject", "attempts", "last error", "retry"):
+        table.add_column(heading)
+    for message in state.waiting:
+        retry = (to_local(message.next_attempt_at).strftime("%Y-%m-%d %H:%M")
+                 if message.next_attempt_at else "next run")
+        table.add_row(str(message.id), message.kind, message.week.isoformat(),
+                      ", ".join(message.recipients), message.subject, str(message.attempts),
+                      message.last_error or "", retry)
+    return table
+
+
+def _message_json(message: ComposedMessage) -> dict[str, object]:
+    return {"kind": message.kind, "key": message.dedupe_key, "week": message.week.isoformat(),
+            "recipients": list(message.recipients), "subject": message.subject}
+
+
+def _delivery_json(delivery: Delivery) -> dict[str, object]:
+    return {"sent": delivery.sent, "failed": delivery.failed, "errors": list(delivery.errors)}
+
+
+def _outcome_json(outcome: Outcome) -> dict[str, object]:
+    return {"composed": outcome.composed, "queued": outcome.queued.added,
+            "already_queued": outcome.queued.already_queued,
+            **_delivery_json(outcome.delivery)}
+
+
+def _status_json(state: OutboxStatus) -> dict[str, object]:
+    return {
+        "sent": state.sent,
+        "last_sent_at": to_local(state.last_sent_at).isoformat() if state.last_sent_at else None,
+        "waiting": [{"id": m.id, "kind": m.kind, "week": m.week.isoformat(),
+                     "recipients": list(m.recipients), "subject": m.subject,
+                     "attempts": m.attempts, "last_error": m.last_error,
+                     "next_attempt_at": (to_local(m.next_attempt_at).isoformat()
+                                         if m.next_attempt_at else None)}
+                    for m in state.waiting],
+    }
