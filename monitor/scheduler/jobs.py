@@ -109,6 +109,12 @@ class PlannedJob:
     trigger: BaseTrigger
     when: str
     args: tuple[str, str, str]
+    # False when this build has no such command yet: the job is not scheduled.
+    available: bool = True
+
+    @property
+    def runs(self) -> bool:
+        return self.enabled and self.available
 
 
 def planned_jobs(config: PortalConfig, config_path: Path, db_url: str) -> list[PlannedJob]:
@@ -122,8 +128,36 @@ def planned_jobs(config: PortalConfig, config_path: Path, db_url: str) -> list[P
             trigger=trigger_for(definition, schedule),
             when=describe_schedule(definition, schedule),
             args=(definition.name, str(config_path.resolve()), db_url),
+            available=command_available(command_words(definition.name)),
         ))
     return jobs
+
+
+def command_words(name: str) -> list[str]:
+    """The command and subcommand a job runs, without options: `report monthly`."""
+    words = []
+    for word in command_for(name, date(2000, 1, 1), "."):
+        if word.startswith("-"):
+            break
+        words.append(word)
+    return words
+
+
+def command_available(arguments: list[str]) -> bool:
+    """Whether `monitor ARGUMENTS` names a command of this build."""
+    import typer.main
+
+    from monitor.cli import app  # the CLI imports the scheduler: resolved at call time
+
+    command: object = typer.main.get_command(app)
+    for word in arguments:
+        subcommands = getattr(command, "commands", None)
+        if not isinstance(subcommands, dict):
+            break
+        command = subcommands.get(word)
+        if command is None:
+            return False
+    return True
 
 
 class _Children:

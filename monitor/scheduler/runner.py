@@ -21,6 +21,7 @@ from apscheduler.events import EVENT_JOB_MISSED, JobExecutionEvent
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import STATE_STOPPED
 
 from monitor.app import App
 from monitor.clock import SHANGHAI
@@ -28,6 +29,7 @@ from monitor.errors import SchedulerLockError
 from monitor.scheduler.jobs import (
     CHILDREN,
     PlannedJob,
+    command_words,
     planned_jobs,
     run_job,
 )
@@ -45,15 +47,25 @@ class JobListing:
     name: str
     description: str
     enabled: bool
+    available: bool
     trigger: str
     next_run: datetime | None
     # False: the scheduler has not stored the job yet; next_run is what the trigger gives.
     stored: bool
 
 
+class _Scheduler(BackgroundScheduler):
+    def _process_jobs(self) -> float | None:
+        # APScheduler's loop wakes once more after shutdown and would then move due jobs'
+        # next run times forward without running them (the executor is gone): a lost run.
+        if self.state == STATE_STOPPED:
+            return None
+        return super()._process_jobs()  # type: ignore[no-any-return]
+
+
 def make_scheduler(app: App, workers: int) -> BackgroundScheduler:
     grace = app.config.schedule.misfire_grace_seconds
-    return BackgroundScheduler(
+    return _Scheduler(
         timezone=SHANGHAI,
         jobstores={"default": SQLAlchemyJobStore(engine=app.engine)},
         executors={"default": ThreadPoolExecutor(max_workers=max(1, workers))},
@@ -63,7 +75,11 @@ def make_scheduler(app: App, workers: int) -> BackgroundScheduler:
 
 def reconcile(scheduler: BackgroundScheduler, jobs: list[PlannedJob], grace: int) -> None:
     """Make the stored jobs those of the config, keeping unchanged jobs' next run times."""
-    wanted = {job.name: job for job in jobs if job.enabled}
+    for job in jobs:
+        if job.enabled and not job.available:
+            log.warning("job %s not scheduled: this build has no `monitor %s` command",
+                        job.name, " ".join(command_words(job.name)))
+    wanted = {job.name: job for job in jobs if job.runs}
     for stored in scheduler.get_jobs():
         if stored.id not in wanted:
             scheduler.remove_job(stored.id)
@@ -98,8 +114,8 @@ def list_jobs(app: App) -> list[JobListing]:
         if kept is not None and str(kept.trigger) == str(job.trigger):
             next_run = kept.next_run_time
         else:
-            next_run = job.trigger.get_next_fire_time(None, now) if job.enabled else None
-        listings.append(JobListing(job.name, job.description, job.enabled,
+            next_run = job.trigger.get_next_fire_time(None, now) if job.runs else None
+        listings.append(JobListing(job.name, job.description, job.enabled, job.available,
                                    job.when, next_run, kept is not None))
     return listings
 

@@ -127,7 +127,8 @@ def test_scheduler_runs_a_job_in_a_child_refuses_a_second_one_and_stops_on_sigte
     jobs = {job["job"]: job for job in json.loads(listed.stdout)}
     assert jobs["probe"] | {"next_run": None} == {
         "job": "probe", "description": "availability probe of the home and key pages",
-        "enabled": True, "trigger": "every 1 s", "next_run": None, "stored": True}
+        "enabled": True, "available": True, "trigger": "every 1 s", "next_run": None,
+        "stored": True}
     assert jobs["crawl"]["enabled"] is False and jobs["crawl"]["next_run"] is None
 
 

@@ -8,7 +8,12 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from monitor.clock import SHANGHAI
 from monitor.config import PortalConfig
-from monitor.scheduler.jobs import command_for, planned_jobs, previous_month
+from monitor.scheduler.jobs import (
+    command_available,
+    command_for,
+    planned_jobs,
+    previous_month,
+)
 
 UNITS = [{"name": "县水利局", "group": "县直单位", "columns": [
     {"name": "工作动态", "url": "http://127.0.0.1:8000/slj/gzdt/", "category": "dynamics"}]}]
@@ -49,3 +54,10 @@ def test_each_job_takes_its_own_trigger_or_is_disabled() -> None:
     assert jobs["probe"].when == "every 2 s"
     assert not jobs["monthly_report"].enabled
     assert jobs["crawl"].args[0] == "crawl" and jobs["crawl"].args[2] == "sqlite://"
+
+
+def test_a_job_whose_command_this_build_lacks_is_not_available() -> None:
+    assert command_available(["alerts", "weekly"])
+    assert command_available(["probe"])
+    assert not command_available(["alerts", "no-such-thing"])
+    assert not command_available(["no-such-command"])
