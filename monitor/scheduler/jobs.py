@@ -26,6 +26,7 @@ from sqlalchemy.engine import make_url
 from monitor.clock import SHANGHAI
 from monitor.config import PortalConfig
 from monitor.config.models import JobSchedule
+from monitor.errors import MonitorError
 
 log = logging.getLogger("monitor.scheduler")
 
@@ -198,7 +199,12 @@ def run_job(name: str, config_path: str, db_url: str) -> None:
     from monitor.app import App
 
     app = App(config_option=Path(config_path), db_option=db_url)
-    arguments = command_for(name, app.clock.today(), app.config.schedule.report_dir)
+    try:
+        arguments = command_for(name, app.clock.today(), app.config.schedule.report_dir)
+    except MonitorError as err:
+        # A config edited into an invalid state: say so in the log, keep the schedule.
+        log.error("job %s not run: %s", name, one_line_error(err))
+        return
     argv = [sys.executable, "-m", "monitor", "--config", config_path, "--db", db_url,
             *arguments]
     shown = " ".join(["monitor", *arguments])
@@ -222,6 +228,10 @@ def run_job(name: str, config_path: str, db_url: str) -> None:
     else:
         log.error("job %s failed in %.1f s (pid %d, exit %d): %s", name, elapsed, child.pid,
                   child.returncode, summary_of(stderr) or summary_of(stdout) or "no output")
+
+
+def one_line_error(err: MonitorError) -> str:
+    return " | ".join(line.strip() for line in str(err).splitlines() if line.strip())
 
 
 def summary_of(output: str) -> str:

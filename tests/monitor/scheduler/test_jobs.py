@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime
 from pathlib import Path
 
+import pytest
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
@@ -13,6 +15,7 @@ from monitor.scheduler.jobs import (
     command_for,
     planned_jobs,
     previous_month,
+    run_job,
 )
 
 UNITS = [{"name": "县水利局", "group": "县直单位", "columns": [
@@ -61,3 +64,14 @@ def test_a_job_whose_command_this_build_lacks_is_not_available() -> None:
     assert command_available(["probe"])
     assert not command_available(["alerts", "no-such-thing"])
     assert not command_available(["no-such-command"])
+
+
+def test_a_run_with_an_invalid_config_is_logged_and_skipped(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    broken = tmp_path / "portal.yaml"
+    broken.write_text("site: {name: x}\n", encoding="utf-8")
+    with caplog.at_level(logging.ERROR, logger="monitor.scheduler"):
+        run_job("probe", str(broken), f"sqlite:///{tmp_path}/m.db")
+    [record] = caplog.records
+    assert record.getMessage().startswith(f"job probe not run: {broken}:1 site.url:")
