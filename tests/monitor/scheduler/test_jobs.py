@@ -9,7 +9,8 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from monitor.clock import SHANGHAI
-from monitor.config import PortalConfig
+from monitor.config import PortalConfig, load_config
+from monitor.errors import ConfigError
 from monitor.scheduler.jobs import (
     command_available,
     command_for,
@@ -75,3 +76,25 @@ def test_a_run_with_an_invalid_config_is_logged_and_skipped(
         run_job("probe", str(broken), f"sqlite:///{tmp_path}/m.db")
     [record] = caplog.records
     assert record.getMessage().startswith(f"job probe not run: {broken}:1 site.url:")
+
+
+def test_a_numeric_weekday_in_a_job_cron_is_an_error_naming_the_line(tmp_path: Path) -> None:
+    # APScheduler counts weekdays from Monday = 0, crontab from Sunday = 0: names only.
+    path = tmp_path / "portal.yaml"
+    path.write_text(
+        'site: {name: 瑞河县, url: "http://127.0.0.1:8000/"}\n'
+        "schedule:\n"
+        '  weekly_alerts: {cron: "30 8 * * 1"}\n'
+        "  probe: {cron: \"*/30 * * * *\", every_seconds: 60}\n"
+        "units:\n"
+        "  - name: 县水利局\n"
+        "    group: 县直单位\n"
+        '    columns: [{name: 工作动态, url: "http://127.0.0.1:8000/a/", category: dynamics}]\n',
+        encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        load_config(path)
+    assert raised.value.problems == [
+        f"{path}:3 schedule.weekly_alerts.cron: '30 8 * * 1': write the weekday by name "
+        "(mon, tue, … sun), not by number",
+        f"{path}:4 schedule.probe: cron and every_seconds exclude each other: choose one",
+    ]
