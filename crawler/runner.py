@@ -19,6 +19,7 @@ from twisted.python.failure import Failure
 
 from crawler.browser import LAUNCH_ARGS, find_browser
 from crawler.plan import CrawlPlan
+from crawler.politeness import download_delay
 from crawler.progress import CrawlProgress
 from crawler.spiders.columns import ColumnSpider
 from crawler.spiders.linkcheck import LinkCheckSpider
@@ -112,7 +113,7 @@ def crawl_settings(config: PortalConfig, browser: str | None) -> Settings:
     settings.setdict({
         "CONCURRENT_REQUESTS_PER_DOMAIN": crawl.concurrency_per_host,
         "CONCURRENT_REQUESTS": max(16, crawl.concurrency_per_host * 4),
-        "DOWNLOAD_DELAY": crawl.delay_seconds,
+        "DOWNLOAD_DELAY": download_delay(crawl.delay_seconds),
         "DOWNLOAD_TIMEOUT": crawl.timeout_seconds,
         "USER_AGENT": crawl.user_agent or f"portal-monitor/{__version__} (政务公开监测{contact})",
         "ITEM_PIPELINES": {"crawler.pipelines.store.StorePipeline": 300},

@@ -23,6 +23,7 @@ from monitor.commands import stats as stats_command
 from monitor.commands.console import err
 from monitor.commands.options import ConfigOption, DbOption
 from monitor.errors import MonitorError
+from sampleportal import command as sample_portal_commands
 
 
 class MonitorGroup(TyperGroup):
@@ -52,6 +53,7 @@ app.command("export")(export_command.export)
 app.command("schedule")(schedule_command.schedule)
 app.command("probe")(probe_command.probe)
 app.add_typer(alerts_commands.app, name="alerts")
+app.add_typer(sample_portal_commands.app, name="sample-portal")
 
 
 @app.callback()

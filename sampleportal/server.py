@@ -36,11 +36,30 @@ class RequestLog:
         self._total = 0
         self._open = 0
         self._max_open = 0
+        # Requests being worked on at once (received, answer not yet sent): what a polite
+        # crawler's concurrency bounds. Open connections can exceed it: a keep-alive
+        # client keeps idle connections beside its busy ones.
+        self._in_flight = 0
+        self._max_in_flight = 0
 
     def record(self, method: str, path: str) -> None:
         with self._lock:
             self._counts[(method, path)] += 1
             self._total += 1
+
+    def request_started(self) -> None:
+        with self._lock:
+            self._in_flight += 1
+            self._max_in_flight = max(self._max_in_flight, self._in_flight)
+
+    def request_finished(self) -> None:
+        with self._lock:
+            self._in_flight -= 1
+
+    @property
+    def max_concurrent_requests(self) -> int:
+        with self._lock:
+            return self._max_in_flight
 
     def connection_opened(self) -> None:
         with self._lock:
@@ -76,6 +95,7 @@ class RequestLog:
             self._counts.clear()
             self._total = 0
             self._max_open = self._open
+            self._max_in_flight = self._in_flight
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -89,6 +109,8 @@ class _Handler(BaseHTTPRequestHandler):
     site: Site
     log: RequestLog
     external: bool = False
+    # Time every answer takes, like a real CMS; politeness tests make requests overlap.
+    latency_seconds: float = 0.0
 
     def setup(self) -> None:
         super().setup()
@@ -119,9 +141,18 @@ class _Handler(BaseHTTPRequestHandler):
         if method == "POST":
             params.update(self._form())
         self.log.record(method, path)
-        response = self._respond(method, path, params)
-        if response.delay_seconds:
-            time.sleep(response.delay_seconds)
+        self.log.request_started()
+        try:
+            response = self._respond(method, path, params)
+            if response.delay_seconds:
+                time.sleep(response.delay_seconds)
+            if self.latency_seconds:
+                time.sleep(self.latency_seconds)
+        finally:
+            # Counted until the answer starts to go out: once the client has it, it may
+            # send its next request before this thread runs again, which would count
+            # one request twice.
+            self.log.request_finished()
         self._send(method, response)
 
     def _respond(self, method: str, path: str, params: dict[str, str]) -> Response:
@@ -179,8 +210,10 @@ def closed_port() -> int:
         return probe.getsockname()[1]
 
 
-def _listener(port: int, site: Site, log: RequestLog, external: bool) -> _Server:
-    handler = type("PortalHandler", (_Handler,), {"site": site, "log": log, "external": external})
+def _listener(port: int, site: Site, log: RequestLog, external: bool,
+              latency_seconds: float = 0.0) -> _Server:
+    handler = type("PortalHandler", (_Handler,), {"site": site, "log": log, "external": external,
+                                                  "latency_seconds": latency_seconds})
     return _Server((HOST, port), handler)
 
 
@@ -191,14 +224,15 @@ class RunningPortal:
     """
 
     def __init__(self, portal: Portal, port: int = 0, now: datetime | None = None,
-                 external_port: int = 0) -> None:
+                 external_port: int = 0, latency_seconds: float = 0.0) -> None:
         self.portal = portal
         self.clock = SimulatedClock(now or portal.default_now)
         self.log = RequestLog()
         self._external_log = RequestLog()
         placeholder = Hosts("", "", "")
         site = Site(portal, placeholder, self.clock)
-        self._main = _listener(port, site, self.log, external=False)
+        self._main = _listener(port, site, self.log, external=False,
+                               latency_seconds=latency_seconds)
         self._external = _listener(external_port, site, self._external_log, external=True)
         self.hosts = Hosts(
             site=f"http://{HOST}:{self._main.server_address[1]}",
@@ -252,6 +286,6 @@ class RunningPortal:
 
 
 def serve_portal(portal: Portal, port: int = 0, now: datetime | None = None,
-                 external_port: int = 0) -> RunningPortal:
+                 external_port: int = 0, latency_seconds: float = 0.0) -> RunningPortal:
     """Start serving `portal` in background threads; port 0 picks a free port."""
-    return RunningPortal(portal, port, now, external_port).start()
+    return RunningPortal(portal, port, now, external_port, latency_seconds).start()

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from crawler.extract.article import Article
 from crawler.extract.article import LinkRef as LinkRefFound
 from crawler.extract.listing import ListSelectors
-from crawler.items import ArticleItem, ColumnDone, HomePageItem, ListPageItem
+from crawler.items import ArticleItem, ColumnDone, HomePageItem, ListedPost, ListPageItem
 from crawler.linkcheck.model import LinkCheckResult
 from crawler.linkcheck.model import LinkTarget as CheckTarget
 from crawler.plan import ColumnJob
@@ -142,7 +142,8 @@ class CrawlRecorder:
                 if listed.title and len(listed.title) >= len(post.title):
                     post.title = listed.title
                 if listed.date is not None and post.date_source in (None, DateSource.LIST.value):
-                    post.date = listed.date
+                    if not _same_day_guessed_year(post.date, listed):
+                        post.date = listed.date
                     post.date_source = DateSource.LIST.value
         self.counts.pages += 1
         self.counts.posts_new += new
@@ -270,8 +271,10 @@ class CrawlRecorder:
             target.final_url = result.final_url
             target.redirect_chain = list(result.redirect_chain)
             target.last_checked_at = self.now
-            wait = self._recheck_ok if result.status is LinkStatus.OK else timedelta(0)
-            target.next_check_at = self.now + wait
+            if result.status is LinkStatus.OK:
+                target.next_check_at = self.now + spread_recheck(result.url, self._recheck_ok)
+            else:
+                target.next_check_at = self.now
         self.counts.links_checked += 1
 
     # -- the run -------------------------------------------------------------------------
@@ -288,6 +291,21 @@ class CrawlRecorder:
             run.posts_removed = self.counts.posts_removed
             run.columns_ok = self.counts.columns_ok
             run.columns_failed = self.counts.columns_failed
+
+
+def _same_day_guessed_year(known: date | None, listed: ListedPost) -> bool:
+    """A list's MM-DD date whose year was inferred must not undo the year the article's
+    PubDate already settled (two annual reports dated 01-20, a year apart)."""
+    return (known is not None and listed.date is not None and not listed.date_printed_in_full
+            and (known.month, known.day) == (listed.date.month, listed.date.day))
+
+
+def spread_recheck(url: str, period: timedelta) -> timedelta:
+    """When to check a working target again: between half and one and a half `period`,
+    fixed per URL, so the targets first checked on one night are not all re-checked on
+    one later night."""
+    share = int(hashlib.sha256(url.encode("utf-8")).hexdigest()[:8], 16) / 0xFFFFFFFF
+    return period * (0.5 + share)
 
 
 def _date_from_article(post: Post, article: Article) -> None:

@@ -20,6 +20,7 @@ from scrapy.settings import Settings
 
 from crawler.linkcheck.model import LinkCheckResult, LinkTarget
 from crawler.linkcheck.policy import RetryPolicy
+from crawler.politeness import download_delay
 from crawler.spiders.linkcheck import LinkCheckSpider
 from monitor.domain import LinkKind
 
@@ -33,7 +34,7 @@ def crawl_settings(args: argparse.Namespace) -> Settings:
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     settings.set("DOWNLOAD_TIMEOUT", args.timeout, priority="cmdline")
-    settings.set("DOWNLOAD_DELAY", args.delay, priority="cmdline")
+    settings.set("DOWNLOAD_DELAY", download_delay(args.delay), priority="cmdline")
     settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", args.concurrency_per_host, priority="cmdline")
     settings.set("LOG_LEVEL", args.log_level, priority="cmdline")
     return settings

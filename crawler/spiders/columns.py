@@ -7,6 +7,7 @@ each column ended. A column it cannot read ends `unreachable` or `blocked`, neve
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -114,8 +115,9 @@ class ColumnSpider(scrapy.Spider):
         # Short MM-DD dates take their year from the walk down the list, continued from
         # the previous page so a list crossing New Year puts December in the right year.
         items = resolve_list_dates(page.items, self.plan.today, progress.last_date)
-        if not items and page_no == 1 and not progress.via_browser and self._can_render():
-            # The static HTML has no list: it is probably drawn by JavaScript.
+        if (not items and page_no == 1 and not progress.via_browser and self._can_render()
+                and draws_list_with_script(text)):
+            # The static HTML has no list but a script that loads data: render it.
             progress.via_browser = True
             yield self._list_request(progress, response.url, 1)
             return
@@ -217,6 +219,20 @@ class ColumnSpider(scrapy.Spider):
         # Left unread: the post keeps no article date and is fetched again next run.
         self.logger.info("article not read: %s (%s)", failure.request.url,  # type: ignore[attr-defined]
                          error_reason(failure.value))
+
+
+_DATA_LOADING_SCRIPT = re.compile(
+    r"\bfetch\s*\(|XMLHttpRequest|\$\.(?:ajax|get|post|getJSON)\s*\(|\baxios\b", re.IGNORECASE
+)
+
+
+def draws_list_with_script(text: str) -> bool:
+    """Whether a page without a list in its HTML loads data with a script.
+
+    An empty column's page (暂无信息) has no such script: rendering it in a browser
+    every night would only double its requests.
+    """
+    return _DATA_LOADING_SCRIPT.search(text) is not None
 
 
 def _content_type(response: Response) -> str | None:

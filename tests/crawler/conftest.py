@@ -1,0 +1,81 @@
+"""Fixtures for crawling the sample portal with the real `monitor crawl`, night after night.
+
+Each crawl is a subprocess (the Twisted reactor cannot restart within one process), with
+MONITOR_NOW set to the night being replayed and the portal's clock set to the same
+instant, so the portal shows exactly what it would have shown that night.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from sampleportal import RunningPortal, Truth, generate_portal
+from sampleportal.configfile import write_config
+from sampleportal.model import Portal
+
+
+@dataclass
+class CrawlWorkspace:
+    running: RunningPortal
+    directory: Path
+
+    def __post_init__(self) -> None:
+        self.config = write_config(self.running.portal, self.running.base_url,
+                                   self.directory / "portal.yaml")
+        self.db_path = self.directory / "monitor.db"
+        self.db_url = f"sqlite:///{self.db_path}"
+        subprocess.run([sys.executable, "-m", "monitor", "db", "upgrade"], env=self.env(),
+                       check=True, capture_output=True)
+
+    def env(self, now: datetime | None = None) -> dict[str, str]:
+        env = dict(os.environ, MONITOR_CONFIG=str(self.config), MONITOR_DB=self.db_url)
+        env.pop("MONITOR_NOW", None)
+        if now is not None:
+            env["MONITOR_NOW"] = now.isoformat()
+        return env
+
+    def start_crawl(self, now: datetime, *args: str) -> subprocess.Popen[str]:
+        self.running.set_now(now)
+        return subprocess.Popen([sys.executable, "-m", "monitor", "crawl", "--json", *args],
+                                env=self.env(now), stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+
+    def crawl(self, now: datetime, *args: str) -> dict:
+        process = self.start_crawl(now, *args)
+        out, err = process.communicate(timeout=600)
+        assert process.returncode == 0, err[-3000:]
+        return json.loads(out)
+
+    def query(self, sql: str, *params: object) -> list[tuple]:
+        with sqlite3.connect(self.db_path) as connection:
+            return connection.execute(sql, params).fetchall()
+
+    def live_posts(self) -> dict[str, tuple[str, str | None, str | None]]:
+        """url → (title, date, date source) of every post not withdrawn."""
+        return {url: (title, day, source) for url, title, day, source in self.query(
+            "SELECT url, title, date, date_source FROM post WHERE removed_at IS NULL")}
+
+
+@pytest.fixture(scope="session")
+def sample_portal() -> Portal:
+    return generate_portal(1)
+
+
+@pytest.fixture(scope="session")
+def sample_truth(sample_portal: Portal) -> Truth:
+    return Truth(sample_portal)
+
+
+@pytest.fixture(scope="session")
+def crawl_workspace():
+    """A factory: `crawl_workspace(running_portal, directory)` → CrawlWorkspace."""
+    return CrawlWorkspace

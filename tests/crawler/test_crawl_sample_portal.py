@@ -1,0 +1,202 @@
+"""`monitor crawl` against the sample portal, compared with the portal's truth.
+
+One replay serves the module: a first crawl on 2024-04-24 followed by seven nightly
+crawls, each checked against what the portal showed that night. The portal has all five
+list styles (TRS pages, Hanweb dataproxy, a JavaScript list read in Chromium, a table with
+年月日 dates, a GBK site with [MM-DD] dates crossing New Year).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from sampleportal import Truth, serve_portal
+from sampleportal.model import ListStyle, Portal
+
+FIRST_NIGHT = datetime.fromisoformat("2024-04-24T02:00:00+08:00")
+NIGHTS = 8
+# Requests an ideal crawler needs to see a column's newest posts.
+FIRST_PAGE_REQUESTS = {ListStyle.HANWEB: 2, ListStyle.JSLIST: 2}
+
+pytestmark = pytest.mark.browser
+
+
+@dataclass
+class Night:
+    now: datetime
+    summary: dict
+    posts: dict[str, tuple[str, str | None, str | None]]
+    requests: int
+    rechecks: int
+    new_targets: int
+
+
+@pytest.fixture(scope="module")
+def replay(sample_portal: Portal, tmp_path_factory: pytest.TempPathFactory,
+           crawl_workspace) -> Iterator[tuple[list[Night], object]]:
+    with serve_portal(sample_portal, now=FIRST_NIGHT) as running:
+        workspace = crawl_workspace(running, tmp_path_factory.mktemp("replay"))
+        nights = []
+        for number in range(NIGHTS):
+            now = FIRST_NIGHT + timedelta(days=number)
+            due = due_target_paths(workspace, now)
+            targets_before = workspace.query("SELECT count(*) FROM link_target")[0][0]
+            running.log.reset()
+            running.external_log.reset()
+            summary = workspace.crawl(now)
+            rechecks = sum(n for (_, path), n in running.log.counts().items()
+                           if ("site", path) in due)
+            rechecks += sum(n for (_, path), n in running.external_log.counts().items()
+                            if ("external", path) in due)
+            nights.append(Night(
+                now, summary, workspace.live_posts(),
+                running.log.total + running.external_log.total, rechecks,
+                workspace.query("SELECT count(*) FROM link_target")[0][0] - targets_before,
+            ))
+        yield nights, workspace
+
+
+def due_target_paths(workspace, now: datetime) -> set[tuple[str, str]]:
+    """Link targets the crawl will check again by schedule (not new): (host role, path)."""
+    stamp = now.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+    rows = workspace.query(
+        "SELECT url FROM link_target WHERE status IN ('pending', 'broken', 'blocked') "
+        "OR next_check_at IS NULL OR next_check_at <= ?", stamp)
+    site = urlsplit(workspace.running.base_url).netloc
+    return {("site" if urlsplit(url).netloc == site else "external", unquote(urlsplit(url).path))
+            for (url,) in rows}
+
+
+def expected_posts(truth: Truth, running, at: datetime, unit: str | None = None
+                   ) -> dict[str, tuple]:
+    return {
+        post.url(running.hosts): (
+            post.title,
+            post.claimed.isoformat() if post.date_source else None,
+            post.date_source.value if post.date_source else None,
+        )
+        for post in truth.posts(at=at, unit=unit)
+    }
+
+
+def test_first_crawl_records_every_post_with_full_title_and_exact_date(
+    replay, sample_truth: Truth
+) -> None:
+    nights, workspace = replay
+    first = nights[0]
+    assert first.posts == expected_posts(sample_truth, workspace.running, first.now)
+    assert first.summary["columns_failed"] == 0
+
+
+@pytest.mark.parametrize("style", list(ListStyle))
+def test_each_list_style_is_read_completely(
+    replay, sample_truth: Truth, sample_portal: Portal, style: ListStyle
+) -> None:
+    nights, workspace = replay
+    first = nights[0]
+    styled = {(unit.name, column.name) for unit in sample_portal.units
+              for column in unit.columns if column.style is style}
+    want = {post.url(workspace.running.hosts) for post in sample_truth.posts(at=first.now)
+            if (post.unit, post.column) in styled}
+    assert want, f"the sample portal shows no post in a {style} column"
+    expected = expected_posts(sample_truth, workspace.running, first.now)
+    assert {url: first.posts.get(url) for url in want} == {url: expected[url] for url in want}
+
+
+def test_every_night_ends_with_exactly_the_portals_posts(replay, sample_truth: Truth) -> None:
+    nights, workspace = replay
+    for night in nights:
+        expected = expected_posts(sample_truth, workspace.running, night.now)
+        missing = sorted(set(expected) - set(night.posts))
+        extra = sorted(set(night.posts) - set(expected))
+        wrong = sorted(url for url in expected if url in night.posts
+                       and night.posts[url] != expected[url])
+        assert (missing, extra, wrong) == ([], [], []), f"night of {night.now.date()}"
+
+
+def test_nightly_crawls_stay_within_a_tenth_of_the_ideal_request_count(
+    replay, sample_portal: Portal
+) -> None:
+    nights, _ = replay
+    columns = sum(FIRST_PAGE_REQUESTS.get(column.style, 1)
+                  for unit in sample_portal.units for column in unit.columns)
+    for night in nights[1:]:
+        ideal = columns + 1 + night.summary["posts_new"] + night.new_targets  # 1: home page
+        made = night.requests - night.rechecks
+        assert made <= 1.1 * ideal, (
+            f"{night.now.date()}: {made} requests for an ideal {ideal} "
+            f"(+{night.rechecks} scheduled re-checks)")
+
+
+def test_back_dated_posts_are_first_seen_days_after_their_date(
+    replay, sample_truth: Truth
+) -> None:
+    nights, workspace = replay
+    later = [post for post in sample_truth.posts(at=nights[-1].now)
+             if post.published_at > nights[0].now and post.backdated]
+    assert later, "the replay window should contain back-dated posts"
+    for post in later:
+        (first_seen, claimed, on_first_crawl), = workspace.query(
+            "SELECT first_seen, date, seen_on_first_crawl FROM post WHERE url = ?",
+            post.url(workspace.running.hosts))
+        seen_day = datetime.fromisoformat(first_seen).replace(tzinfo=UTC).astimezone(
+            post.published_at.tzinfo).date()
+        assert (seen_day - datetime.fromisoformat(claimed).date()).days > 3
+        assert on_first_crawl == 0
+
+
+def test_withdrawn_posts_are_marked_not_deleted(
+    sample_portal: Portal, sample_truth: Truth, tmp_path: Path, crawl_workspace
+) -> None:
+    before = datetime.fromisoformat("2023-12-14T02:00:00+08:00")
+    after = datetime.fromisoformat("2023-12-16T02:00:00+08:00")
+    withdrawn = [post for post in sample_truth.posts(at=after, include_withdrawn=True,
+                                                     unit="县水利局")
+                 if post.withdrawn_at is not None and before < post.withdrawn_at <= after]
+    assert withdrawn, "the sample portal withdraws a 县水利局 post on 2023-12-15"
+    with serve_portal(sample_portal, now=before) as running:
+        workspace = crawl_workspace(running, tmp_path)
+        workspace.crawl(before, "--unit", "县水利局")
+        summary = workspace.crawl(after, "--unit", "县水利局")
+        assert summary["posts_removed"] == len(withdrawn)
+        for post in withdrawn:
+            (removed_at,), = workspace.query("SELECT removed_at FROM post WHERE url = ?",
+                                             post.url(running.hosts))
+            assert removed_at is not None
+        assert workspace.live_posts() == expected_posts(sample_truth, running, after, "县水利局")
+
+
+def test_the_portal_never_answers_more_requests_at_once_than_allowed(
+    sample_portal: Portal, tmp_path: Path, crawl_workspace
+) -> None:
+    # Every answer takes 50 ms, so a crawler that allowed more would be caught at it.
+    with serve_portal(sample_portal, now=FIRST_NIGHT, latency_seconds=0.05) as running:
+        workspace = crawl_workspace(running, tmp_path)
+        workspace.crawl(FIRST_NIGHT, "--unit", "县水利局", "--unit", "县教育体育局")
+        allowed = 4  # crawl.concurrency_per_host in the sample portal's config
+        assert 2 <= running.log.max_concurrent_requests <= allowed
+
+
+def test_a_crawl_killed_mid_way_and_run_again_ends_with_exactly_the_truth(
+    sample_portal: Portal, sample_truth: Truth, tmp_path: Path, crawl_workspace
+) -> None:
+    now = datetime.fromisoformat("2024-05-10T02:00:00+08:00")
+    with serve_portal(sample_portal, now=now) as running:
+        workspace = crawl_workspace(running, tmp_path)
+        process = workspace.start_crawl(now)
+        deadline = datetime.now() + timedelta(seconds=120)
+        while workspace.query("SELECT count(*) FROM post")[0][0] < 200:
+            assert datetime.now() < deadline and process.poll() is None
+        process.kill()
+        process.wait()
+        workspace.crawl(now)
+        assert workspace.live_posts() == expected_posts(sample_truth, running, now)
+        duplicates = workspace.query(
+            "SELECT url FROM post GROUP BY column_id, url HAVING count(*) > 1")
+        assert duplicates == []
