@@ -18,12 +18,36 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from crawler.browser import INSTALL_HINT, find_browser
+from monitor.settings import Environment
 from storage import migrations
 from storage.session import create_db_engine, session_factory
 
 PG_URL_VARIABLE = "MONITOR_TEST_PG_URL"
 
 BACKENDS = ["sqlite", "postgresql"]
+
+
+def _chromium() -> str | None:
+    return find_browser("auto", Environment.from_environ().browser_path)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Browser tests need Chromium; without one they fail on CI and are skipped elsewhere,
+    each time saying how to install it (`make test` installs it where it can)."""
+    if item.get_closest_marker("browser") is None or _chromium() is not None:
+        return
+    message = f"no Chromium for the browser tests: {INSTALL_HINT}, or set MONITOR_BROWSER"
+    if os.environ.get("CI"):
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    path = _chromium()
+    assert path is not None, "marked tests only (pytest_runtest_setup checks first)"
+    return path
 
 
 def _pg_url() -> str | None:

@@ -1,24 +1,20 @@
-from pathlib import Path
-
 import pytest
 
 from sampleportal.model import ListStyle
 from sampleportal.styles import article_path
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium")
-def test_js_list_is_drawn_only_by_a_real_browser(running, portal, client):
+def test_js_list_is_drawn_only_by_a_real_browser(running, portal, client, chromium):
     from playwright.sync_api import sync_playwright
 
     column = next(column for column in portal.columns() if column.style is ListStyle.JSLIST)
     newest = column.live_posts(running.now)[:10]
     assert article_path(column, newest[0]) not in client.get(running.url(column.list_path)).text
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        browser = playwright.chromium.launch(executable_path=chromium, args=ARGS)
         try:
             page = browser.new_page()
             page.goto(running.url(column.list_path))
