@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from crawler.extract.article import Article
+from monitor.content import ContentFinding
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,8 @@ class ArticleItem:
     http_status: int
     encoding: str | None
     article: Article | None
+    # Privacy leaks, hidden links and wrong expressions found in the page (masked).
+    findings: tuple[ContentFinding, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -58,3 +61,4 @@ class HomePageItem:
     url: str
     http_status: int
     article: Article | None
+    findings: tuple[ContentFinding, ...] = ()

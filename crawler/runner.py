@@ -26,6 +26,7 @@ from crawler.spiders.linkcheck import LinkCheckSpider
 from monitor import __version__
 from monitor.app import App
 from monitor.config import PortalConfig
+from monitor.services.link_problems import refresh_link_problems
 from monitor.units import find_unit
 from storage import migrations
 from storage.crawl_store import CrawlRecorder, RunCounts, plan_columns, start_run
@@ -102,6 +103,10 @@ def run_crawl(app: App, unit_names: list[str], trigger: str = "cli",
         recorder.finish(app.clock.now(), "failed", failures[0].getErrorMessage())
         failures[0].raiseException()
     recorder.finish(app.clock.now(), "finished")
+    # Link problems follow every target's last verdict, at the run's instant (when the
+    # targets were checked); a failed run leaves them as they were.
+    with app.sessions.begin() as session:
+        refresh_link_problems(session, now)
     return CrawlSummary(run_id, len(jobs), recorder.counts, browser)
 
 

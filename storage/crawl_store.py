@@ -18,12 +18,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from crawler.extract.article import Article
 from crawler.extract.article import LinkRef as LinkRefFound
 from crawler.extract.listing import ListSelectors
+from crawler.extract.urls import normalize_url
 from crawler.items import ArticleItem, ColumnDone, HomePageItem, ListedPost, ListPageItem
 from crawler.linkcheck.model import LinkCheckResult
 from crawler.linkcheck.model import LinkTarget as CheckTarget
 from crawler.plan import ColumnJob
-from monitor.domain import CrawlOutcome, DateSource, LinkKind, LinkStatus
+from monitor.content import ContentFinding
+from monitor.domain import CrawlOutcome, DateSource, LinkKind, LinkStatus, ProblemType
 from storage.models import Column, ColumnCrawl, CrawlRun, LinkRef, LinkTarget, Page, Post, Unit
+from storage.problem_store import Finding, bounded_key, reconcile
 
 
 def plan_columns(
@@ -214,6 +217,10 @@ class CrawlRecorder:
                     _date_from_article(post, item.article)
             if item.article is not None:
                 _record_links(session, page, item.article.links, self.now, self.site_host)
+            column = session.get(Column, item.column_id)
+            _record_content(session, page, item.findings,
+                            column.unit_id if column is not None else None,
+                            column.id if column is not None else None, self.now)
 
     def _page(self, session: Session, item: ArticleItem) -> Page:
         page = session.scalar(select(Page).where(Page.url == item.page_url))
@@ -240,6 +247,7 @@ class CrawlRecorder:
                                         self.site_host)
                 for target in targets:
                     target.on_home = True
+            _record_content(session, page, item.findings, None, None, self.now)
 
     # -- link checks ---------------------------------------------------------------------
 
@@ -343,6 +351,41 @@ def _record_links(
                             in_template=not link.in_body))
         site_refs.add(target.id)
     return targets
+
+
+def _record_content(session: Session, page: Page, findings: Iterable[ContentFinding],
+                    unit_id: int | None, column_id: int | None, now: datetime) -> None:
+    """Content findings become problems of the page's unit and column, and the links the
+    hidden-link check reports are marked hidden.
+
+    An article is read once, so its absence from later crawls proves nothing: these
+    problems are never fixed by the monitor and stay open until an officer ignores them.
+    Details come masked from the checks.
+    """
+    findings = list(findings)
+    problems = [
+        Finding(finding.problem_type, bounded_key(f"{page.url} {finding.key}"), unit_id,
+                column_id, page.url, _content_detail(finding), finding.target)
+        for finding in findings
+    ]
+    if problems:
+        reconcile(session, problems, frozenset(), now)
+    hidden = {normalize_url(finding.target, page.url) or finding.target
+              for finding in findings if finding.problem_type is ProblemType.HIDDEN_LINK}
+    if hidden:
+        session.flush()  # the page's new references must exist before they are marked
+        session.execute(
+            update(LinkRef)
+            .where(LinkRef.page_id == page.id,
+                   LinkRef.target_id.in_(select(LinkTarget.id).where(LinkTarget.url.in_(hidden))))
+            .values(hidden=True)
+        )
+
+
+def _content_detail(finding: ContentFinding) -> str:
+    if finding.occurrences > 1:
+        return f"{finding.detail}（共{finding.occurrences}处）"
+    return finding.detail
 
 
 def latest_run(session: Session) -> CrawlRun | None:

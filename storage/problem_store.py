@@ -9,11 +9,17 @@ A refresh hands over what it found and which (type, column) pairs it judged comp
 - an ignored problem stays ignored, but its `last_seen` follows the findings.
 Pairs that were not judged (a column whose last crawl failed) are left exactly as they were:
 the crawler's failure neither accuses a unit nor clears an accusation.
+A whole type can be judged at once (`judged_types`) when its findings are derived from a
+complete stored state (link problems from every target's last verdict): then every open
+problem of that type not found again is fixed, whatever its column (or none).
+With nothing judged, `reconcile` only opens and updates: findings made once (an article's
+content, read once) never fix anything by their absence.
 Every change of state is written as a ProblemEvent.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -39,6 +45,19 @@ class Finding:
     target: str | None = None
 
 
+# Problem.key is a String(1024); keys built from URLs may be longer.
+KEY_LENGTH = 1024
+
+
+def bounded_key(key: str) -> str:
+    """`key` itself when it fits the key column, else its start and a digest of the whole:
+    still one key per finding, and still readable."""
+    if len(key) <= KEY_LENGTH:
+        return key
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()
+    return f"{key[:KEY_LENGTH - len(digest) - 1]}~{digest}"
+
+
 @dataclass(frozen=True)
 class LifeCounts:
     opened: int
@@ -52,14 +71,13 @@ def reconcile(
     findings: Iterable[Finding],
     judged: frozenset[tuple[ProblemType, int]],
     at: datetime,
+    judged_types: frozenset[ProblemType] = frozenset(),
 ) -> LifeCounts:
-    """Bring the stored problems of the judged pairs in line with `findings` at instant `at`."""
+    """Bring the stored problems of the judged pairs (and of the wholly judged types) in
+    line with `findings` at instant `at`."""
     found = {(finding.type.value, finding.key): finding for finding in findings}
-    types = {problem_type.value for problem_type, _ in judged} | {t for t, _ in found}
-    existing = {
-        (problem.type, problem.key): problem
-        for problem in session.scalars(select(Problem).where(Problem.type.in_(types)))
-    }
+    whole_types = {problem_type.value for problem_type in judged_types}
+    existing = _existing(session, found, {t.value for t, _ in judged} | whole_types)
     opened = reopened = still = 0
     for natural_key, finding in found.items():
         problem = existing.get(natural_key)
@@ -77,11 +95,40 @@ def reconcile(
     for natural_key, problem in existing.items():
         if natural_key in found or problem.state != ProblemState.OPEN.value:
             continue
-        if (problem.type, problem.column_id) in judged_values:
+        if problem.type in whole_types or (problem.type, problem.column_id) in judged_values:
             _fix(session, problem, at)
             fixed += 1
     session.flush()
     return LifeCounts(opened, reopened, still, fixed)
+
+
+# SQLite caps a statement's parameters; keys are looked up in chunks below that cap.
+_KEYS_PER_QUERY = 500
+
+
+def _existing(
+    session: Session, found: dict[tuple[str, str], Finding], judged_types: set[str]
+) -> dict[tuple[str, str], Problem]:
+    """Every stored problem of a judged type, and the stored problems of the findings.
+
+    Findings of a type not judged are looked up by key only: a crawl's articles add their
+    few problems without loading every problem of that type.
+    """
+    existing = {
+        (problem.type, problem.key): problem
+        for problem in session.scalars(select(Problem).where(Problem.type.in_(judged_types)))
+    } if judged_types else {}
+    others: dict[str, list[str]] = {}
+    for problem_type, key in found:
+        if problem_type not in judged_types:
+            others.setdefault(problem_type, []).append(key)
+    for problem_type, keys in others.items():
+        for start in range(0, len(keys), _KEYS_PER_QUERY):
+            chunk = keys[start:start + _KEYS_PER_QUERY]
+            for problem in session.scalars(select(Problem).where(
+                    Problem.type == problem_type, Problem.key.in_(chunk))):
+                existing[(problem.type, problem.key)] = problem
+    return existing
 
 
 def _event(session: Session, problem: Problem, state: ProblemState, at: datetime,

@@ -11,14 +11,16 @@ import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import FormRequest, Request, Response
 from scrapy_playwright.page import PageMethod
 from twisted.python.failure import Failure
 
-from crawler.extract.article import extract_article
+from crawler.extract.article import Article, extract_article
 from crawler.extract.encoding import decode_html
 from crawler.extract.hanweb import (
     HanwebQuery,
@@ -34,6 +36,7 @@ from crawler.linkcheck.waf import is_waf_challenge
 from crawler.middlewares.ssrf_guard import ForbiddenTarget
 from crawler.paging import read_next_page
 from crawler.plan import ColumnJob, CrawlPlan
+from monitor.content import ContentFinding, ExpressionDictionary, check_article
 from monitor.domain import CrawlOutcome
 
 # List pages before articles: pagination decisions wait on list pages, articles do not.
@@ -206,14 +209,30 @@ class ColumnSpider(scrapy.Spider):
             return
         text, encoding = decode_html(response.body, _content_type(response))
         article = extract_article(text, response.url)
-        yield ArticleItem(column_id, post_url, response.url, response.status, encoding, article)
+        yield ArticleItem(column_id, post_url, response.url, response.status, encoding, article,
+                          self._check_content(article, text, response.url))
 
     def parse_home(self, response: Response) -> Iterator[HomePageItem]:
         if response.status >= 400 or _failure_of(response) is not None:
             yield HomePageItem(response.url, response.status, None)
             return
         text, _encoding = decode_html(response.body, _content_type(response))
-        yield HomePageItem(response.url, response.status, extract_article(text, response.url))
+        article = extract_article(text, response.url)
+        yield HomePageItem(response.url, response.status, article,
+                           self._check_content(article, text, response.url))
+
+    def _check_content(self, article: Article, html: str, url: str
+                       ) -> tuple[ContentFinding, ...]:
+        """Privacy leaks, hidden links, wrong expressions: checked once, when the page is read
+        (an article is fetched once), so only masked findings travel on."""
+        hosts = [urlsplit(self.plan.site_url).netloc] if self.plan.site_url else []
+        return tuple(check_article(article.title, article.text, html, url, hosts,
+                                   self._expressions, article.pub_date))
+
+    @cached_property
+    def _expressions(self) -> ExpressionDictionary:
+        # Loaded once per crawl, on the first page read.
+        return ExpressionDictionary.load_default()
 
     def article_failed(self, failure: Failure) -> None:
         # Left unread: the post keeps no article date and is fetched again next run.
