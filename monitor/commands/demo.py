@@ -1,0 +1,80 @@
+"""`monitor demo`: the whole job on the bundled sample portal, with progress and a summary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from monitor.commands.console import err, out
+from monitor.demo import DEFAULT_NIGHTS, DEFAULT_OUT, DemoPlan, DemoResult, DemoStep, run_demo
+
+OutDirOption = Annotated[
+    Path, typer.Option("--out", "-o", help="Directory for the database, reports and alerts.")
+]
+NightsOption = Annotated[
+    int, typer.Option("--nights", min=0, max=30,
+                      help="Nights replayed after the first crawl (fewer is quicker).")
+]
+
+
+class RichDemoProgress:
+    """One bar over the demo's steps on stderr, with the running step's title."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.task: TaskID | None = None
+
+    def begin(self, total: int) -> None:
+        self.task = self.progress.add_task("starting", total=total)
+
+    def step_started(self, step: DemoStep) -> None:
+        if self.task is not None:
+            self.progress.update(self.task, description=step.title)
+
+    def step_finished(self, step: DemoStep) -> None:
+        if self.task is not None:
+            self.progress.advance(self.task)
+
+
+def demo(out_dir: OutDirOption = DEFAULT_OUT, nights: NightsOption = DEFAULT_NIGHTS) -> None:
+    """Run the monitor on the bundled sample portal: crawl nights, check, report, alerts.
+
+    Needs no network: the portal is served on 127.0.0.1 and stopped at the end.
+    """
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=False) as progress:
+        result = run_demo(DemoPlan(out_dir=out_dir, nights=nights), RichDemoProgress(progress))
+    print_summary(result)
+
+
+def print_summary(result: DemoResult) -> None:
+    first, *later = result.nights
+    out.print(f"sample portal crawled {len(result.nights)} times: first crawl "
+              f"{first.posts_new} posts, then {sum(n.posts_new for n in later)} new posts "
+              f"over {len(later)} nights", markup=False)
+    out.print(f"units behind ({len(result.units_behind)}): "
+              f"{', '.join(result.units_behind) or 'none'}", markup=False)
+    found = ", ".join(f"{kind} {count}" for kind, count in result.problems.items())
+    out.print(f"open problems ({sum(result.problems.values())}): {found or 'none'}",
+              markup=False)
+    out.print("outputs:", markup=False)
+    for label, paths in (("check", result.check_files), ("monthly report", result.report_files)):
+        listed = ", ".join(str(path) for path in paths) or "none"
+        out.print(f"  {label}: {listed}", markup=False)
+    out.print(f"  weekly alerts: {len(result.alert_files)} .eml files in "
+              f"{result.out_dir / 'alerts'}", markup=False)
+    out.print(f"  config: {result.config}; database: {result.database}; logs: {result.logs}",
+              markup=False)
+    if result.report_skipped:
+        out.print(f"note: {result.report_skipped}", markup=False)

@@ -1,0 +1,291 @@
+"""The demo (SPEC §3 `monitor demo`): the whole job on the bundled sample portal, offline.
+
+The sample portal is served on a free loopback port with its clock set to each replayed
+night; every step is the real `monitor` command in a child process, because the Twisted
+reactor behind a crawl cannot be started twice in one process. The portal is stopped and
+no child is left running, whether the demo ends normally, a step fails or it is interrupted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Protocol
+
+import yaml
+
+from monitor.errors import MonitorError
+from monitor.scheduler.jobs import command_available
+from sampleportal import generate_portal
+from sampleportal.clock import parse_instant
+from sampleportal.configfile import portal_config
+from sampleportal.model import Portal
+from sampleportal.server import RunningPortal, serve_portal
+
+# The first crawl finds the portal's history; later nights each add a few posts, some of
+# them back-dated, so incremental crawling and back-dating both show.
+FIRST_NIGHT = parse_instant("2024-04-24T02:00+08:00")
+DEFAULT_NIGHTS = 12  # the last replayed night is Monday 2024-05-06
+DEMO_UNIT = "县水利局"
+DEMO_MONTH = "2024-04"
+DEFAULT_OUT = Path("out/demo")
+# The office reads reports and alerts on the morning after the last night (08:30 is when the
+# scheduler sends the weekly alerts on Mondays).
+MORNING_AFTER = timedelta(hours=6, minutes=30)
+STEP_TIMEOUT_SECONDS = 900
+# Problems that mean a unit is behind with its columns, not a link or content finding.
+BEHIND_TYPES = frozenset({"overdue_column", "stale_national", "empty_column"})
+
+
+@dataclass(frozen=True)
+class DemoPlan:
+    out_dir: Path = DEFAULT_OUT
+    nights: int = DEFAULT_NIGHTS
+    first_night: datetime = FIRST_NIGHT
+    unit: str = DEMO_UNIT
+    month: str = DEMO_MONTH
+
+    def night(self, number: int) -> datetime:
+        """Night 0 is the first crawl; nights 1 … `nights` follow it one day apart."""
+        return self.first_night + timedelta(days=number)
+
+    @property
+    def morning(self) -> datetime:
+        return self.night(self.nights) + MORNING_AFTER
+
+
+@dataclass(frozen=True)
+class DemoStep:
+    """One `monitor` command run at the simulated instant `now`; stdout kept in `output`."""
+
+    name: str
+    title: str
+    arguments: tuple[str, ...]
+    now: datetime
+    output: Path | None = None
+
+
+@dataclass(frozen=True)
+class StepResult:
+    step: DemoStep
+    stdout: str
+
+
+@dataclass(frozen=True)
+class NightResult:
+    now: datetime
+    posts_new: int
+    columns_failed: int
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    out_dir: Path
+    config: Path
+    database: Path
+    check_files: tuple[Path, ...]
+    report_files: tuple[Path, ...]
+    alert_files: tuple[Path, ...]
+    nights: tuple[NightResult, ...]
+    problems: dict[str, int]
+    units_behind: tuple[str, ...]
+    # Empty when the report ran; otherwise why it did not.
+    report_skipped: str = ""
+    logs: Path = field(default=Path())
+
+
+class DemoProgress(Protocol):
+    def begin(self, total: int) -> None: ...
+    def step_started(self, step: DemoStep) -> None: ...
+    def step_finished(self, step: DemoStep) -> None: ...
+
+
+def report_command_available() -> bool:
+    return command_available(["report", "monthly"])
+
+
+def write_demo_config(portal: Portal, base_url: str, path: Path) -> Path:
+    """The sample portal's config plus an e-mail section, so the alerts can be composed
+    (the demo only writes them as .eml files; nothing is sent)."""
+    document = portal_config(portal, base_url)
+    document["email"] = {
+        "smtp": {"host": "127.0.0.1", "port": 1025},
+        "sender": "政务公开办 <gkb@example.gov.cn>",
+        "office": ["gkb@example.gov.cn"],
+    }
+    header = f"# Demo config for the sample portal {portal.site_name}, written by `monitor demo`.\n"
+    body = yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
+    path.write_text(header + body, encoding="utf-8")
+    return path
+
+
+def crawl_steps(plan: DemoPlan) -> list[DemoStep]:
+    crawls = plan.out_dir / "crawls"
+    steps = [DemoStep("crawl-00", "first crawl (the portal's history since 2023-09)",
+                      ("crawl", "--json"), plan.night(0), crawls / "night-00.json")]
+    for number in range(1, plan.nights + 1):
+        now = plan.night(number)
+        steps.append(DemoStep(f"crawl-{number:02d}", f"night {number}: crawl of {now:%Y-%m-%d}",
+                              ("crawl", "--json"), now, crawls / f"night-{number:02d}.json"))
+    return steps
+
+
+def office_steps(plan: DemoPlan, with_report: bool) -> list[DemoStep]:
+    """What the office does the morning after: check a unit, the 月报, the weekly alerts."""
+    out_dir, morning = plan.out_dir, plan.morning
+    steps = [
+        DemoStep("check", f"check --unit {plan.unit}",
+                 ("check", "--unit", plan.unit, "--no-crawl"), morning,
+                 out_dir / "check" / f"{plan.unit}.txt"),
+        DemoStep("check-json", f"check --unit {plan.unit} --json",
+                 ("check", "--unit", plan.unit, "--no-crawl", "--json"), morning,
+                 out_dir / "check" / f"{plan.unit}.json"),
+    ]
+    if with_report:
+        steps.append(DemoStep("report", f"monthly report {plan.month}",
+                              ("report", "monthly", "--month", plan.month,
+                               "--out", str(out_dir / "report")), morning))
+    steps += [
+        DemoStep("alerts", "weekly alerts (dry run, .eml files)",
+                 ("alerts", "weekly", "--dry-run", "--out", str(out_dir / "alerts")), morning,
+                 out_dir / "alerts" / "summary.txt"),
+        DemoStep("problems", "open problems",
+                 ("problems", "list", "--json"), morning, out_dir / "problems.json"),
+    ]
+    return steps
+
+
+def child_environment(config: Path, database_url: str, now: datetime) -> dict[str, str]:
+    # A wide, colourless console keeps the saved check table readable in a text file.
+    return dict(os.environ, MONITOR_CONFIG=str(config), MONITOR_DB=database_url,
+                MONITOR_NOW=now.isoformat(), COLUMNS="140", NO_COLOR="1", TERM="dumb")
+
+
+def run_child(arguments: list[str], environment: dict[str, str], log: Path) -> str:
+    """Run `python -m monitor ARGUMENTS`; stderr goes to `log`, stdout is returned.
+    The child is killed if this process is interrupted while waiting for it."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("w", encoding="utf-8") as stderr:
+        process = subprocess.Popen([sys.executable, "-m", "monitor", *arguments],
+                                   env=environment, stdout=subprocess.PIPE, stderr=stderr,
+                                   text=True, encoding="utf-8")
+        try:
+            stdout, _ = process.communicate(timeout=STEP_TIMEOUT_SECONDS)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    if process.returncode != 0:
+        raise MonitorError(
+            f"`monitor {' '.join(arguments)}` exited with status {process.returncode}; "
+            f"see {log}"
+        )
+    return stdout
+
+
+class DemoRun:
+    """The demo against one running portal: config, database, logs under `plan.out_dir`."""
+
+    def __init__(self, plan: DemoPlan, running: RunningPortal) -> None:
+        self.plan = plan
+        self.running = running
+        self.logs = plan.out_dir / "logs"
+        self.config = write_demo_config(running.portal, running.base_url,
+                                        plan.out_dir / "portal.yaml")
+        self.database = plan.out_dir / "monitor.db"
+        self.database_url = f"sqlite:///{self.database.resolve()}"
+
+    def run(self, step: DemoStep) -> StepResult:
+        # The portal shows what it would have shown at that instant.
+        self.running.set_now(step.now)
+        environment = child_environment(self.config, self.database_url, step.now)
+        stdout = run_child(list(step.arguments), environment, self.logs / f"{step.name}.log")
+        if step.output is not None:
+            step.output.parent.mkdir(parents=True, exist_ok=True)
+            step.output.write_text(stdout, encoding="utf-8")
+        return StepResult(step, stdout)
+
+
+def fresh_out_dir(out_dir: Path) -> None:
+    """A demo starts from an empty database and output; earlier demo files are replaced."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name in ("monitor.db", "problems.json", "portal.yaml"):
+        (out_dir / name).unlink(missing_ok=True)
+    for sub in ("check", "report", "alerts", "crawls", "logs"):
+        # Deepest paths first, so each directory is empty when it is removed.
+        for path in sorted((out_dir / sub).rglob("*"), reverse=True):
+            if path.is_dir():
+                path.rmdir()
+            else:
+                path.unlink()
+
+
+def run_demo(plan: DemoPlan, progress: DemoProgress) -> DemoResult:
+    """Serve the sample portal, replay the nights, run the office's commands, stop the portal."""
+    if plan.nights < 0:
+        raise MonitorError("--nights must be 0 or more")
+    fresh_out_dir(plan.out_dir)
+    with_report = report_command_available()
+    running = serve_portal(generate_portal(1), now=plan.night(0))
+    try:
+        demo = DemoRun(plan, running)
+        steps = crawl_steps(plan) + office_steps(plan, with_report)
+        progress.begin(len(steps) + 1)
+        upgrade = DemoStep("db-upgrade", "db upgrade", ("db", "upgrade"), plan.night(0))
+        results = list(_run_all(demo, [upgrade, *steps], progress))
+    finally:
+        running.stop()
+    return summarise(plan, demo, results, with_report)
+
+
+def _run_all(demo: DemoRun, steps: list[DemoStep],
+             progress: DemoProgress) -> Iterator[StepResult]:
+    for step in steps:
+        progress.step_started(step)
+        yield demo.run(step)
+        progress.step_finished(step)
+
+
+def night_result(result: StepResult) -> NightResult:
+    document = json.loads(result.stdout)
+    return NightResult(result.step.now, int(document["posts_new"]),
+                       int(document["columns_failed"]))
+
+
+def problem_counts(problems: list[dict[str, object]]) -> dict[str, int]:
+    return dict(Counter(str(problem["type"]) for problem in problems).most_common())
+
+
+def units_behind(problems: list[dict[str, object]]) -> tuple[str, ...]:
+    return tuple(sorted({str(problem["unit"]) for problem in problems
+                         if problem["type"] in BEHIND_TYPES and problem["unit"]}))
+
+
+def summarise(plan: DemoPlan, demo: DemoRun, results: list[StepResult],
+              with_report: bool) -> DemoResult:
+    by_name = {result.step.name: result for result in results}
+    problems = json.loads(by_name["problems"].stdout)
+    report_dir = plan.out_dir / "report"
+    return DemoResult(
+        out_dir=plan.out_dir,
+        config=demo.config,
+        database=demo.database,
+        check_files=tuple(by_name[name].step.output for name in ("check", "check-json")
+                          if by_name[name].step.output is not None),
+        report_files=tuple(sorted(report_dir.rglob("*.*"))) if with_report else (),
+        alert_files=tuple(sorted((plan.out_dir / "alerts").glob("*.eml"))),
+        nights=tuple(night_result(result) for result in results
+                     if result.step.name.startswith("crawl-")),
+        problems=problem_counts(problems),
+        units_behind=units_behind(problems),
+        report_skipped="" if with_report else
+        "this build has no `monitor report monthly` command yet; the report step was skipped",
+        logs=demo.logs,
+    )
