@@ -28,9 +28,11 @@ chromium:
 test: $(STAMP) chromium
 	$(PY) -m pytest
 
+# The sample portal on loopback, a first crawl and replayed nights, a unit check, the monthly
+# report and the weekly alerts (dry run); everything is written under out/demo/.
 demo: $(STAMP)
 	$(VENV)/bin/monitor config check --config config/sample.yaml
-	$(VENV)/bin/monitor db upgrade --db sqlite:///var/demo.db
+	$(VENV)/bin/monitor demo --out out/demo
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
