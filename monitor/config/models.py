@@ -72,25 +72,73 @@ class StrictModel(BaseModel):
 
 
 class SiteConfig(StrictModel):
-    name: str = Field(min_length=1)
-    url: HttpUrl
+    name: str = Field(min_length=1, description="The portal's name, shown in reports and e-mails.")
+    url: HttpUrl = Field(description="The portal's home page (http or https).")
     # Put in the crawler's User-Agent so a site's administrators can reach the office.
-    contact: Email | None = None
+    contact: Email | None = Field(
+        default=None,
+        description=(
+            "An address put in the crawler's User-Agent, so the site's administrators can"
+            " reach the office."
+        ),
+    )
 
 
 class CrawlConfig(StrictModel):
-    concurrency_per_host: int = Field(default=4, ge=1, le=64)
-    delay_seconds: float = Field(default=0.25, ge=0, le=60)
+    concurrency_per_host: int = Field(
+        default=4, ge=1, le=64,
+        description="Parallel requests to one host.",
+    )
+    delay_seconds: float = Field(
+        default=0.25, ge=0, le=60,
+        description="Pause between requests to one host.",
+    )
     # The national rule measures availability with a 15-second limit.
-    timeout_seconds: float = Field(default=15, gt=0, le=300)
-    first_crawl_since: date | None = None
-    check_external_links: bool = True
-    allow_private_targets: bool = False
-    browser: str = "auto"
-    max_pages_per_column: int = Field(default=500, ge=1, le=100_000)
-    recheck_ok_days: int = Field(default=7, ge=1, le=365)
-    soft404_patterns: list[str] = Field(default_factory=list)
-    user_agent: str | None = None
+    timeout_seconds: float = Field(
+        default=15, gt=0, le=300,
+        description="Time limit of one request (the national rule's figure is 15 s).",
+    )
+    first_crawl_since: date | None = Field(
+        default=None,
+        description="How far back pagination goes on a column's first crawl.",
+    )
+    check_external_links: bool = Field(
+        default=True,
+        description="Also check links that lead to other sites.",
+    )
+    allow_private_targets: bool = Field(
+        default=False,
+        description=(
+            "Request link targets on loopback or private addresses other than the site's "
+            "own host (an SSRF guard when false)."
+        ),
+    )
+    browser: str = Field(
+        default="auto",
+        description=(
+            "Chromium for columns drawn by JavaScript: auto (look for one), off, or the "
+            "executable's path."
+        ),
+    )
+    max_pages_per_column: int = Field(
+        default=500, ge=1, le=100_000,
+        description=(
+            "At most this many list pages per column (a guard against endless "
+            "pagination)."
+        ),
+    )
+    recheck_ok_days: int = Field(
+        default=7, ge=1, le=365,
+        description="Links found working are checked again after this many days.",
+    )
+    soft404_patterns: list[str] = Field(
+        default_factory=list,
+        description="Extra texts that mark a page as 'not found' although it answers 200.",
+    )
+    user_agent: str | None = Field(
+        default=None,
+        description="Replaces the crawler's default User-Agent when set.",
+    )
 
     @model_validator(mode="after")
     def _browser_is_known(self) -> CrawlConfig:
@@ -104,34 +152,71 @@ class CrawlConfig(StrictModel):
 
 
 class CalendarConfig(StrictModel):
-    holidays: list[date] = Field(default_factory=list)
-    workdays: list[date] = Field(default_factory=list)
+    holidays: list[date] = Field(
+        default_factory=list,
+        description="Extra rest days, added to the official PRC calendar.",
+    )
+    workdays: list[date] = Field(
+        default_factory=list,
+        description="Extra working days (调休), added to the official PRC calendar.",
+    )
     # Years whose holidays and workdays the lists above give completely: the official
     # calendar package stops at 2026, and later years must come from here.
-    covered_years: list[int] = Field(default_factory=list)
+    covered_years: list[int] = Field(
+        default_factory=list,
+        description=(
+            "Years that the two lists above give completely; needed for years the built-"
+            "in official calendar does not know yet."
+        ),
+    )
 
 
 class WeeklyRuleConfig(StrictModel):
     categories: list[CategoryField] = Field(
-        default_factory=lambda: [Category.DYNAMICS], min_length=1
+        default_factory=lambda: [Category.DYNAMICS], min_length=1,
+        description="Column categories that count for 每周至少更新一次.",
     )
-    min_posts: int = Field(default=1, ge=1, le=100)
+    min_posts: int = Field(
+        default=1, ge=1, le=100,
+        description="Posts needed in each counted week.",
+    )
 
 
 class RulesConfig(StrictModel):
-    weekly: WeeklyRuleConfig = Field(default_factory=WeeklyRuleConfig)
-    due_soon_workdays: int = Field(default=2, ge=0, le=10)
-    backdate_days: int = Field(default=3, ge=1, le=60)
+    weekly: WeeklyRuleConfig = Field(
+        default_factory=WeeklyRuleConfig,
+        description="The weekly-update rule (SPEC §4.3).",
+    )
+    due_soon_workdays: int = Field(
+        default=2, ge=0, le=10,
+        description=(
+            "A weekly column with no post yet is due soon when at most this many working "
+            "days of the week remain, the day itself included."
+        ),
+    )
+    backdate_days: int = Field(
+        default=3, ge=1, le=60,
+        description="A post first seen more than this many days after its date is back-dated.",
+    )
 
 
 class SmtpConfig(StrictModel):
-    host: str = Field(min_length=1)
-    port: int = Field(default=25, ge=1, le=65535)
-    user: str | None = None
+    host: str = Field(min_length=1, description="SMTP server.")
+    port: int = Field(default=25, ge=1, le=65535, description="SMTP port.")
+    user: str | None = Field(default=None, description="SMTP login, if the server wants one.")
     # The name of the environment variable holding the password, never the password.
-    password_env: str | None = Field(default=None, pattern=r"^[A-Z_][A-Z0-9_]*$")
-    starttls: bool = False
-    ssl: bool = False
+    password_env: str | None = Field(
+        default=None, pattern=r"^[A-Z_][A-Z0-9_]*$",
+        description=(
+            "The NAME of the environment variable that holds the SMTP password (never the"
+            " password itself)."
+        ),
+    )
+    starttls: bool = Field(default=False, description="Upgrade the connection with STARTTLS.")
+    ssl: bool = Field(
+        default=False,
+        description="Connect with TLS from the start (not together with starttls).",
+    )
 
     @model_validator(mode="after")
     def _one_tls_mode(self) -> SmtpConfig:
@@ -141,26 +226,48 @@ class SmtpConfig(StrictModel):
 
 
 class EmailConfig(StrictModel):
-    smtp: SmtpConfig
-    sender: Mailbox
-    office: list[Email] = Field(default_factory=list)
+    smtp: SmtpConfig = Field(description="The SMTP server that sends the alerts.")
+    sender: Mailbox = Field(
+        description="The From: of every message, e.g. 政务公开办 <gkb@example.gov.cn>.",
+    )
+    office: list[Email] = Field(
+        default_factory=list,
+        description="Addresses that receive the weekly digest.",
+    )
 
 
 class ListSelectors(StrictModel):
-    item: str = Field(min_length=1)
-    title: str | None = None
-    link: str | None = None
-    date: str | None = None
+    item: str = Field(min_length=1, description="CSS selector of one post in the column list.")
+    title: str | None = Field(default=None, description="CSS selector of the title inside an item.")
+    link: str | None = Field(default=None, description="CSS selector of the link inside an item.")
+    date: str | None = Field(default=None, description="CSS selector of the date inside an item.")
 
 
 class ColumnConfig(StrictModel):
-    name: str = Field(min_length=1)
-    url: HttpUrl
-    category: CategoryField
-    cycle: CycleField = Cycle.NONE
-    deadline: Deadline | None = None
-    render: RenderField = Render.STATIC
-    list: ListSelectors | None = None
+    name: str = Field(min_length=1, description="The column's name as the portal shows it.")
+    url: HttpUrl = Field(description="The column's first list page.")
+    category: CategoryField = Field(
+        description=(
+            "What the column publishes (SPEC §4.1): dynamics counts as 动态信息, every other "
+            "category as 信息公开."
+        ),
+    )
+    cycle: CycleField = Field(
+        default=Cycle.NONE,
+        description="How often the column must be updated.",
+    )
+    deadline: Deadline | None = Field(
+        default=None,
+        description='MM-DD: the yearly deadline, for yearly columns (e.g. "01-31").',
+    )
+    render: RenderField = Field(
+        default=Render.STATIC,
+        description="static, or browser when the list is drawn by JavaScript.",
+    )
+    list: ListSelectors | None = Field(
+        default=None,
+        description="CSS selectors of the list; detected automatically when absent.",
+    )
 
     @model_validator(mode="after")
     def _deadline_fits_cycle(self) -> ColumnConfig:
@@ -178,12 +285,27 @@ class ColumnConfig(StrictModel):
 
 
 class UnitConfig(StrictModel):
-    name: str = Field(min_length=1)
-    group: str = Field(min_length=1)
-    aliases: list[str] = Field(default_factory=list)
-    annual_target: int | None = Field(default=None, ge=0)
-    contacts: list[Email] = Field(default_factory=list)
-    columns: list[ColumnConfig] = Field(min_length=1)
+    name: str = Field(
+        min_length=1,
+        description="The unit's name (unique); `monitor check --unit` matches it or an alias.",
+    )
+    group: str = Field(
+        min_length=1,
+        description="The unit's group, e.g. 县直单位 or 乡镇; reports group by it.",
+    )
+    aliases: list[str] = Field(
+        default_factory=list,
+        description="Other names the unit is known by.",
+    )
+    annual_target: int | None = Field(
+        default=None, ge=0,
+        description="年度任务数: posts expected in a year; completion % is measured against it.",
+    )
+    contacts: list[Email] = Field(
+        default_factory=list,
+        description="Addresses that receive this unit's weekly alert.",
+    )
+    columns: list[ColumnConfig] = Field(min_length=1, description="The unit's watched columns.")
 
 
 def _crontab(value: str) -> str:
@@ -212,9 +334,18 @@ CronLine = Annotated[str, AfterValidator(_crontab)]
 class JobSchedule(StrictModel):
     """When one scheduled job runs. Neither `cron` nor `every_seconds`: the job's default."""
 
-    enabled: bool = True
-    cron: CronLine | None = None
-    every_seconds: float | None = Field(default=None, gt=0)
+    enabled: bool = Field(default=True, description="false switches the job off.")
+    cron: CronLine | None = Field(
+        default=None,
+        description=(
+            'When the job runs: "MIN HOUR DAY MONTH WEEKDAY", weekday by name (mon … '
+            "sun)."
+        ),
+    )
+    every_seconds: float | None = Field(
+        default=None, gt=0,
+        description="Or: run the job every this many seconds.",
+    )
 
     @model_validator(mode="after")
     def _one_trigger(self) -> JobSchedule:
@@ -224,39 +355,111 @@ class JobSchedule(StrictModel):
 
 
 class ScheduleConfig(StrictModel):
-    crawl: JobSchedule = Field(default_factory=JobSchedule)
-    link_recheck: JobSchedule = Field(default_factory=JobSchedule)
-    probe: JobSchedule = Field(default_factory=JobSchedule)
-    due_soon_reminders: JobSchedule = Field(default_factory=JobSchedule)
-    weekly_alerts: JobSchedule = Field(default_factory=JobSchedule)
-    outbox: JobSchedule = Field(default_factory=JobSchedule)
-    monthly_report: JobSchedule = Field(default_factory=JobSchedule)
+    crawl: JobSchedule = Field(
+        default_factory=JobSchedule,
+        description='Nightly crawl of every column (default cron "0 2 * * *").',
+    )
+    link_recheck: JobSchedule = Field(
+        default_factory=JobSchedule,
+        description='Re-check of links whose re-check is due (default cron "0 4 * * *").',
+    )
+    probe: JobSchedule = Field(
+        default_factory=JobSchedule,
+        description="Availability probe of the home and key pages (default every 1800 s).",
+    )
+    due_soon_reminders: JobSchedule = Field(
+        default_factory=JobSchedule,
+        description=(
+            'E-mail to units whose weekly column is due soon (default cron "0 15 * * '
+            'thu").'
+        ),
+    )
+    weekly_alerts: JobSchedule = Field(
+        default_factory=JobSchedule,
+        description='Weekly staleness alerts and the office digest (default cron "30 8 * * mon").',
+    )
+    outbox: JobSchedule = Field(
+        default_factory=JobSchedule,
+        description="Retry of e-mails the SMTP server did not accept (default every 900 s).",
+    )
+    monthly_report: JobSchedule = Field(
+        default_factory=JobSchedule,
+        description='月报 of the previous month (default cron "0 7 1 * *").',
+    )
     # A run missed by less than this (the machine was off at 02:00) still happens late.
-    misfire_grace_seconds: int = Field(default=3600, ge=1)
+    misfire_grace_seconds: int = Field(
+        default=3600, ge=1,
+        description="A run missed by less than this (the machine was off) still happens late.",
+    )
     # A scheduler whose heartbeat is older than this is taken for dead; its lock is taken over.
-    lock_stale_seconds: int = Field(default=300, ge=5)
-    report_dir: str = Field(default="var/reports", min_length=1)
+    lock_stale_seconds: int = Field(
+        default=300, ge=5,
+        description="A scheduler silent this long is taken for dead and its lock taken over.",
+    )
+    report_dir: str = Field(
+        default="var/reports", min_length=1,
+        description="Where the monthly report job writes.",
+    )
 
 
 class ProbeConfig(StrictModel):
     # Probed besides the site's home page.
-    key_pages: list[HttpUrl] = Field(default_factory=list)
+    key_pages: list[HttpUrl] = Field(
+        default_factory=list,
+        description="Pages probed besides the home page.",
+    )
     # The national rule: a page that does not open within 15 seconds counts as unreachable.
-    timeout_seconds: float = Field(default=15, gt=0, le=300)
-    window_days: int = Field(default=7, ge=1, le=90)
-    min_probes_per_day: int = Field(default=20, ge=1, le=1440)
-    fail_ratio: float = Field(default=0.05, gt=0, le=1)
+    timeout_seconds: float = Field(
+        default=15, gt=0, le=300,
+        description=(
+            "A page not loaded within this counts as a failure (the national 15-second "
+            "rule)."
+        ),
+    )
+    window_days: int = Field(
+        default=7, ge=1, le=90,
+        description="Availability is judged over this many days, today included.",
+    )
+    min_probes_per_day: int = Field(
+        default=20, ge=1, le=1440,
+        description="A window is judged only when every day has this many probes.",
+    )
+    fail_ratio: float = Field(
+        default=0.05, gt=0, le=1,
+        description="Failures at or above this share of the window raise site_unreachable.",
+    )
 
 
 class PortalConfig(StrictModel):
-    site: SiteConfig
-    crawl: CrawlConfig = Field(default_factory=CrawlConfig)
-    calendar: CalendarConfig = Field(default_factory=CalendarConfig)
-    rules: RulesConfig = Field(default_factory=RulesConfig)
-    email: EmailConfig | None = None
-    schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
-    probe: ProbeConfig = Field(default_factory=ProbeConfig)
-    units: list[UnitConfig] = Field(min_length=1)
+    site: SiteConfig = Field(description="The portal.")
+    crawl: CrawlConfig = Field(
+        default_factory=CrawlConfig,
+        description="How the crawler reads the portal.",
+    )
+    calendar: CalendarConfig = Field(
+        default_factory=CalendarConfig,
+        description="Additions to the official PRC calendar.",
+    )
+    rules: RulesConfig = Field(
+        default_factory=RulesConfig,
+        description="Thresholds of the update rules.",
+    )
+    email: EmailConfig | None = Field(
+        default=None,
+        description="The mail server and addresses; needed for `monitor alerts`.",
+    )
+    schedule: ScheduleConfig = Field(
+        default_factory=ScheduleConfig,
+        description="Jobs of `monitor schedule` (times in Asia/Shanghai).",
+    )
+    probe: ProbeConfig = Field(
+        default_factory=ProbeConfig,
+        description="The availability probe (national 15-second rule).",
+    )
+    units: list[UnitConfig] = Field(
+        min_length=1,
+        description="Every unit whose columns are watched.",
+    )
 
     def unit_names(self) -> list[str]:
         return [unit.name for unit in self.units]
