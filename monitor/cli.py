@@ -19,6 +19,7 @@ from monitor.commands import demo as demo_command
 from monitor.commands import export as export_command
 from monitor.commands import probe as probe_command
 from monitor.commands import problems as problems_commands
+from monitor.commands import report as report_commands
 from monitor.commands import schedule as schedule_command
 from monitor.commands import stats as stats_command
 from monitor.commands.console import err
@@ -50,6 +51,7 @@ app.command("crawl")(crawl_command.crawl)
 app.command("check")(check_command.check)
 app.command("stats")(stats_command.stats)
 app.add_typer(problems_commands.app, name="problems")
+app.add_typer(report_commands.app, name="report")
 app.command("export")(export_command.export)
 app.command("schedule")(schedule_command.schedule)
 app.command("probe")(probe_command.probe)

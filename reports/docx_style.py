@@ -13,7 +13,7 @@ from docx.document import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Length, Mm, Pt
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
@@ -132,3 +132,20 @@ def repeat_as_header(row: object) -> None:
     header = OxmlElement("w:tblHeader")
     header.set(qn("w:val"), "true")
     properties.append(header)
+
+
+# The elements that follow w:tblW in w:tblPr (ECMA-376 CT_TblPr), where a new one must go.
+_AFTER_TBLW = ("w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd",
+               "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption",
+               "w:tblDescription")
+
+
+def set_table_width(table: object, width: Length) -> None:
+    """The table's preferred width (w:tblW) in twentieths of a point, replacing "auto"."""
+    properties = table._tbl.tblPr  # type: ignore[attr-defined]
+    preferred = properties.find(qn("w:tblW"))
+    if preferred is None:
+        preferred = OxmlElement("w:tblW")
+        properties.insert_element_before(preferred, *_AFTER_TBLW)
+    preferred.set(qn("w:w"), str(round(width.twips)))
+    preferred.set(qn("w:type"), "dxa")

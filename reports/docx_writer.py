@@ -30,6 +30,7 @@ from reports.docx_style import (
     add_run,
     body_format,
     repeat_as_header,
+    set_table_width,
     setup_normal_style,
     setup_page,
     shade_cell,
@@ -104,13 +105,19 @@ def _cell(cell: object, text: str, east_asia: str, size: Pt, center: bool) -> No
 
 
 def _set_widths(table: object, widths: tuple[int, ...]) -> None:
-    """Column widths in proportion to `widths`, filling the type area (156 mm on A4)."""
+    """Column widths in proportion to `widths`, filling the type area (156 mm on A4).
+
+    Word reads the cells' widths, LibreOffice the table grid (`w:tblGrid/w:gridCol`) and the
+    table's own width; all three are set, with a fixed layout, so both lay it out alike.
+    """
     table.autofit = False  # type: ignore[attr-defined]
     total = sum(widths)
     for column, share in zip(table.columns, widths, strict=True):  # type: ignore[attr-defined]
         width = Mm(TYPE_AREA_WIDTH_MM * share / total)
+        column.width = width  # the w:gridCol of this column
         for cell in column.cells:
             cell.width = width
+    set_table_width(table, Mm(TYPE_AREA_WIDTH_MM))
 
 
 def _table(document: Document, block: Table) -> None:

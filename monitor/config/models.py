@@ -430,6 +430,46 @@ class ProbeConfig(StrictModel):
     )
 
 
+class ReportConfig(StrictModel):
+    """How the 月报 and the quarterly table present themselves (SPEC §6)."""
+
+    title: str = Field(
+        default="政务公开工作月报", min_length=1,
+        description="The title of the monthly report.",
+    )
+    issuer: str = Field(
+        default="政务公开办", min_length=1,
+        description="Who issues the reports, e.g. 县政务公开办.",
+    )
+    issue_no: str = Field(
+        default="{year}年第{month}期", min_length=1,
+        description="The issue number of the monthly report; {year} and {month} are filled in.",
+    )
+    templates_dir: str | None = Field(
+        default=None,
+        description=(
+            "A directory of the office's own report text templates (编者按, 工作要求); a file"
+            " there replaces the one of the same name in config/templates/. A relative path"
+            " is read from the config file's directory."
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _issue_no_formats(self) -> ReportConfig:
+        # Caught here, at load time, rather than on the 1st of the month in the scheduler.
+        try:
+            self.issue_no.format(year=2024, month=4)
+        except (KeyError, IndexError, ValueError) as error:
+            raise ValueError(
+                f"issue_no '{self.issue_no}' may use only {{year}} and {{month}} "
+                f"({type(error).__name__}: {error}); write e.g. \"{{year}}年第{{month}}期\""
+            ) from None
+        return self
+
+    def issue_number(self, year: int, month: int) -> str:
+        return self.issue_no.format(year=year, month=month)
+
+
 class PortalConfig(StrictModel):
     site: SiteConfig = Field(description="The portal.")
     crawl: CrawlConfig = Field(
@@ -455,6 +495,10 @@ class PortalConfig(StrictModel):
     probe: ProbeConfig = Field(
         default_factory=ProbeConfig,
         description="The availability probe (national 15-second rule).",
+    )
+    report: ReportConfig = Field(
+        default_factory=ReportConfig,
+        description="Title, issuer and texts of the monthly and quarterly reports.",
     )
     units: list[UnitConfig] = Field(
         min_length=1,

@@ -1,0 +1,107 @@
+"""`monitor report monthly|quarterly`: write the 月报 or the quarterly table (SPEC §3, §6).
+
+The written files' paths go to stdout, one a line, so a script can pick them up; calendar
+warnings go to stderr. Formats and the period are checked before the database is opened,
+so a typo costs nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from monitor.app import App
+from monitor.commands.console import warn
+from monitor.commands.options import ConfigOption, DbOption, resolve
+from monitor.errors import ReportError
+from monitor.rules.periods import Period
+from monitor.services.reports import monthly_report, quarterly_report
+from reports import ALL_FORMATS, MonthlyReport, QuarterlyReport, parse_formats, write_report
+from storage import migrations
+
+app = typer.Typer(help="Write the monthly report (月报) or the quarterly table.",
+                  no_args_is_help=True)
+
+MonthOption = Annotated[
+    str, typer.Option("--month", metavar="YYYY-MM", help="The month reported, e.g. 2024-04.")
+]
+QuarterOption = Annotated[
+    str, typer.Option("--quarter", metavar="YYYYQN", help="The quarter reported, e.g. 2024Q1.")
+]
+FormatOption = Annotated[
+    str,
+    typer.Option("--format", "-f", metavar="LIST",
+                 help=f"Comma-separated formats among {','.join(ALL_FORMATS)}."),
+]
+OutOption = Annotated[
+    Path | None,
+    typer.Option("--out", "-o", help="Directory to write into (default: schedule.report_dir).",
+                  show_default=False),
+]
+
+
+def templates_dir(application: App) -> Path | None:
+    """The office's template directory; a relative path is read from the config's folder."""
+    configured = application.config.report.templates_dir
+    if configured is None:
+        return None
+    path = application.config_path.parent / configured
+    if not path.is_dir():
+        raise ReportError(f"report.templates_dir: {path} is not a directory")
+    return path
+
+
+def _out_dir(application: App, out: Path | None) -> Path:
+    return out if out is not None else Path(application.config.schedule.report_dir)
+
+
+def _publish(report: MonthlyReport | QuarterlyReport, out_dir: Path,
+             formats: tuple[str, ...]) -> None:
+    for warning in report.calendar_warnings:
+        warn(warning)
+    for path in write_report(report, out_dir, formats):
+        print(path)
+
+
+@app.command("monthly")
+def monthly(
+    ctx: typer.Context,
+    month: MonthOption,
+    format: FormatOption = ",".join(ALL_FORMATS),  # noqa: A002 - the option's own name
+    out: OutOption = None,
+    config: ConfigOption = None,
+    db: DbOption = None,
+) -> None:
+    """The 月报 of one month: 基本情况, 存在问题, 上期问题整改情况, 工作要求, 附件 tables."""
+    period = Period.parse_month(month)
+    formats = parse_formats(format)
+    application = resolve(ctx, config, db)
+    portal = application.config
+    office_templates = templates_dir(application)
+    migrations.require_current(application.engine)
+    with application.sessions() as session:
+        report = monthly_report(session, portal, period.start.year, period.start.month,
+                                application.clock.today(), office_templates)
+    _publish(report, _out_dir(application, out), formats)
+
+
+@app.command("quarterly")
+def quarterly(
+    ctx: typer.Context,
+    quarter: QuarterOption,
+    format: FormatOption = ",".join(ALL_FORMATS),  # noqa: A002 - the option's own name
+    out: OutOption = None,
+    config: ConfigOption = None,
+    db: DbOption = None,
+) -> None:
+    """The quarterly table: 信息公开 and 动态信息 this quarter and year-to-date, missed weeks."""
+    period = Period.parse_quarter(quarter)
+    formats = parse_formats(format)
+    application = resolve(ctx, config, db)
+    migrations.require_current(application.engine)
+    with application.sessions() as session:
+        report = quarterly_report(session, application.config, period.start.year,
+                                  (period.start.month + 2) // 3, application.clock.today())
+    _publish(report, _out_dir(application, out), formats)

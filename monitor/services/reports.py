@@ -1,0 +1,197 @@
+"""`monitor report`: the inputs of the 月报 and the quarterly table, read from the database.
+
+Figures come from the stats service, so the 附件 tables always equal `monitor stats` for
+the same period and as-of. Problems (SPEC §4.7) are taken by when they were true:
+- this month's: seen at some moment of the month (first seen before its end and last seen
+  after its start), or still open now and first seen before the month's end (a problem no
+  check has looked at since is still the last thing known of it);
+- last month's, selected the same way, carry their state now, which is what 上期问题整改情况
+  reports. Ignored problems are passed on as such; the report builder leaves them out.
+The week grid gets each unit's weekly result for the month; a unit with no column the weekly
+rule applies to gets none (an empty row would look like missed weeks).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from monitor.calendar import LOCAL_ZONE, local_date
+from monitor.config import PortalConfig
+from monitor.domain import ProblemState
+from monitor.errors import ReportError
+from monitor.rules.figures import UnitFigures
+from monitor.rules.periods import Period
+from monitor.rules.weekly import WeeklyResult, weekly_compliance
+from monitor.services.facts import column_facts, portal_site_id
+from monitor.services.rule_settings import calendar_from_config, weekly_rule_from_config
+from monitor.services.stats import unit_stats
+from reports import (
+    MonthlyReport,
+    MonthlySettings,
+    QuarterlyReport,
+    QuarterlySettings,
+    ReportProblem,
+    TextContext,
+    build_monthly_report,
+    build_quarterly_report,
+    render_monthly_texts,
+)
+from storage.queries import ProblemFilter, ProblemRow, problems
+
+
+@dataclass(frozen=True)
+class MonthlyInputs:
+    """Everything `build_monthly_report` needs besides the office's settings."""
+
+    period: Period
+    figures: tuple[UnitFigures, ...]
+    problems: tuple[ReportProblem, ...]
+    previous_problems: tuple[ReportProblem, ...]
+    weekly: dict[str, WeeklyResult]
+    calendar_warnings: tuple[str, ...]
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time(0), LOCAL_ZONE)
+
+
+def _require_started(period: Period, as_of: date, what: str) -> None:
+    if as_of < period.start:
+        raise ReportError(
+            f"{what} starts on {period.start}, after {as_of}: nothing to report yet"
+        )
+
+
+def report_problem(row: ProblemRow, site_name: str) -> ReportProblem:
+    # A site-wide finding (a footer link, the whole portal down) belongs to no one unit.
+    return ReportProblem(
+        type=row.type,
+        unit=row.unit or site_name,
+        seen_on=local_date(row.first_seen),
+        column=row.column,
+        url=row.url,
+        target=row.target,
+        detail=row.detail,
+        state=row.state,
+        recurring=row.recurring,
+    )
+
+
+def problems_of_period(
+    session: Session, period: Period, site_name: str
+) -> tuple[ReportProblem, ...]:
+    """Problems true at some moment of `period`, each with its state now, oldest first."""
+    start, end = _start_of(period.start), _start_of(period.end + timedelta(days=1))
+    seen = problems(session, ProblemFilter(seen_from=start, seen_to=end))
+    still_open = problems(session, ProblemFilter(states=(ProblemState.OPEN,), seen_to=end))
+    rows = {row.id: row for row in seen + still_open}
+    ordered = sorted(rows.values(), key=lambda row: (row.first_seen, row.id))
+    return tuple(report_problem(row, site_name) for row in ordered)
+
+
+def previous_month(period: Period) -> Period:
+    last_day = period.start - timedelta(days=1)
+    return Period.month(last_day.year, last_day.month)
+
+
+def weekly_results(
+    session: Session, config: PortalConfig, period: Period, as_of: date
+) -> dict[str, WeeklyResult]:
+    """Each unit's counted and missed weeks of `period`, for units with a weekly column."""
+    rule = weekly_rule_from_config(config)
+    calendar = calendar_from_config(config)
+    dates: defaultdict[str, list[date]] = defaultdict(list)
+    for facts in column_facts(session, portal_site_id(session, config)):
+        if rule.applies_to(facts.column.category):
+            dates[facts.column.unit].extend(facts.posts.dates)
+    return {
+        unit: weekly_compliance(days, period, as_of, calendar, rule.min_posts)
+        for unit, days in dates.items()
+    }
+
+
+def monthly_inputs(
+    session: Session, config: PortalConfig, year: int, month: int, as_of: date
+) -> MonthlyInputs:
+    period = Period.month(year, month)
+    _require_started(period, as_of, f"{year}-{month:02d}")
+    stats = unit_stats(session, config, as_of, period)
+    site_name = config.site.name
+    return MonthlyInputs(
+        period=period,
+        figures=stats.figures,
+        problems=problems_of_period(session, period, site_name),
+        previous_problems=problems_of_period(session, previous_month(period), site_name),
+        weekly=weekly_results(session, config, period, as_of),
+        calendar_warnings=stats.warnings,
+    )
+
+
+def monthly_settings(
+    config: PortalConfig, year: int, month: int, as_of: date, templates_dir: Path | None
+) -> MonthlySettings:
+    report = config.report
+    texts = render_monthly_texts(
+        TextContext(site_name=config.site.name, issuer=report.issuer, year=year, month=month),
+        templates_dir,
+    )
+    return MonthlySettings(
+        title=report.title,
+        issue_no=report.issue_number(year, month),
+        issuer=report.issuer,
+        site_name=config.site.name,
+        year=year,
+        month=month,
+        as_of=as_of,
+        editor_note=texts.editor_note,
+        requirements=texts.requirements,
+        issued_on=as_of,
+    )
+
+
+def monthly_report(
+    session: Session,
+    config: PortalConfig,
+    year: int,
+    month: int,
+    as_of: date,
+    templates_dir: Path | None = None,
+) -> MonthlyReport:
+    """The 月报 of `year`-`month` as known on `as_of` (year-to-date ends with the month)."""
+    inputs = monthly_inputs(session, config, year, month, as_of)
+    return build_monthly_report(
+        inputs.figures,
+        inputs.problems,
+        inputs.previous_problems,
+        inputs.weekly,
+        monthly_settings(config, year, month, as_of, templates_dir),
+        inputs.calendar_warnings,
+    )
+
+
+def quarterly_title(year: int, quarter: int) -> str:
+    return f"关于{year}年第{quarter}季度网站内容保障情况的通报"
+
+
+def quarterly_report(
+    session: Session, config: PortalConfig, year: int, quarter: int, as_of: date
+) -> QuarterlyReport:
+    """The quarterly table of `year` Q`quarter` as known on `as_of`."""
+    period = Period.quarter(year, quarter)
+    _require_started(period, as_of, f"{year}Q{quarter}")
+    stats = unit_stats(session, config, as_of, period)
+    settings = QuarterlySettings(
+        title=quarterly_title(year, quarter),
+        issuer=config.report.issuer,
+        year=year,
+        quarter=quarter,
+        as_of=as_of,
+        issued_on=as_of,
+    )
+    return build_quarterly_report(stats.figures, settings, stats.warnings)
+
