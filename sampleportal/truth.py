@@ -185,11 +185,13 @@ class Truth:
                 include_withdrawn: bool = False) -> list[UnitFigures]:
         """§4.6 per unit: period and year-to-date counts, weekly, completion, dense ranks."""
         as_of = _local_date(at)
-        year_start = date(as_of.year, 1, 1)
+        year_start = date(min(last, as_of).year, 1, 1)
         rows = []
         for unit in self.portal.units:
             period = self._counts(unit, first, min(last, as_of), at, include_withdrawn)
-            ytd = self._counts(unit, year_start, as_of, at, include_withdrawn)
+            # Year-to-date ends with the period (or at as-of, if earlier): April's figures
+            # do not change with the day in May they are asked for.
+            ytd = self._counts(unit, year_start, min(last, as_of), at, include_withdrawn)
             weeks, missed = self.weekly_misses(unit.name, first, last, at,
                                                include_withdrawn=include_withdrawn)
             rows.append((unit, period, ytd, len(weeks), len(missed),

@@ -110,12 +110,12 @@ def column_status(cycle: Cycle, deadline: str | None, post_dates: Sequence[date]
 def is_stale(category: Category, post_dates: Sequence[date], as_of: date) -> bool:
     """The national rule (国办秘函〔2019〕19号) beside the status."""
     if category is Category.DYNAMICS:
-        limit = STALE_DYNAMICS_DAYS
-    elif category in (Category.NOTICE, Category.POLICY):
-        limit = STALE_NOTICE_DAYS
-    else:
-        return False
-    return not post_dates or (as_of - max(post_dates)).days > limit
+        # SPEC §4.4: a dynamics column with no post at all is stale too.
+        return not post_dates or (as_of - max(post_dates)).days > STALE_DYNAMICS_DAYS
+    if category in (Category.NOTICE, Category.POLICY):
+        # An empty notice/policy column is `empty`; the 183-day rule needs a last post.
+        return bool(post_dates) and (as_of - max(post_dates)).days > STALE_NOTICE_DAYS
+    return False
 
 
 def completion(ytd_posts: int, target: int | None) -> Decimal | None:

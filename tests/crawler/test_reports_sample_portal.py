@@ -4,14 +4,6 @@ with the portal's truth.
 One crawl on 2024-05-10 at 02:00 serves the module: the first crawl reads the whole history.
 `monitor stats`, `monitor check --no-crawl` and `monitor report` then run on what it recorded.
 
-Two readings of SPEC differ between the product and the truth's helpers, and the tests
-follow the product's, which is the SPEC's:
-- year-to-date ends with the period (or at as-of, if earlier), so that April's 月报 says the
-  same whatever day in May it is written; `Truth.figures` ends it at as-of. The expected
-  year-to-date figures are therefore the truth's counts from 1 January to the period's end,
-  with completion and ranks from the truth's own rules;
-- SPEC §4.4 calls a column with no post stale for `dynamics` columns only; the truth also
-  calls an empty `notice`/`policy` column stale (the product reports it as `empty`).
 """
 
 from __future__ import annotations
@@ -31,11 +23,9 @@ from docx.shared import Mm
 from typer.testing import CliRunner, Result
 
 from monitor.cli import app
-from monitor.domain import Category
 from reports.docx_style import TYPE_AREA_WIDTH_MM
 from sampleportal import Truth, serve_portal
 from sampleportal.model import Portal
-from sampleportal.truth_rules import completion, dense_ranks
 
 CRAWLED = datetime.fromisoformat("2024-05-10T02:00:00+08:00")
 MORNING = datetime.fromisoformat("2024-05-10T09:00:00+08:00")
@@ -49,8 +39,6 @@ pytestmark = pytest.mark.browser
 
 @dataclass(frozen=True)
 class Expected:
-    """A unit's figures as the truth gives them, year-to-date ending with the period."""
-
     unit: str
     group: str
     annual_target: int
@@ -64,22 +52,12 @@ class Expected:
 
 
 def expected_figures(truth: Truth, first: date, last: date) -> dict[str, Expected]:
-    period = truth.figures(first, last, CRAWLED)
-    to_period_end = {row.unit: row for row in truth.figures(date(last.year, 1, 1), last, CRAWLED)}
-    scores = [completion(to_period_end[row.unit].period_total, row.annual_target)
-              for row in period]
-    overall = dense_ranks(scores)
-    in_group: dict[int, int | None] = {}
-    for group in {row.group for row in period}:
-        members = [index for index, row in enumerate(period) if row.group == group]
-        in_group.update(zip(members, dense_ranks([scores[i] for i in members]), strict=True))
     return {
         row.unit: Expected(
             row.unit, row.group, row.annual_target,
-            (row.period_dynamics, row.period_disclosure),
-            (to_period_end[row.unit].period_dynamics, to_period_end[row.unit].period_disclosure),
-            row.weeks, row.missed, scores[index], in_group[index], overall[index])
-        for index, row in enumerate(period)
+            (row.period_dynamics, row.period_disclosure), (row.ytd_dynamics, row.ytd_disclosure),
+            row.weeks, row.missed, row.completion, row.rank_in_group, row.rank)
+        for row in truth.figures(first, last, CRAWLED)
     }
 
 
@@ -131,20 +109,13 @@ def test_stats_equal_the_truths_figures(crawled: Crawled, period: tuple[date, da
                                                                          last)
 
 
-def _spec_stale(truth: Truth, unit: str, column: str, stale: bool, posts: int) -> bool:
-    category = next(c.category for c in truth.portal.unit(unit).columns if c.name == column)
-    if posts == 0 and category in (Category.NOTICE, Category.POLICY):
-        return False  # SPEC §4.4: an empty notice/policy column is `empty`, not stale
-    return stale
-
-
 def test_every_units_columns_equal_the_truths_statuses(crawled: Crawled) -> None:
     truth = crawled.truth
     expected: dict[str, dict[str, tuple]] = {}
     for column in truth.column_statuses(CRAWLED):
         expected.setdefault(column.unit, {})[column.column] = (
             column.status.value,
-            _spec_stale(truth, column.unit, column.column, column.stale, column.posts),
+            column.stale,
             column.last_post.isoformat() if column.last_post else None,
             column.posts,
         )
