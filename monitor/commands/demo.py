@@ -33,11 +33,18 @@ class RichDemoProgress:
     def __init__(self, progress: Progress) -> None:
         self.progress = progress
         self.task: TaskID | None = None
+        self.total = 0
+        self.started = 0
 
     def begin(self, total: int) -> None:
+        self.total = total
         self.task = self.progress.add_task("starting", total=total)
 
     def step_started(self, step: DemoStep) -> None:
+        self.started += 1
+        if not err.is_terminal:
+            # A log (CI) gets no live bar, so each step gets a line of its own.
+            err.print(f"[{self.started}/{self.total}] {step.title}", markup=False)
         if self.task is not None:
             self.progress.update(self.task, description=step.title)
 
