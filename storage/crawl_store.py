@@ -332,24 +332,36 @@ def _date_from_article(post: Post, article: Article) -> None:
 def _record_links(
     session: Session, page: Page, links: Iterable[LinkRefFound], now: datetime, site_host: str
 ) -> list[LinkTarget]:
-    """Upsert the page's link targets and its page → target references."""
-    targets = []
-    site_refs = {ref.target_id for ref in session.scalars(
-        select(LinkRef).where(LinkRef.page_id == page.id))}
+    """Upsert the page's link targets and its page → target references.
+
+    One query for the targets already known and one for the page's references, whatever
+    the number of links: this runs for every article of a crawl.
+    """
+    links = list(links)
+    if not links:
+        return []
+    urls = {link.url for link in links}
+    known = {
+        target.url: target
+        for target in session.scalars(select(LinkTarget).where(LinkTarget.url.in_(urls)))
+    }
     for link in links:
-        target = session.scalar(select(LinkTarget).where(LinkTarget.url == link.url))
-        if target is None:
-            internal = urlsplit(link.url).hostname == site_host
-            target = LinkTarget(url=link.url, kind=link.kind.value, internal=internal,
-                                first_seen=now)
+        if link.url not in known:
+            target = LinkTarget(url=link.url, kind=link.kind.value, first_seen=now,
+                                internal=urlsplit(link.url).hostname == site_host)
             session.add(target)
-            session.flush()
+            known[link.url] = target
+    session.flush()
+    referenced = set(session.scalars(select(LinkRef.target_id).where(LinkRef.page_id == page.id)))
+    targets = []
+    for link in links:
+        target = known[link.url]
         targets.append(target)
-        if target.id in site_refs:
+        if target.id in referenced:
             continue
         session.add(LinkRef(page_id=page.id, target_id=target.id, anchor_text=link.anchor_text,
                             in_template=not link.in_body))
-        site_refs.add(target.id)
+        referenced.add(target.id)
     return targets
 
 
