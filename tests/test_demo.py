@@ -7,6 +7,7 @@ import json
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -124,3 +125,39 @@ def test_units_behind_are_those_with_column_problems_not_link_problems() -> None
         {"type": "broken_link", "unit": None},
     ]
     assert units_behind(problems) == ("县财政局", "青石镇")
+
+
+def session_members(session_id: int) -> list[int]:
+    """Live (non-zombie) processes of a session, from /proc."""
+    members = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended while we looked
+        state, session = fields[0], int(fields[3])
+        if session == session_id and state != "Z":
+            members.append(int(stat.parent.name))
+    return members
+
+
+def test_terminating_the_demo_mid_crawl_stops_the_crawl_and_the_portal(tmp_path: Path) -> None:
+    out_dir = tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "monitor", "demo", "--out", str(out_dir), "--nights", "1"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        started = out_dir / "logs" / "crawl-00.log"
+        for _ in range(600):  # wait for the first crawl to start, at most about a minute
+            if started.exists():
+                break
+            time.sleep(0.1)
+        assert started.exists()
+        process.terminate()
+        assert process.wait(timeout=60) == 130
+        assert session_members(process.pid) == []
+        assert not portal_is_listening(out_dir / "portal.yaml")
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import Annotated
 
 import typer
@@ -60,9 +64,24 @@ def demo(out_dir: OutDirOption = DEFAULT_OUT, nights: NightsOption = DEFAULT_NIG
     """
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())
-    with Progress(*columns, console=err, transient=False) as progress:
+    with terminate_as_interrupt(), Progress(*columns, console=err, transient=False) as progress:
         result = run_demo(DemoPlan(out_dir=out_dir, nights=nights), RichDemoProgress(progress))
     print_summary(result)
+
+
+@contextmanager
+def terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM ends the demo like Ctrl-C does, so the portal is stopped and the running step
+    killed; by default SIGTERM would end the process without any clean-up."""
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def print_summary(result: DemoResult) -> None:
