@@ -20,6 +20,7 @@ from monitor.domain import LinkStatus
 from monitor.rules.periods import Period
 from monitor.units import find_unit
 from storage.queries import (
+    PostExportRow,
     ProblemFilter,
     link_sources,
     posts_for_export,
@@ -35,15 +36,8 @@ class ExportKind(StrEnum):
     PROBLEMS = "problems"
 
 
-@dataclass(frozen=True)
-class PostExport:
-    unit: str
-    column: str
-    url: str
-    title: str
-    date: date | None
-    date_source: str | None
-    first_seen: datetime
+# The posts export is the query's own row: the same fields, in the SPEC §3 order.
+PostExport = PostExportRow
 
 
 @dataclass(frozen=True)
@@ -100,11 +94,7 @@ def export_rows(session: Session, config: PortalConfig, request: ExportRequest) 
     first = request.period.start if request.period else None
     last = request.period.end if request.period else None
     if request.kind is ExportKind.POSTS:
-        return [
-            PostExport(row.unit, row.column, row.url, row.title, row.date, row.date_source,
-                       row.first_seen)
-            for row in posts_for_export(session, site_id, unit_id, first, last)
-        ]
+        return list(posts_for_export(session, site_id, unit_id, first, last))
     if request.kind is ExportKind.LINKS:
         return _links(session, unit_id, first, last)
     return _problems(session, unit_id, request.period)
