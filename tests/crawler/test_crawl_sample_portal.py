@@ -149,6 +149,9 @@ def test_back_dated_posts_are_first_seen_days_after_their_date(
             post.published_at.tzinfo).date()
         assert (seen_day - datetime.fromisoformat(claimed).date()).days > 3
         assert on_first_crawl == 0
+    backdated_problems = {url for (url,) in workspace.query(
+        "SELECT url FROM problem WHERE type = 'backdated_post' AND state = 'open'")}
+    assert backdated_problems == {post.url(workspace.running.hosts) for post in later}
 
 
 def test_withdrawn_posts_are_marked_not_deleted(
