@@ -146,8 +146,8 @@ def _weekly_status(
     if last_ended is not None and last_ended not in posted_weeks:
         if not known:
             return ColumnStatus.OVERDUE, _sunday(last_ended)
-        first_needed = _first_working_week_from(monday_of(known[-1]) + _WEEK, calendar)
-        return ColumnStatus.OVERDUE, _sunday(first_needed)
+        first_missed = _first_missed_week(last_ended, posted_weeks, monday_of(known[0]), calendar)
+        return ColumnStatus.OVERDUE, _sunday(first_missed)
     current = monday_of(as_of)
     if week_has_ended(current, as_of):
         current += _WEEK  # on a Sunday the week has ended; the next one is what is due
@@ -160,6 +160,21 @@ def _weekly_status(
     if len(remaining) <= due_soon_workdays:
         return ColumnStatus.DUE_SOON, _sunday(current)
     return ColumnStatus.OK, _sunday(current)
+
+
+def _first_missed_week(
+    last_ended: date, posted_weeks: set[date], earliest: date, calendar: WorkCalendar
+) -> date:
+    """The first week of the unbroken run of missed working weeks that ends with
+    `last_ended`: the deadline the column first failed. A post made later, in the current
+    week, does not move it (it is not counted for a week already over)."""
+    first = last_ended
+    week = last_ended - _WEEK
+    while week >= earliest and week not in posted_weeks:
+        if _is_working_week(week, calendar):
+            first = week
+        week -= _WEEK
+    return first
 
 
 def _month_of(day: date) -> Period:

@@ -41,6 +41,17 @@ def test_spec_example_is_overdue_since_the_week_after_the_last_post() -> None:
     assert result.stale
 
 
+def test_a_post_in_the_current_week_does_not_move_the_missed_deadline() -> None:
+    # Week 04-22..28 had no post; a post on Monday 04-29 does not count for it.
+    result = state(Cycle.WEEKLY, [date(2024, 4, 19), date(2024, 4, 29)], date(2024, 5, 4))
+    assert (result.status, result.due) == (ColumnStatus.OVERDUE, date(2024, 4, 28))
+
+
+def test_overdue_due_is_the_first_of_several_missed_weeks() -> None:
+    result = state(Cycle.WEEKLY, [date(2024, 3, 29)], date(2024, 4, 22))
+    assert (result.status, result.due) == (ColumnStatus.OVERDUE, date(2024, 4, 7))
+
+
 def test_weekly_ok_when_last_ended_week_has_a_post() -> None:
     result = state(Cycle.WEEKLY, [date(2024, 4, 12)], date(2024, 4, 16))
     assert result.status is ColumnStatus.OK
