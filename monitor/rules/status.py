@@ -72,12 +72,16 @@ def column_state(
     return ColumnState(status, last_post, due, stale_reason is not None, stale_reason)
 
 
+# How the national rule names the column kinds it sets limits for (国办秘函〔2019〕19号).
+_KIND = {Category.DYNAMICS: "动态类", Category.NOTICE: "通知公告类", Category.POLICY: "政策文件类"}
+
+
 def national_staleness(category: Category, last_post: date | None, as_of: date) -> str | None:
     """Why the column breaks 国办秘函〔2019〕19号 at `as_of`, or None when it does not."""
     if category is Category.DYNAMICS:
         limit = DYNAMICS_STALE_DAYS
         if last_post is None:
-            return f"no dated post; {category} columns must be updated within {limit} days"
+            return f"无标注日期的信息；{_KIND[category]}栏目应在{limit}天内更新"
     elif category in (Category.NOTICE, Category.POLICY):
         limit = NOTICE_POLICY_STALE_DAYS
         if last_post is None:
@@ -87,7 +91,7 @@ def national_staleness(category: Category, last_post: date | None, as_of: date) 
     age = (as_of - last_post).days
     if age <= limit:
         return None
-    return f"last post {last_post} is {age} days old; {category} columns allow {limit} days"
+    return f"最近发布{last_post}，已{age}天未更新（{_KIND[category]}栏目不超过{limit}天）"
 
 
 def _cycle_status(

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from monitor.app import App
 from monitor.calendar import local_date
 from monitor.config import PortalConfig
-from monitor.domain import ColumnStatus, ProblemType
+from monitor.domain import ColumnStatus, Cycle, ProblemType
 from monitor.rules.backdating import SeenPost, backdated_posts
 from monitor.services.facts import (
     ColumnFacts,
@@ -54,6 +54,15 @@ ALWAYS_JUDGED = (
     ProblemType.UNDATED_POST,
 )
 
+
+# Problem details are read in the office's Chinese reports and alerts.
+CYCLE_WORDS = {
+    Cycle.WEEKLY: "每周更新",
+    Cycle.MONTHLY: "每月更新",
+    Cycle.QUARTERLY: "每季度更新",
+    Cycle.YEARLY: "每年更新",
+    Cycle.NONE: "不定期更新",
+}
 
 @dataclass(frozen=True)
 class RuleFindings:
@@ -109,20 +118,21 @@ def _unreachable(facts: ColumnFacts) -> list[Finding]:
 
 def _status_findings(judgement: ColumnJudgement) -> list[Finding]:
     column, state = judgement.facts.column, judgement.state
-    last = state.last_post.isoformat() if state.last_post else "none"
-    due = state.due.isoformat() if state.due else "none"
+    last = state.last_post.isoformat() if state.last_post else "无"
+    due = state.due.isoformat() if state.due else "无"
+    cycle = CYCLE_WORDS[Cycle(column.cycle)]
     findings: list[Finding] = []
     if state.status is ColumnStatus.OVERDUE:
-        detail = f"no post by {due} ({column.cycle.value}); last post {last}"
+        detail = f"{cycle}栏目，应于{due}前更新，最近发布{last}"
         findings.append(_column_finding(ProblemType.OVERDUE_COLUMN, column, detail))
     elif state.status is ColumnStatus.DUE_SOON:
-        detail = f"no post yet; due by {due} ({column.cycle.value}); last post {last}"
+        detail = f"{cycle}栏目，尚未更新，应于{due}前更新，最近发布{last}"
         findings.append(
             _column_finding(ProblemType.DUE_SOON_COLUMN, column, detail, f":due:{due}")
         )
     elif state.status is ColumnStatus.EMPTY:
         findings.append(
-            _column_finding(ProblemType.EMPTY_COLUMN, column, "the column has never had a post")
+            _column_finding(ProblemType.EMPTY_COLUMN, column, "栏目从未发布信息")
         )
     if judgement.stale and state.stale_reason:
         findings.append(_column_finding(ProblemType.STALE_NATIONAL, column, state.stale_reason))
@@ -152,7 +162,7 @@ def _undated(posts: Iterable[RecordedPost], columns: dict[int, ColumnRow]) -> li
     # Only once the article was read is "no date" final: the list alone may just not show it.
     return [
         _post_finding(ProblemType.UNDATED_POST, post, columns[post.column_id],
-                      f"no date in the list nor in the article: {post.title}")
+                      f"列表和正文均未标注发布日期：{post.title}")
         for post in posts
         if post.date is None and post.article_fetched
     ]

@@ -85,8 +85,7 @@ def test_check_json_has_exactly_the_spec_shape(
             {"name": "工作动态", "category": "dynamics", "url": f"{SITE}slj/gzdt/",
              "cycle": "weekly", "posts": 15, "last_post": "2024-04-19", "status": "overdue",
              "stale": True, "due": "2024-04-28",
-             "stale_reason": "last post 2024-04-19 is 21 days old; dynamics columns allow 14 "
-                             "days",
+             "stale_reason": "最近发布2024-04-19，已21天未更新（动态类栏目不超过14天）",
              "unreachable_reason": None},
             {"name": "通知公告", "category": "notice", "url": f"{SITE}slj/tzgg/",
              "cycle": "monthly", "posts": 1, "last_post": "2024-04-02", "status": "unreachable",
@@ -97,11 +96,11 @@ def test_check_json_has_exactly_the_spec_shape(
                    "missed_weeks": ["2024-02-12", "2024-04-22", "2024-04-29"]},
         "problems": [
             {"id": 1, "type": "overdue_column", "column": "工作动态", "url": f"{SITE}slj/gzdt/",
-             "target": None, "detail": "no post by 2024-04-28 (weekly); last post 2024-04-19",
+             "target": None, "detail": "每周更新栏目，应于2024-04-28前更新，最近发布2024-04-19",
              "state": "open", "first_seen": "2024-05-10"},
             {"id": 2, "type": "stale_national", "column": "工作动态", "url": f"{SITE}slj/gzdt/",
              "target": None,
-             "detail": "last post 2024-04-19 is 21 days old; dynamics columns allow 14 days",
+             "detail": "最近发布2024-04-19，已21天未更新（动态类栏目不超过14天）",
              "state": "open", "first_seen": "2024-05-10"},
             {"id": 3, "type": "unreachable_column", "column": "通知公告",
              "url": f"{SITE}slj/tzgg/", "target": None,

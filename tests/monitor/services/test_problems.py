@@ -37,7 +37,7 @@ def test_overdue_column_opens_is_fixed_and_comes_back_recurring(portal) -> None:
     refresh(portal, config, "2024-05-06 09:00")
     [overdue] = of_type(portal, ProblemType.OVERDUE_COLUMN)
     assert (overdue.state, overdue.recurring, overdue.detail) == (
-        "open", False, "no post by 2024-04-28 (weekly); last post 2024-04-19")
+        "open", False, "每周更新栏目，应于2024-04-28前更新，最近发布2024-04-19")
 
     refresh(portal, config, "2024-05-07 09:00")
     portal.session.refresh(overdue)
@@ -56,7 +56,7 @@ def test_overdue_column_opens_is_fixed_and_comes_back_recurring(portal) -> None:
     assert (overdue.state, overdue.recurring, overdue.reopen_count, overdue.fixed_at) == (
         "open", True, 1, None)
     assert overdue.first_seen == portal.at("2024-05-06 09:00")
-    assert overdue.detail == "no post by 2024-05-19 (weekly); last post 2024-05-08"
+    assert overdue.detail == "每周更新栏目，应于2024-05-19前更新，最近发布2024-05-08"
     events = portal.session.scalars(
         select(ProblemEvent.state).where(ProblemEvent.problem_id == overdue.id)
         .order_by(ProblemEvent.id)).all()

@@ -123,7 +123,7 @@ def test_report_states_this_months_problems_but_never_the_ignored_ones(portal) -
     config = two_groups(portal)
     at = portal.at
     add_problem(portal, ProblemType.OVERDUE_COLUMN, "wjw/gzdt", at("2024-04-29 02:00"),
-                at("2024-05-02 02:00"), detail="no post by 2024-04-28 (weekly)")
+                at("2024-05-02 02:00"), detail="每周更新栏目，应于2024-04-28前更新")
     add_problem(portal, ProblemType.EMPTY_COLUMN, "dag/jgzn", at("2024-04-02 02:00"),
                 at("2024-04-30 02:00"), ProblemState.IGNORED)
     report = monthly_report(portal.session, config, 2024, 4, AS_OF)
