@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Generator
 from dataclasses import dataclass
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from scrapy.crawler import CrawlerProcess
@@ -57,12 +58,13 @@ def run_crawl(app: App, unit_names: list[str], trigger: str = "cli",
         jobs = plan_columns(session, site_id, unit_ids, config.crawl.first_crawl_since)
     with app.sessions() as session:
         run_id = start_run(session, site_id, units, trigger, now)
-    browser = None
-    if any(job.render == "browser" for job in jobs) or config.crawl.browser != "off":
-        browser = find_browser(config.crawl.browser, app.environment.browser_path)
+    # Looked for even without browser columns: a static column whose list turns out to
+    # be drawn by a script falls back to the browser (`crawl.browser: off` disables it).
+    browser = find_browser(config.crawl.browser, app.environment.browser_path)
     plan = CrawlPlan(run_id, tuple(jobs), app.clock.today(), config.crawl.max_pages_per_column,
                      browser, config.site.url)
-    recorder = CrawlRecorder(app.sessions, run_id, now, urlsplit(config.site.url).hostname or "")
+    recorder = CrawlRecorder(app.sessions, run_id, now, urlsplit(config.site.url).hostname or "",
+                             timedelta(days=config.crawl.recheck_ok_days))
     progress = CrawlProgress(len(jobs)) if show_progress else None
     settings = crawl_settings(config, browser)
     process = CrawlerProcess(settings)
@@ -73,7 +75,7 @@ def run_crawl(app: App, unit_names: list[str], trigger: str = "cli",
         # once the columns' new articles have been read.
         yield process.crawl(ColumnSpider, plan=plan, recorder=recorder,
                             progress_display=progress)
-        targets = recorder.due_link_targets(config.crawl.recheck_ok_days)
+        targets = recorder.due_link_targets()
         if targets:
             yield process.crawl(
                 LinkCheckSpider, targets=targets, site_url=config.site.url,

@@ -7,12 +7,13 @@ a crawl run again — or run again after being killed — converges on the same 
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.extract.article import Article
@@ -41,18 +42,21 @@ def plan_columns(
     )
     if unit_ids is not None:
         query = query.where(Unit.id.in_(unit_ids))
+    columns = list(session.execute(query))
+    known: dict[int, set[str]] = defaultdict(set)
+    pending: dict[int, list[str]] = defaultdict(list)
+    # One pass over the site's posts, not two queries per column: a county has hundreds.
+    post_rows = session.execute(
+        select(Post.column_id, Post.url, Post.article_fetched_at, Post.removed_at)
+        .where(Post.column_id.in_([column.id for column, _ in columns]))
+        .order_by(Post.id)
+    )
+    for column_id, url, article_fetched_at, removed_at in post_rows:
+        known[column_id].add(url)
+        if article_fetched_at is None and removed_at is None:
+            pending[column_id].append(url)
     jobs = []
-    for column, unit_name in session.execute(query):
-        known = frozenset(session.scalars(select(Post.url).where(Post.column_id == column.id)))
-        pending = tuple(
-            session.scalars(
-                select(Post.url).where(
-                    Post.column_id == column.id,
-                    Post.article_fetched_at.is_(None),
-                    Post.removed_at.is_(None),
-                )
-            )
-        )
+    for column, unit_name in columns:
         selectors = ListSelectors(**column.list_selectors) if column.list_selectors else None
         jobs.append(
             ColumnJob(
@@ -64,8 +68,8 @@ def plan_columns(
                 selectors=selectors,
                 first_crawl=column.first_crawled_at is None,
                 since=since,
-                known_urls=known,
-                pending_articles=pending,
+                known_urls=frozenset(known[column.id]),
+                pending_articles=tuple(pending[column.id]),
             )
         )
     return jobs
@@ -94,14 +98,14 @@ class CrawlRecorder:
     """Writes what the spider found; one transaction per list page, column or article."""
 
     def __init__(self, sessions: sessionmaker[Session], run_id: int, now: datetime,
-                 site_host: str):
+                 site_host: str, recheck_ok: timedelta):
         self.sessions = sessions
         self.run_id = run_id
         self.site_host = site_host
         # One instant for the whole run: "seen in this run" is `last_seen >= started`.
         self.now = now
         self.counts = RunCounts()
-        self._recheck_ok = timedelta(days=7)
+        self._recheck_ok = recheck_ok
         self._first_crawl = self._columns_never_crawled()
 
     def _columns_never_crawled(self) -> set[int]:
@@ -251,7 +255,7 @@ class CrawlRecorder:
 
     # -- link checks ---------------------------------------------------------------------
 
-    def due_link_targets(self, recheck_ok_days: int) -> list[CheckTarget]:
+    def due_link_targets(self) -> list[CheckTarget]:
         """Targets to check this run: never checked, not ok last time, or ok long ago.
 
         Broken and blocked targets are checked every run until they pass, so a fixed
@@ -265,7 +269,6 @@ class CrawlRecorder:
                     | (LinkTarget.next_check_at <= self.now)
                 ).order_by(LinkTarget.id)
             )
-            self._recheck_ok = timedelta(days=recheck_ok_days)
             return [CheckTarget(url, LinkKind(kind)) for url, kind in rows]
 
     def link_result(self, result: LinkCheckResult) -> None:
@@ -399,10 +402,3 @@ def _content_detail(finding: ContentFinding) -> str:
         return f"{finding.detail}（共{finding.occurrences}处）"
     return finding.detail
 
-
-def latest_run(session: Session) -> CrawlRun | None:
-    return session.scalar(select(CrawlRun).order_by(CrawlRun.id.desc()).limit(1))
-
-
-def count_posts(session: Session) -> int:
-    return session.scalar(select(func.count(Post.id))) or 0
