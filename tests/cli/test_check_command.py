@@ -8,32 +8,15 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 from typer.testing import Result
 
-from monitor.config import load_config
-from storage import migrations
-from storage.models import Column, ColumnCrawl, CrawlRun, Post
-from storage.session import create_db_engine, session_factory
-from storage.sync import sync_config
-
-SITE = "http://127.0.0.1:8000/"
-CONFIG = f"""\
-site: {{name: 瑞河县人民政府门户网站, url: "{SITE}"}}
-units:
-  - name: 县水利局
-    group: 县直单位
-    aliases: [水利局]
-    annual_target: 450
-    columns:
-      - {{name: 工作动态, url: "{SITE}slj/gzdt/", category: dynamics, cycle: weekly}}
-      - {{name: 通知公告, url: "{SITE}slj/tzgg/", category: notice, cycle: monthly}}
-  - name: 县卫生健康委员会
-    group: 县直单位
-    aliases: [卫健委]
-    columns:
-      - {{name: 工作动态, url: "{SITE}wjw/gzdt/", category: dynamics, cycle: weekly}}
-"""
+SITE = "http://127.0.0.1:8000/"  # the site of every portal the conftest writes
+UNITS = [
+    {"name": "县水利局", "group": "县直单位", "aliases": ["水利局"], "annual_target": 450,
+     "columns": ["slj/gzdt/", "slj/tzgg/"]},
+    {"name": "县卫生健康委员会", "group": "县直单位", "aliases": ["卫健委"],
+     "columns": ["wjw/gzdt/"]},
+]
 NOW = {"MONITOR_NOW": "2024-05-10T09:00:00+08:00"}
 
 
@@ -41,36 +24,21 @@ def at(text: str) -> datetime:
     return datetime.fromisoformat(f"{text}+08:00")
 
 
+def spec_example(portal) -> None:
+    """The SPEC §5 example: 工作动态 posted every Wednesday but one up to 10 April, then
+    19 April; 通知公告 on 2 April; the notices column failed on the last crawl."""
+    days = [date(2024, 1, 3) + timedelta(weeks=n) for n in range(15)]
+    days = [d for d in days if d != date(2024, 2, 14)] + [date(2024, 4, 19)]
+    posts = [("slj/gzdt/", day) for day in days] + [("slj/tzgg/", date(2024, 4, 2))]
+    for number, (column, day) in enumerate(posts):
+        portal.post(column, number, day, at("2024-04-20 02:00"), date_source="list",
+                    seen_on_first_crawl=True)
+    portal.crawl(at("2024-05-10 02:00"), unreachable={"slj/tzgg/": "HTTP 503"})
+
+
 @pytest.fixture
-def recorded(tmp_path: Path, database_url: str) -> list[str]:
-    """The SPEC §5 example recorded: 工作动态 posted every Wednesday but one up to 10 April,
-    then 19 April; 通知公告 on 2 April; the notices column failed on the last crawl."""
-    path = tmp_path / "portal.yaml"
-    path.write_text(CONFIG, encoding="utf-8")
-    engine = create_db_engine(database_url)
-    migrations.upgrade(engine)
-    with session_factory(engine).begin() as session:
-        site_id = sync_config(session, load_config(path)).site_id
-        columns = {c.url.removeprefix(SITE): c.id for c in session.scalars(select(Column))}
-        days = [date(2024, 1, 3) + timedelta(weeks=n) for n in range(15)]
-        days = [d for d in days if d != date(2024, 2, 14)] + [date(2024, 4, 19)]
-        posts = [("slj/gzdt/", day) for day in days] + [("slj/tzgg/", date(2024, 4, 2))]
-        for number, (column, day) in enumerate(posts):
-            session.add(Post(column_id=columns[column], url=f"{SITE}{column}{number}.html",
-                             title="标题", date=day, date_source="list",
-                             first_seen=at("2024-04-20 02:00"), last_seen=at("2024-04-20 02:00"),
-                             seen_on_first_crawl=True))
-        run = CrawlRun(site_id=site_id, started_at=at("2024-05-10 02:00"))
-        session.add(run)
-        session.flush()
-        for column, column_id in columns.items():
-            failed = column == "slj/tzgg/"
-            session.add(ColumnCrawl(run_id=run.id, column_id=column_id,
-                                    outcome="unreachable" if failed else "ok",
-                                    reason="HTTP 503" if failed else None,
-                                    finished_at=at("2024-05-10 02:00")))
-    engine.dispose()
-    return ["--config", str(path), "--db", database_url]
+def recorded(record_portal: Callable[..., list[str]]) -> list[str]:
+    return record_portal(UNITS, spec_example)
 
 
 def test_check_json_has_exactly_the_spec_shape(
@@ -180,9 +148,10 @@ def test_missing_unit_is_a_usage_error(
     assert run_cli("check", "--no-crawl", *recorded).exit_code == 2
 
 
-def test_an_unmigrated_database_exits_1(run_cli: Callable[..., Result], tmp_path: Path) -> None:
-    path = tmp_path / "portal.yaml"
-    path.write_text(CONFIG, encoding="utf-8")
+def test_an_unmigrated_database_exits_1(
+    run_cli: Callable[..., Result], write_config: Callable[..., Path], tmp_path: Path
+) -> None:
+    path = write_config(UNITS)
     result = run_cli("check", "-u", "水利局", "--no-crawl", "--config", str(path),
                      "--db", f"sqlite:///{tmp_path}/empty.db")
     assert result.exit_code == 1

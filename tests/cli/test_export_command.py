@@ -11,28 +11,15 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import select
 from typer.testing import Result
 
-from monitor.config import load_config
-from storage import migrations
-from storage.models import Column, LinkRef, LinkTarget, Page, Post
-from storage.session import create_db_engine, session_factory
-from storage.sync import sync_config
+from storage.models import LinkRef, LinkTarget, Page
 
-SITE = "http://127.0.0.1:8000/"
-CONFIG = f"""\
-site: {{name: 瑞河县人民政府门户网站, url: "{SITE}"}}
-units:
-  - name: 县水利局
-    group: 县直单位
-    columns:
-      - {{name: 工作动态, url: "{SITE}slj/gzdt/", category: dynamics, cycle: weekly}}
-  - name: 青石镇
-    group: 乡镇
-    columns:
-      - {{name: 乡镇动态, url: "{SITE}qsz/xzdt/", category: dynamics, cycle: weekly}}
-"""
+SITE = "http://127.0.0.1:8000/"  # the site of every portal the conftest writes
+UNITS = [
+    {"name": "县水利局", "group": "县直单位", "columns": ["slj/gzdt/"]},
+    {"name": "青石镇", "group": "乡镇", "columns": ["qsz/xzdt/"]},
+]
 NOW = {"MONITOR_NOW": "2024-05-10T09:00:00+08:00"}
 # 18:30 UTC is 02:30 the next day in Shanghai: exports must show the local time.
 SEEN = datetime.fromisoformat("2024-04-19T18:30:00+00:00")
@@ -42,39 +29,33 @@ LINK_FIELDS = "url,kind,internal,status,reason,http_status,hidden,sources"
 PROBLEM_FIELDS = "id,type,unit,column,url,target,detail,state,first_seen,last_seen,recurring"
 
 
+def posts_with_links(portal) -> None:
+    """Two posts whose pages link a broken attachment (once hidden) and an unchecked image,
+    and a withdrawn post that exports leave out."""
+    flood = portal.post("slj/gzdt/", 1, date(2024, 4, 19), SEEN, title=LONG_TITLE,
+                        date_source="list")
+    meeting = portal.post("qsz/xzdt/", 2, date(2024, 3, 5), SEEN, title="镇党委召开会议",
+                          date_source="meta")
+    portal.post("slj/gzdt/", 3, date(2024, 4, 20), SEEN, title="撤稿", removed_at=SEEN)
+    session = portal.session
+    session.flush()
+    pages = [Page(url=post.url, post_id=post.id, fetched_at=SEEN) for post in (flood, meeting)]
+    broken = LinkTarget(url=f"{SITE}files/plan.pdf", kind="attachment", internal=True,
+                        status="broken", reason="HTTP 404", http_status=404, first_seen=SEEN)
+    pending = LinkTarget(url="http://127.0.0.1:9/img.png", kind="img", internal=False,
+                         first_seen=SEEN)
+    session.add_all([*pages, broken, pending])
+    session.flush()
+    session.add_all([
+        LinkRef(page_id=pages[0].id, target_id=broken.id),
+        LinkRef(page_id=pages[1].id, target_id=broken.id, hidden=True),
+        LinkRef(page_id=pages[1].id, target_id=pending.id),
+    ])
+
+
 @pytest.fixture
-def options(tmp_path: Path, database_url: str) -> list[str]:
-    path = tmp_path / "portal.yaml"
-    path.write_text(CONFIG, encoding="utf-8")
-    engine = create_db_engine(database_url)
-    migrations.upgrade(engine)
-    with session_factory(engine).begin() as session:
-        sync_config(session, load_config(path))
-        water, township = session.scalars(select(Column).order_by(Column.id)).all()
-        flood = Post(column_id=water.id, url=f"{SITE}slj/gzdt/1.html", title=LONG_TITLE,
-                     date=date(2024, 4, 19), date_source="list", first_seen=SEEN, last_seen=SEEN)
-        meeting = Post(column_id=township.id, url=f"{SITE}qsz/xzdt/2.html", title="镇党委召开会议",
-                       date=date(2024, 3, 5), date_source="meta", first_seen=SEEN,
-                       last_seen=SEEN)
-        withdrawn = Post(column_id=water.id, url=f"{SITE}slj/gzdt/3.html", title="撤稿",
-                         date=date(2024, 4, 20), first_seen=SEEN, last_seen=SEEN,
-                         removed_at=SEEN)
-        session.add_all([flood, meeting, withdrawn])
-        session.flush()
-        pages = [Page(url=post.url, post_id=post.id, fetched_at=SEEN) for post in (flood, meeting)]
-        broken = LinkTarget(url=f"{SITE}files/plan.pdf", kind="attachment", internal=True,
-                            status="broken", reason="HTTP 404", http_status=404, first_seen=SEEN)
-        pending = LinkTarget(url="http://127.0.0.1:9/img.png", kind="img", internal=False,
-                             first_seen=SEEN)
-        session.add_all([*pages, broken, pending])
-        session.flush()
-        session.add_all([
-            LinkRef(page_id=pages[0].id, target_id=broken.id),
-            LinkRef(page_id=pages[1].id, target_id=broken.id, hidden=True),
-            LinkRef(page_id=pages[1].id, target_id=pending.id),
-        ])
-    engine.dispose()
-    return ["--config", str(path), "--db", database_url]
+def options(record_portal: Callable[..., list[str]]) -> list[str]:
+    return record_portal(UNITS, posts_with_links)
 
 
 def test_posts_csv_has_a_bom_the_exact_fields_and_local_times(

@@ -5,57 +5,27 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import date, datetime
-from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 from typer.testing import Result
 
-from monitor.config import load_config
-from storage import migrations
-from storage.models import Column, ColumnCrawl, CrawlRun, Post
-from storage.session import create_db_engine, session_factory
-from storage.sync import sync_config
-
-SITE = "http://127.0.0.1:8000/"
-CONFIG = f"""\
-site: {{name: 瑞河县人民政府门户网站, url: "{SITE}"}}
-units:
-  - name: 县水利局
-    group: 县直单位
-    aliases: [水利局]
-    columns:
-      - {{name: 工作动态, url: "{SITE}slj/gzdt/", category: dynamics, cycle: weekly}}
-  - name: 青石镇
-    group: 乡镇
-    columns:
-      - {{name: 乡镇动态, url: "{SITE}qsz/xzdt/", category: dynamics, cycle: weekly}}
-"""
+UNITS = [
+    {"name": "县水利局", "group": "县直单位", "aliases": ["水利局"], "columns": ["slj/gzdt/"]},
+    {"name": "青石镇", "group": "乡镇", "columns": ["qsz/xzdt/"]},
+]
 NOW = {"MONITOR_NOW": "2024-05-10T09:00:00+08:00"}
 CRAWLED = datetime.fromisoformat("2024-05-10T02:00:00+08:00")
 
 
+def water_bureau_posted_in_april(portal) -> None:
+    portal.post("slj/gzdt/", 1, date(2024, 4, 19), CRAWLED, seen_on_first_crawl=True)
+    portal.crawl(CRAWLED)
+
+
 @pytest.fixture
-def options(tmp_path: Path, database_url: str) -> list[str]:
+def options(record_portal: Callable[..., list[str]]) -> list[str]:
     """县水利局 last posted on 19 April (overdue and stale); 青石镇 has never posted (empty)."""
-    path = tmp_path / "portal.yaml"
-    path.write_text(CONFIG, encoding="utf-8")
-    engine = create_db_engine(database_url)
-    migrations.upgrade(engine)
-    with session_factory(engine).begin() as session:
-        site_id = sync_config(session, load_config(path)).site_id
-        columns = list(session.scalars(select(Column).order_by(Column.id)))
-        session.add(Post(column_id=columns[0].id, url=f"{SITE}slj/gzdt/1.html", title="标题",
-                         date=date(2024, 4, 19), first_seen=CRAWLED, last_seen=CRAWLED,
-                         seen_on_first_crawl=True))
-        run = CrawlRun(site_id=site_id, started_at=CRAWLED)
-        session.add(run)
-        session.flush()
-        for column in columns:
-            session.add(ColumnCrawl(run_id=run.id, column_id=column.id, outcome="ok",
-                                    finished_at=CRAWLED))
-    engine.dispose()
-    return ["--config", str(path), "--db", database_url]
+    return record_portal(UNITS, water_bureau_posted_in_april)
 
 
 @pytest.fixture

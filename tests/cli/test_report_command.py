@@ -1,71 +1,24 @@
-"""`monitor report monthly|quarterly`: written paths, office settings, bad options."""
+"""`monitor report monthly|quarterly`: written paths, office settings, bad options, on the
+counted portal (tests/cli/conftest.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
 import pytest
-from sqlalchemy import select
 from typer.testing import Result
 
-from monitor.config import load_config
-from storage import migrations
-from storage.models import Column, Post
-from storage.session import create_db_engine, session_factory
-from storage.sync import sync_config
-
-SITE = "http://127.0.0.1:8000/"
-CONFIG = f"""\
-site: {{name: 瑞河县人民政府门户网站, url: "{SITE}"}}
-units:
-  - name: 县水利局
-    group: 县直单位
-    annual_target: 450
-    columns:
-      - {{name: 工作动态, url: "{SITE}slj/gzdt/", category: dynamics, cycle: weekly}}
-      - {{name: 通知公告, url: "{SITE}slj/tzgg/", category: notice, cycle: monthly}}
-  - name: 青石镇
-    group: 乡镇
-    annual_target: 4
-    columns:
-      - {{name: 乡镇动态, url: "{SITE}qsz/xzdt/", category: dynamics, cycle: weekly}}
-"""
 NOW = {"MONITOR_NOW": "2024-05-10T09:00:00+08:00"}
-SEEN = datetime.fromisoformat("2024-05-01T02:00:00+08:00")
-POSTS = [("slj/gzdt/", date(2024, 4, 3)), ("slj/gzdt/", date(2024, 4, 24)),
-         ("slj/tzgg/", date(2024, 4, 25)), ("slj/tzgg/", date(2024, 3, 1)),
-         ("qsz/xzdt/", date(2024, 5, 7)), ("qsz/xzdt/", date(2024, 2, 1))]
 ALL = ("docx", "xlsx", "md", "html")
 
 
-def recorded_portal(tmp_path: Path, database_url: str, extra: str = "") -> list[str]:
-    path = tmp_path / "portal.yaml"
-    path.write_text(CONFIG + extra, encoding="utf-8")
-    engine = create_db_engine(database_url)
-    migrations.upgrade(engine)
-    with session_factory(engine).begin() as session:
-        sync_config(session, load_config(path))
-        columns = {c.url.removeprefix(SITE): c.id for c in session.scalars(select(Column))}
-        for number, (column, day) in enumerate(POSTS):
-            session.add(Post(column_id=columns[column], url=f"{SITE}{column}{number}.html",
-                             title="标题", date=day, first_seen=SEEN, last_seen=SEEN))
-    engine.dispose()
-    return ["--config", str(path), "--db", database_url]
-
-
-@pytest.fixture
-def recorded(tmp_path: Path, database_url: str) -> list[str]:
-    return recorded_portal(tmp_path, database_url)
-
-
 def test_monthly_writes_every_format_and_prints_the_paths(
-    run_cli: Callable[..., Result], recorded: list[str], tmp_path: Path
+    run_cli: Callable[..., Result], counted_portal: list[str], tmp_path: Path
 ) -> None:
     out = tmp_path / "out"
-    result = run_cli("report", "monthly", "--month", "2024-04", "--out", str(out), *recorded,
+    result = run_cli("report", "monthly", "--month", "2024-04", "--out", str(out), *counted_portal,
                      env=NOW)
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines() == [str(out / f"monthly-2024-04.{name}") for name in ALL]
@@ -75,10 +28,10 @@ def test_monthly_writes_every_format_and_prints_the_paths(
 
 
 def test_monthly_writes_only_the_formats_asked_for(
-    run_cli: Callable[..., Result], recorded: list[str], tmp_path: Path
+    run_cli: Callable[..., Result], counted_portal: list[str], tmp_path: Path
 ) -> None:
     result = run_cli("report", "monthly", "--month", "2024-04", "--format", "md, HTML",
-                     "--out", str(tmp_path), *recorded, env=NOW)
+                     "--out", str(tmp_path), *counted_portal, env=NOW)
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines() == [str(tmp_path / "monthly-2024-04.md"),
                                           str(tmp_path / "monthly-2024-04.html")]
@@ -86,10 +39,10 @@ def test_monthly_writes_only_the_formats_asked_for(
 
 
 def test_quarterly_writes_the_table(
-    run_cli: Callable[..., Result], recorded: list[str], tmp_path: Path
+    run_cli: Callable[..., Result], counted_portal: list[str], tmp_path: Path
 ) -> None:
     result = run_cli("report", "quarterly", "--quarter", "2024Q1", "--format", "xlsx",
-                     "--out", str(tmp_path), *recorded, env=NOW)
+                     "--out", str(tmp_path), *counted_portal, env=NOW)
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines() == [str(tmp_path / "quarterly-2024Q1.xlsx")]
     sheet = openpyxl.load_workbook(tmp_path / "quarterly-2024Q1.xlsx")["附件2 县直单位"]
@@ -99,16 +52,17 @@ def test_quarterly_writes_the_table(
 
 
 def test_report_settings_and_templates_come_from_the_config(
-    run_cli: Callable[..., Result], tmp_path: Path, database_url: str
+    run_cli: Callable[..., Result], record_counted_portal: Callable[..., list[str]],
+    tmp_path: Path
 ) -> None:
     templates = tmp_path / "office"
     templates.mkdir()
     (templates / "monthly_requirements.j2").write_text("一是{{ month }}月问题限期整改。\n",
                                                        encoding="utf-8")
-    options = recorded_portal(tmp_path, database_url, (
-        "report:\n  title: 政务公开工作月报\n  issuer: 县政务公开办\n"
-        '  issue_no: "{year}年第{month}期"\n  templates_dir: office\n'
-        f"schedule:\n  report_dir: {tmp_path / 'reports'}\n"))
+    options = record_counted_portal(
+        report={"title": "政务公开工作月报", "issuer": "县政务公开办",
+                "issue_no": "{year}年第{month}期", "templates_dir": "office"},
+        schedule={"report_dir": str(tmp_path / "reports")})
     result = run_cli("report", "monthly", "--month", "2024-04", "--format", "md", *options,
                      env=NOW)
     assert result.exit_code == 0, result.stderr
@@ -120,9 +74,10 @@ def test_report_settings_and_templates_come_from_the_config(
 
 
 def test_a_missing_templates_dir_exits_1(
-    run_cli: Callable[..., Result], tmp_path: Path, database_url: str
+    run_cli: Callable[..., Result], record_counted_portal: Callable[..., list[str]],
+    tmp_path: Path
 ) -> None:
-    options = recorded_portal(tmp_path, database_url, "report:\n  templates_dir: nowhere\n")
+    options = record_counted_portal(report={"templates_dir": "nowhere"})
     result = run_cli("report", "monthly", "--month", "2024-04", "--out", str(tmp_path),
                      *options, env=NOW)
     assert result.exit_code == 1
@@ -130,10 +85,10 @@ def test_a_missing_templates_dir_exits_1(
 
 
 def test_an_unknown_year_warns_on_stderr(
-    run_cli: Callable[..., Result], recorded: list[str], tmp_path: Path
+    run_cli: Callable[..., Result], counted_portal: list[str], tmp_path: Path
 ) -> None:
     result = run_cli("report", "quarterly", "--quarter", "2031Q1", "--format", "md",
-                     "--out", str(tmp_path), *recorded,
+                     "--out", str(tmp_path), *counted_portal,
                      env={"MONITOR_NOW": "2031-04-02T09:00:00+08:00"})
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines() == [str(tmp_path / "quarterly-2031Q1.md")]
@@ -154,17 +109,17 @@ def test_an_unknown_year_warns_on_stderr(
      "error: 2024Q3 starts on 2024-07-01, after 2024-05-10: nothing to report yet\n"),
 ])
 def test_bad_period_or_format_exits_1_with_one_line(
-    run_cli: Callable[..., Result], recorded: list[str], tmp_path: Path,
+    run_cli: Callable[..., Result], counted_portal: list[str], tmp_path: Path,
     args: tuple[str, ...], message: str
 ) -> None:
-    result = run_cli("report", *args, "--out", str(tmp_path), *recorded, env=NOW)
+    result = run_cli("report", *args, "--out", str(tmp_path), *counted_portal, env=NOW)
     assert result.exit_code == 1
     assert result.stderr == message
     assert result.stdout == ""
     assert list(tmp_path.glob("monthly-*")) == [] and list(tmp_path.glob("quarterly-*")) == []
 
 
-def test_month_is_required(run_cli: Callable[..., Result], recorded: list[str]) -> None:
-    result = run_cli("report", "monthly", *recorded, env=NOW)
+def test_month_is_required(run_cli: Callable[..., Result], counted_portal: list[str]) -> None:
+    result = run_cli("report", "monthly", *counted_portal, env=NOW)
     assert result.exit_code == 2
     assert "--month" in result.stderr
