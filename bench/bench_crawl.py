@@ -8,7 +8,7 @@ subprocess (first crawl, then the next night) and prints:
     Hanweb and JavaScript columns needing two, + home page + new articles + new link
     targets), scheduled link re-checks reported apart.
 
-Run: .venv/bin/python bench/bench_crawl.py [--units N] [--no-external]
+Run: .venv/bin/python bench/bench_crawl.py [--units N] [--no-external] [--profile FILE]
 """
 
 from __future__ import annotations
@@ -37,6 +37,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--units", type=int, default=0, help="crawl only the first N units")
     parser.add_argument("--no-external", action="store_true", help="check on-site links only")
+    parser.add_argument("--profile", type=Path,
+                        help="write a cProfile of the first crawl to this file")
     args = parser.parse_args()
     portal = generate_portal(1, large=True)
     posts = sum(len(column.posts) for unit in portal.units for column in unit.columns)
@@ -55,7 +57,7 @@ def main() -> None:
                    MONITOR_DB=f"sqlite:///{directory / 'bench.db'}")
         subprocess.run([sys.executable, "-m", "monitor", "db", "upgrade"], env=env, check=True,
                        capture_output=True)
-        first = crawl(env, running, running.now)
+        first = crawl(env, running, running.now, args.profile)
         report("first crawl", first, running)
         running.log.reset()
         night = crawl(env, running, running.now + timedelta(days=1))
@@ -69,11 +71,12 @@ def main() -> None:
               f"{night['requests']}: ratio {night['requests'] / ideal:.2f}")
 
 
-def crawl(env: dict[str, str], running, now) -> dict:
+def crawl(env: dict[str, str], running, now, profile: Path | None = None) -> dict:
     running.set_now(now)
     before = running.log.total + running.external_log.total
     started = time.perf_counter()
-    process = subprocess.run([sys.executable, "-m", "monitor", "crawl", "--json"],
+    profiler = ["-m", "cProfile", "-o", str(profile.resolve())] if profile else []
+    process = subprocess.run([sys.executable, *profiler, "-m", "monitor", "crawl", "--json"],
                              env=dict(env, MONITOR_NOW=now.isoformat()), capture_output=True,
                              text=True)
     elapsed = time.perf_counter() - started

@@ -7,27 +7,29 @@ a crawl run again — or run again after being killed — converges on the same 
 from __future__ import annotations
 
 import hashlib
+import time
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from urllib.parse import urlsplit
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from crawler.extract.article import Article
-from crawler.extract.article import LinkRef as LinkRefFound
 from crawler.extract.listing import ListSelectors
-from crawler.extract.urls import normalize_url
 from crawler.items import ArticleItem, ColumnDone, HomePageItem, ListedPost, ListPageItem
 from crawler.linkcheck.model import LinkCheckResult
 from crawler.linkcheck.model import LinkTarget as CheckTarget
 from crawler.plan import ColumnJob
-from monitor.content import ContentFinding
-from monitor.domain import CrawlOutcome, DateSource, LinkKind, LinkStatus, ProblemType
-from storage.models import Column, ColumnCrawl, CrawlRun, LinkRef, LinkTarget, Page, Post, Unit
-from storage.problem_store import Finding, bounded_key, reconcile
+from monitor.domain import CrawlOutcome, DateSource, LinkKind, LinkStatus
+from storage.models import Column, ColumnCrawl, CrawlRun, LinkTarget, Post, Unit
+from storage.page_store import PageRead, chunks, write_pages
+
+# Pages and link verdicts are written in batches of this many, or after this many seconds,
+# whichever comes first: a crawl killed mid-way loses at most one batch, which the next
+# run reads again (the posts stay without an article date until then).
+WRITE_BATCH = 200
+WRITE_SECONDS = 2.0
 
 
 def plan_columns(
@@ -95,7 +97,8 @@ class RunCounts:
 
 
 class CrawlRecorder:
-    """Writes what the spider found; one transaction per list page, column or article."""
+    """Writes what the spiders found: one transaction per list page or column, and pages
+    and link verdicts in batches (`flush` writes what is held)."""
 
     def __init__(self, sessions: sessionmaker[Session], run_id: int, now: datetime,
                  site_host: str, recheck_ok: timedelta):
@@ -107,10 +110,19 @@ class CrawlRecorder:
         self.counts = RunCounts()
         self._recheck_ok = recheck_ok
         self._first_crawl = self._columns_never_crawled()
+        self._unit_of_column = self._units_of_columns()
+        self._pages: list[PageRead] = []
+        self._verdicts: list[LinkCheckResult] = []
+        self._last_write = time.monotonic()
 
     def _columns_never_crawled(self) -> set[int]:
         with self.sessions() as session:
             return set(session.scalars(select(Column.id).where(Column.first_crawled_at.is_(None))))
+
+    def _units_of_columns(self) -> dict[int, int]:
+        with self.sessions() as session:
+            return {column_id: unit_id for column_id, unit_id
+                    in session.execute(select(Column.id, Column.unit_id))}
 
     # -- list pages ----------------------------------------------------------------------
 
@@ -209,49 +221,16 @@ class CrawlRecorder:
     # -- articles ------------------------------------------------------------------------
 
     def article(self, item: ArticleItem) -> None:
-        with self.sessions.begin() as session:
-            post = session.scalar(
-                select(Post).where(Post.column_id == item.column_id, Post.url == item.post_url)
-            )
-            page = self._page(session, item)
-            if post is not None:
-                page.post_id = post.id
-                post.article_fetched_at = self.now
-                if item.article is not None:
-                    _date_from_article(post, item.article)
-            if item.article is not None:
-                _record_links(session, page, item.article.links, self.now, self.site_host)
-            column = session.get(Column, item.column_id)
-            _record_content(session, page, item.findings,
-                            column.unit_id if column is not None else None,
-                            column.id if column is not None else None, self.now)
-
-    def _page(self, session: Session, item: ArticleItem) -> Page:
-        page = session.scalar(select(Page).where(Page.url == item.page_url))
-        if page is None:
-            page = Page(url=item.page_url, fetched_at=self.now)
-            session.add(page)
-        page.fetched_at = self.now
-        page.http_status = item.http_status
-        page.encoding = item.encoding
-        if item.article is not None:
-            page.title = item.article.title
-            page.meta_pub_date = item.article.meta.get("PubDate")
-            page.content_hash = hashlib.sha256(item.article.text.encode("utf-8")).hexdigest()
-        session.flush()
-        return page
+        self._pages.append(PageRead(
+            item.page_url, item.http_status, item.encoding, item.article, item.findings,
+            column_id=item.column_id, post_url=item.post_url,
+            unit_id=self._unit_of_column.get(item.column_id)))
+        self._flush_when_due()
 
     def home_page(self, item: HomePageItem) -> None:
-        with self.sessions.begin() as session:
-            page = self._page(session, ArticleItem(0, item.url, item.url, item.http_status,
-                                                   None, item.article))
-            page.is_home = True
-            if item.article is not None:
-                targets = _record_links(session, page, item.article.links, self.now,
-                                        self.site_host)
-                for target in targets:
-                    target.on_home = True
-            _record_content(session, page, item.findings, None, None, self.now)
+        self._pages.append(PageRead(item.url, item.http_status, None, item.article,
+                                    item.findings, is_home=True))
+        self._flush_when_due()
 
     # -- link checks ---------------------------------------------------------------------
 
@@ -261,6 +240,7 @@ class CrawlRecorder:
         Broken and blocked targets are checked every run until they pass, so a fixed
         link is noticed the next night; ok ones wait `recheck_ok_days`.
         """
+        self.flush()
         with self.sessions() as session:
             rows = session.execute(
                 select(LinkTarget.url, LinkTarget.kind).where(
@@ -272,10 +252,18 @@ class CrawlRecorder:
             return [CheckTarget(url, LinkKind(kind)) for url, kind in rows]
 
     def link_result(self, result: LinkCheckResult) -> None:
-        with self.sessions.begin() as session:
-            target = session.scalar(select(LinkTarget).where(LinkTarget.url == result.url))
+        self._verdicts.append(result)
+        self.counts.links_checked += 1
+        self._flush_when_due()
+
+    def _write_verdicts(self, session: Session, results: Sequence[LinkCheckResult]) -> None:
+        urls = list(dict.fromkeys(result.url for result in results))
+        targets = {target.url: target for chunk in chunks(urls) for target in
+                   session.scalars(select(LinkTarget).where(LinkTarget.url.in_(chunk)))}
+        for result in results:
+            target = targets.get(result.url)
             if target is None:
-                return
+                continue
             target.status = result.status.value
             target.reason = result.reason
             target.http_status = result.http_status
@@ -286,11 +274,29 @@ class CrawlRecorder:
                 target.next_check_at = self.now + spread_recheck(result.url, self._recheck_ok)
             else:
                 target.next_check_at = self.now
-        self.counts.links_checked += 1
+
+    # -- batches -------------------------------------------------------------------------
+
+    def _flush_when_due(self) -> None:
+        held = len(self._pages) + len(self._verdicts)
+        if held >= WRITE_BATCH or time.monotonic() - self._last_write >= WRITE_SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the pages and link verdicts held so far, in one transaction."""
+        pages, self._pages = self._pages, []
+        verdicts, self._verdicts = self._verdicts, []
+        self._last_write = time.monotonic()
+        if not pages and not verdicts:
+            return
+        with self.sessions.begin() as session:
+            write_pages(session, pages, self.now, self.site_host)
+            self._write_verdicts(session, verdicts)
 
     # -- the run -------------------------------------------------------------------------
 
     def finish(self, finished_at: datetime, status: str, error: str | None = None) -> None:
+        self.flush()
         with self.sessions.begin() as session:
             run = session.get(CrawlRun, self.run_id)
             assert run is not None
@@ -317,88 +323,3 @@ def spread_recheck(url: str, period: timedelta) -> timedelta:
     one later night."""
     share = int(hashlib.sha256(url.encode("utf-8")).hexdigest()[:8], 16) / 0xFFFFFFFF
     return period * (0.5 + share)
-
-
-def _date_from_article(post: Post, article: Article) -> None:
-    """A list without dates leaves the date to the article (SPEC §4.2): PubDate, then the
-    visible 发布时间 line. A short list date whose year was guessed yields to PubDate when
-    both name the same month and day."""
-    if article.pub_date is None or article.pub_date_source is None:
-        return
-    if post.date is None:
-        post.date = article.pub_date
-        post.date_source = article.pub_date_source.value
-    elif (post.date.month, post.date.day) == (article.pub_date.month, article.pub_date.day):
-        post.date = article.pub_date
-
-
-def _record_links(
-    session: Session, page: Page, links: Iterable[LinkRefFound], now: datetime, site_host: str
-) -> list[LinkTarget]:
-    """Upsert the page's link targets and its page → target references.
-
-    One query for the targets already known and one for the page's references, whatever
-    the number of links: this runs for every article of a crawl.
-    """
-    links = list(links)
-    if not links:
-        return []
-    urls = {link.url for link in links}
-    known = {
-        target.url: target
-        for target in session.scalars(select(LinkTarget).where(LinkTarget.url.in_(urls)))
-    }
-    for link in links:
-        if link.url not in known:
-            target = LinkTarget(url=link.url, kind=link.kind.value, first_seen=now,
-                                internal=urlsplit(link.url).hostname == site_host)
-            session.add(target)
-            known[link.url] = target
-    session.flush()
-    referenced = set(session.scalars(select(LinkRef.target_id).where(LinkRef.page_id == page.id)))
-    targets = []
-    for link in links:
-        target = known[link.url]
-        targets.append(target)
-        if target.id in referenced:
-            continue
-        session.add(LinkRef(page_id=page.id, target_id=target.id, anchor_text=link.anchor_text,
-                            in_template=not link.in_body))
-        referenced.add(target.id)
-    return targets
-
-
-def _record_content(session: Session, page: Page, findings: Iterable[ContentFinding],
-                    unit_id: int | None, column_id: int | None, now: datetime) -> None:
-    """Content findings become problems of the page's unit and column, and the links the
-    hidden-link check reports are marked hidden.
-
-    An article is read once, so its absence from later crawls proves nothing: these
-    problems are never fixed by the monitor and stay open until an officer ignores them.
-    Details come masked from the checks.
-    """
-    findings = list(findings)
-    problems = [
-        Finding(finding.problem_type, bounded_key(f"{page.url} {finding.key}"), unit_id,
-                column_id, page.url, _content_detail(finding), finding.target)
-        for finding in findings
-    ]
-    if problems:
-        reconcile(session, problems, frozenset(), now)
-    hidden = {normalize_url(finding.target, page.url) or finding.target
-              for finding in findings if finding.problem_type is ProblemType.HIDDEN_LINK}
-    if hidden:
-        session.flush()  # the page's new references must exist before they are marked
-        session.execute(
-            update(LinkRef)
-            .where(LinkRef.page_id == page.id,
-                   LinkRef.target_id.in_(select(LinkTarget.id).where(LinkTarget.url.in_(hidden))))
-            .values(hidden=True)
-        )
-
-
-def _content_detail(finding: ContentFinding) -> str:
-    if finding.occurrences > 1:
-        return f"{finding.detail}（共{finding.occurrences}处）"
-    return finding.detail
-

@@ -47,3 +47,8 @@ class StorePipeline:
             if progress:
                 progress.link_checked()
         return item
+
+    def close_spider(self) -> None:
+        # The recorder holds pages and link verdicts in batches; the link check that
+        # follows the column crawl plans from what is stored, so write them now.
+        self.crawler.spider.recorder.flush()  # type: ignore[union-attr]

@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from crawler.extract.article import Article, LinkRef
+from crawler.items import ArticleItem, HomePageItem, ListedPost, ListPageItem
+from crawler.linkcheck.model import LinkCheckResult
+from monitor.config import PortalConfig
+from monitor.domain import DateSource, LinkKind, LinkStatus
+from storage import crawl_store
+from storage.crawl_store import CrawlRecorder, start_run
+from storage.models import Column, LinkTarget, Page, Post
+from storage.models import LinkRef as StoredRef
+from storage.session import session_factory
+from storage.sync import sync_config
+
+SITE = "http://127.0.0.1:8000/"
+NOW = datetime.fromisoformat("2024-05-10T02:00:00+00:00")
+FOOTER = LinkRef("http://www.gov.cn/", LinkKind.A, "中国政府网", in_body=False)
+
+
+def _recorder(engine: Engine) -> tuple[CrawlRecorder, int]:
+    sessions = session_factory(engine)
+    config = PortalConfig.model_validate({
+        "site": {"name": "瑞河县人民政府门户网站", "url": SITE},
+        "units": [{"name": "县水利局", "group": "县直单位", "columns": [
+            {"name": "工作动态", "url": f"{SITE}slj/gzdt/", "category": "dynamics",
+             "cycle": "weekly"}]}],
+    })
+    with sessions.begin() as session:
+        site_id = sync_config(session, config).site_id
+    with sessions() as session:
+        run_id = start_run(session, site_id, [], "cli", NOW)
+        column_id = session.scalars(select(Column.id)).one()
+    return CrawlRecorder(sessions, run_id, NOW, "127.0.0.1", timedelta(days=7)), column_id
+
+
+def _post_url(number: int) -> str:
+    return f"{SITE}slj/gzdt/{number}.html"
+
+
+def _article_item(column_id: int, number: int) -> ArticleItem:
+    article = Article(
+        title=f"第{number}篇", pub_date=date(2024, 5, 6), pub_date_source=DateSource.META,
+        meta={"PubDate": "2024-05-06"}, text="正文",
+        links=[LinkRef(f"{SITE}files/{number}.pdf", LinkKind.ATTACHMENT, "附件", True), FOOTER],
+    )
+    return ArticleItem(column_id, _post_url(number), _post_url(number), 200, "utf-8", article)
+
+
+def _list(recorder: CrawlRecorder, column_id: int, numbers: range) -> None:
+    posts = tuple(ListedPost(_post_url(n), f"第{n}篇", None, False) for n in numbers)
+    recorder.list_page(ListPageItem(column_id, 1, f"{SITE}slj/gzdt/", posts))
+
+
+def _count(session: Session, model: type) -> int:
+    return session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def test_articles_are_held_until_flush_then_written_with_their_links(engine: Engine) -> None:
+    recorder, column_id = _recorder(engine)
+    _list(recorder, column_id, range(3))
+    for number in range(3):
+        recorder.article(_article_item(column_id, number))
+    with session_factory(engine)() as session:
+        assert _count(session, Page) == 0
+    recorder.flush()
+    with session_factory(engine)() as session:
+        assert _count(session, Page) == 3
+        # The footer link is one target, referenced from each of the three pages.
+        assert _count(session, LinkTarget) == 4
+        assert _count(session, StoredRef) == 6
+        posts = session.scalars(select(Post)).all()
+        assert {(post.date, post.date_source) for post in posts} == {(date(2024, 5, 6), "meta")}
+        assert all(post.article_fetched_at is not None for post in posts)
+        footer = session.scalars(select(LinkTarget).where(LinkTarget.url == FOOTER.url)).one()
+        assert (footer.internal, footer.kind) == (False, "a")
+
+
+def test_a_full_batch_is_written_without_waiting_for_flush(engine: Engine) -> None:
+    recorder, column_id = _recorder(engine)
+    batch = crawl_store.WRITE_BATCH
+    _list(recorder, column_id, range(batch))
+    for number in range(batch):
+        recorder.article(_article_item(column_id, number))
+    with session_factory(engine)() as session:
+        assert _count(session, Page) == batch
+
+
+def test_writing_the_same_articles_again_adds_no_rows(engine: Engine) -> None:
+    recorder, column_id = _recorder(engine)
+    _list(recorder, column_id, range(2))
+    for _ in range(2):
+        for number in range(2):
+            recorder.article(_article_item(column_id, number))
+        recorder.flush()
+    with session_factory(engine)() as session:
+        counts = (_count(session, Page), _count(session, LinkTarget), _count(session, StoredRef))
+    assert counts == (2, 3, 4)
+
+
+def test_home_page_links_are_marked_as_on_the_home_page(engine: Engine) -> None:
+    recorder, _ = _recorder(engine)
+    article = Article(title="首页", pub_date=None, pub_date_source=None, links=[FOOTER])
+    recorder.home_page(HomePageItem(SITE, 200, article))
+    recorder.flush()
+    with session_factory(engine)() as session:
+        assert session.scalars(select(Page.is_home)).one() is True
+        assert session.scalars(select(LinkTarget.on_home)).one() is True
+
+
+def test_link_verdicts_are_written_at_finish(engine: Engine) -> None:
+    recorder, column_id = _recorder(engine)
+    _list(recorder, column_id, range(1))
+    recorder.article(_article_item(column_id, 0))
+    recorder.flush()
+    broken = f"{SITE}files/0.pdf"
+    recorder.link_result(LinkCheckResult(broken, LinkKind.ATTACHMENT, LinkStatus.BROKEN,
+                                         "http_404", 404, broken, (), 2))
+    recorder.finish(NOW, "finished")
+    with session_factory(engine)() as session:
+        target = session.scalars(select(LinkTarget).where(LinkTarget.url == broken)).one()
+        assert (target.status, target.reason, target.next_check_at) == (
+            "broken", "http_404", NOW)
