@@ -29,10 +29,14 @@ def is_html(content_type: str, body_prefix: bytes) -> bool:
     return head.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<script"))
 
 
-def read_page(content_type: str, body_prefix: bytes) -> PageText:
+def decode_page(content_type: str, body_prefix: bytes) -> str:
     """Decode with the declared charset (header, then <meta>), as a browser would; the
     prefix may end inside a character, which decodes to a replacement mark."""
-    _, html = html_to_unicode(content_type or None, body_prefix)
+    return html_to_unicode(content_type or None, body_prefix)[1]
+
+
+def read_page(content_type: str, body_prefix: bytes) -> PageText:
+    html = decode_page(content_type, body_prefix)
     title_match = _TITLE.search(html)
     title = _SPACES.sub(" ", title_match.group(1)).strip() if title_match else ""
     return PageText(html=html, title=title, text=visible_text(html))

@@ -68,6 +68,15 @@ def refusal_for_addresses(
     return None
 
 
+def needs_lookup(url: str, site_url: str | None, allow_private: bool) -> bool:
+    """Whether deciding on `url` needs its addresses: not for another scheme, the site's
+    own origin, or when private targets are allowed."""
+    scheme, _, _ = origin(url)
+    if scheme not in ("http", "https"):
+        return False
+    return not (allow_private or (site_url is not None and is_site_origin(url, site_url)))
+
+
 def target_refusal(
     url: str, site_url: str | None, allow_private: bool, resolver: Resolver = resolve
 ) -> str | None:
@@ -77,7 +86,7 @@ def target_refusal(
     scheme, host, port = origin(url)
     if scheme not in ("http", "https"):
         return UNSUPPORTED_SCHEME
-    if allow_private or (site_url is not None and is_site_origin(url, site_url)):
+    if not needs_lookup(url, site_url, allow_private):
         return None
     try:
         addresses = resolver(host, port)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from crawler.linkcheck.pagetext import read_page
+from crawler.linkcheck.pagetext import decode_page, visible_text
 
 _BODY_MARKERS: tuple[str, ...] = (
     "$_ts",
@@ -35,10 +35,11 @@ def is_waf_challenge(status: int, headers: Mapping[str, str], body_prefix: bytes
     """`headers` has lower-case names; repeated headers are joined with newlines."""
     if status not in _CHALLENGE_STATUSES:
         return False
-    page = read_page(headers.get("content-type", ""), body_prefix)
-    body_marked = any(marker in page.html for marker in _BODY_MARKERS)
+    html = decode_page(headers.get("content-type", ""), body_prefix)
+    body_marked = any(marker in html for marker in _BODY_MARKERS)
     cookie = headers.get("set-cookie", "")
     cookie_marked = any(marker in cookie for marker in _COOKIE_MARKERS)
     if status in _ERROR_CHALLENGE_STATUSES and (body_marked or cookie_marked):
         return True
-    return body_marked and len(page.text) <= CHALLENGE_MAX_TEXT_CHARS
+    # The visible text needs a parse: only for the rare page that carries a marker.
+    return body_marked and len(visible_text(html)) <= CHALLENGE_MAX_TEXT_CHARS

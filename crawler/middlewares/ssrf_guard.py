@@ -17,7 +17,7 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
 
-from crawler.linkcheck.ssrf import target_refusal
+from crawler.linkcheck.ssrf import needs_lookup, target_refusal
 
 
 class ForbiddenTarget(IgnoreRequest):
@@ -42,8 +42,12 @@ class SsrfGuardMiddleware:
         return cls(settings.get("SSRF_SITE_URL"), settings.getbool("SSRF_ALLOW_PRIVATE"))
 
     async def process_request(self, request: Request) -> None:
-        reason = await maybe_deferred_to_future(
-            deferToThread(target_refusal, request.url, self.site_url, self.allow_private)
-        )
+        if needs_lookup(request.url, self.site_url, self.allow_private):
+            reason = await maybe_deferred_to_future(
+                deferToThread(target_refusal, request.url, self.site_url, self.allow_private)
+            )
+        else:
+            # Most requests go to the site itself: no name to resolve, no thread to wait for.
+            reason = target_refusal(request.url, self.site_url, self.allow_private)
         if reason is not None:
             raise ForbiddenTarget(request.url, reason)

@@ -4,6 +4,7 @@ from crawler.linkcheck.ssrf import (
     PRIVATE_TARGET,
     forbidden_address,
     is_site_origin,
+    needs_lookup,
     refusal_for_addresses,
     target_refusal,
 )
@@ -63,3 +64,26 @@ def test_a_name_that_does_not_resolve_is_let_through_to_fail_as_dns() -> None:
         raise socket.gaierror("no such name")
 
     assert target_refusal("http://nx.invalid/", SITE, False, no_such_name) is None
+
+
+@pytest.mark.parametrize(
+    ("url", "allow_private", "expected"),
+    [
+        ("http://127.0.0.1:8000/a.html", False, False),  # the site itself
+        ("http://127.0.0.1:9000/a.html", False, True),  # another service on its host
+        ("http://www.gov.cn/", False, True),
+        ("http://www.gov.cn/", True, False),  # nothing to refuse when private is allowed
+        ("file:///etc/passwd", False, False),  # refused by its scheme alone
+    ],
+)
+def test_only_targets_off_the_site_need_their_addresses_looked_up(
+    url: str, allow_private: bool, expected: bool
+) -> None:
+    assert needs_lookup(url, SITE, allow_private) is expected
+
+
+def test_the_site_origin_is_decided_without_resolving() -> None:
+    def resolver(host: str, port: int) -> list[str]:
+        raise AssertionError("resolved")
+
+    assert target_refusal("http://127.0.0.1:8000/a.html", SITE, False, resolver) is None
