@@ -1,7 +1,9 @@
 """Time the text checks (privacy leaks and wrong expressions) over 10,000 generated articles of
-about 1,500 Chinese characters each, and the hidden-link check over 1,000 article pages.
+about 1,500 Chinese characters each, and the hidden-link check per page: over 1,000 generated
+article pages and over the sample portal's article pages (what a crawl reads), each given as
+the HTML text and as the document root the crawler has already parsed.
 
-Run: .venv/bin/python bench/bench_content.py [--articles N] [--seed S]
+Run: .venv/bin/python bench/bench_content.py [--articles N] [--pages N] [--seed S]
 The target is under 10 seconds for the text checks over 10,000 articles.
 """
 
@@ -10,14 +12,21 @@ from __future__ import annotations
 import argparse
 import random
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
 
+from crawler.extract.html import parse_html
 from monitor.content import check_article
 from monitor.content.expressions import ExpressionDictionary
 from monitor.content.hidden import find_hidden_links
 from monitor.content.privacy import id_check_digit
+from sampleportal import Truth, generate_portal
+from sampleportal.clock import SimulatedClock
+from sampleportal.model import Hosts
+from sampleportal.site import Site
 
 SITE = ["www.ruihe.gov.cn"]
+SAMPLE_HOSTS = Hosts("http://127.0.0.1:8000", "http://127.0.0.1:8001", "http://127.0.0.1:8002")
 ARTICLE_CHARS = 1500
 
 UNITS = ["县水利局", "县自然资源局", "县农业农村局", "县市场监督管理局", "县应急管理局",
@@ -116,6 +125,32 @@ def _page_html(article: Article, index: int) -> str:
             f"<div class='foot'><a href='http://www.gov.cn/'>中国政府网</a></div></body></html>")
 
 
+def _portal_pages(limit: int) -> list[tuple[str, str]]:
+    """(URL, HTML) of the sample portal's live article pages, rendered without a server."""
+    portal = generate_portal(1)
+    site = Site(portal, SAMPLE_HOSTS, SimulatedClock(portal.default_now))
+    pages = []
+    for post in Truth(portal).posts(portal.default_now)[:limit]:
+        response = site.respond("GET", post.path, {})
+        charset = "gbk" if "gbk" in (response.content_type or "").lower() else "utf-8"
+        pages.append((SAMPLE_HOSTS.site_url(post.path), response.body.decode(charset)))
+    return pages
+
+
+def _time_hidden_links(label: str, pages: list[tuple[str, str]], site: Collection[str]) -> None:
+    started = time.perf_counter()
+    found = sum(len(find_hidden_links(html, url, site)) for url, html in pages)
+    from_text = time.perf_counter() - started
+    roots = [(url, parse_html(html)) for url, html in pages]
+    started = time.perf_counter()
+    found_in_roots = sum(len(find_hidden_links(root, url, site)) for url, root in roots)
+    from_root = time.perf_counter() - started
+    assert found_in_roots == found
+    print(f"hidden links, {label}: {len(pages)} pages, "
+          f"{from_text / len(pages) * 1000:.2f} ms/page from the text, "
+          f"{from_root / len(pages) * 1000:.2f} ms/page from the parsed root, {found} findings")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=10_000)
@@ -136,13 +171,11 @@ def main() -> None:
     print(f"text checks: {len(articles)} articles, {chars / len(articles):.0f} chars each, "
           f"{elapsed:.2f} s, {len(articles) / elapsed:.0f} articles/s, {findings} findings")
 
-    pages = [_page_html(a, i) for i, a in enumerate(articles[: args.pages])]
-    started = time.perf_counter()
-    hidden = sum(len(find_hidden_links(html, "http://www.ruihe.gov.cn/a.html", SITE))
-                 for html in pages)
-    elapsed = time.perf_counter() - started
-    print(f"hidden links: {len(pages)} pages, {elapsed:.2f} s, {len(pages) / elapsed:.0f} pages/s, "
-          f"{hidden} findings")
+    generated = [(f"http://www.ruihe.gov.cn/a{i}.html", _page_html(a, i))
+                 for i, a in enumerate(articles[: args.pages])]
+    _time_hidden_links("generated article pages", generated, SITE)
+    _time_hidden_links("sample portal article pages", _portal_pages(args.pages),
+                       [SAMPLE_HOSTS.site])
 
 
 if __name__ == "__main__":

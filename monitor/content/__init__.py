@@ -1,6 +1,7 @@
 """Content checks on one article (错敏字, 隐私泄露, 暗链): pure functions over its title, text
-and HTML. `check_article` gathers them as findings the problem tracker can store
-(SPEC §4.7: privacy_leak, hidden_link, wrong_expression)."""
+and HTML (the page's text or the crawler's parsed lxml document root). `check_article`
+gathers them as findings the problem tracker can store (SPEC §4.7: privacy_leak,
+hidden_link, wrong_expression)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Literal
+
+from lxml.html import HtmlElement
 
 from monitor.content.expressions import (
     ExpressionDictionary,
@@ -52,7 +55,7 @@ class ContentFinding:
 def check_article(
     title: str,
     text: str,
-    html: str,
+    html: str | HtmlElement,
     page_url: str,
     site_hosts: Collection[str],
     dictionary: ExpressionDictionary,
@@ -60,11 +63,16 @@ def check_article(
 ) -> list[ContentFinding]:
     """Privacy leaks and wrong expressions in the title and text, hidden links in the HTML;
     one finding per key, counting how often it occurred. With the post's `published` date,
-    expression rules that took effect later are not applied."""
+    expression rules that took effect later are not applied.
+
+    `html` is the page's HTML text ("" when there is none) or its parsed document root
+    (`lxml.html`), which the crawler already has; a parsed tree is only read.
+    """
     findings: list[ContentFinding] = []
     for where, body in (("title", title), ("text", text)):
         findings += _privacy_findings(find_privacy_leaks(body), where)
-    if html:
+    # Not `if html`: the truth of an lxml element is its number of children.
+    if not isinstance(html, str) or html:
         findings += [_hidden_finding(f) for f in find_hidden_links(html, page_url, site_hosts)]
     for where, body in (("title", title), ("text", text)):
         expressions = find_expressions(body, dictionary, published)

@@ -4,17 +4,26 @@ Injected spam links are kept on a page but hidden from readers, by an inline sty
 class styled in the page's own <style>. A link counts as hidden when it or any enclosing
 element is hidden, because hiding a wrapper <div> is the usual trick. Only the page's own
 markup is read: external stylesheets are not fetched, so this module never touches the network.
+
+The check runs on lxml (not BeautifulSoup) because it runs for every crawled page: it takes
+the page's HTML text, or the crawler's already-parsed document root, which it only reads.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
-import soupsieve
-from bs4 import BeautifulSoup, Tag
+import cssselect
+from cssselect import ExpressionError, HTMLTranslator, SelectorError
+from cssselect.parser import Attrib, Class, CombinedSelector, Hash
+from lxml import etree
+from lxml import html as lxml_html
+
+_Element = etree._Element  # an element of a parsed page (lxml.html gives HtmlElement)
 
 
 @dataclass(frozen=True)
@@ -105,39 +114,118 @@ _ID_SEL_RE = re.compile(r"#[\w-]+")
 _CLASS_SEL_RE = re.compile(r"\.[\w-]+|\[[^\]]*\]")
 _TYPE_SEL_RE = re.compile(r"(?:^|[\s>+~])([a-zA-Z][\w-]*)")
 _SKIPPED_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "#")
+# Selectors cssselect would take but that match nothing on an HTML page: `#1a` is no ID
+# selector (an identifier cannot start with a digit), so browsers drop the rule; `svg|a` and
+# `|a` ask for a namespace that HTML elements are not in (`*|a` is any namespace). Quoted
+# strings and attribute conditions are removed before looking.
+_MATCHES_NOTHING_RE = re.compile(r"#-?\d|(?<!\*)\|")
+_QUOTED_RE = re.compile(r"\"[^\"]*\"|'[^']*'")
+_ATTRIBUTE_RE = re.compile(r"\[[^\]]*\]")
+# Strings inside these elements are not part of a link's visible text (scripts, styles,
+# inert templates, ruby annotations).
+_NOT_LINK_TEXT = frozenset({"script", "style", "template", "rt", "rp"})
+
+_XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+_PARSER = lxml_html.HTMLParser(remove_blank_text=False, collect_ids=False)
+_TRANSLATOR = HTMLTranslator()
+_CLASS_VALUES = etree.XPath("//@class", smart_strings=False)
+_ID_VALUES = etree.XPath("//@id", smart_strings=False)
+# The separators XPath's normalize-space knows, so that class names split as the compiled
+# selectors see them.
+_CLASS_SEP_RE = re.compile(r"[ \t\r\n]+")
 
 
 def find_hidden_links(
-    html: str,
+    document: str | lxml_html.HtmlElement,
     page_url: str,
     site_hosts: Collection[str],
     benign: Collection[BenignTarget] = KNOWN_BENIGN_TARGETS,
 ) -> list[HiddenLinkFinding]:
-    """Every off-site link in `html` that is hidden from readers, in document order,
-    except the platform links in `benign`."""
-    soup = BeautifulSoup(html, "lxml")
-    matched = _stylesheet_matches(soup, _page_rules(soup))
+    """Every off-site link in `document` that is hidden from readers, in document order,
+    except the platform links in `benign`.
+
+    `document` is the page's HTML text or its parsed document root (`lxml.html`); a parsed
+    tree is read, never changed, so the caller can go on extracting from it.
+    """
+    root = parse_document(document) if isinstance(document, str) else document
+    cascade = _PageCascade(_stylesheet_matches(root, _page_rules(root)))
+    site = tuple(_site_entries(page_url, site_hosts))
     findings = []
-    for link in soup.find_all("a", href=True):
-        target = _absolute_target(str(link["href"]), page_url)
-        if target is None or _is_on_site(target, page_url, site_hosts):
+    for link in _all_elements(root, "a"):
+        href = link.get("href")
+        if href is None:
+            continue
+        target = _absolute_target(href, page_url)
+        if target is None or _is_on_site(target, site):
             continue
         if any(known.covers(target) for known in benign):
             continue
-        how = _how_hidden(link, matched)
+        how = _how_hidden(link, cascade)
         if how is not None:
-            text = " ".join(link.get_text(" ").split())
+            text = " ".join(_link_text(link).split())
             findings.append(HiddenLinkFinding(target=target, text=text, how=how))
     return findings
+
+
+def parse_document(markup: str) -> lxml_html.HtmlElement:
+    """The document root for `markup`; an empty or unparsable page gives an empty <html>."""
+    # lxml refuses str input that carries an XML encoding declaration.
+    markup = _XML_DECLARATION_RE.sub("", markup, count=1)
+    if not markup.strip():
+        return lxml_html.Element("html")
+    try:
+        return lxml_html.document_fromstring(markup, parser=_PARSER)
+    except (etree.ParserError, ValueError):
+        return lxml_html.Element("html")
+
+
+def _all_elements(root: _Element, tag: str) -> Iterator[_Element]:
+    """The `tag` elements of the whole document, in document order. Markup after a stray
+    </html> (a CMS header template that is a whole page) is parsed into a second top-level
+    <html> beside `root`; spam placed at the end of such a page is there."""
+    yield from root.iter(tag)
+    for top in root.itersiblings(etree.Element):
+        yield from top.iter(tag)
+
+
+def _link_text(link: _Element) -> str:
+    """The link's strings joined by spaces. Text in scripts, styles, inert templates and
+    ruby annotations is no link text; a link inside a template has none."""
+    if any(ancestor.tag in _NOT_LINK_TEXT for ancestor in link.iterancestors()):
+        return ""
+    parts: list[str] = []
+    _collect_text(link, parts)
+    return " ".join(parts)
+
+
+def _collect_text(element: _Element, parts: list[str]) -> None:
+    if element.text:
+        parts.append(element.text)
+    for child in element:
+        # Comments and processing instructions (whose tag is not a str) hold no page text,
+        # but the text after them does.
+        if isinstance(child.tag, str) and child.tag not in _NOT_LINK_TEXT:
+            _collect_text(child, parts)
+        if child.tail:
+            parts.append(child.tail)
 
 
 # --- the page's own stylesheet ------------------------------------------------------------
 
 
-def _page_rules(soup: BeautifulSoup) -> list[_Rule]:
+def _page_rules(root: _Element) -> tuple[_Rule, ...]:
+    return _stylesheet_rules(tuple("".join(style.itertext())
+                                   for style in _all_elements(root, "style")))
+
+
+@lru_cache(maxsize=32)
+def _stylesheet_rules(stylesheets: tuple[str, ...]) -> tuple[_Rule, ...]:
+    """The rules with watched declarations in a page's <style> elements, in order. Read once
+    per distinct set: the pages of one site carry the same <style>, sometimes hundreds of
+    rules long."""
     rules: list[_Rule] = []
-    for style in soup.find_all("style"):
-        for selector_list, body in _top_level_blocks(style.get_text()):
+    for css in stylesheets:
+        for selector_list, body in _top_level_blocks(css):
             declarations = tuple(d for d in _declarations(body) if d.prop in _WATCHED)
             if not declarations:
                 continue
@@ -145,7 +233,7 @@ def _page_rules(soup: BeautifulSoup) -> list[_Rule]:
                 selector = selector.strip()
                 if selector:
                     rules.append(_Rule(selector, _specificity(selector), len(rules), declarations))
-    return rules
+    return tuple(rules)
 
 
 def _top_level_blocks(css: str) -> Iterator[tuple[str, str]]:
@@ -204,25 +292,99 @@ def _specificity(selector: str) -> tuple[int, int, int]:
     return ids, classes, types
 
 
-def _stylesheet_matches(soup: BeautifulSoup, rules: list[_Rule]) -> dict[int, list[_Rule]]:
-    """Rules that apply to each element, keyed by the element's id()."""
-    matched: dict[int, list[_Rule]] = {}
+def _stylesheet_matches(
+    root: _Element, rules: Sequence[_Rule]
+) -> dict[_Element, list[_Rule]]:
+    """Rules that apply to each element. The dict's keys keep the elements' lxml proxies
+    alive, so looking an element up again finds the same object."""
+    matched: dict[_Element, list[_Rule]] = {}
+    names: _PageNames | None = None
     for rule in rules:
         if ":" in rule.selector:
             continue  # :hover, :focus, ::before — states and pseudo-elements, not the page at rest
-        try:
-            elements = soup.select(rule.selector)
-        except soupsieve.SelectorSyntaxError:
+        selector = _compiled_selector(rule.selector)
+        if selector is None:
             continue  # a selector the page's author got wrong hides nothing in a browser either
+        if names is None:
+            names = _PageNames.of(root)
+        if not selector.may_match(names):
+            continue
+        try:
+            elements = selector.select(root)
+        except etree.XPathEvalError:
+            continue  # an attribute namespace ([xlink|href]) the page never declared
         for element in elements:
-            matched.setdefault(id(element), []).append(rule)
+            matched.setdefault(element, []).append(rule)
     return matched
+
+
+@dataclass(frozen=True)
+class _PageNames:
+    """The class names and IDs used anywhere in a page."""
+
+    classes: frozenset[str]
+    ids: frozenset[str]
+
+    @classmethod
+    def of(cls, root: _Element) -> _PageNames:
+        classes = {name for value in _CLASS_VALUES(root) for name in _CLASS_SEP_RE.split(value)}
+        return cls(frozenset(classes), frozenset(_ID_VALUES(root)))
+
+
+@dataclass(frozen=True)
+class _Selector:
+    """A <style> selector as XPath, and the class names and IDs it names: a page that lacks
+    one of them cannot match it, which spares evaluating most of a site-wide stylesheet."""
+
+    select: etree.XPath
+    classes: frozenset[str]
+    ids: frozenset[str]
+
+    def may_match(self, names: _PageNames) -> bool:
+        return self.classes <= names.classes and self.ids <= names.ids
+
+
+@lru_cache(maxsize=4096)
+def _compiled_selector(selector: str) -> _Selector | None:
+    """The selector compiled once per distinct text (pages of one site share their <style>),
+    or None when CSS does not accept it or it can match nothing."""
+    if _MATCHES_NOTHING_RE.search(_ATTRIBUTE_RE.sub("", _QUOTED_RE.sub("", selector))):
+        return None
+    try:
+        parsed = cssselect.parse(selector)
+        if len(parsed) != 1:
+            return None  # a stray comma: the selector list was split at commas before
+        # From the document node, so that every top-level element is searched.
+        path = _TRANSLATOR.selector_to_xpath(parsed[0], prefix="//")
+    except (SelectorError, ExpressionError):
+        return None
+    classes: set[str] = set()
+    ids: set[str] = set()
+    _collect_names(parsed[0].parsed_tree, classes, ids)
+    # A <template>'s content is inert, not part of the page: selectors never match in it.
+    select = etree.XPath(f"({path})[not(ancestor::template)]")
+    return _Selector(select, frozenset(classes), frozenset(ids))
+
+
+def _collect_names(tree: object, classes: set[str], ids: set[str]) -> None:
+    """Add the class names and IDs of a parsed selector. Pseudo-classes, which could negate
+    a name, do not occur: rules with them are skipped before."""
+    if isinstance(tree, CombinedSelector):
+        _collect_names(tree.selector, classes, ids)
+        _collect_names(tree.subselector, classes, ids)
+        return
+    if isinstance(tree, Class):
+        classes.add(tree.class_name)
+    elif isinstance(tree, Hash):
+        ids.add(tree.id)
+    if isinstance(tree, Class | Hash | Attrib):
+        _collect_names(tree.selector, classes, ids)
 
 
 # --- the cascade for one element ----------------------------------------------------------
 
 
-def _style_of(element: Tag, matched: dict[int, list[_Rule]]) -> dict[str, _Winner]:
+def _style_of(element: _Element, matched: dict[_Element, list[_Rule]]) -> dict[str, _Winner]:
     ranked: dict[str, tuple[_Rank, _Winner]] = {}
 
     def offer(declaration: _Declaration, rank: _Rank, source: str) -> None:
@@ -230,12 +392,12 @@ def _style_of(element: Tag, matched: dict[int, list[_Rule]]) -> dict[str, _Winne
         if current is None or rank >= current[0]:
             ranked[declaration.prop] = (rank, _Winner(declaration.value, source))
 
-    for rule in matched.get(id(element), ()):
+    for rule in matched.get(element, ()):
         for declaration in rule.declarations:
             offer(declaration, (declaration.important, False, rule.specificity, rule.order),
                   rule.source)
     inline = element.get("style")
-    if isinstance(inline, str):
+    if inline is not None:
         for order, declaration in enumerate(_declarations(inline)):
             if declaration.prop in _WATCHED:
                 offer(declaration, (declaration.important, True, (0, 0, 0), order),
@@ -250,9 +412,9 @@ def _length_px(value: str) -> float | None:
     return float(match.group(1)) * _UNIT_PX[match.group(2)]
 
 
-def _own_hiding(element: Tag, style: dict[str, _Winner]) -> str | None:
+def _own_hiding(element: _Element, style: dict[str, _Winner]) -> str | None:
     """How `element` itself is hidden by non-inherited means, or None."""
-    if element.has_attr("hidden"):
+    if element.get("hidden") is not None:
         return "hidden attribute"
     display = style.get("display")
     if display is not None and display.value == "none":
@@ -291,23 +453,42 @@ def _zero_size(style: dict[str, _Winner]) -> str | None:
     return None
 
 
-def _how_hidden(link: Tag, matched: dict[int, list[_Rule]]) -> str | None:
-    styles = [(element, _style_of(element, matched)) for element in _self_and_ancestors(link)]
-    for element, style in styles:
-        how = _own_hiding(element, style)
+class _PageCascade:
+    """Each element's style and own hiding, worked out once per page: a page's links share
+    their enclosing elements."""
+
+    def __init__(self, matched: dict[_Element, list[_Rule]]) -> None:
+        self._matched = matched
+        self._styles: dict[_Element, dict[str, _Winner]] = {}
+        self._hiding: dict[_Element, str | None] = {}
+
+    def style(self, element: _Element) -> dict[str, _Winner]:
+        style = self._styles.get(element)
+        if style is None:
+            style = self._styles[element] = _style_of(element, self._matched)
+        return style
+
+    def own_hiding(self, element: _Element) -> str | None:
+        if element not in self._hiding:
+            self._hiding[element] = _own_hiding(element, self.style(element))
+        return self._hiding[element]
+
+
+def _how_hidden(link: _Element, cascade: _PageCascade) -> str | None:
+    styles = [(element, cascade.style(element)) for element in _self_and_ancestors(link)]
+    for element, _ in styles:
+        how = cascade.own_hiding(element)
         if how is not None:
-            return how if element is link else f"{how} on enclosing <{element.name}>"
+            return how if element is link else f"{how} on enclosing <{element.tag}>"
     return _hidden_visibility(styles) or _zero_font(link, styles)
 
 
-def _self_and_ancestors(link: Tag) -> Iterator[Tag]:
-    element: Tag | None = link
-    while element is not None and element.name != "[document]":
-        yield element
-        element = element.parent
+def _self_and_ancestors(link: _Element) -> Iterator[_Element]:
+    yield link
+    yield from link.iterancestors()
 
 
-def _hidden_visibility(styles: list[tuple[Tag, dict[str, _Winner]]]) -> str | None:
+def _hidden_visibility(styles: list[tuple[_Element, dict[str, _Winner]]]) -> str | None:
     # Visibility is inherited, and a descendant may make itself visible again, so the
     # nearest declaration decides.
     for _, style in styles:
@@ -319,8 +500,8 @@ def _hidden_visibility(styles: list[tuple[Tag, dict[str, _Winner]]]) -> str | No
     return None
 
 
-def _zero_font(link: Tag, styles: list[tuple[Tag, dict[str, _Winner]]]) -> str | None:
-    if link.find("img") is not None:
+def _zero_font(link: _Element, styles: list[tuple[_Element, dict[str, _Winner]]]) -> str | None:
+    if next(link.iterdescendants("img"), None) is not None:
         return None  # an image inside the link stays visible whatever the font size
     for _, style in styles:
         winner = style.get("font-size")
@@ -348,14 +529,14 @@ def _absolute_target(href: str, page_url: str) -> str | None:
     return target if urlsplit(target).scheme in ("http", "https") else None
 
 
-def _is_on_site(target: str, page_url: str, site_hosts: Collection[str]) -> bool:
-    """Same host as the page or one of the site's hosts, or a sub-domain of one (of its
-    domain, for a www. host). A port is compared only where the page URL or a site host
-    names one explicitly."""
+def _is_on_site(target: str, site: Collection[tuple[str, int | None]]) -> bool:
+    """Same host as the page or one of the site's hosts (`site`, from `_site_entries`), or a
+    sub-domain of one (of its domain, for a www. host). A port is compared only where the
+    page URL or a site host names one explicitly."""
     parts = urlsplit(target)
     host = (parts.hostname or "").lower()
     port = _port(parts.scheme, parts.port)
-    for site_host, site_port in _site_entries(page_url, site_hosts):
+    for site_host, site_port in site:
         if site_port is not None and site_port != port:
             continue
         if host == site_host or host.endswith("." + site_host):

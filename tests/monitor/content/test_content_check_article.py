@@ -1,7 +1,9 @@
+import warnings
 from datetime import date
 
 import pytest
 
+from crawler.extract.html import parse_html
 from monitor.content import ContentFinding, check_article
 from monitor.content.expressions import ExpressionDictionary
 from monitor.domain import ProblemType
@@ -76,3 +78,16 @@ def test_publication_date_keeps_old_names_in_old_posts_unreported(dictionary):
     assert _check("", "县安监局召开会议。", "", dictionary) != []
     assert check_article("", "县安监局召开会议。", "", PAGE, SITE, dictionary,
                          published=date(2018, 5, 2)) == []
+
+
+def test_parsed_root_from_the_crawler_gives_the_same_findings_as_the_text(dictionary):
+    html = ("<p>正文</p><div style='display:none'><a href='http://spam.example.com/'>彩票</a>"
+            "</div><span style='font-size:0'><a href='http://spam.example.com/x'>药</a></span>")
+    text = f"低保对象王某（电话{MOBILE}）。"
+    from_text = _check("县环保局开展检查", text, html, dictionary)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # lxml warns when an element's truth is asked
+        from_root = _check("县环保局开展检查", text, parse_html(html), dictionary)
+        assert _check("", "", parse_html(""), dictionary) == []
+    assert from_root == from_text
+    assert [f.problem_type for f in from_root].count(ProblemType.HIDDEN_LINK) == 2
