@@ -8,7 +8,8 @@ subprocess (first crawl, then the next night) and prints:
     Hanweb and JavaScript columns needing two, + home page + new articles + new link
     targets), scheduled link re-checks reported apart.
 
-Run: .venv/bin/python bench/bench_crawl.py [--units N] [--no-external] [--profile FILE]
+Run: .venv/bin/python bench/bench_crawl.py [--units N] [--workers N] [--no-external]
+                                            [--profile FILE]
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--units", type=int, default=0, help="crawl only the first N units")
     parser.add_argument("--no-external", action="store_true", help="check on-site links only")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="crawl processes (crawl.workers); the per-host limits are shared")
     parser.add_argument("--profile", type=Path,
                         help="write a cProfile of the first crawl to this file")
     args = parser.parse_args()
@@ -49,6 +52,7 @@ def main() -> None:
         config = portal_config(portal, running.base_url)
         if args.units:
             config["units"] = config["units"][: args.units]
+        config["crawl"]["workers"] = args.workers
         if args.no_external:
             config["crawl"]["check_external_links"] = False
         config_path = directory / "portal.yaml"

@@ -1,14 +1,17 @@
-"""Run a crawl in this process: plan from the database, crawl, record, summarise.
+"""Run a crawl: plan from the database, crawl, record, summarise.
 
 One Twisted reactor per process: `monitor crawl` calls this once; the scheduler starts
-`monitor crawl` as a subprocess for every run.
+`monitor crawl` as a subprocess for every run. With `crawl.workers` > 1 the reading is
+done by worker processes (`crawler.pool`), each running `crawl_in_process` on its part.
 """
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy.crawler import CrawlerProcess
@@ -19,9 +22,12 @@ from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
 from crawler.browser import LAUNCH_ARGS, find_browser
+from crawler.linkcheck.model import LinkTarget as CheckTarget
 from crawler.plan import CrawlPlan
 from crawler.politeness import download_delay
+from crawler.pool import WorkerPool
 from crawler.progress import CrawlProgress
+from crawler.shards import worker_count, worker_share
 from crawler.spiders.columns import ColumnSpider
 from crawler.spiders.linkcheck import LinkCheckSpider
 from monitor import __version__
@@ -41,10 +47,13 @@ class CrawlSummary:
     columns: int
     counts: RunCounts
     browser_path: str | None
+    workers: int = 1
 
 
 def run_crawl(app: App, unit_names: list[str], trigger: str = "cli",
-              show_progress: bool = True) -> CrawlSummary:
+              show_progress: bool = True, workers: int | None = None) -> CrawlSummary:
+    """Crawl the columns (of the named units, else all), check the link targets due, and
+    record the run. `workers` overrides `crawl.workers`."""
     config = app.config
     units = [find_unit(config, name).name for name in unit_names]
     migrations.require_current(app.engine)
@@ -61,21 +70,55 @@ def run_crawl(app: App, unit_names: list[str], trigger: str = "cli",
     # Looked for even without browser columns: a static column whose list turns out to
     # be drawn by a script falls back to the browser (`crawl.browser: off` disables it).
     browser = find_browser(config.crawl.browser, app.environment.browser_path)
-    plan = CrawlPlan(run_id, tuple(jobs), app.clock.today(), config.crawl.max_pages_per_column,
-                     browser, config.site.url)
     recorder = CrawlRecorder(app.sessions, run_id, now, urlsplit(config.site.url).hostname or "",
                              timedelta(days=config.crawl.recheck_ok_days))
     progress = CrawlProgress(len(jobs)) if show_progress else None
-    settings = crawl_settings(config, browser)
-    process = CrawlerProcess(settings)
+    shards = worker_count(workers or config.crawl.workers, config.crawl.concurrency_per_host,
+                          len(jobs))
+    try:
+        with progress if progress is not None else nullcontext():
+            if shards == 1:
+                plan = CrawlPlan(run_id, tuple(jobs), app.clock.today(),
+                                 config.crawl.max_pages_per_column, browser, config.site.url)
+                crawl_in_process(config, browser, recorder, progress, plan,
+                                 recorder.due_link_targets)
+            else:
+                pool = WorkerPool(app, site_id, run_id, now, browser, shards)
+                pool.crawl([job.column_id for job in jobs], recorder, progress)
+    except BaseException as error:
+        # Recorded and raised again: a run that stopped must not stay "running".
+        recorder.finish(app.clock.now(), "failed", str(error) or type(error).__name__)
+        raise
+    recorder.finish(app.clock.now(), "finished")
+    # Link problems follow every target's last verdict, at the run's instant (when the
+    # targets were checked); a failed run leaves them as they were.
+    with app.sessions.begin() as session:
+        refresh_link_problems(session, now)
+    return CrawlSummary(run_id, len(jobs), recorder.counts, browser, shards)
+
+
+def crawl_in_process(
+    config: PortalConfig,
+    browser: str | None,
+    recorder: CrawlRecorder,
+    progress: Any,
+    plan: CrawlPlan | None,
+    link_targets: Callable[[], Sequence[CheckTarget]] | None,
+    shards: int = 1,
+) -> None:
+    """Run Scrapy here: the column crawl of `plan`, then the link check of the targets
+    `link_targets` gives once the columns are read. `shards`: how many processes share
+    the per-host limits. Raises what stopped the crawl."""
+    process = CrawlerProcess(crawl_settings(config, browser, shards))
 
     @defer.inlineCallbacks
     def columns_then_links() -> Generator[Deferred[None], None, None]:
         # One reactor, two crawls in sequence: the link targets to check are known only
         # once the columns' new articles have been read.
-        yield process.crawl(ColumnSpider, plan=plan, recorder=recorder,
-                            progress_display=progress)
-        targets = recorder.due_link_targets()
+        if plan is not None:
+            yield process.crawl(ColumnSpider, plan=plan, recorder=recorder,
+                                progress_display=progress)
+        targets = link_targets() if link_targets is not None else ()
         if targets:
             yield process.crawl(
                 LinkCheckSpider, targets=targets, site_url=config.site.url,
@@ -96,31 +139,22 @@ def run_crawl(app: App, unit_names: list[str], trigger: str = "cli",
 
     failures: list[Failure] = []
     columns_then_links().addErrback(failures.append).addBoth(stop)
-    if progress is not None:
-        with progress:
-            process.start(stop_after_crawl=False)
-    else:
-        process.start(stop_after_crawl=False)
+    process.start(stop_after_crawl=False)
+    recorder.flush()
     if failures:
-        recorder.finish(app.clock.now(), "failed", failures[0].getErrorMessage())
         failures[0].raiseException()
-    recorder.finish(app.clock.now(), "finished")
-    # Link problems follow every target's last verdict, at the run's instant (when the
-    # targets were checked); a failed run leaves them as they were.
-    with app.sessions.begin() as session:
-        refresh_link_problems(session, now)
-    return CrawlSummary(run_id, len(jobs), recorder.counts, browser)
 
 
-def crawl_settings(config: PortalConfig, browser: str | None) -> Settings:
+def crawl_settings(config: PortalConfig, browser: str | None, shards: int = 1) -> Settings:
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     crawl = config.crawl
+    share = worker_share(crawl.concurrency_per_host, crawl.delay_seconds, shards)
     contact = f"; +mailto:{config.site.contact}" if config.site.contact else ""
     settings.setdict({
-        "CONCURRENT_REQUESTS_PER_DOMAIN": crawl.concurrency_per_host,
-        "CONCURRENT_REQUESTS": max(16, crawl.concurrency_per_host * 4),
-        "DOWNLOAD_DELAY": download_delay(crawl.delay_seconds),
+        "CONCURRENT_REQUESTS_PER_DOMAIN": share.concurrency_per_host,
+        "CONCURRENT_REQUESTS": max(16, share.concurrency_per_host * 4),
+        "DOWNLOAD_DELAY": download_delay(share.delay_seconds),
         "DOWNLOAD_TIMEOUT": crawl.timeout_seconds,
         "USER_AGENT": crawl.user_agent or f"portal-monitor/{__version__} (政务公开监测{contact})",
         "ITEM_PIPELINES": {"crawler.pipelines.store.StorePipeline": 300},
@@ -141,6 +175,6 @@ def crawl_settings(config: PortalConfig, browser: str | None) -> Settings:
                 "executable_path": browser, "headless": True, "args": list(LAUNCH_ARGS),
             },
             "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": crawl.timeout_seconds * 1000,
-            "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": crawl.concurrency_per_host,
+            "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": share.concurrency_per_host,
         }, priority="cmdline")
     return settings

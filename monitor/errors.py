@@ -49,6 +49,17 @@ class BrowserNotFoundError(CrawlError):
     """Raised by `crawler.browser` when a column needs Chromium and none is found."""
 
 
+class CrawlWorkerFailed(CrawlError):
+    """Raised by `crawler.pool` when a crawl worker process fails or dies: the run is
+    recorded as failed (posts already written stay)."""
+
+    def __init__(self, phase: str, shard: int, returncode: int | None, detail: str):
+        self.phase, self.shard, self.returncode = phase, shard, returncode
+        message = f"crawl worker {shard} ({phase}) ended with exit code {returncode}"
+        detail = detail.strip()
+        super().__init__(f"{message}: {detail.splitlines()[-1]}" if detail else message)
+
+
 class ReportError(MonitorError):
     """Raised by `reports` when a report cannot be produced (bad period, unwritable dir)."""
 

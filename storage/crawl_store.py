@@ -33,9 +33,11 @@ WRITE_SECONDS = 2.0
 
 
 def plan_columns(
-    session: Session, site_id: int, unit_ids: Sequence[int] | None, since: date | None
+    session: Session, site_id: int, unit_ids: Sequence[int] | None, since: date | None,
+    column_ids: Sequence[int] | None = None,
 ) -> list[ColumnJob]:
-    """A job for every active column (of the given units), with what is known of it."""
+    """A job for every active column (of the given units, or the given columns), with
+    what is known of it."""
     query = (
         select(Column, Unit.name)
         .join(Unit, Unit.id == Column.unit_id)
@@ -44,6 +46,8 @@ def plan_columns(
     )
     if unit_ids is not None:
         query = query.where(Unit.id.in_(unit_ids))
+    if column_ids is not None:
+        query = query.where(Column.id.in_(column_ids))
     columns = list(session.execute(query))
     known: dict[int, set[str]] = defaultdict(set)
     pending: dict[int, list[str]] = defaultdict(list)

@@ -22,16 +22,24 @@ UnitOption = Annotated[
 ]
 
 
+WorkersOption = Annotated[
+    int | None,
+    typer.Option("--workers", min=1, max=16,
+                 help="Crawl processes for this run (overrides crawl.workers)."),
+]
+
+
 def crawl(
     ctx: typer.Context,
     unit: UnitOption = None,
+    workers: WorkersOption = None,
     config: ConfigOption = None,
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
     """Crawl the configured columns, record new posts and read their articles."""
     application = resolve(ctx, config, db)
-    summary = run_crawl(application, unit or [], show_progress=not json)
+    summary = run_crawl(application, unit or [], show_progress=not json, workers=workers)
     refresh_now(application)  # the rule problems follow what this crawl found
     rows = summary_rows(application, summary)
     if json:

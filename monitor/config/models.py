@@ -127,6 +127,13 @@ class CrawlConfig(StrictModel):
             "pagination)."
         ),
     )
+    workers: int = Field(
+        default=1, ge=1, le=16,
+        description=(
+            "Crawl processes sharing a run (each gets its part of the per-host limits); "
+            "more than one uses more CPU cores on a large first crawl."
+        ),
+    )
     recheck_ok_days: int = Field(
         default=7, ge=1, le=365,
         description="Links found working are checked again after this many days.",

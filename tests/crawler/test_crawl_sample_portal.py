@@ -203,3 +203,56 @@ def test_a_crawl_killed_mid_way_and_run_again_ends_with_exactly_the_truth(
         duplicates = workspace.query(
             "SELECT url FROM post GROUP BY column_id, url HAVING count(*) > 1")
         assert duplicates == []
+
+
+def test_two_workers_record_exactly_the_truth_within_the_per_host_limit(
+    sample_portal: Portal, sample_truth: Truth, tmp_path: Path, crawl_workspace
+) -> None:
+    now = datetime.fromisoformat("2024-05-10T02:00:00+08:00")
+    # Slow answers, so that two workers each using the whole limit would be caught.
+    with serve_portal(sample_portal, now=now, latency_seconds=0.02) as running:
+        workspace = crawl_workspace(running, tmp_path)
+        summary = workspace.crawl(now, "--workers", "2")
+        assert workspace.live_posts() == expected_posts(sample_truth, running, now)
+        columns = sum(len(unit.columns) for unit in sample_portal.units)
+        assert (summary["columns_ok"], summary["columns_failed"]) == (columns, 0)
+        assert summary["posts_new"] == len(workspace.live_posts())
+        assert 2 <= running.log.max_concurrent_requests <= 4  # crawl.concurrency_per_host
+        (pages, run_posts), = workspace.query(
+            "SELECT pages, posts_new FROM crawl_run WHERE id = ?", summary["run"])
+        assert (pages, run_posts) == (summary["pages"], summary["posts_new"])
+
+
+def _worker_processes() -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            command = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"crawler.worker" in command:
+            found.append(int(entry.name))
+    return found
+
+
+def test_workers_stop_when_their_crawl_is_killed_and_the_rerun_ends_with_the_truth(
+    sample_portal: Portal, sample_truth: Truth, tmp_path: Path, crawl_workspace
+) -> None:
+    now = datetime.fromisoformat("2024-05-10T02:00:00+08:00")
+    with serve_portal(sample_portal, now=now) as running:
+        workspace = crawl_workspace(running, tmp_path)
+        process = workspace.start_crawl(now, "--workers", "2")
+        deadline = datetime.now() + timedelta(seconds=120)
+        while workspace.query("SELECT count(*) FROM post")[0][0] < 200:
+            assert datetime.now() < deadline and process.poll() is None
+        assert _worker_processes(), "the crawl runs in worker processes"
+        process.kill()
+        process.wait()
+        deadline = datetime.now() + timedelta(seconds=15)
+        while _worker_processes():
+            assert datetime.now() < deadline, "workers outlived their crawl"
+        workspace.crawl(now, "--workers", "2")
+        assert workspace.live_posts() == expected_posts(sample_truth, running, now)
+        duplicates = workspace.query(
+            "SELECT url FROM post GROUP BY column_id, url HAVING count(*) > 1")
+        assert duplicates == []
