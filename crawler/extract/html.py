@@ -32,9 +32,31 @@ def parse_html(markup: str | bytes) -> html.HtmlElement:
     if not markup or not markup.strip():
         return html.Element("html")
     try:
-        return html.document_fromstring(markup, parser=_PARSER)
+        root = html.document_fromstring(markup, parser=_PARSER)
     except (etree.ParserError, ValueError):
         return html.Element("html")
+    _take_in_stray_documents(root)
+    return root
+
+
+def _take_in_stray_documents(root: html.HtmlElement) -> None:
+    """Bring what follows a stray `</html>` back into the document.
+
+    Templates that close the page in an included header (the gov.cn 公报 pages do) leave
+    lxml with a second top-level <html> beside the root, holding the article body. A
+    browser shows it as part of the page, so extraction must see it too.
+    """
+    head, body = root.find("head"), root.find("body")
+    for stray in list(root.itersiblings()):
+        if not isinstance(stray.tag, str):
+            continue  # a comment or processing instruction between the two
+        for part in list(stray):
+            # The first document's meta tags come first, so they win where both have one.
+            into = {"body": body, "head": head}.get(part.tag)
+            if into is not None:
+                into.extend(list(part))
+            else:
+                (body if body is not None else root).append(part)
 
 
 def parse_fragment(markup: str) -> html.HtmlElement:

@@ -127,3 +127,21 @@ def test_link_kind_by_extension():
     assert link_kind("http://h.cn/a/b.OFD") is LinkKind.ATTACHMENT
     assert link_kind("http://h.cn/a/b.wps") is LinkKind.ATTACHMENT
     assert link_kind("http://h.cn/a/b.html") is LinkKind.A
+
+
+def test_content_after_a_stray_closing_html_tag_is_part_of_the_page():
+    markup = ("<html><head><title>t</title></head><body><div>页头</div></body></html>"
+              "<html><head><meta name='PubDate' content='2024-04-29'></head><body>"
+              "<div class='TRS_Editor'><p>正文第一段，内容足够长。</p>"
+              "<a href='/files/a.pdf'>附件</a></div></body></html>")
+    page = extract_article(markup, URL)
+    assert "正文第一段" in page.text
+    assert page.pub_date == date(2024, 4, 29)
+    assert [(link.url.rsplit("/", 1)[-1], link.in_body) for link in page.links] == [
+        ("a.pdf", True)]
+
+
+def test_gongbao_article_links_after_its_stray_closing_tag_are_found(gongbao_article):
+    page = extract_article(gongbao_article, "https://www.gov.cn/gongbao/content/2007/content_711039.htm")
+    # The header closes the page with </html>; the body, its navigation and footer follow.
+    assert len(page.links) > 40
