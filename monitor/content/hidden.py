@@ -525,8 +525,13 @@ def _absolute_target(href: str, page_url: str) -> str | None:
     href = href.strip()
     if not href or href.lower().startswith(_SKIPPED_SCHEMES):
         return None
-    target = urljoin(page_url, href)
-    return target if urlsplit(target).scheme in ("http", "https") else None
+    try:
+        target = urljoin(page_url, href)
+        parts = urlsplit(target)
+        parts.port  # noqa: B018 - raises for a port out of range
+    except ValueError:
+        return None  # a link no browser can follow ("http://[::1/", port 99999) leads nowhere
+    return target if parts.scheme in ("http", "https") else None
 
 
 def _is_on_site(target: str, site: Collection[tuple[str, int | None]]) -> bool:

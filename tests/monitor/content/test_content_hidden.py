@@ -324,3 +324,11 @@ def test_real_pages_give_the_same_findings_from_the_text_and_from_the_parsed_roo
     from_text = find_hidden_links(html, url, [])
     assert _find_in_parsed_root(html, url, []) == from_text
     assert [(f.target, f.text) for f in from_text] == ([(SPAM, "博 彩")] if injected else [])
+
+
+@pytest.mark.parametrize("href", ["http://x:99999/", "http://[::1/"])
+def test_a_malformed_link_is_not_a_hidden_link_and_does_not_stop_the_check(href: str) -> None:
+    page = (f"<html><body><a href='{href}' style='display:none'>x</a>"
+            "<a href='http://spam.example/' style='display:none'>y</a></body></html>")
+    found = find_hidden_links(page, "http://127.0.0.1:8000/a.html", [])
+    assert [finding.target for finding in found] == ["http://spam.example/"]
