@@ -82,9 +82,10 @@ class Article:
     links: list[LinkRef] = field(default_factory=list)
 
 
-def extract_article(markup: str, url: str) -> Article:
-    """Everything the monitor reads from one article page."""
-    root = parse_html(markup)
+def extract_article(markup: str | html.HtmlElement, url: str) -> Article:
+    """Everything the monitor reads from one article page: its text, or its document
+    root from `parse_html` (read only, so other checks can use the same parse)."""
+    root = markup if isinstance(markup, html.HtmlElement) else parse_html(markup)
     base = document_base(root, url)
     meta = gov_meta(root)
     pub_date, source = _publication_date(root, meta)

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from lxml.html import HtmlElement
 from scrapy.http import FormRequest, Request, Response
 from scrapy_playwright.page import PageMethod
 from twisted.python.failure import Failure
@@ -28,6 +29,7 @@ from crawler.extract.hanweb import (
     hanweb_request,
     parse_datastore,
 )
+from crawler.extract.html import parse_html
 from crawler.extract.listing import ListItem, extract_list, resolve_list_dates
 from crawler.extract.pagination import extract_pagination
 from crawler.items import ArticleItem, ColumnDone, HomePageItem, ListedPost, ListPageItem
@@ -208,25 +210,26 @@ class ColumnSpider(scrapy.Spider):
             yield ArticleItem(column_id, post_url, response.url, response.status, None, None)
             return
         text, encoding = decode_html(response.body, _content_type(response))
-        article = extract_article(text, response.url)
+        root = parse_html(text)  # one parse for the extraction and the content checks
+        article = extract_article(root, response.url)
         yield ArticleItem(column_id, post_url, response.url, response.status, encoding, article,
-                          self._check_content(article, text, response.url))
+                          self._check_content(article, root, response.url))
 
     def parse_home(self, response: Response) -> Iterator[HomePageItem]:
         if response.status >= 400 or _failure_of(response) is not None:
             yield HomePageItem(response.url, response.status, None)
             return
-        text, _encoding = decode_html(response.body, _content_type(response))
-        article = extract_article(text, response.url)
+        root = parse_html(decode_html(response.body, _content_type(response))[0])
+        article = extract_article(root, response.url)
         yield HomePageItem(response.url, response.status, article,
-                           self._check_content(article, text, response.url))
+                           self._check_content(article, root, response.url))
 
-    def _check_content(self, article: Article, html: str, url: str
+    def _check_content(self, article: Article, document: HtmlElement, url: str
                        ) -> tuple[ContentFinding, ...]:
         """Privacy leaks, hidden links, wrong expressions: checked once, when the page is read
         (an article is fetched once), so only masked findings travel on."""
         hosts = [urlsplit(self.plan.site_url).netloc] if self.plan.site_url else []
-        return tuple(check_article(article.title, article.text, html, url, hosts,
+        return tuple(check_article(article.title, article.text, document, url, hosts,
                                    self._expressions, article.pub_date))
 
     @cached_property

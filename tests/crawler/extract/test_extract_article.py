@@ -145,3 +145,15 @@ def test_gongbao_article_links_after_its_stray_closing_tag_are_found(gongbao_art
     page = extract_article(gongbao_article, "https://www.gov.cn/gongbao/content/2007/content_711039.htm")
     # The header closes the page with </html>; the body, its navigation and footer follow.
     assert len(page.links) > 40
+
+
+def test_a_parsed_root_gives_the_same_article_as_the_text_and_is_left_unchanged(gongbao_article):
+    from lxml.html import tostring
+
+    from crawler.extract.html import parse_html
+
+    url = "https://www.gov.cn/gongbao/content/2007/content_711039.htm"
+    root = parse_html(gongbao_article)
+    before = tostring(root)
+    assert extract_article(root, url) == extract_article(gongbao_article, url)
+    assert tostring(root) == before
