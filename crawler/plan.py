@@ -36,5 +36,7 @@ class CrawlPlan:
     today: date
     max_pages_per_column: int
     browser_path: str | None
-    # The home page is read every run: its links are checked with the columns'.
     site_url: str | None = None
+    # The home page is read every run (its links are checked with the columns'); when
+    # workers share a run, by one of them.
+    read_home_page: bool = True

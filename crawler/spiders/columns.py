@@ -71,7 +71,7 @@ class ColumnSpider(scrapy.Spider):
         self.progress = {job.column_id: ColumnProgress(job) for job in plan.jobs}
 
     async def start(self) -> AsyncIterator[Request | ColumnDone]:
-        if self.plan.site_url:
+        if self.plan.site_url and self.plan.read_home_page:
             yield Request(self.plan.site_url, callback=self.parse_home, dont_filter=True,
                           errback=self.article_failed, priority=LIST_PRIORITY)
         for progress in self.progress.values():
