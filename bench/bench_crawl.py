@@ -2,8 +2,10 @@
 
 Serves `generate_portal(large=True)` on loopback, runs the real `monitor crawl` as a
 subprocess (first crawl, then the next night) and prints:
-  - wall time, list+article pages per second, requests the portal answered;
-  - peak RSS of the crawl process;
+  - wall time, list+article pages per second, requests the portal answered and the crawl's
+    CPU time (all its processes);
+  - the peak of the summed RSS of the crawl's processes (parent and workers), and apart
+    from it that of the browser (Playwright's driver and Chromium);
   - the nightly crawl's requests against the ideal (first list page of every column,
     Hanweb and JavaScript columns needing two, + home page + new articles + new link
     targets), scheduled link re-checks reported apart.
@@ -21,6 +23,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -78,27 +81,99 @@ def main() -> None:
 def crawl(env: dict[str, str], running, now, profile: Path | None = None) -> dict:
     running.set_now(now)
     before = running.log.total + running.external_log.total
+    cpu_before = _children_cpu_seconds()
     started = time.perf_counter()
     profiler = ["-m", "cProfile", "-o", str(profile.resolve())] if profile else []
-    process = subprocess.run([sys.executable, *profiler, "-m", "monitor", "crawl", "--json"],
-                             env=dict(env, MONITOR_NOW=now.isoformat()), capture_output=True,
-                             text=True)
+    process = subprocess.Popen([sys.executable, *profiler, "-m", "monitor", "crawl", "--json"],
+                               env=dict(env, MONITOR_NOW=now.isoformat()),
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    memory = TreeMemory(process.pid)
+    memory.start()
+    out, err = process.communicate()
     elapsed = time.perf_counter() - started
+    memory.stop()
     if process.returncode != 0:
-        raise SystemExit(process.stderr[-3000:])
-    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return {"summary": json.loads(process.stdout), "seconds": elapsed,
+        raise SystemExit(err[-3000:])
+    return {"summary": json.loads(out), "seconds": elapsed,
             "requests": running.log.total + running.external_log.total - before,
-            "peak_rss_mib": peak_kib / 1024}
+            "cpu_seconds": _children_cpu_seconds() - cpu_before,
+            "peak_rss_mib": memory.peak_kib / 1024,
+            "peak_browser_rss_mib": memory.peak_browser_kib / 1024}
+
+
+def _children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+class TreeMemory(threading.Thread):
+    """Peaks of the summed RSS of a process and all its descendants, sampled from /proc
+    every 0.2 s: the crawl's own processes (parent and workers) apart from the browser
+    (Playwright's driver, which runs on Node, and Chromium) that JavaScript columns use."""
+
+    def __init__(self, root: int):
+        super().__init__(daemon=True)
+        self.root = root
+        self.peak_kib = 0
+        self.peak_browser_kib = 0
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        while not self._done.wait(0.2):
+            tree = self._tree()
+            browser = {pid for pid in tree if _command_name(pid).startswith(("chrom", "node"))}
+            self.peak_kib = max(self.peak_kib, sum(_rss_kib(pid) for pid in tree - browser))
+            self.peak_browser_kib = max(self.peak_browser_kib,
+                                        sum(_rss_kib(pid) for pid in browser))
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
+
+    def _tree(self) -> set[int]:
+        parents: dict[int, int] = {}
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                parents[int(entry.name)] = int(fields[1])
+        tree, grew = {self.root}, True
+        while grew:
+            more = {pid for pid, parent in parents.items() if parent in tree} - tree
+            tree |= more
+            grew = bool(more)
+        return tree
+
+
+def _command_name(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip().lower()
+    except OSError:
+        return ""
+
+
+def _rss_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def report(label: str, result: dict, running) -> None:
     summary = result["summary"]
     pages = summary["pages"] + summary["posts_new"]
     print(f"{label}: {result['seconds']:.1f} s, {summary['pages']} list pages, "
-          f"{summary['posts_new']} new posts, {result['requests']} requests answered, "
+          f"{summary['posts_new']} new posts, {result['requests']} requests answered "
+          f"({result['requests'] / result['seconds']:.0f}/s), "
           f"{pages / result['seconds']:.0f} list+article pages/s, "
-          f"peak RSS (largest child so far) {result['peak_rss_mib']:.0f} MiB")
+          f"crawl CPU {result['cpu_seconds']:.0f} s, "
+          f"peak RSS of the crawl's processes {result['peak_rss_mib']:.0f} MiB "
+          f"(+ browser {result['peak_browser_rss_mib']:.0f} MiB)")
 
 
 if __name__ == "__main__":

@@ -165,11 +165,13 @@ def crawl_settings(config: PortalConfig, browser: str | None, shards: int = 1) -
         "SSRF_ALLOW_PRIVATE": crawl.allow_private_targets,
     }, priority="cmdline")
     if browser is not None:
+        # At project priority, so that the link check spider's own handlers (it never
+        # renders) take precedence; every other setting here is the command line's.
+        settings.set("DOWNLOAD_HANDLERS", {
+            "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+            "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+        }, priority="project")
         settings.setdict({
-            "DOWNLOAD_HANDLERS": {
-                "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
-                "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
-            },
             "PLAYWRIGHT_BROWSER_TYPE": "chromium",
             "PLAYWRIGHT_LAUNCH_OPTIONS": {
                 "executable_path": browser, "headless": True, "args": list(LAUNCH_ARGS),

@@ -73,6 +73,12 @@ class LinkCheckSpider(Spider):
         # The SSRF guard, Retry-After and early-stop components come from crawler/settings.
         # Bodies are cut by the early-stop extension, not by a size error.
         "DOWNLOAD_WARNSIZE": 0,
+        # Targets are fetched as they are, never rendered: Scrapy's own HTTP handler, so
+        # the check starts no Playwright driver (two Node processes, some 250 MB).
+        "DOWNLOAD_HANDLERS": {
+            "http": "scrapy.core.downloader.handlers.http11.HTTP11DownloadHandler",
+            "https": "scrapy.core.downloader.handlers.http11.HTTP11DownloadHandler",
+        },
     }
 
     def __init__(

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from scrapy.settings import Settings
+
+from crawler.runner import crawl_settings
+from crawler.spiders.columns import ColumnSpider
+from crawler.spiders.linkcheck import LinkCheckSpider
+from monitor.config import PortalConfig
+
+CONFIG = PortalConfig.model_validate({
+    "site": {"name": "瑞河县人民政府门户网站", "url": "http://127.0.0.1:8000/"},
+    "units": [{"name": "县水利局", "group": "县直单位", "columns": [
+        {"name": "工作动态", "url": "http://127.0.0.1:8000/slj/gzdt/", "category": "dynamics",
+         "cycle": "weekly"}]}],
+    "crawl": {"concurrency_per_host": 4, "delay_seconds": 0.5},
+})
+PLAYWRIGHT = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
+
+
+def _for(spider: type, settings: Settings) -> Settings:
+    settings = settings.copy()
+    spider.update_settings(settings)
+    return settings
+
+
+def test_only_the_column_spider_downloads_through_the_browser() -> None:
+    settings = crawl_settings(CONFIG, "/usr/bin/chromium")
+    assert _for(ColumnSpider, settings).getdict("DOWNLOAD_HANDLERS")["http"] == PLAYWRIGHT
+    handlers = _for(LinkCheckSpider, settings).getdict("DOWNLOAD_HANDLERS")
+    assert PLAYWRIGHT not in handlers.values()
+
+
+def test_workers_divide_the_per_host_limits() -> None:
+    settings = crawl_settings(CONFIG, None, shards=2)
+    assert settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 2
+    assert settings.getfloat("DOWNLOAD_DELAY") == 1.0
