@@ -47,7 +47,6 @@ class CrawlSummary:
     columns: int
     counts: RunCounts
     browser_path: str | None
-    workers: int = 1
 
 
 def run_crawl(app: App, unit_names: list[str], trigger: str = "cli",
@@ -94,7 +93,7 @@ def run_crawl(app: App, unit_names: list[str], trigger: str = "cli",
     # targets were checked); a failed run leaves them as they were.
     with app.sessions.begin() as session:
         refresh_link_problems(session, now)
-    return CrawlSummary(run_id, len(jobs), recorder.counts, browser, shards)
+    return CrawlSummary(run_id, len(jobs), recorder.counts, browser)
 
 
 def crawl_in_process(
