@@ -144,6 +144,12 @@ def crawl_in_process(
         failures[0].raiseException()
 
 
+def column_schemes(config: PortalConfig) -> set[str]:
+    """The URL schemes of the site and its columns (http, https)."""
+    urls = [config.site.url] + [column.url for unit in config.units for column in unit.columns]
+    return {urlsplit(url).scheme for url in urls}
+
+
 def crawl_settings(config: PortalConfig, browser: str | None, shards: int = 1) -> Settings:
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
@@ -166,9 +172,11 @@ def crawl_settings(config: PortalConfig, browser: str | None, shards: int = 1) -
     if browser is not None:
         # At project priority, so that the link check spider's own handlers (it never
         # renders) take precedence; every other setting here is the command line's.
+        # Only for the schemes the site's columns use: each handler starts its own
+        # Playwright driver (a Node process of some 125 MB).
         settings.set("DOWNLOAD_HANDLERS", {
-            "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
-            "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+            scheme: "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
+            for scheme in column_schemes(config)
         }, priority="project")
         settings.setdict({
             "PLAYWRIGHT_BROWSER_TYPE": "chromium",

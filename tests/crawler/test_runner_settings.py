@@ -34,3 +34,9 @@ def test_workers_divide_the_per_host_limits() -> None:
     settings = crawl_settings(CONFIG, None, shards=2)
     assert settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 2
     assert settings.getfloat("DOWNLOAD_DELAY") == 1.0
+
+
+def test_the_browser_handles_only_the_schemes_the_columns_use() -> None:
+    # Each browser handler starts a Playwright driver of its own: none for https here.
+    handlers = _for(ColumnSpider, crawl_settings(CONFIG, "/usr/bin/chromium"))
+    assert handlers.getdict("DOWNLOAD_HANDLERS").get("https") != PLAYWRIGHT
