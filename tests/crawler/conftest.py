@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from sampleportal import RunningPortal, Truth, generate_portal
+from sampleportal import RunningPortal, Truth, generate_portal, serve_portal
 from sampleportal.configfile import write_config
 from sampleportal.model import Portal
 
@@ -55,6 +55,13 @@ class CrawlWorkspace:
         assert process.returncode == 0, err[-3000:]
         return json.loads(out)
 
+    def monitor(self, *args: str) -> str:
+        """The stdout of a `monitor` command run at the portal's default instant."""
+        done = subprocess.run([sys.executable, "-m", "monitor", *args],
+                              env=self.env(self.running.portal.default_now),
+                              capture_output=True, text=True, check=True)
+        return done.stdout
+
     def query(self, sql: str, *params: object) -> list[tuple]:
         with sqlite3.connect(self.db_path) as connection:
             return connection.execute(sql, params).fetchall()
@@ -79,3 +86,13 @@ def sample_truth(sample_portal: Portal) -> Truth:
 def crawl_workspace():
     """A factory: `crawl_workspace(running_portal, directory)` → CrawlWorkspace."""
     return CrawlWorkspace
+
+
+@pytest.fixture(scope="session")
+def crawled(sample_portal: Portal, tmp_path_factory: pytest.TempPathFactory):
+    """The sample portal crawled once at its default instant, for tests that only read
+    what the crawl recorded (content problems, link verdicts)."""
+    with serve_portal(sample_portal) as running:
+        workspace = CrawlWorkspace(running, tmp_path_factory.mktemp("crawled"))
+        workspace.crawl(sample_portal.default_now)
+        yield workspace

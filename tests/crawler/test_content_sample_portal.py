@@ -8,34 +8,14 @@ One crawl serves the module, at the portal's default now (2024-05-10 09:00).
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from collections.abc import Iterator
 
 import pytest
 
 from monitor.content.privacy import mask_id, mask_mobile
-from sampleportal import Truth, serve_portal
-from sampleportal.model import Portal
+from sampleportal import Truth
 from sampleportal.traps import INVALID_ID, MOBILE, VALID_ID
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def crawled(sample_portal: Portal, tmp_path_factory: pytest.TempPathFactory,
-            crawl_workspace) -> Iterator[object]:
-    with serve_portal(sample_portal) as running:
-        workspace = crawl_workspace(running, tmp_path_factory.mktemp("content"))
-        workspace.crawl(sample_portal.default_now)
-        yield workspace
-
-
-def monitor_output(workspace, *args: str) -> str:
-    done = subprocess.run([sys.executable, "-m", "monitor", *args],
-                          env=workspace.env(workspace.running.portal.default_now),
-                          capture_output=True, text=True, check=True)
-    return done.stdout
 
 
 def content_problems(workspace, problem_type: str) -> list[tuple]:
@@ -69,10 +49,10 @@ def test_the_invalid_id_is_not_a_leak(crawled):
 def test_no_full_personal_number_is_stored_or_printed(crawled):
     stored = crawled.db_path.read_bytes()
     outputs = [
-        monitor_output(crawled, "problems", "list", "--json"),
-        monitor_output(crawled, "export", "problems", "--format", "json"),
-        monitor_output(crawled, "export", "problems", "--format", "csv"),
-        monitor_output(crawled, "problems", "list"),
+        crawled.monitor("problems", "list", "--json"),
+        crawled.monitor("export", "problems", "--format", "json"),
+        crawled.monitor("export", "problems", "--format", "csv"),
+        crawled.monitor("problems", "list"),
     ]
     for number in (VALID_ID, MOBILE):
         assert number.encode("ascii") not in stored
@@ -95,17 +75,17 @@ def test_the_hidden_offsite_link_is_one_problem_and_its_reference_is_hidden(
 
 def test_problems_list_check_and_export_show_the_content_problems(
         crawled, sample_truth: Truth):
-    listed = json.loads(monitor_output(crawled, "problems", "list", "--json"))
+    listed = json.loads(crawled.monitor("problems", "list", "--json"))
     leak_rows = [row for row in listed if row["type"] == "privacy_leak"]
     assert {row["target"] for row in leak_rows} == {mask_id(VALID_ID), mask_mobile(MOBILE)}
     unit = leak_rows[0]["unit"]
-    checked = json.loads(monitor_output(crawled, "check", "--unit", unit, "--no-crawl",
+    checked = json.loads(crawled.monitor("check", "--unit", unit, "--no-crawl",
                                         "--json"))
     assert {row["target"] for row in checked["problems"] if row["type"] == "privacy_leak"} \
         == {mask_id(VALID_ID), mask_mobile(MOBILE)}
     (hidden,) = sample_truth.hidden_links(crawled.running.hosts)
     exported = {row["url"]: row for row in json.loads(
-        monitor_output(crawled, "export", "links", "--format", "json"))}
+        crawled.monitor("export", "links", "--format", "json"))}
     assert exported[hidden.url]["hidden"] is True
     assert exported[hidden.url]["sources"] == [hidden.sources[0]]
     assert sum(row["hidden"] for row in exported.values()) == 1

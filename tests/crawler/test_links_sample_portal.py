@@ -7,17 +7,13 @@ One crawl serves the module, at the portal's default now (2024-05-10 09:00).
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
 
 from crawler.extract.urls import normalize_url
 from monitor.domain import LinkStatus
-from sampleportal import Truth, serve_portal
-from sampleportal.model import Portal
+from sampleportal import Truth
 from sampleportal.truth import LinkTruth
 
 pytestmark = pytest.mark.browser
@@ -34,22 +30,6 @@ STORED_REASONS = {
     "WAF challenge (412)": "waf_challenge",
 }
 PROBLEM_TYPES = {"a": "broken_link", "img": "dead_image", "attachment": "broken_attachment"}
-
-
-@pytest.fixture(scope="module")
-def crawled(sample_portal: Portal, tmp_path_factory: pytest.TempPathFactory,
-            crawl_workspace) -> Iterator[object]:
-    with serve_portal(sample_portal) as running:
-        workspace = crawl_workspace(running, tmp_path_factory.mktemp("links"))
-        workspace.crawl(sample_portal.default_now)
-        yield workspace
-
-
-def monitor_json(workspace, *args: str) -> object:
-    done = subprocess.run([sys.executable, "-m", "monitor", *args],
-                          env=workspace.env(workspace.running.portal.default_now),
-                          capture_output=True, text=True, check=True)
-    return json.loads(done.stdout)
 
 
 def targets(workspace) -> dict[str, tuple[str, str | None]]:
@@ -169,7 +149,7 @@ def test_no_working_target_is_a_problem(crawled, sample_truth: Truth):
 
 
 def test_problems_list_and_unit_check_show_the_link_problems(crawled, sample_truth: Truth):
-    listed = monitor_json(crawled, "problems", "list", "--json")
+    listed = json.loads(crawled.monitor("problems", "list", "--json"))
     by_target = {row["target"]: row for row in listed if row["target"]}
     broken = [link for link in truth_links(sample_truth, crawled.running)
               if link.status is LinkStatus.BROKEN and not link.site_wide]
@@ -177,15 +157,15 @@ def test_problems_list_and_unit_check_show_the_link_problems(crawled, sample_tru
         assert by_target[link.url]["state"] == "open"
     link = broken[0]
     unit = by_target[link.url]["unit"]
-    checked = monitor_json(crawled, "check", "--unit", unit, "--no-crawl", "--json")
+    checked = json.loads(crawled.monitor("check", "--unit", unit, "--no-crawl", "--json"))
     shown = {(row["type"], row["target"]) for row in checked["problems"]}
     assert (PROBLEM_TYPES[link.kind.value], link.url) in shown
 
 
 def test_export_links_carries_status_reason_and_every_source_page(
         crawled, sample_truth: Truth):
-    exported = {row["url"]: row for row in monitor_json(
-        crawled, "export", "links", "--format", "json")}
+    exported = {row["url"]: row for row in json.loads(
+        crawled.monitor("export", "links", "--format", "json"))}
     # The portal's footer also carries the external home page: the truth lists only the
     # articles that carry a target, so targets of the home page may have more sources.
     on_home = {url for (url,) in crawled.query("SELECT url FROM link_target WHERE on_home")}
