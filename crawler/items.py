@@ -62,3 +62,12 @@ class HomePageItem:
     http_status: int
     article: Article | None
     findings: tuple[ContentFinding, ...] = ()
+    # Why no answer came (refused, timeout, …): the run's evidence of an outage (§4.5).
+    failure: str | None = None
+
+    @property
+    def outcome(self) -> str:
+        """'ok', or why the home page was not read ('refused', 'http_503', …)."""
+        if self.failure is not None:
+            return self.failure
+        return f"http_{self.http_status}" if self.http_status >= 400 else "ok"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -46,15 +46,18 @@ class WorkerPool:
         self.browser = browser
         self.shards = shards
 
-    def crawl(self, column_ids: Sequence[int], recorder: CrawlRecorder, progress: Any) -> None:
-        """Read the columns, then check the targets due; the counts go into `recorder`."""
+    def crawl(self, column_ids: Sequence[int], recorder: CrawlRecorder, progress: Any,
+              link_targets: Callable[[], Sequence[LinkTarget]] | None = None) -> None:
+        """Read the columns, then check the targets `link_targets` gives (by default every
+        target due); the counts go into `recorder`."""
         parts = deal(list(column_ids), self.shards)
         self._run("columns", [
             self._assignment("columns", shard, column_ids=tuple(part),
                              read_home_page=shard == 0)
             for shard, part in enumerate(parts)
         ], recorder.counts, progress)
-        targets = recorder.due_link_targets()
+        targets = list(link_targets() if link_targets is not None
+                       else recorder.due_link_targets())
         if targets:
             self._run("links", [
                 self._assignment("links", shard, targets=tuple(part))

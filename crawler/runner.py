@@ -33,7 +33,16 @@ from crawler.spiders.linkcheck import LinkCheckSpider
 from monitor import __version__
 from monitor.app import App
 from monitor.config import PortalConfig
-from monitor.services.link_problems import refresh_link_problems
+from monitor.domain import CrawlOutcome, LinkStatus
+from monitor.rules.outage import PortalHosts
+from monitor.services.link_problems import NOT_ANSWERED, refresh_link_problems
+from monitor.services.outage import (
+    RunOutage,
+    judge_run,
+    on_hosts,
+    portal_down_so_far,
+    record_outage,
+)
 from monitor.units import find_unit
 from storage import migrations
 from storage.crawl_store import CrawlRecorder, RunCounts, plan_columns, start_run
@@ -47,6 +56,11 @@ class CrawlSummary:
     columns: int
     counts: RunCounts
     browser_path: str | None
+    outage: RunOutage
+
+    @property
+    def columns_failed(self) -> int:
+        return self.counts.columns_failed
 
 
 def run_crawl(app: App, unit_names: list[str], trigger: str = "cli",
@@ -74,26 +88,55 @@ def run_crawl(app: App, unit_names: list[str], trigger: str = "cli",
     progress = CrawlProgress(len(jobs)) if show_progress else None
     shards = worker_count(workers or config.crawl.workers, config.crawl.concurrency_per_host,
                           len(jobs))
+    portal = PortalHosts.of(config.site.url, [job.url for job in jobs])
+
+    def link_targets() -> Sequence[CheckTarget]:
+        return targets_to_check(recorder, config.site.url, portal)
+
     try:
         with progress if progress is not None else nullcontext():
             if shards == 1:
                 plan = CrawlPlan(run_id, tuple(jobs), app.clock.today(),
                                  config.crawl.max_pages_per_column, browser, config.site.url)
-                crawl_in_process(config, browser, recorder, progress, plan,
-                                 recorder.due_link_targets)
+                crawl_in_process(config, browser, recorder, progress, plan, link_targets)
             else:
                 pool = WorkerPool(app, site_id, run_id, now, browser, shards)
-                pool.crawl([job.column_id for job in jobs], recorder, progress)
+                pool.crawl([job.column_id for job in jobs], recorder, progress, link_targets)
     except BaseException as error:
         # Recorded and raised again: a run that stopped must not stay "running".
+        recorder.not_reached([job.column_id for job in jobs])
         recorder.finish(app.clock.now(), "failed", str(error) or type(error).__name__)
         raise
+    recorder.not_reached([job.column_id for job in jobs])
+    outage = judge_run(recorder.counts, config.site.url, portal)
+    record_run_outage(recorder, outage)
     recorder.finish(app.clock.now(), "finished")
     # Link problems follow every target's last verdict, at the run's instant (when the
     # targets were checked); a failed run leaves them as they were.
     with app.sessions.begin() as session:
+        record_outage(session, outage, recorder.counts, now)
         refresh_link_problems(session, now)
-    return CrawlSummary(run_id, len(jobs), recorder.counts, browser)
+    return CrawlSummary(run_id, len(jobs), recorder.counts, browser, outage)
+
+
+def targets_to_check(recorder: CrawlRecorder, site_url: str, portal: PortalHosts
+                     ) -> list[CheckTarget]:
+    """The link targets due, but none of the portal's when the portal did not answer the
+    columns: those are recorded unchecked for this run (SPEC §4.5), not requested."""
+    targets = recorder.due_link_targets()
+    if not portal_down_so_far(recorder.counts, site_url):
+        return targets
+    recorder.mark_unchecked([t.url for t in targets if portal.owns(t.url)], NOT_ANSWERED)
+    return [target for target in targets if not portal.owns(target.url)]
+
+
+def record_run_outage(recorder: CrawlRecorder, outage: RunOutage) -> None:
+    """What the run says of the columns and targets the portal did not answer for."""
+    if outage.portal_down:
+        recorder.outcome_changed(outage.silent_columns, CrawlOutcome.SITE_UNREACHABLE)
+    if outage.silent_hosts:
+        refused = on_hosts(recorder.checked_now(LinkStatus.BROKEN), outage.silent_hosts)
+        recorder.mark_unchecked(refused, NOT_ANSWERED)
 
 
 def crawl_in_process(

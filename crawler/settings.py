@@ -56,6 +56,11 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.retry_after.RetryAfterMiddleware": 560,
 }
 
+SPIDER_MIDDLEWARES = {
+    # Nearest the spider, so it sees a callback's error first and ends only that column.
+    "crawler.middlewares.column_errors.ColumnErrorMiddleware": 950,
+}
+
 EXTENSIONS = {
     # Cuts a download short once a request's `stop_after_bytes` have arrived (images are
     # judged by their first bytes). Idle for requests that do not ask for it.

@@ -20,6 +20,7 @@ from typing import Literal, TypeVar
 from crawler.items import ColumnDone
 from crawler.linkcheck.model import LinkTarget
 from monitor.domain import LinkKind
+from monitor.rules.outage import HostTally
 from storage.crawl_store import RunCounts
 
 Phase = Literal["columns", "links"]
@@ -122,7 +123,9 @@ def counts_from_json(text: str) -> RunCounts:
         outcomes[int(column_id)] = ColumnDone(
             **done, oldest_date=date.fromisoformat(oldest) if oldest else None)
     new_by_column = {int(k): v for k, v in data.pop("new_by_column").items()}
-    return RunCounts(**data, new_by_column=new_by_column, outcome_by_column=outcomes)
+    link_hosts = {host: HostTally(**tally) for host, tally in data.pop("link_hosts").items()}
+    return RunCounts(**data, new_by_column=new_by_column, outcome_by_column=outcomes,
+                     link_hosts=link_hosts)
 
 
 def merge_counts(into: RunCounts, part: RunCounts) -> None:
@@ -136,6 +139,11 @@ def merge_counts(into: RunCounts, part: RunCounts) -> None:
     for column_id, new in part.new_by_column.items():
         into.new_by_column[column_id] = into.new_by_column.get(column_id, 0) + new
     into.outcome_by_column.update(part.outcome_by_column)
+    into.home_page = into.home_page or part.home_page
+    for host, tally in part.link_hosts.items():
+        mine = into.link_hosts.get(host, HostTally())
+        into.link_hosts[host] = HostTally(mine.checked + tally.checked,
+                                          mine.no_answer + tally.no_answer)
 
 
 def _iso(day: date | None) -> str | None:

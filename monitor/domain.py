@@ -68,11 +68,23 @@ class LinkStatus(StrEnum):
 
 
 class CrawlOutcome(StrEnum):
-    """How reading one column went in one crawl run."""
+    """How reading one column went in one crawl run: read (`ok`), failed (the others,
+    with a reason) or `not_reached` (the run stopped before it got there)."""
 
     OK = "ok"
     UNREACHABLE = "unreachable"
     BLOCKED = "blocked"
+    # The crawler itself failed on the column (an error in reading its pages).
+    ERROR = "error"
+    # The portal did not answer the run at all (SPEC §4.5): nothing said of this column.
+    SITE_UNREACHABLE = "site_unreachable"
+    NOT_REACHED = "not_reached"
+
+    @property
+    def column_at_fault(self) -> bool:
+        """Whether the column itself answered badly (an `unreachable_column` problem), as
+        opposed to the crawler or the whole portal failing that run."""
+        return self in (CrawlOutcome.UNREACHABLE, CrawlOutcome.BLOCKED)
 
 
 class ColumnStatus(StrEnum):

@@ -60,6 +60,25 @@ class CrawlWorkerFailed(CrawlError):
         super().__init__(f"{message}: {detail.splitlines()[-1]}" if detail else message)
 
 
+class CrawlIncomplete(CrawlError):
+    """Raised by `monitor crawl` after its summary when the run did not read everything:
+    the portal did not answer, or some columns could not be read (exit status 1)."""
+
+
+class CrawlInterrupted(CrawlError):
+    """Raised by `crawler.runner` when a signal (SIGTERM, Ctrl-C) stops a crawl: the run
+    is recorded as interrupted, its unread columns as not reached."""
+
+    def __init__(self, signal_name: str):
+        self.signal_name = signal_name
+        super().__init__(f"crawl interrupted by {signal_name}; the run is recorded as "
+                         "interrupted and its unread columns keep their last known state")
+
+
+class CrawlLockError(CrawlError):
+    """Raised by `crawler.runner` when another crawl of the same portal is running."""
+
+
 class ReportError(MonitorError):
     """Raised by `reports` when a report cannot be produced (bad period, unwritable dir)."""
 

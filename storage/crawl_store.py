@@ -10,7 +10,7 @@ import hashlib
 import time
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select, update
@@ -22,6 +22,7 @@ from crawler.linkcheck.model import LinkCheckResult
 from crawler.linkcheck.model import LinkTarget as CheckTarget
 from crawler.plan import ColumnJob
 from monitor.domain import CrawlOutcome, DateSource, LinkKind, LinkStatus
+from monitor.rules.outage import HostTally, origin
 from storage.models import Column, ColumnCrawl, CrawlRun, LinkTarget, Post, Unit
 from storage.page_store import PageRead, chunks, write_pages
 
@@ -98,6 +99,10 @@ class RunCounts:
     links_checked: int = 0
     new_by_column: dict[int, int] = field(default_factory=dict)
     outcome_by_column: dict[int, ColumnDone] = field(default_factory=dict)
+    # 'ok' or why the home page got no answer; None when this run did not ask for it.
+    home_page: str | None = None
+    # Link targets checked per host (origin) and how many got no answer (SPEC §4.5).
+    link_hosts: dict[str, HostTally] = field(default_factory=dict)
 
 
 class CrawlRecorder:
@@ -178,6 +183,8 @@ class CrawlRecorder:
     # -- end of a column -----------------------------------------------------------------
 
     def column_done(self, item: ColumnDone) -> None:
+        if item.column_id in self.counts.outcome_by_column:
+            return  # a column ends once per run
         self.counts.outcome_by_column[item.column_id] = item
         ok = item.outcome == CrawlOutcome.OK.value
         with self.sessions.begin() as session:
@@ -232,6 +239,9 @@ class CrawlRecorder:
         self._flush_when_due()
 
     def home_page(self, item: HomePageItem) -> None:
+        self.counts.home_page = item.outcome
+        if item.failure is not None:
+            return  # nothing was read
         self._pages.append(PageRead(item.url, item.http_status, None, item.article,
                                     item.findings, is_home=True))
         self._flush_when_due()
@@ -258,6 +268,10 @@ class CrawlRecorder:
     def link_result(self, result: LinkCheckResult) -> None:
         self._verdicts.append(result)
         self.counts.links_checked += 1
+        if result.status is not LinkStatus.UNCHECKED:
+            host = origin(result.url)
+            failed = result.reason if result.status is LinkStatus.BROKEN else None
+            self.counts.link_hosts[host] = self.counts.link_hosts.get(host, HostTally()).add(failed)
         self._flush_when_due()
 
     def _write_verdicts(self, session: Session, results: Sequence[LinkCheckResult]) -> None:
@@ -279,6 +293,28 @@ class CrawlRecorder:
             else:
                 target.next_check_at = self.now
 
+    def mark_unchecked(self, urls: Sequence[str], reason: str) -> int:
+        """Record targets as not checked this run (`reason`), due again next run: what a
+        run that could not reach their host says of them. Returns how many."""
+        self.flush()
+        with self.sessions.begin() as session:
+            total = 0
+            for chunk in chunks(list(urls)):
+                result = session.execute(
+                    update(LinkTarget).where(LinkTarget.url.in_(chunk)).values(
+                        status=LinkStatus.UNCHECKED.value, reason=reason, http_status=None,
+                        final_url=None, redirect_chain=[], last_checked_at=self.now,
+                        next_check_at=self.now))
+                total += result.rowcount or 0
+            return total
+
+    def checked_now(self, status: LinkStatus) -> list[str]:
+        """The targets this run's instant has checked with `status`."""
+        self.flush()
+        with self.sessions() as session:
+            return list(session.scalars(select(LinkTarget.url).where(
+                LinkTarget.last_checked_at == self.now, LinkTarget.status == status.value)))
+
     # -- batches -------------------------------------------------------------------------
 
     def _flush_when_due(self) -> None:
@@ -298,6 +334,27 @@ class CrawlRecorder:
             self._write_verdicts(session, verdicts)
 
     # -- the run -------------------------------------------------------------------------
+
+    def not_reached(self, column_ids: Sequence[int]) -> int:
+        """Record the columns of the run that never ended (the run stopped first) as
+        `not_reached`: their last known state stands, nothing is judged on it."""
+        missing = [c for c in column_ids if c not in self.counts.outcome_by_column]
+        for column_id in missing:
+            self.column_done(ColumnDone(column_id, CrawlOutcome.NOT_REACHED.value,
+                                        "the run stopped before this column was read",
+                                        0, False, None))
+        return len(missing)
+
+    def outcome_changed(self, column_ids: Sequence[int], outcome: CrawlOutcome) -> None:
+        """Re-label columns this run failed on (the portal was found down afterwards)."""
+        with self.sessions.begin() as session:
+            session.execute(update(ColumnCrawl).where(
+                ColumnCrawl.run_id == self.run_id, ColumnCrawl.column_id.in_(column_ids)
+            ).values(outcome=outcome.value))
+        for column_id in column_ids:
+            done = self.counts.outcome_by_column.get(column_id)
+            if done is not None:
+                self.counts.outcome_by_column[column_id] = replace(done, outcome=outcome.value)
 
     def finish(self, finished_at: datetime, status: str, error: str | None = None) -> None:
         self.flush()

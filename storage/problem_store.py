@@ -12,6 +12,10 @@ the crawler's failure neither accuses a unit nor clears an accusation.
 A whole type can be judged at once (`judged_types`) when its findings are derived from a
 complete stored state (link problems from every target's last verdict): then every open
 problem of that type not found again is fixed, whatever its column (or none).
+Single problems can be judged by key (`judged_keys`): a run that reached a host judges that
+host's `site_unreachable` problem, and no other. Problems about targets in
+`spared_targets` (targets a run could not check because their host did not answer) are
+never fixed by their absence.
 With nothing judged, `reconcile` only opens and updates: findings made once (an article's
 content, read once) never fix anything by their absence.
 Every change of state is written as a ProblemEvent.
@@ -72,12 +76,16 @@ def reconcile(
     judged: frozenset[tuple[ProblemType, int]],
     at: datetime,
     judged_types: frozenset[ProblemType] = frozenset(),
+    judged_keys: frozenset[tuple[ProblemType, str]] = frozenset(),
+    spared_targets: frozenset[str] = frozenset(),
 ) -> LifeCounts:
     """Bring the stored problems of the judged pairs (and of the wholly judged types) in
     line with `findings` at instant `at`."""
     found = {(finding.type.value, finding.key): finding for finding in findings}
     whole_types = {problem_type.value for problem_type in judged_types}
+    keys = {(problem_type.value, key) for problem_type, key in judged_keys}
     existing = _existing(session, found, {t.value for t, _ in judged} | whole_types)
+    existing.update(_by_key(session, keys - set(existing)))
     opened = reopened = still = 0
     for natural_key, finding in found.items():
         problem = existing.get(natural_key)
@@ -95,7 +103,10 @@ def reconcile(
     for natural_key, problem in existing.items():
         if natural_key in found or problem.state != ProblemState.OPEN.value:
             continue
-        if problem.type in whole_types or (problem.type, problem.column_id) in judged_values:
+        if problem.target is not None and problem.target in spared_targets:
+            continue
+        if (problem.type in whole_types or natural_key in keys
+                or (problem.type, problem.column_id) in judged_values):
             _fix(session, problem, at)
             fixed += 1
     session.flush()
@@ -129,6 +140,16 @@ def _existing(
                     Problem.type == problem_type, Problem.key.in_(chunk))):
                 existing[(problem.type, problem.key)] = problem
     return existing
+
+
+def _by_key(session: Session, keys: set[tuple[str, str]]) -> dict[tuple[str, str], Problem]:
+    found: dict[tuple[str, str], Problem] = {}
+    for problem_type, key in keys:
+        problem = session.scalar(select(Problem).where(Problem.type == problem_type,
+                                                       Problem.key == key))
+        if problem is not None:
+            found[(problem_type, key)] = problem
+    return found
 
 
 def _event(session: Session, problem: Problem, state: ProblemState, at: datetime,

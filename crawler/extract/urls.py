@@ -98,7 +98,11 @@ def canonical_url(url: str) -> str | None:
 
 
 def _encode_host(hostname: str) -> str:
-    """Internationalised host names (e.g. 中国政府网.政务) in their ASCII form."""
+    """Internationalised host names (e.g. 中国政府网.政务) in their ASCII form; an IPv6
+    address in its brackets (`urlsplit` drops them, and without them no request can be
+    made of the URL)."""
+    if ":" in hostname:
+        return f"[{hostname.lower()}]"
     if hostname.isascii():
         return hostname.lower()
     try:

@@ -59,6 +59,9 @@ class ColumnProgress:
     last_date: date | None = None
     via_browser: bool = False
     requested_articles: set[str] = field(default_factory=set)
+    # Set by the column's one ColumnDone: a later answer for it (a page requested before
+    # an error ended the column) is dropped.
+    finished: bool = False
 
 
 class ColumnSpider(scrapy.Spider):
@@ -76,19 +79,29 @@ class ColumnSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[Request | ColumnDone]:
         if self.plan.site_url and self.plan.read_home_page:
             yield Request(self.plan.site_url, callback=self.parse_home, dont_filter=True,
-                          errback=self.article_failed, priority=LIST_PRIORITY)
+                          errback=self.home_failed, priority=LIST_PRIORITY,
+                          meta={"home_page": True})
         for progress in self.progress.values():
-            job = progress.job
-            progress.via_browser = job.render == "browser"
-            if progress.via_browser and self.plan.browser_path is None:
-                # Without a browser the list cannot be read: unreachable, never empty.
-                for item in self._finish(progress, CrawlOutcome.UNREACHABLE, "no_browser", False):
-                    yield item
-                continue
-            yield self._list_request(progress, job.url, 1)
-            for url in job.pending_articles:
-                progress.requested_articles.add(url)
-                yield self._article_request(job.column_id, url)
+            for output in self._start_column(progress):
+                yield output
+
+    def _start_column(self, progress: ColumnProgress) -> Iterator[Request | ColumnDone]:
+        job = progress.job
+        progress.via_browser = job.render == "browser"
+        if progress.via_browser and self.plan.browser_path is None:
+            # Without a browser the list cannot be read: unreachable, never empty.
+            yield from self._finish(progress, CrawlOutcome.UNREACHABLE, "no_browser", False)
+            return
+        try:
+            first = self._list_request(progress, job.url, 1)
+        except ValueError as bad:
+            # A URL no request can be made of (port out of range …) fails its column only.
+            yield from self._finish(progress, CrawlOutcome.ERROR, f"bad_url: {bad}", False)
+            return
+        yield first
+        for url in job.pending_articles:
+            progress.requested_articles.add(url)
+            yield from self._article_requests(job.column_id, url)
 
     # -- requests ------------------------------------------------------------------------
 
@@ -101,14 +114,22 @@ class ColumnSpider(scrapy.Spider):
         return Request(url, callback=self.parse_list, errback=self.list_failed, meta=meta,
                        priority=LIST_PRIORITY, dont_filter=True)
 
-    def _article_request(self, column_id: int, url: str) -> Request:
-        return Request(url, callback=self.parse_article, errback=self.article_failed,
-                       meta={"column_id": column_id, "post_url": url}, priority=ARTICLE_PRIORITY)
+    def _article_requests(self, column_id: int, url: str) -> Iterator[Request]:
+        """The article's request, or none when `url` cannot be requested: the post is
+        recorded from its list, its page is not read (and the column still is)."""
+        try:
+            yield Request(url, callback=self.parse_article, errback=self.article_failed,
+                          meta={"column_id": column_id, "post_url": url},
+                          priority=ARTICLE_PRIORITY)
+        except ValueError as bad:
+            self.logger.warning("article not read: %s (bad_url: %s)", url, bad)
 
     # -- list pages ----------------------------------------------------------------------
 
     def parse_list(self, response: Response) -> Iterator[Any]:
         progress = self.progress[response.meta["column_id"]]
+        if progress.finished:
+            return
         failed = _failure_of(response)
         if failed is not None:
             yield from self._finish(progress, failed[0], failed[1], False)
@@ -152,6 +173,8 @@ class ColumnSpider(scrapy.Spider):
 
     def parse_hanweb(self, response: Response) -> Iterator[Any]:
         progress = self.progress[response.meta["column_id"]]
+        if progress.finished:
+            return
         failed = _failure_of(response)
         if failed is not None:
             yield from self._finish(progress, failed[0], failed[1], False)
@@ -197,11 +220,14 @@ class ColumnSpider(scrapy.Spider):
             if item.url in progress.job.known_urls or item.url in progress.requested_articles:
                 continue
             progress.requested_articles.add(item.url)
-            yield self._article_request(progress.job.column_id, item.url)
+            yield from self._article_requests(progress.job.column_id, item.url)
 
     def _finish(
         self, progress: ColumnProgress, outcome: CrawlOutcome, reason: str | None, complete: bool
     ) -> Iterator[ColumnDone]:
+        if progress.finished:
+            return
+        progress.finished = True
         yield ColumnDone(progress.job.column_id, outcome.value, reason, progress.pages,
                          complete, progress.oldest)
 
@@ -239,6 +265,20 @@ class ColumnSpider(scrapy.Spider):
     def _expressions(self) -> ExpressionDictionary:
         # Loaded once per crawl, on the first page read.
         return ExpressionDictionary.load_default()
+
+    def home_failed(self, failure: Failure) -> Iterator[HomePageItem]:
+        request = failure.request  # type: ignore[attr-defined]
+        yield HomePageItem(request.url, 0, None, failure=error_reason(failure.value))
+
+    def failed_on(self, response: Response, error: Exception) -> Iterator[ColumnDone]:
+        """An error raised while reading `response` (see `crawler.middlewares.column_errors`):
+        a list page's error ends its column as failed; an article's leaves the article
+        unread (it is asked for again next run). Never the run."""
+        column_id = response.meta.get("column_id")
+        if column_id is None or "post_url" in response.meta:
+            return
+        reason = f"{type(error).__name__}: {error}"[:300]
+        yield from self._finish(self.progress[column_id], CrawlOutcome.ERROR, reason, False)
 
     def article_failed(self, failure: Failure) -> None:
         # Left unread: the post keeps no article date and is fetched again next run.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 
 import typer
@@ -10,11 +11,14 @@ from sqlalchemy import select
 
 from crawler.runner import CrawlSummary, run_crawl
 from monitor.app import App
-from monitor.commands.console import out, print_json, warn
+from monitor.commands.console import log_warnings_to_stderr, out, print_json, warn
 from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
 from monitor.domain import CrawlOutcome
+from monitor.errors import CrawlIncomplete
 from monitor.services.problems import refresh_now
 from storage.models import Column, Unit
+
+log = logging.getLogger("monitor.crawl")
 
 UnitOption = Annotated[
     list[str] | None,
@@ -39,6 +43,7 @@ def crawl(
 ) -> None:
     """Crawl the configured columns, record new posts and read their articles."""
     application = resolve(ctx, config, db)
+    log_warnings_to_stderr()
     summary = run_crawl(application, unit or [], show_progress=not json, workers=workers)
     refresh_now(application)  # the rule problems follow what this crawl found
     rows = summary_rows(application, summary)
@@ -47,7 +52,11 @@ def crawl(
                     "pages": summary.counts.pages, "posts_new": summary.counts.posts_new,
                     "posts_removed": summary.counts.posts_removed,
                     "columns_ok": summary.counts.columns_ok,
-                    "columns_failed": summary.counts.columns_failed, "units": rows})
+                    "columns_failed": summary.counts.columns_failed,
+                    "portal_answered": not summary.outage.portal_down,
+                    "hosts_not_answering": sorted(summary.outage.silent_hosts),
+                    "units": rows})
+        raise_if_incomplete(summary, rows)
         return
     out.print(summary_table(rows))
     counts = summary.counts
@@ -57,6 +66,28 @@ def crawl(
     if counts.columns_failed:
         warn("columns that could not be read keep their last known posts; "
              "they are shown as unreachable, never as not updated")
+    raise_if_incomplete(summary, rows)
+
+
+def raise_if_incomplete(summary: CrawlSummary, rows: list[dict[str, object]]) -> None:
+    """One log line per column not read, then one line saying why the run is incomplete."""
+    for row in rows:
+        for failed in row["failed"]:  # type: ignore[attr-defined]
+            log.warning("column not read: %s %s: %s (%s)", row["unit"], failed["column"],
+                        failed["outcome"], failed["reason"])
+    outage = summary.outage
+    if outage.portal_down:
+        raise CrawlIncomplete(
+            f"the portal did not answer this run (home page: {outage.home_page}; "
+            f"{outage.columns.no_answer} of {outage.columns.tried} columns without answer): "
+            "nothing was judged on it, site_unreachable is open")
+    if outage.silent_hosts:
+        raise CrawlIncomplete(
+            f"host {', '.join(sorted(outage.silent_hosts))} of the portal did not answer this "
+            "run: its links were not checked, site_unreachable is open")
+    if summary.columns_failed:
+        raise CrawlIncomplete(f"{summary.columns_failed} of {summary.columns} columns "
+                              "could not be read; they keep their last known state")
 
 
 def summary_rows(application: App, summary: CrawlSummary) -> list[dict[str, object]]:

@@ -11,6 +11,10 @@ unit (key `<target> unit:<id>`). A site-wide target — on the home page, or in 
 template (header/footer) of the pages of more than one unit — is ONE problem with no unit
 and no column (key: the target URL), whatever the number of pages carrying it. Pages of
 withdrawn posts (撤稿) no longer count: a target carried only by them is fixed.
+
+A target whose host did not answer the run (SPEC §4.5: recorded `unchecked` with the
+reason `NOT_ANSWERED`) accuses nobody, and its problem, if it had one, is neither fixed
+nor moved: nothing was learnt of it that night.
 """
 
 from __future__ import annotations
@@ -37,6 +41,8 @@ _BROKEN_TYPES = {
     LinkKind.IMG: ProblemType.DEAD_IMAGE,
     LinkKind.ATTACHMENT: ProblemType.BROKEN_ATTACHMENT,
 }
+# The reason of a target not checked because its host (or the whole portal) did not answer.
+NOT_ANSWERED = "host_not_answering"
 _REASON_WORDS = {
     "soft404": "soft404 页面不存在",
     "not_image": "not_image 不是图片",
@@ -187,7 +193,13 @@ def bad_targets(session: Session) -> list[BadTarget]:
     ]
 
 
+def unanswered_targets(session: Session) -> frozenset[str]:
+    """Targets whose last check found their host not answering."""
+    return frozenset(session.scalars(select(LinkTarget.url).where(
+        LinkTarget.status == LinkStatus.UNCHECKED.value, LinkTarget.reason == NOT_ANSWERED)))
+
+
 def refresh_link_problems(session: Session, at: datetime) -> LifeCounts:
     """Reconcile the link problems with every target's last verdict at instant `at`."""
     return reconcile(session, link_findings(bad_targets(session)), frozenset(), at,
-                     judged_types=LINK_TYPES)
+                     judged_types=LINK_TYPES, spared_targets=unanswered_targets(session))

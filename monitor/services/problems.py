@@ -89,7 +89,9 @@ def rule_findings(
     judged: set[tuple[ProblemType, int]] = set()
     for column_facts_ in facts:
         column_id = column_facts_.column.id
-        judged.update((problem_type, column_id) for problem_type in ALWAYS_JUDGED)
+        judged.update((problem_type, column_id) for problem_type in ALWAYS_JUDGED
+                      if problem_type is not ProblemType.UNREACHABLE_COLUMN
+                      or _column_answered_for_itself(column_facts_))
         findings.extend(_unreachable(column_facts_))
         if column_facts_.judged:
             judged.update((problem_type, column_id) for problem_type in STATUS_TYPES)
@@ -108,9 +110,19 @@ def _column_finding(problem_type: ProblemType, column: ColumnRow, detail: str,
                    column.url, detail)
 
 
+def _column_answered_for_itself(facts: ColumnFacts) -> bool:
+    """Whether the last crawl learnt something of the column itself: it was read, or it
+    answered badly. A run that failed in the crawler, stopped before the column or found
+    the whole portal down (SPEC §4.5) says nothing of it: its problem stays as it was."""
+    return facts.last_crawl is not None and (not facts.last_crawl.failed
+                                             or facts.last_crawl.outcome.column_at_fault)
+
+
 def _unreachable(facts: ColumnFacts) -> list[Finding]:
     # A column never crawled has no failure to report: it is simply not judged yet.
     if facts.last_crawl is None or not facts.last_crawl.failed:
+        return []
+    if not facts.last_crawl.outcome.column_at_fault:
         return []
     detail = facts.unreachable_reason or ""
     return [_column_finding(ProblemType.UNREACHABLE_COLUMN, facts.column, detail)]

@@ -19,6 +19,7 @@ from crawler.shards import (
     worker_share,
 )
 from monitor.domain import LinkKind
+from monitor.rules.outage import HostTally
 from storage.crawl_store import RunCounts
 
 
@@ -59,7 +60,9 @@ def test_counts_survive_their_trip_through_a_line() -> None:
                        new_by_column={4: 5},
                        outcome_by_column={
                            4: ColumnDone(4, "ok", None, 3, True, date(2024, 4, 1)),
-                           6: ColumnDone(6, "unreachable", "timeout", 0, False, None)})
+                           6: ColumnDone(6, "unreachable", "timeout", 0, False, None)},
+                       home_page="refused",
+                       link_hosts={"http://file.ruihe.gov.cn": HostTally(4, 4)})
     line = counts_line(counts)
     assert line.startswith(COUNTS_PREFIX) and "\n" not in line
     assert counts_from_json(line[len(COUNTS_PREFIX):]) == counts
@@ -78,3 +81,11 @@ def test_merged_counts_add_up_the_workers() -> None:
     assert (run.pages, run.posts_new, run.links_checked) == (3, 3, 4)
     assert run.new_by_column == {1: 3, 2: 2}
     assert set(run.outcome_by_column) == {2}
+
+
+def test_merged_counts_keep_the_home_page_and_add_up_each_hosts_link_checks() -> None:
+    run = RunCounts(home_page="timeout", link_hosts={"http://a": HostTally(2, 1)})
+    merge_counts(run, RunCounts(link_hosts={"http://a": HostTally(3, 3),
+                                            "http://b": HostTally(1, 0)}))
+    assert run.home_page == "timeout"
+    assert run.link_hosts == {"http://a": HostTally(5, 4), "http://b": HostTally(1, 0)}

@@ -1,0 +1,119 @@
+"""A crawl run that could not reach the portal, or one of its hosts (SPEC §4.5, §4.7).
+
+`judge_run` reads what the run met (`storage.crawl_store.RunCounts`) through the rule of
+`monitor.rules.outage`; `record_outage` writes the consequences: one `site_unreachable`
+problem per host that did not answer (key `crawl <origin>`, no unit: nobody's fault but
+the portal's), fixed by a later run that reached it. The probe's own `site_unreachable`
+problems (key: the probed page) are not touched here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from monitor.calendar import local_date
+from monitor.domain import CrawlOutcome, LinkStatus, ProblemType
+from monitor.rules.outage import (
+    ColumnsTried,
+    PortalHosts,
+    hosts_not_answering,
+    is_no_answer,
+    origin,
+    portal_did_not_answer,
+)
+from monitor.services.link_problems import describe_verdict
+from storage.crawl_store import RunCounts
+from storage.problem_store import Finding, LifeCounts, reconcile
+
+
+@dataclass(frozen=True)
+class RunOutage:
+    """What a run found of the portal's availability."""
+
+    site: str  # the site's origin
+    home_page: str | None
+    columns: ColumnsTried
+    # Columns that got no answer (their outcome becomes `site_unreachable` when the
+    # portal was down).
+    silent_columns: tuple[int, ...]
+    portal_down: bool
+    # Hosts of the portal that answered none of the link checks made on them.
+    silent_hosts: frozenset[str]
+    # Hosts this run reached (so their earlier outage is over).
+    answering_hosts: frozenset[str]
+
+    @property
+    def any(self) -> bool:
+        return self.portal_down or bool(self.silent_hosts)
+
+
+def _silent_columns(counts: RunCounts) -> tuple[int, ...]:
+    return tuple(column_id for column_id, done in counts.outcome_by_column.items()
+                 if done.outcome == CrawlOutcome.UNREACHABLE.value and is_no_answer(done.reason))
+
+
+def portal_down_so_far(counts: RunCounts, site_url: str) -> bool:
+    """After the columns are read: did the portal answer this run? (Decides whether the
+    link check may request the portal's targets at all.)"""
+    return judge_run(counts, site_url, PortalHosts.of(site_url)).portal_down
+
+
+def judge_run(counts: RunCounts, site_url: str, portal: PortalHosts) -> RunOutage:
+    silent = _silent_columns(counts)
+    columns = ColumnsTried(sum(1 for done in counts.outcome_by_column.values()
+                               if done.outcome != CrawlOutcome.NOT_REACHED.value), len(silent))
+    down = portal_did_not_answer(counts.home_page, columns)
+    silent_hosts = hosts_not_answering(counts.link_hosts, portal)
+    answering = {host for host, tally in counts.link_hosts.items()
+                 if portal.owns(host) and tally.no_answer < tally.checked}
+    site = origin(site_url)
+    if counts.home_page is not None and not down:
+        answering.add(site)
+    return RunOutage(site, counts.home_page, columns, silent, down, silent_hosts,
+                     frozenset(answering - silent_hosts))
+
+
+def _reason_words(reason: str | None) -> str:
+    return describe_verdict(LinkStatus.BROKEN, reason, None)
+
+
+def outage_findings(outage: RunOutage, counts: RunCounts, at: datetime) -> list[Finding]:
+    night = local_date(at).isoformat()
+    findings = []
+    if outage.portal_down:
+        detail = (f"{night}抓取时门户网站无应答：首页{_reason_words(outage.home_page)}，"
+                  f"{outage.columns.tried}个栏目中{outage.columns.no_answer}个无应答；"
+                  f"当晚未检查链接，栏目保持上次抓取的状态，不据此判定更新情况")
+        findings.append(_finding(outage.site, detail))
+    for host in sorted(outage.silent_hosts):
+        tally = counts.link_hosts[host]
+        detail = (f"{night}抓取时网站服务器{host}无应答：所查{tally.checked}个链接均无应答；"
+                  f"这些链接当晚未检查，不据此判定错链")
+        findings.append(_finding(host, detail))
+    return findings
+
+
+def _key(host: str) -> str:
+    return f"crawl {host}"
+
+
+def _finding(host: str, detail: str) -> Finding:
+    return Finding(ProblemType.SITE_UNREACHABLE, _key(host), None, None, host + "/", detail)
+
+
+def record_outage(session: Session, outage: RunOutage, counts: RunCounts,
+                  at: datetime) -> LifeCounts:
+    """Open (or keep open) `site_unreachable` for each host that did not answer the run,
+    and fix it for each host the run reached."""
+    judged = frozenset((ProblemType.SITE_UNREACHABLE, _key(host))
+                       for host in outage.answering_hosts)
+    return reconcile(session, outage_findings(outage, counts, at), frozenset(), at,
+                     judged_keys=judged)
+
+
+def on_hosts(urls: Iterable[str], hosts: frozenset[str]) -> list[str]:
+    return [url for url in urls if origin(url) in hosts]

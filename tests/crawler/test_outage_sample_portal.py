@@ -1,0 +1,116 @@
+"""The portal down for a night (SPEC §4.5): the sample portal crawled, stopped, crawled
+while nothing answers, then served again and crawled once more.
+
+Nobody is accused for the night the portal did not answer: no problem is opened, moved
+or fixed but the one `site_unreachable`; every column is `unreachable` with its last
+known posts; `monitor crawl` exits 1 saying so. The next good night fixes it.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import timedelta
+
+import pytest
+
+from sampleportal import serve_portal
+from sampleportal.model import Portal
+
+pytestmark = pytest.mark.browser
+
+
+def problem_states(workspace) -> dict[tuple[str, str], tuple]:
+    return {(kind, key): (state, detail, last_seen, fixed_at) for kind, key, state, detail,
+            last_seen, fixed_at in workspace.query(
+                "SELECT type, key, state, detail, last_seen, fixed_at FROM problem")}
+
+
+def run_monitor(workspace, now, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "monitor", *args], env=workspace.env(now),
+                          capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def outage(sample_portal: Portal, tmp_path_factory: pytest.TempPathFactory, crawl_workspace):
+    first = sample_portal.default_now - timedelta(days=2)
+    night = first + timedelta(days=1)
+    after = night + timedelta(days=1)
+    running = serve_portal(sample_portal, now=first)
+    workspace = crawl_workspace(running, tmp_path_factory.mktemp("outage"))
+    workspace.crawl(first)
+    before = problem_states(workspace)
+    broken_before = workspace.query("SELECT url FROM link_target WHERE status IN "
+                                    "('broken', 'blocked')")
+    ports = running.hosts
+    running.stop()
+    down = run_monitor(workspace, night, "crawl", "--json")
+    during = problem_states(workspace)
+    unchecked = workspace.query("SELECT url FROM link_target WHERE status = 'unchecked' "
+                                "AND reason = 'host_not_answering'")
+    check = run_monitor(workspace, night, "check", "--unit", sample_portal.units[0].name,
+                        "--no-crawl", "--json")
+    stats = run_monitor(workspace, night, "stats", "--json")
+    site_port = int(ports.site.rsplit(":", 1)[1])
+    external_port = int(ports.external.rsplit(":", 1)[1])
+    with serve_portal(sample_portal, port=site_port, external_port=external_port,
+                      now=after) as again:
+        workspace.running = again
+        back = run_monitor(workspace, after, "crawl", "--json")
+        yield {"workspace": workspace, "before": before, "down": down, "during": during,
+               "check": check, "stats": stats, "unchecked": unchecked,
+               "broken_before": broken_before, "back": back, "after": problem_states(workspace)}
+
+
+def test_the_crawl_without_an_answer_exits_1_saying_the_portal_did_not_answer(outage) -> None:
+    down = outage["down"]
+    assert down.returncode == 1
+    assert down.stderr.strip().splitlines()[-1].startswith(
+        "error: the portal did not answer this run (home page: refused; ")
+    summary = json.loads(down.stdout)
+    assert summary["portal_answered"] is False
+    assert summary["columns_ok"] == 0
+
+
+def test_the_night_without_an_answer_accuses_nobody(outage) -> None:
+    before, during = outage["before"], outage["during"]
+    opened = {key: value for key, value in during.items() if key not in before}
+    assert [key[0] for key in opened] == ["site_unreachable"]
+    # Facts about stored posts (undated, back-dated) are seen again; nothing else moves.
+    moved = {key for key in before if during[key] != before[key]}
+    assert {key[0] for key in moved} <= {"undated_post", "backdated_post"}
+    assert {key: during[key][0:2] for key in before} == \
+        {key: value[0:2] for key, value in before.items()}
+
+
+def test_every_column_is_unreachable_with_its_last_known_posts(outage) -> None:
+    check = outage["check"]
+    assert check.returncode == 0, check.stderr
+    document = json.loads(check.stdout)
+    assert {column["status"] for column in document["columns"]} == {"unreachable"}
+    assert all(column["posts"] > 0 or column["last_post"] is None
+               for column in document["columns"])
+    assert all("site_unreachable" in column["unreachable_reason"]
+               for column in document["columns"])
+
+
+def test_the_targets_due_that_night_are_recorded_unchecked(outage) -> None:
+    # Broken and blocked targets are due every night: none was requested, none accused.
+    assert set(outage["broken_before"]) <= set(outage["unchecked"])
+
+
+def test_the_next_good_night_fixes_site_unreachable_and_checks_again(outage) -> None:
+    back = outage["back"]
+    assert back.returncode == 0, back.stderr[-2000:]
+    after = outage["after"]
+    [(key, value)] = [(k, v) for k, v in after.items() if k[0] == "site_unreachable"]
+    assert value[0] == "fixed"
+    workspace = outage["workspace"]
+    assert workspace.query("SELECT count(*) FROM link_target WHERE reason = "
+                           "'host_not_answering'") == [(0,)]
+    link_types = {"broken_link", "dead_image", "broken_attachment", "blocked"}
+    open_before = {k for k, value in outage["before"].items()
+                   if value[0] == "open" and k[0] in link_types}
+    assert open_before
+    assert {k for k in open_before if after[k][0] == "open"} == open_before
