@@ -65,7 +65,13 @@ def check(
     period = requested_period(first, last)
     migrations.require_current(application.engine)
     if not no_crawl:
-        run_crawl(application, [unit_name], show_progress=not json)
+        summary = run_crawl(application, [unit_name], show_progress=not json)
+        if summary.outage.portal_down:
+            warn(f"the portal did not answer: {unit_name} could not be read; its columns "
+                 "are shown as unreachable with their last known state, nobody is accused")
+        elif summary.columns_failed:
+            warn(f"{summary.columns_failed} of {unit_name}'s columns could not be read; "
+                 "they are shown as unreachable with their last known state")
     refresh_now(application)
     with application.sessions() as session:
         result = check_unit(session, portal, unit_name, day, period)

@@ -52,6 +52,9 @@ def outage(sample_portal: Portal, tmp_path_factory: pytest.TempPathFactory, craw
     check = run_monitor(workspace, night, "check", "--unit", sample_portal.units[0].name,
                         "--no-crawl", "--json")
     stats = run_monitor(workspace, night, "stats", "--json")
+    unit_check = run_monitor(workspace, night + timedelta(hours=1), "check", "--unit",
+                             sample_portal.units[0].name, "--json")
+    after_unit_check = problem_states(workspace)
     site_port = int(ports.site.rsplit(":", 1)[1])
     external_port = int(ports.external.rsplit(":", 1)[1])
     with serve_portal(sample_portal, port=site_port, external_port=external_port,
@@ -59,7 +62,8 @@ def outage(sample_portal: Portal, tmp_path_factory: pytest.TempPathFactory, craw
         workspace.running = again
         back = run_monitor(workspace, after, "crawl", "--json")
         yield {"workspace": workspace, "before": before, "down": down, "during": during,
-               "check": check, "stats": stats, "unchecked": unchecked,
+               "check": check, "stats": stats, "unit_check": unit_check,
+               "after_unit_check": after_unit_check, "unchecked": unchecked,
                "broken_before": broken_before, "back": back, "after": problem_states(workspace)}
 
 
@@ -114,3 +118,14 @@ def test_the_next_good_night_fixes_site_unreachable_and_checks_again(outage) -> 
                    if value[0] == "open" and k[0] in link_types}
     assert open_before
     assert {k for k in open_before if after[k][0] == "open"} == open_before
+
+
+def test_checking_one_unit_while_the_portal_is_down_accuses_no_other_unit(outage) -> None:
+    unit_check = outage["unit_check"]
+    assert unit_check.returncode == 0, unit_check.stderr
+    assert "the portal did not answer" in unit_check.stderr
+    during, after = outage["during"], outage["after_unit_check"]
+    assert set(after) == set(during)
+    accusing = [key for key in during if key[0] != "site_unreachable"]
+    assert {key: after[key][0:2] for key in accusing} == \
+        {key: during[key][0:2] for key in accusing}
