@@ -1,6 +1,7 @@
-"""Reference pages generated from the code: docs/configuration.md and docs/cli.md.
+"""Reference pages generated from the code: docs/configuration.md, docs/cli.md and
+docs/problems.md (the problem-type catalogue).
 
-`python -m monitor.docs` rewrites both; tests compare the committed files with what this
+`python -m monitor.docs` rewrites them; tests compare the committed files with what this
 module generates, so a config key or a command option added without being documented
 fails the tests instead of going unnoticed.
 """
@@ -21,10 +22,12 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from monitor.config.models import PortalConfig
+from monitor.problem_types import CATALOGUE
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 CONFIGURATION_PAGE = DOCS / "configuration.md"
 CLI_PAGE = DOCS / "cli.md"
+PROBLEMS_PAGE = DOCS / "problems.md"
 # Names of the config's value validators, as a reader knows the kinds of value.
 VALIDATOR_TYPES = {"_http_url": "URL", "_email": "e-mail address", "_mailbox": "mailbox",
                    "_deadline": "MM-DD", "_crontab": "cron line"}
@@ -256,10 +259,30 @@ def cli_page(app: typer.Typer | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
+def problems_page() -> str:
+    """Every problem type as the catalogue (`monitor.problem_types`) declares it."""
+    lines = [
+        "# Problem types",
+        "",
+        "Generated from `monitor/problem_types.py` by `python -m monitor.docs`; do not edit.",
+        "Each type is declared once there: reports, alerts, `monitor problems list` and this",
+        "page read it (SPEC §4.7).",
+        "",
+        "| type | 问题 | 月报用语 | family | report section | severity | fixed |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for kind in CATALOGUE.values():
+        lines.append(
+            f"| `{kind.type.value}` | {kind.alert_label} | {kind.wording} | {kind.family.value} "
+            f"| {kind.section.value} | {kind.severity.name.lower()} | {kind.fix.value} |")
+    return "\n".join(lines) + "\n"
+
+
 def write_pages() -> list[Path]:
     CONFIGURATION_PAGE.write_text(configuration_page(), encoding="utf-8")
     CLI_PAGE.write_text(cli_page(), encoding="utf-8")
-    return [CONFIGURATION_PAGE, CLI_PAGE]
+    PROBLEMS_PAGE.write_text(problems_page(), encoding="utf-8")
+    return [CONFIGURATION_PAGE, CLI_PAGE, PROBLEMS_PAGE]
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from monitor.domain import ProblemState, ProblemType
+from monitor.problem_types import SectionKind
 
 
 @dataclass(frozen=True)
@@ -64,20 +65,6 @@ class ReportProblem:
     detail: str = ""
     state: ProblemState = ProblemState.OPEN
     recurring: bool = False
-
-
-class SectionKind(StrEnum):
-    """The headings of 存在问题, in the order the report gives them."""
-
-    UPDATES = "updates"
-    NATIONAL = "national"
-    LINKS = "links"
-    BACKDATED = "backdated"
-    UNDATED = "undated"
-    PRIVACY = "privacy"
-    HIDDEN = "hidden"
-    EXPRESSION = "expression"
-    UNREACHABLE = "unreachable"
 
 
 @dataclass(frozen=True)

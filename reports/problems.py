@@ -14,24 +14,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from monitor.domain import ProblemState, ProblemType
+from monitor.problem_types import kind_of
 from reports.model import ProblemSection, Rectification, ReportProblem, SectionKind
-
-SECTION_OF: dict[ProblemType, SectionKind] = {
-    ProblemType.OVERDUE_COLUMN: SectionKind.UPDATES,
-    ProblemType.DUE_SOON_COLUMN: SectionKind.UPDATES,
-    ProblemType.EMPTY_COLUMN: SectionKind.UPDATES,
-    ProblemType.STALE_NATIONAL: SectionKind.NATIONAL,
-    ProblemType.BROKEN_LINK: SectionKind.LINKS,
-    ProblemType.DEAD_IMAGE: SectionKind.LINKS,
-    ProblemType.BROKEN_ATTACHMENT: SectionKind.LINKS,
-    ProblemType.BACKDATED_POST: SectionKind.BACKDATED,
-    ProblemType.UNDATED_POST: SectionKind.UNDATED,
-    ProblemType.PRIVACY_LEAK: SectionKind.PRIVACY,
-    ProblemType.HIDDEN_LINK: SectionKind.HIDDEN,
-    ProblemType.WRONG_EXPRESSION: SectionKind.EXPRESSION,
-    ProblemType.UNREACHABLE_COLUMN: SectionKind.UNREACHABLE,
-    ProblemType.SITE_UNREACHABLE: SectionKind.UNREACHABLE,
-}
 
 MIN_REMINDER_DAYS = 2
 
@@ -42,7 +26,8 @@ def report_order(problem: ReportProblem) -> tuple[object, ...]:
 
 
 def _reportable(problems: Iterable[ReportProblem]) -> list[ReportProblem]:
-    return [p for p in problems if p.state is not ProblemState.IGNORED and p.type in SECTION_OF]
+    return [p for p in problems if p.state is not ProblemState.IGNORED
+            and kind_of(p.type).section is not SectionKind.UNVERIFIED]
 
 
 def repeated_due_soon(problems: Sequence[ReportProblem]) -> list[ReportProblem]:
@@ -66,11 +51,11 @@ def problem_sections(problems: Sequence[ReportProblem]) -> tuple[ProblemSection,
     kept += repeated_due_soon(reportable)
     by_kind: defaultdict[SectionKind, list[ReportProblem]] = defaultdict(list)
     for problem in kept:
-        by_kind[SECTION_OF[problem.type]].append(problem)
+        by_kind[kind_of(problem.type).section].append(problem)
     return tuple(
         ProblemSection(kind=kind, problems=tuple(sorted(by_kind[kind], key=report_order)))
         for kind in SectionKind
-        if by_kind[kind]
+        if by_kind[kind] and kind is not SectionKind.UNVERIFIED
     )
 
 

@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from monitor.domain import ProblemType
+from monitor.problem_types import kind_of
 from reports.model import (
     BasicFacts,
     MonthlyReport,
@@ -45,25 +46,6 @@ SECTION_LEADS: dict[SectionKind, str] = {
     SectionKind.EXPRESSION: "经常态化监测发现，",
     SectionKind.UNREACHABLE: "经常态化监测发现，",
 }
-
-PROBLEM_PHRASES: dict[ProblemType, str] = {
-    ProblemType.OVERDUE_COLUMN: "出现逾期",
-    ProblemType.DUE_SOON_COLUMN: "即将逾期",
-    ProblemType.EMPTY_COLUMN: "栏目尚无任何信息",
-    ProblemType.STALE_NATIONAL: "超过国家规定的更新时限未更新",
-    ProblemType.BROKEN_LINK: "出现不可用链接",
-    ProblemType.DEAD_IMAGE: "照片不能显示",
-    ProblemType.BROKEN_ATTACHMENT: "附件无法下载",
-    ProblemType.BLOCKED: "链接因访问防护未能核实",
-    ProblemType.UNREACHABLE_COLUMN: "栏目无法访问",
-    ProblemType.UNDATED_POST: "发布的信息未标注发布日期",
-    ProblemType.BACKDATED_POST: "发布的信息标注日期早于实际发布时间",
-    ProblemType.PRIVACY_LEAK: "发布的信息疑似含有个人隐私",
-    ProblemType.HIDDEN_LINK: "页面中发现疑似暗链",
-    ProblemType.WRONG_EXPRESSION: "出现表述错误",
-    ProblemType.SITE_UNREACHABLE: "网站无法访问",
-}
-
 
 def day_text(day: date) -> str:
     return f"{day.month}月{day.day}日"
@@ -127,7 +109,7 @@ def finding_clause(finding: Finding) -> str:
     days = "、".join(day_text(day) for day in finding.days)
     where = f"{finding.unit}{finding.column}" if finding.column else finding.unit
     count = f"（共{finding.count}处）" if finding.count > 1 else ""
-    return f"{days}{where}{PROBLEM_PHRASES[finding.type]}{count}"
+    return f"{days}{where}{kind_of(finding.type).wording}{count}"
 
 
 def repeated_reminders_clause(problems: Sequence[ReportProblem]) -> list[str]:
@@ -154,7 +136,7 @@ def problem_line(problem: ReportProblem) -> str:
     parts = [full_day_text(problem.seen_on), problem.unit]
     if problem.column:
         parts.append(problem.column)
-    what = PROBLEM_PHRASES[problem.type]
+    what = kind_of(problem.type).wording
     if problem.detail:
         what += f"（{problem.detail}）"
     if problem.recurring:

@@ -20,13 +20,13 @@ YEARLY_DUE_SOON_WORKDAYS = 10
 
 def counted_weeks(first: date, last: date, as_of: date) -> list[date]:
     """§4.3: Mondays of weeks overlapping [first, last] with a working day inside the
-    period, that ended (Sunday) on or before as-of."""
+    period, that ended before as-of (a week ends when its Sunday is over)."""
     counted = []
     monday = monday_of(first)
     while monday <= last:
         sunday = monday + timedelta(days=6)
         inside = workdays(max(monday, first), min(sunday, last))
-        if inside and sunday <= as_of:
+        if inside and sunday < as_of:
             counted.append(monday)
         monday += timedelta(days=7)
     return counted
@@ -48,13 +48,13 @@ def _has_post(post_dates: Sequence[date], first: date, last: date) -> bool:
 def _weekly_status(post_dates: Sequence[date], as_of: date, due_soon_workdays: int
                    ) -> ColumnStatus:
     monday = monday_of(as_of)
-    ended = monday if monday + timedelta(days=6) <= as_of else monday - timedelta(days=7)
+    ended = monday if monday + timedelta(days=6) < as_of else monday - timedelta(days=7)
     while not workdays(ended, ended + timedelta(days=6)):
         ended -= timedelta(days=7)
     if not _has_post(post_dates, ended, ended + timedelta(days=6)):
         return ColumnStatus.OVERDUE
     sunday = monday + timedelta(days=6)
-    if sunday <= as_of or not workdays(monday, sunday):
+    if not workdays(monday, sunday):
         return ColumnStatus.OK
     if _has_post(post_dates, monday, sunday):
         return ColumnStatus.OK

@@ -19,6 +19,12 @@ def test_cli_reference_matches_the_commands_help() -> None:
     assert committed == docs.cli_page(), "docs/cli.md is out of date: run `python -m monitor.docs`"
 
 
+def test_problem_types_page_matches_the_catalogue() -> None:
+    committed = docs.PROBLEMS_PAGE.read_text(encoding="utf-8")
+    assert committed == docs.problems_page(), (
+        "docs/problems.md is out of date: run `python -m monitor.docs`")
+
+
 def test_every_config_key_has_a_description() -> None:
     assert docs.undocumented_keys() == []
 

@@ -47,6 +47,8 @@ class UnitFacts:
     missed_this_month: tuple[date, ...]
     missed_this_quarter: tuple[date, ...]
     dead_targets: tuple[DeadTarget, ...]
+    # Columns the last crawl could not read: shown to the office, never held against the unit.
+    unreachable: tuple[ColumnLag, ...] = ()
 
     @property
     def behind(self) -> bool:

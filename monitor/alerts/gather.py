@@ -1,8 +1,9 @@
-"""Read a week's alert facts from the database.
+"""Read a week's alert facts: the portal's one judgement plus the open problems.
 
 Which columns are behind and which links are dead comes from the open problems (so an
-officer's `ignore` silences an alert); the dates the unit acts on (last post, due date)
-and the weeks missed are recomputed here from the posts with the pure rules.
+officer's `ignore` silences an alert); what the unit acts on (status, last post, due date)
+and the weeks missed come from `services.judgement.judge_portal`, the judgement `monitor
+check` and the 月报 give for the same day. Nothing here reads posts.
 """
 
 from __future__ import annotations
@@ -14,14 +15,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from monitor.alerts.facts import ColumnLag, DeadTarget, UnitFacts, WeekFacts
-from monitor.calendar import WorkCalendar
 from monitor.clock import local_date
 from monitor.config import PortalConfig
-from monitor.domain import Category, ColumnStatus, Cycle, ProblemState, ProblemType
+from monitor.domain import ColumnStatus, ProblemState, ProblemType
 from monitor.rules.periods import Period
-from monitor.rules.status import column_state
-from monitor.rules.weekly import weekly_compliance
-from storage.models import Column, Post, Problem, Site, Unit
+from monitor.services.facts import ColumnJudgement
+from monitor.services.judgement import PortalJudgement, judge_portal
+from storage.models import Problem, Unit
 
 COLUMN_TYPES = {
     ProblemType.OVERDUE_COLUMN: ColumnStatus.OVERDUE,
@@ -31,34 +31,15 @@ COLUMN_TYPES = {
 TARGET_TYPES = (ProblemType.BROKEN_LINK, ProblemType.DEAD_IMAGE, ProblemType.BROKEN_ATTACHMENT)
 
 
-def work_calendar(config: PortalConfig) -> WorkCalendar:
-    calendar = config.calendar
-    return WorkCalendar(calendar.holidays, calendar.workdays, calendar.covered_years)
-
-
-def gather_week(session: Session, config: PortalConfig, as_of: date) -> WeekFacts:
-    site_id = session.scalar(select(Site.id).where(Site.url == config.site.url))
-    if site_id is None:
-        return WeekFacts(config.site.name, as_of, ())
+def gather_week(
+    session: Session, config: PortalConfig, site_id: int, as_of: date
+) -> WeekFacts:
     units = list(session.scalars(
         select(Unit).where(Unit.site_id == site_id, Unit.active).order_by(Unit.id)))
-    columns = {column.id: column for column in session.scalars(
-        select(Column).where(Column.site_id == site_id, Column.active))}
-    dates = _post_dates(session, list(columns))
+    judgement = judge_portal(session, config, site_id, as_of)
     problems = _open_problems(session, [unit.id for unit in units])
-    reader = _UnitReader(config, as_of, columns, dates)
-    facts = tuple(reader.unit(unit, problems.get(unit.id, [])) for unit in units)
+    facts = tuple(_unit_facts(unit, problems.get(unit.id, []), judgement) for unit in units)
     return WeekFacts(config.site.name, as_of, facts)
-
-
-def _post_dates(session: Session, column_ids: list[int]) -> dict[int, list[date | None]]:
-    dates: dict[int, list[date | None]] = defaultdict(list)
-    if column_ids:
-        for column_id, day in session.execute(
-            select(Post.column_id, Post.date).where(Post.column_id.in_(column_ids))
-        ):
-            dates[column_id].append(day)
-    return dates
 
 
 def _open_problems(session: Session, unit_ids: list[int]) -> dict[int, list[Problem]]:
@@ -75,59 +56,56 @@ def _open_problems(session: Session, unit_ids: list[int]) -> dict[int, list[Prob
     return by_unit
 
 
-class _UnitReader:
-    def __init__(self, config: PortalConfig, as_of: date, columns: dict[int, Column],
-                 dates: dict[int, list[date | None]]) -> None:
-        self._config = config
-        self._as_of = as_of
-        self._columns = columns
-        self._dates = dates
-        self._calendar = work_calendar(config)
+def _unit_facts(unit: Unit, problems: list[Problem], judgement: PortalJudgement) -> UnitFacts:
+    columns = {judged.facts.column.id: judged for judged in judgement.of_unit(unit.id)}
+    lags = [lag for problem in problems
+            if (lag := _lag(problem, columns.get(problem.column_id or -1))) is not None]
+    month, quarter = _missed_weeks(unit.id, judgement)
+    return UnitFacts(
+        unit_id=unit.id, name=unit.name, group=unit.group_name,
+        contacts=tuple(unit.contacts or ()),
+        overdue=tuple(lag for lag in lags if lag.status in _OVERDUE),
+        due_soon=tuple(lag for lag in lags if lag.status is ColumnStatus.DUE_SOON),
+        missed_this_month=month, missed_this_quarter=quarter,
+        dead_targets=tuple(_target(p) for p in problems if ProblemType(p.type) in TARGET_TYPES),
+        unreachable=tuple(_column_lag(judged) for judged in columns.values()
+                          if judged.status is ColumnStatus.UNREACHABLE
+                          and judged.facts.last_crawl is not None),
+    )
 
-    def unit(self, unit: Unit, problems: list[Problem]) -> UnitFacts:
-        lags = [lag for problem in problems if (lag := self._lag(problem)) is not None]
-        month, quarter = self._missed_weeks(unit.id)
-        return UnitFacts(
-            unit_id=unit.id, name=unit.name, group=unit.group_name,
-            contacts=tuple(unit.contacts or ()),
-            overdue=tuple(lag for lag in lags if lag.status is not ColumnStatus.DUE_SOON),
-            due_soon=tuple(lag for lag in lags if lag.status is ColumnStatus.DUE_SOON),
-            missed_this_month=month, missed_this_quarter=quarter,
-            dead_targets=tuple(self._target(p) for p in problems
-                               if ProblemType(p.type) in TARGET_TYPES),
-        )
 
-    def _lag(self, problem: Problem) -> ColumnLag | None:
-        problem_type = ProblemType(problem.type)
-        column = self._columns.get(problem.column_id or -1)
-        if problem_type not in COLUMN_TYPES or column is None:
-            return None
-        state = column_state(
-            Cycle(column.cycle), Category(column.category), column.deadline,
-            self._dates.get(column.id, []), self._as_of, self._calendar,
-            self._config.rules.due_soon_workdays, last_crawl_failed=False,
-            has_any_post=bool(self._dates.get(column.id)),
-        )
-        return ColumnLag(column.name, column.url, Cycle(column.cycle),
-                         COLUMN_TYPES[problem_type], state.last_post, state.due)
+_OVERDUE = (ColumnStatus.OVERDUE, ColumnStatus.EMPTY)
 
-    def _target(self, problem: Problem) -> DeadTarget:
-        return DeadTarget(ProblemType(problem.type), problem.url or "", problem.target or "",
-                          problem.detail, local_date(problem.first_seen))
 
-    def _missed_weeks(self, unit_id: int) -> tuple[tuple[date, ...], tuple[date, ...]]:
-        rule = self._config.rules.weekly
-        weekly = [column for column in self._columns.values()
-                  if column.unit_id == unit_id and Category(column.category) in rule.categories]
-        # A unit without weekly columns, or whose weekly columns were never read, has no
-        # weeks to miss: nothing is known against it.
-        if not weekly or all(column.first_crawled_at is None for column in weekly):
-            return (), ()
-        dates = [day for column in weekly for day in self._dates.get(column.id, [])]
-        as_of = self._as_of
-        month = Period.month(as_of.year, as_of.month)
-        quarter = Period.quarter(as_of.year, (as_of.month - 1) // 3 + 1)
-        return tuple(
-            weekly_compliance(dates, period, as_of, self._calendar, rule.min_posts).missed
-            for period in (month, quarter)
-        )  # type: ignore[return-value]
+def _lag(problem: Problem, judged: ColumnJudgement | None) -> ColumnLag | None:
+    """The column of an open status problem as the judgement sees it today. A column the
+    last crawl could not read is never reported as behind (SPEC §4.4): it is listed as
+    unreachable instead, and a problem the judgement no longer supports says nothing."""
+    if ProblemType(problem.type) not in COLUMN_TYPES or judged is None:
+        return None
+    if judged.status not in (*_OVERDUE, ColumnStatus.DUE_SOON):
+        return None
+    return _column_lag(judged)
+
+
+def _column_lag(judged: ColumnJudgement) -> ColumnLag:
+    column, state = judged.facts.column, judged.state
+    return ColumnLag(column.name, column.url, column.cycle, judged.status,
+                     state.last_post, state.due)
+
+
+def _target(problem: Problem) -> DeadTarget:
+    return DeadTarget(ProblemType(problem.type), problem.url or "", problem.target or "",
+                      problem.detail, local_date(problem.first_seen))
+
+
+def _missed_weeks(unit_id: int, judgement: PortalJudgement
+                  ) -> tuple[tuple[date, ...], tuple[date, ...]]:
+    # A unit without weekly columns, or whose weekly columns were never read, has no weeks
+    # to miss: nothing is known against it.
+    if not judgement.has_weekly_facts(unit_id):
+        return (), ()
+    as_of = judgement.as_of
+    month = Period.month(as_of.year, as_of.month)
+    quarter = Period.quarter(as_of.year, (as_of.month - 1) // 3 + 1)
+    return judgement.weekly(unit_id, month).missed, judgement.weekly(unit_id, quarter).missed

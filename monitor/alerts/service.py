@@ -14,8 +14,9 @@ from monitor.alerts.templates import AlertTemplates
 from monitor.app import App
 from monitor.config import EmailConfig
 from monitor.errors import AlertError
+from monitor.services.facts import portal_site_id
+from monitor.services.problems import refresh_rule_problems
 from storage import migrations
-from storage.sync import sync_config
 
 
 def email_config(app: App) -> EmailConfig:
@@ -38,9 +39,12 @@ def due_soon_messages(app: App, templates: AlertTemplates) -> list[ComposedMessa
 def _facts(app: App) -> WeekFacts:
     migrations.require_current(app.engine)
     with app.sessions.begin() as session:
-        # Contacts and unit names follow the config even when no crawl ran since it changed.
-        sync_config(session, app.config)
-        return gather_week(session, app.config, app.clock.today())
+        # An entry point that changes things: contacts and unit names follow the config even
+        # when no crawl ran since it changed, and the rule problems are judged now, so the
+        # alert is right without a crawl first.
+        site_id = portal_site_id(session, app.config)
+        refresh_rule_problems(session, app.config, app.clock.now())
+        return gather_week(session, app.config, site_id, app.clock.today())
 
 
 @dataclass(frozen=True)

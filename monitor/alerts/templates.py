@@ -16,6 +16,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from monitor.domain import Cycle, ProblemType
 from monitor.errors import AlertError
+from monitor.problem_types import kind_of
 
 DEFAULT_TEMPLATE_DIR = Path(__file__).resolve().parent.parent.parent / "config" / "templates"
 
@@ -23,12 +24,6 @@ CYCLE_LABELS = {
     Cycle.WEEKLY: "每周更新", Cycle.MONTHLY: "每月更新", Cycle.QUARTERLY: "每季度更新",
     Cycle.YEARLY: "每年更新", Cycle.NONE: "不定期更新",
 }
-TARGET_LABELS = {
-    ProblemType.BROKEN_LINK: "错链/断链",
-    ProblemType.DEAD_IMAGE: "图片无法显示",
-    ProblemType.BROKEN_ATTACHMENT: "附件无法下载",
-}
-
 
 def cn_date(day: date | None) -> str:
     return "无" if day is None else f"{day.year}年{day.month}月{day.day}日"
@@ -54,7 +49,7 @@ class AlertTemplates:
         environment.filters.update(
             cn_date=cn_date, week_range=week_range,
             cycle_label=lambda cycle: CYCLE_LABELS[Cycle(cycle)],
-            target_label=lambda kind: TARGET_LABELS[ProblemType(kind)],
+            problem_label=lambda kind: kind_of(ProblemType(kind)).alert_label,
         )
         return environment
 

@@ -14,6 +14,7 @@ from monitor.commands.console import out, print_json
 from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
 from monitor.config import PortalConfig
 from monitor.domain import ProblemState, ProblemType
+from monitor.problem_types import kind_of
 from monitor.units import find_unit
 from storage import migrations
 from storage.problem_store import ignore_problem, reopen_problem
@@ -71,7 +72,8 @@ def _recorded_unit_id(session: Session, portal: PortalConfig, name: str) -> int 
 
 def problem_document(row: ProblemRow) -> dict[str, Any]:
     return {
-        "id": row.id, "type": row.type.value, "unit": row.unit, "column": row.column,
+        "id": row.id, "type": row.type.value, "label": kind_of(row.type).alert_label,
+        "unit": row.unit, "column": row.column,
         "url": row.url, "target": row.target, "detail": row.detail, "state": row.state.value,
         "first_seen": local_date(row.first_seen).isoformat(),
         "last_seen": local_date(row.last_seen).isoformat(),
@@ -82,13 +84,13 @@ def problem_document(row: ProblemRow) -> dict[str, Any]:
 
 def problems_table(rows: list[ProblemRow], state: ProblemState) -> Table:
     table = Table(title=f"{state.value.capitalize()} problems")
-    for heading in ("id", "type", "unit", "column", "url", "detail", "first seen", "last seen",
-                    "recurring"):
+    for heading in ("id", "type", "问题", "unit", "column", "url", "detail", "first seen",
+                    "last seen", "recurring"):
         table.add_column(heading)
     for row in rows:
-        table.add_row(str(row.id), row.type.value, row.unit or "", row.column or "",
-                      row.url or "", row.detail, str(local_date(row.first_seen)),
-                      str(local_date(row.last_seen)),
+        table.add_row(str(row.id), row.type.value, kind_of(row.type).alert_label,
+                      row.unit or "", row.column or "", row.url or "", row.detail,
+                      str(local_date(row.first_seen)), str(local_date(row.last_seen)),
                       f"yes ({row.reopen_count}x)" if row.recurring else "no")
     return table
 

@@ -11,7 +11,8 @@
 - yearly without a deadline: the last post's date plus 365 days.
 - none: no due date.
 
-A week has ended when its Sunday is on or before as-of, as in §4.3. Only dated posts on or
+A week has ended when its Sunday is over (before the as-of day), as in §4.3: on a Sunday,
+the week it ends is still the current one. Only dated posts on or
 before as-of are facts here; undated posts never count as updates (§4.2), but they do mean the
 column is not `empty`. A failed last crawl gives `unreachable`, never `overdue` or `empty`.
 """
@@ -153,8 +154,6 @@ def _weekly_status(
         first_missed = _first_missed_week(last_ended, posted_weeks, monday_of(known[0]), calendar)
         return ColumnStatus.OVERDUE, _sunday(first_missed)
     current = monday_of(as_of)
-    if week_has_ended(current, as_of):
-        current += _WEEK  # on a Sunday the week has ended; the next one is what is due
     if current in posted_weeks:
         return ColumnStatus.OK, _sunday(_first_working_week_from(current + _WEEK, calendar))
     if not _is_working_week(current, calendar):

@@ -1,9 +1,11 @@
 """The weekly rule 每周至少更新一次, 不含节假日 (SPEC §4.3).
 
 Weeks run Monday to Sunday. A week is counted for a period when it overlaps the period,
-has at least one official working day inside the period, and has ended on or before as-of
-(its Sunday is on or before the as-of day). A counted week is missed when fewer than
-`min_posts` posts of the weekly categories are dated anywhere in that Monday-Sunday week.
+has at least one official working day inside the period, and has ended before the as-of
+day: a week has ended when its Sunday is over, so on the Sunday itself (a 调休 working Sunday
+too, and at 02:00 that night) it is still the current week, and its miss shows on Monday.
+A counted week is missed when fewer than `min_posts` posts of the weekly categories are
+dated anywhere in that Monday-Sunday week.
 Undated posts never count (SPEC §4.2).
 """
 
@@ -45,7 +47,8 @@ class WeeklyResult:
 
 
 def week_has_ended(monday: date, as_of: date) -> bool:
-    return monday + _SIX_DAYS <= as_of
+    """Whether the week starting `monday` is over on the as-of day: its Sunday is past."""
+    return monday + _SIX_DAYS < as_of
 
 
 def counted_weeks(period: Period, as_of: date, calendar: WorkCalendar) -> list[date]:

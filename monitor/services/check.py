@@ -16,20 +16,11 @@ from sqlalchemy.orm import Session
 from monitor.calendar import local_date
 from monitor.config import PortalConfig
 from monitor.domain import Category, ColumnStatus, Cycle, ProblemState
+from monitor.errors import DatabaseError
 from monitor.rules.periods import Period, monday_of
-from monitor.rules.weekly import weekly_compliance
-from monitor.services.facts import (
-    ColumnFacts,
-    ColumnJudgement,
-    column_facts,
-    judge_column,
-    portal_site_id,
-)
-from monitor.services.rule_settings import (
-    calendar_from_config,
-    calendar_warnings,
-    weekly_rule_from_config,
-)
+from monitor.services.facts import ColumnFacts, ColumnJudgement, recorded_site_id
+from monitor.services.judgement import judge_portal
+from monitor.services.rule_settings import calendar_warnings
 from monitor.units import find_unit
 from storage.queries import ProblemFilter, ProblemRow, problems, unit_id_by_name
 
@@ -81,21 +72,18 @@ def check_unit(
 ) -> UnitCheck:
     """The state of the unit `name` (name, alias or part of a name) at `as_of`."""
     unit_name = find_unit(config, name).name
-    site_id = portal_site_id(session, config)
+    site_id = recorded_site_id(session, config)
     unit_id = unit_id_by_name(session, site_id, unit_name)
-    assert unit_id is not None, "sync_config creates every configured unit"
+    if unit_id is None:
+        raise DatabaseError(f"{unit_name} is not recorded in the database yet: "
+                            "run `monitor crawl` first")
     period = period or default_check_period(as_of)
-    calendar = calendar_from_config(config)
-    facts = column_facts(session, site_id, [unit_id])
+    judgement = judge_portal(session, config, site_id, as_of, [unit_id])
     columns = tuple(
-        _column_check(column, as_of, judge_column(
-            column, as_of, calendar, config.rules.due_soon_workdays))
-        for column in facts
+        _column_check(judged.facts, as_of, judged) for judged in judgement.columns
     )
-    rule = weekly_rule_from_config(config)
-    weekly_dates = [day for column in facts if rule.applies_to(column.column.category)
-                    for day in column.posts.dates]
-    weekly = weekly_compliance(weekly_dates, period, as_of, calendar, rule.min_posts)
+    weekly = judgement.weekly(unit_id, period)
+    calendar = judgement.calendar
     open_problems = problems(session, ProblemFilter(unit_id=unit_id, states=(ProblemState.OPEN,)))
     return UnitCheck(
         unit=unit_name,

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from monitor.calendar import WorkCalendar
 from monitor.config import PortalConfig
 from monitor.domain import ColumnStatus
+from monitor.errors import DatabaseError
 from monitor.rules.status import ColumnState, column_state
 from storage.queries import (
     ColumnPosts,
@@ -27,6 +28,7 @@ from storage.queries import (
     active_columns,
     column_posts,
     latest_crawls,
+    site_id_of,
 )
 from storage.sync import sync_config
 
@@ -73,8 +75,20 @@ class ColumnJudgement:
 
 
 def portal_site_id(session: Session, config: PortalConfig) -> int:
-    """The portal's site row, with units and columns brought in line with the config."""
+    """The portal's site row, with units and columns brought in line with the config.
+
+    Only for the entry points that change things (crawl, check, alerts): reading a report or
+    the figures must not rewrite the units and columns behind them."""
     return sync_config(session, config).site_id
+
+
+def recorded_site_id(session: Session, config: PortalConfig) -> int:
+    """The portal's site row as last recorded, for read paths; never writes."""
+    site_id = site_id_of(session, config.site.url)
+    if site_id is None:
+        raise DatabaseError(
+            f"{config.site.name} is not recorded in the database yet: run `monitor crawl` first")
+    return site_id
 
 
 def column_facts(

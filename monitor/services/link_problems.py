@@ -27,15 +27,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from monitor.domain import LinkKind, LinkStatus, ProblemType
+from monitor.problem_types import Family, types_of
 from storage.models import Column, LinkRef, LinkTarget, Page, Post
 from storage.problem_store import Finding, LifeCounts, bounded_key, reconcile
 
-LINK_TYPES = frozenset({
-    ProblemType.BROKEN_LINK,
-    ProblemType.DEAD_IMAGE,
-    ProblemType.BROKEN_ATTACHMENT,
-    ProblemType.BLOCKED,
-})
+LINK_TYPES = frozenset(types_of(Family.LINK))
 _BROKEN_TYPES = {
     LinkKind.A: ProblemType.BROKEN_LINK,
     LinkKind.IMG: ProblemType.DEAD_IMAGE,

@@ -19,7 +19,7 @@ that was never crawled, the status problems are left as they were (see `services
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -30,14 +30,8 @@ from monitor.calendar import local_date
 from monitor.config import PortalConfig
 from monitor.domain import ColumnStatus, Cycle, ProblemType
 from monitor.rules.backdating import SeenPost, backdated_posts
-from monitor.services.facts import (
-    ColumnFacts,
-    ColumnJudgement,
-    column_facts,
-    judge_column,
-    portal_site_id,
-)
-from monitor.services.rule_settings import calendar_from_config
+from monitor.services.facts import ColumnFacts, ColumnJudgement, portal_site_id
+from monitor.services.judgement import PortalJudgement, judge_portal
 from storage.problem_store import Finding, LifeCounts, reconcile
 from storage.queries import ColumnRow, RecordedPost, recorded_posts
 
@@ -73,31 +67,32 @@ class RuleFindings:
 def refresh_rule_problems(
     session: Session, config: PortalConfig, as_of_instant: datetime
 ) -> LifeCounts:
-    """Judge every active column at `as_of_instant` and update the problems' life."""
+    """Judge every active column at `as_of_instant` and update the problems' life.
+
+    An entry point's step (crawl, check, alerts): the config is synced first."""
     site_id = portal_site_id(session, config)
-    facts = column_facts(session, site_id)
-    found = rule_findings(session, config, facts, as_of_instant)
+    judgement = judge_portal(session, config, site_id, local_date(as_of_instant))
+    found = rule_findings(session, config, judgement)
     return reconcile(session, found.findings, found.judged, as_of_instant)
 
 
 def rule_findings(
-    session: Session, config: PortalConfig, facts: Sequence[ColumnFacts], at: datetime
+    session: Session, config: PortalConfig, judgement: PortalJudgement
 ) -> RuleFindings:
-    as_of = local_date(at)
-    calendar = calendar_from_config(config)
+    """What the rules find in the portal's judgement: the status problems of the columns the
+    latest crawl read, and the crawl-failure and post problems of every column."""
     findings: list[Finding] = []
     judged: set[tuple[ProblemType, int]] = set()
-    for column_facts_ in facts:
-        column_id = column_facts_.column.id
+    for column in judgement.columns:
+        column_id = column.facts.column.id
         judged.update((problem_type, column_id) for problem_type in ALWAYS_JUDGED
                       if problem_type is not ProblemType.UNREACHABLE_COLUMN
-                      or _column_answered_for_itself(column_facts_))
-        findings.extend(_unreachable(column_facts_))
-        if column_facts_.judged:
+                      or _column_answered_for_itself(column.facts))
+        findings.extend(_unreachable(column.facts))
+        if column.facts.judged:
             judged.update((problem_type, column_id) for problem_type in STATUS_TYPES)
-            judgement = judge_column(column_facts_, as_of, calendar, config.rules.due_soon_workdays)
-            findings.extend(_status_findings(judgement))
-    columns = {column_facts_.column.id: column_facts_.column for column_facts_ in facts}
+            findings.extend(_status_findings(column))
+    columns = {column.facts.column.id: column.facts.column for column in judgement.columns}
     posts = recorded_posts(session, list(columns))
     findings.extend(_backdated(posts, columns, config.rules.backdate_days))
     findings.extend(_undated(posts, columns))

@@ -13,7 +13,6 @@ rule applies to gets none (an empty row would look like missed weeks).
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -26,9 +25,9 @@ from monitor.domain import ProblemState
 from monitor.errors import ReportError
 from monitor.rules.figures import UnitFigures
 from monitor.rules.periods import Period
-from monitor.rules.weekly import WeeklyResult, weekly_compliance
-from monitor.services.facts import column_facts, portal_site_id
-from monitor.services.rule_settings import calendar_from_config, weekly_rule_from_config
+from monitor.rules.weekly import WeeklyResult
+from monitor.services.facts import recorded_site_id
+from monitor.services.judgement import judge_portal
 from monitor.services.stats import unit_stats
 from reports import (
     MonthlyReport,
@@ -102,16 +101,15 @@ def previous_month(period: Period) -> Period:
 def weekly_results(
     session: Session, config: PortalConfig, period: Period, as_of: date
 ) -> dict[str, WeeklyResult]:
-    """Each unit's counted and missed weeks of `period`, for units with a weekly column."""
-    rule = weekly_rule_from_config(config)
-    calendar = calendar_from_config(config)
-    dates: defaultdict[str, list[date]] = defaultdict(list)
-    for facts in column_facts(session, portal_site_id(session, config)):
-        if rule.applies_to(facts.column.category):
-            dates[facts.column.unit].extend(facts.posts.dates)
+    """Each unit's counted and missed weeks of `period`, for units with a weekly column that
+    was ever read: the judgement `monitor check` and the alerts give for the same day."""
+    judgement = judge_portal(session, config, recorded_site_id(session, config), as_of)
+    units = {judged.facts.column.unit_id: judged.facts.column.unit
+             for judged in judgement.columns}
     return {
-        unit: weekly_compliance(days, period, as_of, calendar, rule.min_posts)
-        for unit, days in dates.items()
+        name: judgement.weekly(unit_id, period)
+        for unit_id, name in units.items()
+        if judgement.has_weekly_facts(unit_id)
     }
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from monitor.config import PortalConfig
 from monitor.rules.figures import PostFact, UnitFigures, UnitPosts, unit_figures
 from monitor.rules.periods import Period
-from monitor.services.facts import portal_site_id
+from monitor.services.facts import recorded_site_id
 from monitor.services.rule_settings import (
     calendar_from_config,
     calendar_warnings,
@@ -47,7 +47,7 @@ def unit_stats(
 ) -> StatsResult:
     """Figures of every active unit, in config order, ranked within its group and overall."""
     period = period or default_stats_period(as_of)
-    site_id = portal_site_id(session, config)
+    site_id = recorded_site_id(session, config)
     units = _in_config_order(active_units(session, site_id), config)
     columns = {column.id: column for column in active_columns(session, site_id)}
     first = min(period.start, date(period.end.year, 1, 1)) - _WEEK_OVERHANG

@@ -29,7 +29,7 @@ from monitor.cli import app
 from monitor.clock import SHANGHAI
 from monitor.config import load_config
 from storage import migrations
-from storage.models import Column, Post, Problem, Unit
+from storage.models import Column, ColumnCrawl, CrawlRun, Post, Problem, Unit
 from storage.session import create_db_engine, session_factory
 from storage.sync import sync_config
 
@@ -140,9 +140,16 @@ def portal_week(database_url: str, tmp_path: Path, smtp_server: SmtpServer) -> P
         columns = {column.url.removeprefix(BASE): column
                    for column in session.scalars(select(Column))}
         units = {unit.name: unit for unit in session.scalars(select(Unit))}
+        # Last night's crawl read every column: the judgement stands on current facts.
+        run = CrawlRun(site_id=next(iter(columns.values())).site_id, started_at=now,
+                       finished_at=now, status="finished")
+        session.add(run)
+        session.flush()
         for suffix, days in POST_DATES.items():
             column = columns[suffix]
             column.first_crawled_at = crawled
+            session.add(ColumnCrawl(run_id=run.id, column_id=column.id, outcome="ok",
+                                    finished_at=now))
             for day in days:
                 session.add(Post(column_id=column.id, url=f"{BASE}{suffix}{day}.html",
                                  title=f"{day} 工作信息", date=date.fromisoformat(day),
@@ -154,7 +161,10 @@ def portal_week(database_url: str, tmp_path: Path, smtp_server: SmtpServer) -> P
                     detail: str = "") -> None:
             column_row = columns[column] if column else None
             session.add(Problem(
-                type=kind, key=f"{kind}:{url or column}:{target}", unit_id=units[unit].id,
+                # Column problems keyed as the rules key them, so a refresh finds them again.
+                type=kind, key=(f"column:{column_row.id}" if column_row and target is None
+                                else f"{kind}:{url or column}:{target}"),
+                unit_id=units[unit].id,
                 column_id=column_row.id if column_row else None,
                 url=url or (column_row.url if column_row else None), target=target,
                 detail=detail, state=state, first_seen=now, last_seen=now))

@@ -96,10 +96,30 @@ def test_holiday_week_is_neither_overdue_nor_due() -> None:
     assert after.status is ColumnStatus.OK
 
 
-def test_week_ending_on_the_as_of_sunday_has_ended() -> None:
+def test_week_ending_on_the_as_of_sunday_is_still_current() -> None:
+    # A week has ended when its Sunday is over (SPEC §4.3): on Sunday it is still due soon.
     result = state(Cycle.WEEKLY, [date(2024, 4, 12)], date(2024, 4, 21))
-    assert result.status is ColumnStatus.OVERDUE
+    assert result.status is ColumnStatus.DUE_SOON
     assert result.due == date(2024, 4, 21)
+
+
+def test_week_is_missed_on_the_monday_after_its_sunday() -> None:
+    result = state(Cycle.WEEKLY, [date(2024, 4, 12)], date(2024, 4, 22))
+    assert (result.status, result.due) == (ColumnStatus.OVERDUE, date(2024, 4, 21))
+
+
+def test_make_up_working_sunday_is_the_current_week_until_it_is_over() -> None:
+    # 2024-04-28 is a 调休 working Sunday: the week of 04-22 is current all day, missed on 04-29.
+    posts = [date(2024, 4, 19)]
+    sunday = state(Cycle.WEEKLY, posts, date(2024, 4, 28))
+    assert (sunday.status, sunday.due) == (ColumnStatus.DUE_SOON, date(2024, 4, 28))
+    monday = state(Cycle.WEEKLY, posts, date(2024, 4, 29))
+    assert (monday.status, monday.due) == (ColumnStatus.OVERDUE, date(2024, 4, 28))
+
+
+def test_post_on_the_make_up_sunday_meets_its_own_week() -> None:
+    result = state(Cycle.WEEKLY, [date(2024, 4, 19), date(2024, 4, 28)], date(2024, 4, 28))
+    assert (result.status, result.due) == (ColumnStatus.OK, date(2024, 5, 5))
 
 
 def test_posts_after_as_of_are_not_known_yet() -> None:

@@ -42,7 +42,15 @@ def test_week_whose_working_days_fall_outside_the_period_is_not_counted() -> Non
 def test_week_not_ended_at_as_of_is_not_counted_yet() -> None:
     april = Period.month(2024, 4)
     assert counted_weeks(april, date(2024, 4, 20), CALENDAR)[-1] == date(2024, 4, 8)
-    assert counted_weeks(april, date(2024, 4, 21), CALENDAR)[-1] == date(2024, 4, 15)
+    assert counted_weeks(april, date(2024, 4, 21), CALENDAR)[-1] == date(2024, 4, 8)
+    assert counted_weeks(april, date(2024, 4, 22), CALENDAR)[-1] == date(2024, 4, 15)
+
+
+def test_week_ends_when_its_make_up_working_sunday_is_over() -> None:
+    april = Period.month(2024, 4)
+    # Sunday 2024-04-28 is a 调休 working day: the week of 04-22 is not over on it.
+    assert counted_weeks(april, date(2024, 4, 28), CALENDAR)[-1] == date(2024, 4, 15)
+    assert counted_weeks(april, date(2024, 4, 29), CALENDAR)[-1] == date(2024, 4, 22)
 
 
 def test_spec_example_counts_18_weeks_from_new_year_to_may_10() -> None:
