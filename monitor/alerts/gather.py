@@ -8,14 +8,15 @@ and the weeks missed are recomputed here from the posts with the pure rules.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from monitor.alerts.facts import ColumnLag, DeadTarget, UnitFacts, WeekFacts
+from monitor.alerts.facts import ColumnLag, DeadTarget, MailNotDelivered, UnitFacts, WeekFacts
+from monitor.alerts.outbox import undelivered_since
 from monitor.calendar import WorkCalendar
-from monitor.clock import local_date
+from monitor.clock import SHANGHAI, local_date
 from monitor.config import PortalConfig
 from monitor.domain import Category, ColumnStatus, Cycle, ProblemState, ProblemType
 from monitor.rules.periods import Period
@@ -48,7 +49,17 @@ def gather_week(session: Session, config: PortalConfig, as_of: date) -> WeekFact
     problems = _open_problems(session, [unit.id for unit in units])
     reader = _UnitReader(config, as_of, columns, dates)
     facts = tuple(reader.unit(unit, problems.get(unit.id, [])) for unit in units)
-    return WeekFacts(config.site.name, as_of, facts)
+    return WeekFacts(config.site.name, as_of, facts, _undelivered_last_week(session, as_of))
+
+
+def _undelivered_last_week(session: Session, as_of: date) -> tuple[MailNotDelivered, ...]:
+    """Alerts finished between last Monday and this Monday that did not reach someone for
+    sure: the weeks follow each other, so each is told to the office once."""
+    monday = as_of - timedelta(days=as_of.weekday())
+    end = datetime.combine(monday, time(), SHANGHAI)
+    return tuple(
+        MailNotDelivered(item.recipient, item.kind, item.week, item.refused, item.reply)
+        for item in undelivered_since(session, end - timedelta(days=7), end))
 
 
 def _post_dates(session: Session, column_ids: list[int]) -> dict[int, list[date | None]]:
