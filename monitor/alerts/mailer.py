@@ -3,7 +3,8 @@
 Headers are built from `email.headerregistry` objects: addresses are parsed (a malformed
 one is refused, never pasted), the subject passes `one_line` and the SMTP policy refuses
 any header value with a line break. So a unit name or a crawled title can never add a
-header (header injection). Non-ASCII subjects and names are RFC 2047-encoded; both body
+header (header injection), nor carry a bidi override or a terminal control into it.
+Non-ASCII subjects and names are RFC 2047-encoded; both body
 parts are UTF-8 in base64, which every server relays unchanged.
 """
 
@@ -21,9 +22,9 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
-from monitor.alerts.compose import one_line
 from monitor.config import EmailConfig
 from monitor.errors import AlertError
+from monitor.safetext import one_line
 from monitor.settings import Environment
 
 SMTP_TIMEOUT_SECONDS = 30

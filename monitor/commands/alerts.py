@@ -21,7 +21,7 @@ from monitor.alerts.service import (
 from monitor.alerts.templates import AlertTemplates
 from monitor.app import App
 from monitor.clock import to_local
-from monitor.commands.console import out, print_json
+from monitor.commands.console import SafeTable, out, print_json
 from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
 from monitor.errors import AlertError
 from storage import migrations
@@ -136,7 +136,7 @@ def _fail_if_waiting(delivery: Delivery) -> None:
 
 
 def waiting_table(state: OutboxStatus) -> Table:
-    table = Table(title="Waiting in the outbox")
+    table = SafeTable(title="Waiting in the outbox")
     for heading in ("id", "kind", "week", "to", "subject", "attempts", "last error", "retry"):
         table.add_column(heading)
     for message in state.waiting:
@@ -149,7 +149,7 @@ def waiting_table(state: OutboxStatus) -> Table:
 
 
 def undelivered_table(state: OutboxStatus) -> Table:
-    table = Table(title="Not delivered (not retried)")
+    table = SafeTable(title="Not delivered (not retried)")
     for heading in ("id", "kind", "week", "to", "outcome", "reply", "at"):
         table.add_column(heading)
     for item in state.undelivered:
