@@ -11,6 +11,7 @@ from collections.abc import Callable, Generator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -21,7 +22,8 @@ from twisted.internet import defer
 from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
-from crawler.browser import LAUNCH_ARGS, find_browser
+from crawler.browser import find_browser, launch_args
+from crawler.browser_guard import running_guard
 from crawler.linkcheck.model import LinkTarget as CheckTarget
 from crawler.plan import CrawlPlan
 from crawler.politeness import download_delay
@@ -98,7 +100,8 @@ def run_crawl(app: App, unit_names: list[str], trigger: str = "cli",
             if shards == 1:
                 plan = CrawlPlan(run_id, tuple(jobs), app.clock.today(),
                                  config.crawl.max_pages_per_column, browser, config.site.url)
-                crawl_in_process(config, browser, recorder, progress, plan, link_targets)
+                crawl_in_process(config, browser, recorder, progress, plan, link_targets,
+                                 browser_netlog=app.environment.browser_netlog)
             else:
                 pool = WorkerPool(app, site_id, run_id, now, browser, shards)
                 pool.crawl([job.column_id for job in jobs], recorder, progress, link_targets)
@@ -147,11 +150,31 @@ def crawl_in_process(
     plan: CrawlPlan | None,
     link_targets: Callable[[], Sequence[CheckTarget]] | None,
     shards: int = 1,
+    browser_netlog: Path | None = None,
 ) -> None:
     """Run Scrapy here: the column crawl of `plan`, then the link check of the targets
     `link_targets` gives once the columns are read. `shards`: how many processes share
     the per-host limits. Raises what stopped the crawl."""
-    process = CrawlerProcess(crawl_settings(config, browser, shards))
+    if browser is None:
+        _run_crawls(config, None, recorder, progress, plan, link_targets, shards)
+        return
+    # Every request of the browser goes through the SSRF guard proxy for the whole run.
+    with running_guard(config.site.url, config.crawl.allow_private_targets) as guard:
+        _run_crawls(config, browser, recorder, progress, plan, link_targets, shards,
+                    launch_args(guard.port, browser_netlog))
+
+
+def _run_crawls(
+    config: PortalConfig,
+    browser: str | None,
+    recorder: CrawlRecorder,
+    progress: Any,
+    plan: CrawlPlan | None,
+    link_targets: Callable[[], Sequence[CheckTarget]] | None,
+    shards: int,
+    browser_args: list[str] | None = None,
+) -> None:
+    process = CrawlerProcess(crawl_settings(config, browser, shards, browser_args))
 
     @defer.inlineCallbacks
     def columns_then_links() -> Generator[Deferred[None], None, None]:
@@ -193,7 +216,8 @@ def column_schemes(config: PortalConfig) -> set[str]:
     return {urlsplit(url).scheme for url in urls}
 
 
-def crawl_settings(config: PortalConfig, browser: str | None, shards: int = 1) -> Settings:
+def crawl_settings(config: PortalConfig, browser: str | None, shards: int = 1,
+                   browser_args: list[str] | None = None) -> Settings:
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     crawl = config.crawl
@@ -224,7 +248,8 @@ def crawl_settings(config: PortalConfig, browser: str | None, shards: int = 1) -
         settings.setdict({
             "PLAYWRIGHT_BROWSER_TYPE": "chromium",
             "PLAYWRIGHT_LAUNCH_OPTIONS": {
-                "executable_path": browser, "headless": True, "args": list(LAUNCH_ARGS),
+                "executable_path": browser, "headless": True,
+                "args": browser_args if browser_args is not None else launch_args(),
             },
             "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": crawl.timeout_seconds * 1000,
             "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": share.concurrency_per_host,

@@ -2,7 +2,9 @@
 
 `MONITOR_CONFIG` names the portal config, `MONITOR_DB` the database URL, `MONITOR_NOW`
 overrides the current time (ISO 8601 with an offset) for tests, replays and back-fills;
-`MONITOR_BROWSER` names a Chromium executable for browser-rendered columns.
+`MONITOR_BROWSER` names a Chromium executable for browser-rendered columns;
+`MONITOR_BROWSER_NETLOG` a file where a crawl's Chromium writes its network log (every
+name it looks up, every connection it opens), to audit what the browser contacts.
 Secrets whose variable *names* come from the config (the SMTP password) are looked up
 through `Environment.secret`, so nothing else in the product touches `os.environ`.
 """
@@ -27,6 +29,8 @@ class Environment:
     now: datetime | None = None
     # A Chromium executable for browser-rendered columns when the config says `auto`.
     browser_path: Path | None = None
+    # Where the crawl's Chromium writes its network log (an audit of what it contacts).
+    browser_netlog: Path | None = None
     _secrets: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -38,6 +42,8 @@ class Environment:
             db_url=env.get("MONITOR_DB") or None,
             now=parse_now(env["MONITOR_NOW"]) if env.get("MONITOR_NOW") else None,
             browser_path=Path(env["MONITOR_BROWSER"]) if env.get("MONITOR_BROWSER") else None,
+            browser_netlog=(Path(env["MONITOR_BROWSER_NETLOG"])
+                            if env.get("MONITOR_BROWSER_NETLOG") else None),
             _secrets=dict(env),
         )
 

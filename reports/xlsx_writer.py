@@ -2,7 +2,8 @@
 
 Completion is a number with the format 0.00 so the office can sort and sum it. Crawled
 text that starts with "=" would become a formula if openpyxl guessed the type, so every
-text cell is stored explicitly as a string.
+text cell is stored explicitly as a string, quote-prefixed when it looks like a formula
+so that it stays text when an officer edits it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from monitor.safetext import looks_like_formula
 from reports.model import MonthlyReport, QuarterlyReport, WeekMark
 from reports.outline import MARK_FILLS, Cell, Table, cell_text, tables_of
 from reports.text import one_line
@@ -40,6 +42,7 @@ def _put(cell: SheetCell, value: Cell) -> None:
     else:
         cell.value = one_line(value)
         cell.data_type = "s"
+        cell.quotePrefix = looks_like_formula(cell.value)
 
 
 def sheet_title(name: str) -> str:
@@ -58,7 +61,7 @@ def fill_sheet(sheet: Worksheet, table: Table) -> None:
         sheet.column_dimensions[get_column_letter(column_number)].width = width
     sheet.freeze_panes = "A2"
     for offset, note in enumerate(table.notes, start=len(table.rows) + 3):
-        sheet.cell(row=offset, column=1, value=note).data_type = "s"
+        sheet.cell(row=offset, column=1, value=one_line(note)).data_type = "s"
 
 
 def write_xlsx(report: MonthlyReport | QuarterlyReport, path: Path) -> Path:

@@ -286,6 +286,11 @@ class AlertMessage(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     next_attempt_at: Mapped[datetime | None] = mapped_column()
+    # Recipient by recipient: accepted; refused for good (address → the server's reply);
+    # uncertain (no reply after the content was sent: maybe delivered, never resent).
+    delivered_to: Mapped[list[str]] = mapped_column(default=list)
+    refused_to: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    uncertain_to: Mapped[list[str]] = mapped_column(default=list)
 
 
 class SchedulerLock(Base):

@@ -21,6 +21,7 @@ from scrapy.http import FormRequest, Request, Response
 from scrapy_playwright.page import PageMethod
 from twisted.python.failure import Failure
 
+from crawler.browser_guard import REFUSED_HEADER
 from crawler.extract.article import Article, extract_article
 from crawler.extract.encoding import decode_html
 from crawler.extract.hanweb import (
@@ -306,11 +307,15 @@ def _content_type(response: Response) -> str | None:
 
 
 def _failure_of(response: Response) -> tuple[CrawlOutcome, str] | None:
-    """Why a list response is not a list: a challenge page, or an HTTP error."""
+    """Why a list response is not a list: refused by the browser's SSRF guard (the list
+    landed on a forbidden address), a challenge page, or an HTTP error."""
     headers = {
         key.decode("latin-1").lower(): b"\n".join(values).decode("latin-1")
         for key, values in response.headers.items()
     }
+    refused = headers.get(REFUSED_HEADER.lower())
+    if refused:
+        return CrawlOutcome.UNREACHABLE, refused
     if is_waf_challenge(response.status, headers, response.body[:65536]):
         return CrawlOutcome.BLOCKED, f"waf_challenge_{response.status}"
     if response.status >= 400:

@@ -46,10 +46,10 @@ def compose_weekly(facts: WeekFacts, office: Sequence[str],
     behind = facts.units_behind
     messages = [_unit_message(facts, unit, WEEKLY, templates)
                 for unit in behind if unit.contacts]
-    if behind and office:
+    if (behind or facts.undelivered) and office:
         subject, text, html = templates.render("alert_digest", {
             "site_name": facts.site_name, "as_of": facts.as_of, "week": facts.week,
-            "units": behind})
+            "units": behind, "undelivered": facts.undelivered})
         messages.append(ComposedMessage(
             DIGEST, f"{DIGEST}:{facts.week.isoformat()}", None, facts.week, tuple(office),
             one_line(subject), text, html))

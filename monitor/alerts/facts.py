@@ -65,10 +65,23 @@ class UnitFacts:
 
 
 @dataclass(frozen=True)
+class MailNotDelivered:
+    """An alert of the past week a recipient did not get for sure: refused for good by the
+    SMTP server, or uncertain (no reply after it was sent; not sent again)."""
+
+    recipient: str
+    kind: str
+    week: date
+    refused: bool
+    reply: str
+
+
+@dataclass(frozen=True)
 class WeekFacts:
     site_name: str
     as_of: date
     units: tuple[UnitFacts, ...]
+    undelivered: tuple[MailNotDelivered, ...] = ()
 
     @property
     def week(self) -> date:

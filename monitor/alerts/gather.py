@@ -9,13 +9,14 @@ check` and the 月报 give for the same day. Nothing here reads posts.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from monitor.alerts.facts import ColumnLag, DeadTarget, UnitFacts, WeekFacts
-from monitor.clock import local_date
+from monitor.alerts.facts import ColumnLag, DeadTarget, MailNotDelivered, UnitFacts, WeekFacts
+from monitor.alerts.outbox import undelivered_since
+from monitor.clock import SHANGHAI, local_date
 from monitor.config import PortalConfig
 from monitor.domain import ColumnStatus, ProblemState, ProblemType
 from monitor.rules.periods import Period
@@ -39,7 +40,17 @@ def gather_week(
     judgement = judge_portal(session, config, site_id, as_of)
     problems = _open_problems(session, [unit.id for unit in units])
     facts = tuple(_unit_facts(unit, problems.get(unit.id, []), judgement) for unit in units)
-    return WeekFacts(config.site.name, as_of, facts)
+    return WeekFacts(config.site.name, as_of, facts, _undelivered_last_week(session, as_of))
+
+
+def _undelivered_last_week(session: Session, as_of: date) -> tuple[MailNotDelivered, ...]:
+    """Alerts finished between last Monday and this Monday that did not reach someone for
+    sure: the weeks follow each other, so each is told to the office once."""
+    monday = as_of - timedelta(days=as_of.weekday())
+    end = datetime.combine(monday, time(), SHANGHAI)
+    return tuple(
+        MailNotDelivered(item.recipient, item.kind, item.week, item.refused, item.reply)
+        for item in undelivered_since(session, end - timedelta(days=7), end))
 
 
 def _open_problems(session: Session, unit_ids: list[int]) -> dict[int, list[Problem]]:

@@ -3,26 +3,28 @@
 Headers are built from `email.headerregistry` objects: addresses are parsed (a malformed
 one is refused, never pasted), the subject passes `one_line` and the SMTP policy refuses
 any header value with a line break. So a unit name or a crawled title can never add a
-header (header injection). Non-ASCII subjects and names are RFC 2047-encoded; both body
+header (header injection), nor carry a bidi override or a terminal control into it.
+Non-ASCII subjects and names are RFC 2047-encoded; both body
 parts are UTF-8 in base64, which every server relays unchanged.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import smtplib
 import ssl
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
-from monitor.alerts.compose import one_line
 from monitor.config import EmailConfig
 from monitor.errors import AlertError
+from monitor.safetext import one_line
 from monitor.settings import Environment
 
 SMTP_TIMEOUT_SECONDS = 30
@@ -94,6 +96,22 @@ def smtp_settings(email: EmailConfig, environment: Environment) -> SmtpSettings:
     return SmtpSettings(smtp.host, smtp.port, smtp.user, password, smtp.starttls, smtp.ssl)
 
 
+@dataclass(frozen=True)
+class Transaction:
+    """What the server said to one message, recipient by recipient.
+
+    `deferred`: refused for now (4xx), tried again later. `refused`: refused for good (5xx).
+    `uncertain`: the content was sent but no final reply came (a timeout after DATA): the
+    server may have taken it. It is not sent again (at most once: a slow server must not
+    receive the same message twice), and the office is told.
+    """
+
+    accepted: tuple[str, ...] = ()
+    deferred: dict[str, str] = field(default_factory=dict)
+    refused: dict[str, str] = field(default_factory=dict)
+    uncertain: tuple[str, ...] = ()
+
+
 class SmtpMailer:
     """One SMTP connection for a batch of messages, opened on the first send."""
 
@@ -101,21 +119,20 @@ class SmtpMailer:
         self._settings = settings
         self._connection: smtplib.SMTP | None = None
 
-    def send(self, message: EmailMessage, sender: str, recipients: Sequence[str]) -> list[str]:
-        """Send; returns the recipients the server refused while accepting the others."""
+    def send(self, message: EmailMessage, sender: str, recipients: Sequence[str]) -> Transaction:
+        """Send to `recipients` (the envelope; the To header may name more). Raises
+        DeliveryError when nothing could be handed over (retried later as a whole)."""
         try:
             connection = self._connect()
         except (smtplib.SMTPException, OSError) as err:
             self.close()
             raise DeliveryError(_describe(err), unreachable=True) from None
         try:
-            refused = connection.send_message(
-                message, from_addr=address(sender).addr_spec,
-                to_addrs=[address(recipient).addr_spec for recipient in recipients])
+            return _transaction(connection, message, address(sender).addr_spec,
+                                [address(recipient).addr_spec for recipient in recipients])
         except (smtplib.SMTPException, OSError) as err:
             self.close()
             raise DeliveryError(_describe(err), unreachable=False) from None
-        return sorted(refused)
 
     def close(self) -> None:
         if self._connection is None:
@@ -159,3 +176,55 @@ def _describe(err: Exception) -> str:
     if isinstance(err, smtplib.SMTPRecipientsRefused):
         return "all recipients refused: " + ", ".join(sorted(err.recipients))[:450]
     return f"{type(err).__name__}: {one_line(str(err))}"[:500]
+
+
+def _transaction(connection: smtplib.SMTP, message: EmailMessage, sender: str,
+                 recipients: list[str]) -> Transaction:
+    """MAIL, RCPT for each recipient, DATA, step by step, so that each recipient's reply is
+    kept and a silence after the content was sent is told apart from one before it."""
+    connection.ehlo_or_helo_if_needed()
+    code, reply = connection.mail(sender)
+    if code != 250:
+        connection.rset()
+        raise smtplib.SMTPSenderRefused(code, reply, sender)
+    accepted: list[str] = []
+    deferred: dict[str, str] = {}
+    refused: dict[str, str] = {}
+    for recipient in recipients:
+        code, reply = connection.rcpt(recipient)
+        if code in (250, 251):
+            accepted.append(recipient)
+        else:
+            (deferred if 400 <= code < 500 else refused)[recipient] = _reply(code, reply)
+    if not accepted:
+        connection.rset()
+        return Transaction((), deferred, refused)
+    code, reply = connection.docmd("DATA")
+    if code != 354:
+        connection.rset()
+        raise smtplib.SMTPDataError(code, reply)
+    connection.send(_dot_stuffed(message.as_bytes()))
+    try:
+        code, reply = connection.getreply()
+    except smtplib.SMTPServerDisconnected:
+        # The content is out: the server may have queued it before going silent.
+        return Transaction((), deferred, refused, tuple(accepted))
+    if code == 250:
+        return Transaction(tuple(accepted), deferred, refused)
+    outcome = {recipient: _reply(code, reply) for recipient in accepted}
+    if 400 <= code < 500:
+        return Transaction((), deferred | outcome, refused)
+    return Transaction((), deferred, refused | outcome)
+
+
+def _dot_stuffed(content: bytes) -> bytes:
+    """The message as DATA carries it: CRLF line ends, a leading dot doubled, the final dot."""
+    lines = re.sub(rb"\r\n|\r|\n", b"\r\n", content)
+    stuffed = re.sub(rb"(?m)^\.", b"..", lines)
+    if not stuffed.endswith(b"\r\n"):
+        stuffed += b"\r\n"
+    return stuffed + b".\r\n"
+
+
+def _reply(code: int, reply: bytes) -> str:
+    return f"SMTP {code}: {one_line(reply.decode('utf-8', 'replace'))}"[:300]

@@ -3,6 +3,14 @@ SMTP server accepted it. Nothing is lost (a message the server did not take wait
 next run, with a growing back-off) and nothing is sent twice (a message's dedupe key is
 unique, and a sender claims a message before sending it, so two runs at the same time —
 the weekly job and the outbox job — cannot both send it).
+
+Each recipient is followed on its own. A recipient the server accepted is done. One it
+refused for now (4xx) stays pending: the next attempts go to the pending recipients only,
+with the same Message-ID. One it refused for good (5xx) is recorded as refused, shown by
+`alerts status` and in the office's next digest. When the content went out but no final
+reply came (a timeout after DATA) the message may or may not have been delivered: it is
+NOT sent again — at most once, since a slow server that did queue it would hand the unit
+a duplicate — and it is recorded as uncertain, for the office to check, like a refusal.
 """
 
 from __future__ import annotations
@@ -16,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.alerts.compose import ComposedMessage
-from monitor.alerts.mailer import DeliveryError, SmtpMailer, build_email
+from monitor.alerts.mailer import DeliveryError, SmtpMailer, Transaction, build_email
 from storage.models import AlertMessage
 
 FIRST_RETRY = timedelta(minutes=5)
@@ -61,9 +69,13 @@ def enqueue(session: Session, messages: Iterable[ComposedMessage], now: datetime
 
 @dataclass(frozen=True)
 class Delivery:
+    """`sent`: messages done (no recipient left to try); `failed`: messages still waiting;
+    `undelivered`: recipients refused for good or left uncertain in this run."""
+
     sent: int
     failed: int
     errors: tuple[str, ...]
+    undelivered: tuple[str, ...] = ()
 
 
 def deliver_due(
@@ -72,6 +84,7 @@ def deliver_due(
     """Send every unsent message whose retry time has come; record each outcome at once."""
     sent = failed = 0
     errors: list[str] = []
+    undelivered: list[str] = []
     unreachable: str | None = None
     for message_id in _due_ids(sessions, now):
         if not _claim(sessions, message_id, now):
@@ -82,7 +95,7 @@ def deliver_due(
             failed += 1
             continue
         try:
-            refused = _send(sessions, mailer, sender, message_id)
+            transaction = _send(sessions, mailer, sender, message_id)
         except DeliveryError as err:
             _record_failure(sessions, message_id, str(err), now)
             failed += 1
@@ -90,9 +103,19 @@ def deliver_due(
             if err.unreachable:
                 unreachable = str(err)
             continue
-        _record_sent(sessions, message_id, refused, now)
-        sent += 1
-    return Delivery(sent, failed, tuple(dict.fromkeys(errors)))
+        _record_transaction(sessions, message_id, transaction, now)
+        undelivered += [f"{recipient}: {reply}" for recipient, reply in
+                        transaction.refused.items()]
+        undelivered += [f"{recipient}: {UNCERTAIN}" for recipient in transaction.uncertain]
+        if transaction.deferred:
+            failed += 1
+            errors.append(deferred_summary(transaction))
+        else:
+            sent += 1
+    return Delivery(sent, failed, tuple(dict.fromkeys(errors)), tuple(undelivered))
+
+
+UNCERTAIN = "no reply after the message was sent; maybe delivered, not sent again"
 
 
 def _due_ids(sessions: sessionmaker[Session], now: datetime) -> list[int]:
@@ -117,25 +140,49 @@ def _claim(sessions: sessionmaker[Session], message_id: int, now: datetime) -> b
 
 
 def _send(sessions: sessionmaker[Session], mailer: SmtpMailer, sender: str,
-          message_id: int) -> list[str]:
+          message_id: int) -> Transaction:
     with sessions() as session:
         row = session.get(AlertMessage, message_id)
         assert row is not None
         email = build_email(sender, row.recipients, row.subject, row.body_text, row.body_html,
                             row.dedupe_key, row.created_at)
-        recipients = list(row.recipients)
-    return mailer.send(email, sender, recipients)
+        pending = pending_recipients(row)
+    return mailer.send(email, sender, pending)
 
 
-def _record_sent(sessions: sessionmaker[Session], message_id: int, refused: list[str],
-                 now: datetime) -> None:
+def pending_recipients(row: AlertMessage) -> list[str]:
+    """The recipients still to try: neither delivered, nor refused for good, nor uncertain."""
+    done = {*(row.delivered_to or ()), *(row.refused_to or {}), *(row.uncertain_to or ())}
+    return [recipient for recipient in row.recipients if recipient not in done]
+
+
+def _record_transaction(sessions: sessionmaker[Session], message_id: int,
+                        transaction: Transaction, now: datetime) -> None:
     with sessions.begin() as session:
         row = session.get(AlertMessage, message_id)
         assert row is not None
-        row.sent_at = now
         row.attempts += 1
+        # New lists and dicts, not changed in place: the JSON columns see the change.
+        row.delivered_to = [*(row.delivered_to or ()), *transaction.accepted]
+        row.refused_to = {**(row.refused_to or {}), **transaction.refused}
+        row.uncertain_to = [*(row.uncertain_to or ()), *transaction.uncertain]
+        if transaction.deferred:
+            row.last_error = deferred_summary(transaction)
+            row.next_attempt_at = now + retry_delay(row.attempts)
+            return
+        row.sent_at = now
         row.next_attempt_at = None
-        row.last_error = f"refused recipients: {', '.join(refused)}" if refused else None
+        row.last_error = None
+
+
+def deferred_summary(transaction: Transaction) -> str:
+    """The server's reply when it deferred the whole message; else recipient by recipient."""
+    replies = set(transaction.deferred.values())
+    if len(replies) == 1 and not (transaction.accepted or transaction.refused
+                                  or transaction.uncertain):
+        return replies.pop()
+    return "; ".join(f"{recipient}: {reply}"
+                     for recipient, reply in transaction.deferred.items())[:1000]
 
 
 def _record_failure(sessions: sessionmaker[Session], message_id: int, error: str,
@@ -161,10 +208,25 @@ class WaitingMessage:
 
 
 @dataclass(frozen=True)
+class Undelivered:
+    """A recipient a finished message did not reach for sure: refused for good (5xx), or
+    uncertain (no reply after the content was sent)."""
+
+    message_id: int
+    kind: str
+    week: date
+    recipient: str
+    refused: bool
+    reply: str
+    at: datetime
+
+
+@dataclass(frozen=True)
 class OutboxStatus:
     sent: int
     waiting: tuple[WaitingMessage, ...]
     last_sent_at: datetime | None
+    undelivered: tuple[Undelivered, ...] = ()
 
 
 def outbox_status(session: Session) -> OutboxStatus:
@@ -172,10 +234,32 @@ def outbox_status(session: Session) -> OutboxStatus:
         select(func.count()).select_from(AlertMessage).where(AlertMessage.sent_at.is_not(None)))
     last = session.scalar(select(func.max(AlertMessage.sent_at)))
     waiting = tuple(
-        WaitingMessage(row.id, row.kind, row.week, tuple(row.recipients), row.subject,
+        WaitingMessage(row.id, row.kind, row.week, tuple(pending_recipients(row)), row.subject,
                        row.attempts, row.last_error, row.next_attempt_at)
         for row in session.scalars(
             select(AlertMessage).where(AlertMessage.sent_at.is_(None)).order_by(AlertMessage.id))
     )
-    return OutboxStatus(sent or 0, waiting, last)
+    finished = session.scalars(
+        select(AlertMessage).where(AlertMessage.sent_at.is_not(None)).order_by(AlertMessage.id))
+    return OutboxStatus(sent or 0, waiting, last, undelivered_of(finished))
 
+
+def undelivered_since(session: Session, start: datetime, end: datetime
+                      ) -> tuple[Undelivered, ...]:
+    """The recipients not reached for sure by messages finished in [start, end)."""
+    return undelivered_of(session.scalars(
+        select(AlertMessage)
+        .where(AlertMessage.sent_at >= start, AlertMessage.sent_at < end)
+        .order_by(AlertMessage.id)))
+
+
+def undelivered_of(rows: Iterable[AlertMessage]) -> tuple[Undelivered, ...]:
+    found: list[Undelivered] = []
+    for row in rows:
+        if not (row.refused_to or row.uncertain_to) or row.sent_at is None:
+            continue
+        found += [Undelivered(row.id, row.kind, row.week, recipient, True, reply, row.sent_at)
+                  for recipient, reply in (row.refused_to or {}).items()]
+        found += [Undelivered(row.id, row.kind, row.week, recipient, False, UNCERTAIN,
+                              row.sent_at) for recipient in row.uncertain_to or ()]
+    return tuple(found)

@@ -21,7 +21,7 @@ from monitor.alerts.service import (
 from monitor.alerts.templates import AlertTemplates
 from monitor.app import App
 from monitor.clock import to_local
-from monitor.commands.console import out, print_json
+from monitor.commands.console import SafeTable, out, print_json
 from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
 from monitor.errors import AlertError
 from storage import migrations
@@ -66,6 +66,7 @@ def send(ctx: typer.Context, config: ConfigOption = None, db: DbOption = None,
         print_json(_delivery_json(delivery))
     else:
         out.print(f"{delivery.sent} sent, {delivery.failed} not accepted")
+        _print_undelivered(delivery)
     _fail_if_waiting(delivery)
 
 
@@ -82,8 +83,12 @@ def status(ctx: typer.Context, config: ConfigOption = None, db: DbOption = None,
         return
     if state.waiting:
         out.print(waiting_table(state))
+    if state.undelivered:
+        out.print(undelivered_table(state))
     last = to_local(state.last_sent_at).strftime("%Y-%m-%d %H:%M") if state.last_sent_at else "—"
-    out.print(f"{state.sent} sent (last {last}), {len(state.waiting)} waiting")
+    out.print(f"{state.sent} sent (last {last}), {len(state.waiting)} waiting"
+              + (f", {len(state.undelivered)} recipient(s) not reached"
+                 if state.undelivered else ""))
 
 
 def _run(application: App, messages: list[ComposedMessage], dry_run: bool,
@@ -109,10 +114,20 @@ def _run(application: App, messages: list[ComposedMessage], dry_run: bool,
         out.print(f"{outcome.composed} messages for this week: {outcome.queued.added} new, "
                   f"{outcome.queued.already_queued} already queued before; "
                   f"{outcome.delivery.sent} sent now, {outcome.delivery.failed} not accepted")
+        _print_undelivered(outcome.delivery)
     _fail_if_waiting(outcome.delivery)
 
 
+def _print_undelivered(delivery: Delivery) -> None:
+    for line in delivery.undelivered:
+        out.print(f"not delivered: {line}", markup=False)
+
+
 def _fail_if_waiting(delivery: Delivery) -> None:
+    if delivery.undelivered and not delivery.failed:
+        raise AlertError(
+            f"{len(delivery.undelivered)} recipient(s) refused for good or not confirmed "
+            "by the SMTP server; they are not retried (see `monitor alerts status`)")
     if delivery.failed:
         raise AlertError(
             f"{delivery.failed} message(s) not accepted by the SMTP server "
@@ -121,7 +136,7 @@ def _fail_if_waiting(delivery: Delivery) -> None:
 
 
 def waiting_table(state: OutboxStatus) -> Table:
-    table = Table(title="Waiting in the outbox")
+    table = SafeTable(title="Waiting in the outbox")
     for heading in ("id", "kind", "week", "to", "subject", "attempts", "last error", "retry"):
         table.add_column(heading)
     for message in state.waiting:
@@ -133,13 +148,25 @@ def waiting_table(state: OutboxStatus) -> Table:
     return table
 
 
+def undelivered_table(state: OutboxStatus) -> Table:
+    table = SafeTable(title="Not delivered (not retried)")
+    for heading in ("id", "kind", "week", "to", "outcome", "reply", "at"):
+        table.add_column(heading)
+    for item in state.undelivered:
+        table.add_row(str(item.message_id), item.kind, item.week.isoformat(), item.recipient,
+                      "refused" if item.refused else "uncertain", item.reply,
+                      to_local(item.at).strftime("%Y-%m-%d %H:%M"))
+    return table
+
+
 def _message_json(message: ComposedMessage) -> dict[str, object]:
     return {"kind": message.kind, "key": message.dedupe_key, "week": message.week.isoformat(),
             "recipients": list(message.recipients), "subject": message.subject}
 
 
 def _delivery_json(delivery: Delivery) -> dict[str, object]:
-    return {"sent": delivery.sent, "failed": delivery.failed, "errors": list(delivery.errors)}
+    return {"sent": delivery.sent, "failed": delivery.failed, "errors": list(delivery.errors),
+            "undelivered": list(delivery.undelivered)}
 
 
 def _outcome_json(outcome: Outcome) -> dict[str, object]:
@@ -158,4 +185,9 @@ def _status_json(state: OutboxStatus) -> dict[str, object]:
                      "next_attempt_at": (to_local(m.next_attempt_at).isoformat()
                                          if m.next_attempt_at else None)}
                     for m in state.waiting],
+        "undelivered": [{"id": u.message_id, "kind": u.kind, "week": u.week.isoformat(),
+                         "recipient": u.recipient,
+                         "outcome": "refused" if u.refused else "uncertain", "reply": u.reply,
+                         "at": to_local(u.at).isoformat()}
+                        for u in state.undelivered],
     }

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from crawler.runner import run_crawl
 from monitor.calendar import local_date
-from monitor.commands.console import out, print_json, warn
+from monitor.commands.console import SafeTable, out, print_json, warn
 from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
 from monitor.services.check import UnitCheck, check_document, check_unit
 from monitor.services.dates import optional_day, requested_period
@@ -100,7 +100,7 @@ def _day(value: object) -> str:
 
 
 def columns_table(result: UnitCheck) -> Table:
-    table = Table(title=f"{result.unit} at {result.as_of}")
+    table = SafeTable(title=f"{result.unit} at {result.as_of}")
     for heading in ("column", "category", "cycle", "status", "last post", "due"):
         table.add_column(heading)
     for heading in ("this week", "this month"):
@@ -127,7 +127,7 @@ def weekly_line(result: UnitCheck) -> str:
 
 
 def problems_table(result: UnitCheck) -> Table:
-    table = Table(title="Open problems")
+    table = SafeTable(title="Open problems")
     for heading in ("id", "type", "column", "detail", "first seen"):
         table.add_column(heading)
     for problem in result.problems:

@@ -7,7 +7,7 @@ from collections import Counter
 import typer
 from rich.table import Table
 
-from monitor.commands.console import out, print_json
+from monitor.commands.console import SafeTable, out, print_json
 from monitor.commands.options import ConfigOption, JsonOption, resolve
 from monitor.config import PortalConfig
 from monitor.domain import Category, Cycle
@@ -51,7 +51,7 @@ def summary(portal: PortalConfig) -> dict[str, object]:
 
 
 def summary_table(portal: PortalConfig) -> Table:
-    table = Table(title="Units and columns")
+    table = SafeTable(title="Units and columns")
     for heading in ("unit", "group", "target", "columns", "categories", "cycles"):
         table.add_column(heading, justify="right" if heading in ("target", "columns") else "left")
     for unit in portal.units:

@@ -1,4 +1,9 @@
-"""Where output goes: results on stdout, progress and messages on stderr (SPEC §3)."""
+"""Where output goes: results on stdout, progress and messages on stderr (SPEC §3).
+
+Both consoles pass every text through `monitor.safetext` (no ESC, BEL or bidi override
+from a crawled title reaches the terminal), and `SafeTable` cells are shown as typed: a
+title like `[/bold]` is text, not Rich markup.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +13,31 @@ import sys
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+from monitor.safetext import clean
+
+
+class _SafeConsole(Console):
+    def print(self, *objects: Any, **options: Any) -> None:  # noqa: A003
+        super().print(*(clean(o) if isinstance(o, str) else o for o in objects), **options)
+
+
+class SafeTable(Table):
+    """A Rich table whose title and text cells are cleaned and never read as markup."""
+
+    def __init__(self, *headers: Any, title: str | None = None, **options: Any) -> None:
+        super().__init__(*headers, title=None if title is None else escape(clean(title)),
+                         **options)
+
+    def add_row(self, *renderables: Any, **options: Any) -> None:
+        super().add_row(*(escape(clean(r)) if isinstance(r, str) else r for r in renderables),
+                        **options)
+
+
+out = _SafeConsole(highlight=False, soft_wrap=True)
+err = _SafeConsole(stderr=True, highlight=False, soft_wrap=True)
 
 
 def print_json(document: Any) -> None:

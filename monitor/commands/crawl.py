@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from crawler.runner import CrawlSummary, run_crawl
 from monitor.app import App
-from monitor.commands.console import log_warnings_to_stderr, out, print_json, warn
+from monitor.commands.console import SafeTable, log_warnings_to_stderr, out, print_json, warn
 from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
 from monitor.domain import CrawlOutcome
 from monitor.errors import CrawlIncomplete
@@ -114,7 +114,7 @@ def summary_rows(application: App, summary: CrawlSummary) -> list[dict[str, obje
 
 
 def summary_table(rows: list[dict[str, object]]) -> Table:
-    table = Table(title="Crawl summary")
+    table = SafeTable(title="Crawl summary")
     table.add_column("unit")
     table.add_column("columns read", justify="right")
     table.add_column("not read")

@@ -6,7 +6,7 @@ import typer
 from rich.table import Table
 
 from monitor.clock import to_local
-from monitor.commands.console import out, print_json
+from monitor.commands.console import SafeTable, out, print_json
 from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
 from monitor.probe.service import PageReport, run_probe
 from storage import migrations
@@ -51,7 +51,7 @@ def _as_json(report: PageReport) -> dict[str, object]:
 
 
 def reports_table(reports: list[PageReport], limit: float) -> Table:
-    table = Table(title=f"Availability probe (limit {limit:g} s)")
+    table = SafeTable(title=f"Availability probe (limit {limit:g} s)")
     for heading in ("page", "now", "window", "site_unreachable"):
         table.add_column(heading)
     for report in reports:

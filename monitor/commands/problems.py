@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from monitor.calendar import local_date
 from monitor.commands.check import print_table
-from monitor.commands.console import out, print_json
+from monitor.commands.console import SafeTable, out, print_json
 from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
 from monitor.config import PortalConfig
 from monitor.domain import ProblemState, ProblemType
@@ -83,7 +83,7 @@ def problem_document(row: ProblemRow) -> dict[str, Any]:
 
 
 def problems_table(rows: list[ProblemRow], state: ProblemState) -> Table:
-    table = Table(title=f"{state.value.capitalize()} problems")
+    table = SafeTable(title=f"{state.value.capitalize()} problems")
     for heading in ("id", "type", "问题", "unit", "column", "url", "detail", "first seen",
                     "last seen", "recurring"):
         table.add_column(heading)

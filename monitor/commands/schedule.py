@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from monitor.clock import to_local
-from monitor.commands.console import out, print_json
+from monitor.commands.console import SafeTable, out, print_json
 from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
 from monitor.scheduler.runner import JobListing, list_jobs, run_scheduler
 
@@ -62,7 +62,7 @@ def _as_json(listing: JobListing) -> dict[str, object]:
 
 
 def jobs_table(listings: list[JobListing]) -> Table:
-    table = Table(title="Scheduled jobs (Asia/Shanghai)")
+    table = SafeTable(title="Scheduled jobs (Asia/Shanghai)")
     for heading in ("job", "what", "when", "next run"):
         table.add_column(heading)
     for listing in listings:

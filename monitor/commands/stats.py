@@ -6,7 +6,7 @@ import typer
 from rich.table import Table
 
 from monitor.commands.check import AsOfOption, FromOption, ToOption, print_table
-from monitor.commands.console import print_json, warn
+from monitor.commands.console import SafeTable, print_json, warn
 from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
 from monitor.services.dates import optional_day, requested_period
 from monitor.services.stats import StatsResult, stats_document, unit_stats
@@ -43,7 +43,7 @@ def stats(
 
 def stats_table(result: StatsResult) -> Table:
     period = result.period
-    table = Table(title=f"Figures {period.start} to {period.end} (as of {result.as_of})")
+    table = SafeTable(title=f"Figures {period.start} to {period.end} (as of {result.as_of})")
     table.add_column("unit")
     table.add_column("group")
     for heading in ("target", "动态信息", "信息公开", "total", "year total", "weeks", "missed",

@@ -2,12 +2,18 @@
 
 Every mistake becomes one line `FILE:LINE KEY.PATH: what is wrong (hint)`, and all the
 mistakes of a file are reported together so the office fixes them in one pass.
+
+A config file is read within bounds before anything is built from it: at most
+`MAX_CONFIG_BYTES` (so `--config /dev/zero` stops at once), nesting at most `MAX_DEPTH`
+deep (the YAML composer is recursive), and at most `MAX_NODES` values once aliases are
+expanded — counted from the parser's events, before any expansion, so a few hundred bytes
+of nested aliases (a "billion laughs") fail in milliseconds.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 from pydantic import ValidationError
@@ -18,9 +24,14 @@ from monitor.config.models import PortalConfig
 from monitor.config.positions import KeyPath, Positions, format_path, scan
 from monitor.errors import ConfigError
 
+MAX_CONFIG_BYTES = 4 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_NODES = 200_000
+
 
 def load_config(path: Path) -> PortalConfig:
     text = _read(path)
+    _check_shape(path, text)
     node, data = _parse(path, text)
     positions = scan(node)
     problems = [
@@ -54,7 +65,12 @@ def _line(path: Path, positions: Positions, key: KeyPath, message: str) -> str:
 
 def _read(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_CONFIG_BYTES + 1)
+        if len(raw) > MAX_CONFIG_BYTES:
+            raise ConfigError([f"{path}: the config file is larger than "
+                               f"{MAX_CONFIG_BYTES // (1024 * 1024)} MB; is it the right file?"])
+        return raw.decode("utf-8")
     except FileNotFoundError:
         raise ConfigError(
             [f"{path}: no such config file (give --config PATH or set MONITOR_CONFIG)"]
@@ -79,12 +95,52 @@ class _Loader(yaml.SafeLoader):
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 
 
+def _check_shape(path: Path, text: str) -> None:
+    """Depth and expanded size from the parser's events: no node is built, no alias
+    expanded. An anchor's size counts its own aliases, so nesting multiplies as it would."""
+    sizes: dict[str, int] = {}
+    open_nodes: list[list[Any]] = []  # [anchor, size so far] of each open collection
+    total = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                open_nodes.append([event.anchor, 1])
+                if len(open_nodes) > MAX_DEPTH:
+                    raise ConfigError([f"{path}:{event.start_mark.line + 1} (YAML): nested more "
+                                       f"than {MAX_DEPTH} levels deep"])
+                continue
+            if isinstance(event, yaml.CollectionEndEvent):
+                anchor, size = open_nodes.pop()
+            elif isinstance(event, yaml.ScalarEvent):
+                anchor, size = event.anchor, 1
+            elif isinstance(event, yaml.AliasEvent):
+                anchor, size = None, sizes.get(event.anchor or "", 1)
+            else:
+                continue
+            if anchor is not None:
+                sizes[anchor] = size
+            if open_nodes:
+                open_nodes[-1][1] += size
+            else:
+                total += size
+            if total + sum(entry[1] for entry in open_nodes) > MAX_NODES:
+                raise ConfigError([f"{path}:{event.start_mark.line + 1} (YAML): more than "
+                                   f"{MAX_NODES} values once aliases are expanded; write the "
+                                   "values out instead of nesting aliases"])
+    except yaml.MarkedYAMLError as err:
+        _raise_yaml(path, err)
+
+
+def _raise_yaml(path: Path, err: yaml.MarkedYAMLError) -> NoReturn:
+    mark = err.problem_mark or err.context_mark
+    line = mark.line + 1 if mark else 1
+    raise ConfigError([f"{path}:{line} (YAML): {err.problem or err.context}"]) from None
+
+
 def _parse(path: Path, text: str) -> tuple[yaml.Node | None, Any]:
     try:
         node = yaml.compose(text, Loader=_Loader)
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        line = mark.line + 1 if mark else 1
-        raise ConfigError([f"{path}:{line} (YAML): {err.problem or err.context}"]) from None
+        _raise_yaml(path, err)
     return node, data

@@ -7,27 +7,51 @@ read. Field-level checks live here; checks that span several units or columns
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import date
 from email.utils import parseaddr
 from pathlib import Path
+from string import Formatter
 from typing import Annotated
 from urllib.parse import urlsplit
 
 from apscheduler.triggers.cron import CronTrigger
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from monitor.domain import Category, Cycle, Render
 
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 _DEADLINE = re.compile(r"^(\d{2})-(\d{2})$")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# What a Chromium executable is called: Debian's chromium, Playwright's chrome or
+# headless_shell, Google's google-chrome.
+_CHROMIUM_NAME = re.compile(r"chrom|headless_shell", re.IGNORECASE)
 
 
 def _http_url(value: str) -> str:
     parts = urlsplit(value)
+    if parts.username is not None or parts.password is not None:
+        # Not echoed: the value holds a password.
+        raise ValueError(
+            "the URL carries a user name or password: remove it — the config file is no place "
+            "for secrets (give them through environment variables, as email.smtp.password_env "
+            "does)")
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"'{value}' is not an http(s) URL (write e.g. http://www.example.gov.cn/)")
     return value
+
+
+def _no_control(value: str) -> str:
+    """A value that goes into a mail header or a command line: one line, no controls."""
+    if _CONTROL.search(value):
+        raise ValueError(f"'{_visible(value)}' holds a line break or a control character; "
+                         "write it on one line")
+    return value
+
+
+def _visible(value: str) -> str:
+    return _CONTROL.sub(lambda match: repr(match[0])[1:-1], value)
 
 
 def _email(value: str) -> str:
@@ -38,6 +62,7 @@ def _email(value: str) -> str:
 
 def _mailbox(value: str) -> str:
     """'政务公开办 <gkb@example.gov.cn>' or a bare address."""
+    _no_control(value)
     _name, address = parseaddr(value)
     if not address or not _EMAIL.match(address):
         raise ValueError(
@@ -61,6 +86,7 @@ HttpUrl = Annotated[str, AfterValidator(_http_url)]
 Email = Annotated[str, AfterValidator(_email)]
 Mailbox = Annotated[str, AfterValidator(_mailbox)]
 Deadline = Annotated[str, AfterValidator(_deadline)]
+OneLine = Annotated[str, AfterValidator(_no_control)]
 # Enums come from YAML as strings; strict mode would demand enum instances.
 CategoryField = Annotated[Category, Field(strict=False)]
 CycleField = Annotated[Cycle, Field(strict=False)]
@@ -142,18 +168,34 @@ class CrawlConfig(StrictModel):
         default_factory=list,
         description="Extra texts that mark a page as 'not found' although it answers 200.",
     )
-    user_agent: str | None = Field(
+    user_agent: OneLine | None = Field(
         default=None,
         description="Replaces the crawler's default User-Agent when set.",
     )
 
+    @field_validator("browser", mode="before")
+    @classmethod
+    def _browser_off_unquoted(cls, value: object) -> object:
+        if value is False:
+            raise ValueError("YAML reads an unquoted off as false: write browser: \"off\" "
+                             "(in quotes)")
+        return value
+
     @model_validator(mode="after")
     def _browser_is_known(self) -> CrawlConfig:
-        if self.browser not in ("auto", "off") and not Path(self.browser).is_file():
+        if self.browser in ("auto", "off"):
+            return self
+        path = Path(self.browser)
+        if not path.is_file():
             raise ValueError(
                 f"browser: '{self.browser}' is neither auto, off nor an existing Chromium "
                 "executable (install one with 'apt-get install chromium' or "
                 "'playwright install chromium')"
+            )
+        if not os.access(path, os.X_OK) or not _CHROMIUM_NAME.search(path.resolve().name):
+            raise ValueError(
+                f"browser: '{self.browser}' is not a Chromium executable (expected a program "
+                "named chromium, chrome or headless_shell; or write auto)"
             )
         return self
 
@@ -169,7 +211,7 @@ class CalendarConfig(StrictModel):
     )
     # Years whose holidays and workdays the lists above give completely: the official
     # calendar package stops at 2026, and later years must come from here.
-    covered_years: list[int] = Field(
+    covered_years: list[Annotated[int, Field(ge=2000, le=2100)]] = Field(
         default_factory=list,
         description=(
             "Years that the two lists above give completely; needed for years the built-"
@@ -208,9 +250,10 @@ class RulesConfig(StrictModel):
 
 
 class SmtpConfig(StrictModel):
-    host: str = Field(min_length=1, description="SMTP server.")
+    host: OneLine = Field(min_length=1, description="SMTP server.")
     port: int = Field(default=25, ge=1, le=65535, description="SMTP port.")
-    user: str | None = Field(default=None, description="SMTP login, if the server wants one.")
+    user: OneLine | None = Field(default=None,
+                                 description="SMTP login, if the server wants one.")
     # The name of the environment variable holding the password, never the password.
     password_env: str | None = Field(
         default=None, pattern=r"^[A-Z_][A-Z0-9_]*$",
@@ -305,7 +348,7 @@ class UnitConfig(StrictModel):
         description="Other names the unit is known by.",
     )
     annual_target: int | None = Field(
-        default=None, ge=0,
+        default=None, ge=0, le=1_000_000,
         description="年度任务数: posts expected in a year; completion % is measured against it.",
     )
     contacts: list[Email] = Field(
@@ -350,7 +393,7 @@ class JobSchedule(StrictModel):
         ),
     )
     every_seconds: float | None = Field(
-        default=None, gt=0,
+        default=None, gt=0, le=366 * 24 * 3600,
         description="Or: run the job every this many seconds.",
     )
 
@@ -395,12 +438,12 @@ class ScheduleConfig(StrictModel):
     )
     # A run missed by less than this (the machine was off at 02:00) still happens late.
     misfire_grace_seconds: int = Field(
-        default=3600, ge=1,
+        default=3600, ge=1, le=7 * 24 * 3600,
         description="A run missed by less than this (the machine was off) still happens late.",
     )
     # A scheduler whose heartbeat is older than this is taken for dead; its lock is taken over.
     lock_stale_seconds: int = Field(
-        default=300, ge=5,
+        default=300, ge=5, le=24 * 3600,
         description="A scheduler silent this long is taken for dead and its lock taken over.",
     )
     report_dir: str = Field(
@@ -464,7 +507,12 @@ class ReportConfig(StrictModel):
     @model_validator(mode="after")
     def _issue_no_formats(self) -> ReportConfig:
         # Caught here, at load time, rather than on the 1st of the month in the scheduler.
+        # Only the bare names: `{year.__class__}` or `{month[0]}` would reach into Python.
         try:
+            fields = [name for _text, name, _spec, _conversion in Formatter().parse(self.issue_no)
+                      if name is not None]
+            if any(name not in ("year", "month") for name in fields):
+                raise KeyError(next(name for name in fields if name not in ("year", "month")))
             self.issue_no.format(year=2024, month=4)
         except (KeyError, IndexError, ValueError) as error:
             raise ValueError(

@@ -2,7 +2,8 @@
 
 CSV is UTF-8 with a byte-order mark: without it Excel on a Chinese Windows reads the file
 as GBK and the unit names come out garbled. Several source URLs share one cell,
-separated by spaces (a URL holds none).
+separated by spaces (a URL holds none). Crawled text passes `monitor.safetext` on its
+way into CSV and XLSX: never a formula, no control or bidi characters.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from monitor import safetext
 from monitor.calendar import LOCAL_ZONE
 from monitor.services.export import ExportKind, ExportRow, field_names
 
@@ -66,15 +68,22 @@ def _xlsx_cell(value: CellValue) -> object:
         # Excel has no time zones: the local wall-clock time is what the office reads.
         return _local(value).replace(tzinfo=None)
     if isinstance(value, tuple):
-        return "\n".join(value)
+        return safetext.clean("\n".join(value))
+    if isinstance(value, str):
+        return safetext.clean(value)
     return value
+
+
+def _csv_cell(value: CellValue) -> str:
+    text = _text_cell(value)
+    return safetext.csv_cell(text) if isinstance(value, str | tuple) else text
 
 
 def csv_text(kind: ExportKind, rows: Sequence[ExportRow]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(field_names(kind))
-    writer.writerows([_text_cell(value) for value in astuple(row)] for row in rows)
+    writer.writerows([_csv_cell(value) for value in astuple(row)] for row in rows)
     return buffer.getvalue()
 
 
@@ -97,7 +106,11 @@ def write_xlsx(kind: ExportKind, rows: Sequence[ExportRow], path: Path) -> None:
         sheet.append([_xlsx_cell(value) for value in astuple(row)])
     for cells in sheet.iter_rows(min_row=2):
         for cell in cells:
-            if isinstance(cell.value, datetime):
+            if isinstance(cell.value, str):
+                # Stored as text, and kept text when an officer edits the cell.
+                cell.data_type = "s"
+                cell.quotePrefix = safetext.looks_like_formula(cell.value)
+            elif isinstance(cell.value, datetime):
                 cell.number_format = "yyyy-mm-dd hh:mm:ss"
             elif isinstance(cell.value, date):
                 cell.number_format = "yyyy-mm-dd"

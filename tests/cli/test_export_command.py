@@ -149,3 +149,43 @@ def test_bad_period_exits_1(run_cli: Callable[..., Result], options: list[str]) 
     result = run_cli("export", "posts", "--from", "2024-04-31", "--to", "2024-05-01", *options)
     assert (result.exit_code, result.stderr) == (
         1, "error: --from: '2024-04-31' is not a date; expected YYYY-MM-DD, e.g. 2024-05-10\n")
+
+
+HOSTILE_TITLES = ["=HYPERLINK(\"http://127.0.0.1:9/\",\"点击\")", " @SUM(1+1)*cmd|' /C calc'!A0",
+                  "标题\x01带控制\x1b[2J字符\x07", "通知\u202etxt.exe\u202c"]
+
+
+def hostile_posts(portal) -> None:
+    for number, title in enumerate(HOSTILE_TITLES, start=1):
+        portal.post("slj/gzdt/", number, date(2024, 4, number), SEEN, title=title,
+                    date_source="list")
+
+
+def test_hostile_titles_export_to_csv_as_inert_text(
+    run_cli: Callable[..., Result], record_portal: Callable[..., list[str]], tmp_path: Path
+) -> None:
+    options = record_portal(UNITS, hostile_posts)
+    out = tmp_path / "posts.csv"
+    result = run_cli("export", "posts", "--out", str(out), *options, env=NOW)
+    assert result.exit_code == 0, result.stderr
+    rows = list(csv.reader(io.StringIO(out.read_bytes().decode("utf-8-sig"))))
+    assert sorted(row[3] for row in rows[1:]) == sorted([
+        "'=HYPERLINK(\"http://127.0.0.1:9/\",\"点击\")", "' @SUM(1+1)*cmd|' /C calc'!A0",
+        "标题带控制[2J字符", "通知txt.exe"])
+
+
+def test_hostile_titles_export_to_xlsx_as_text_cells_without_a_crash(
+    run_cli: Callable[..., Result], record_portal: Callable[..., list[str]], tmp_path: Path
+) -> None:
+    options = record_portal(UNITS, hostile_posts)
+    out = tmp_path / "posts.xlsx"
+    result = run_cli("export", "posts", "--format", "xlsx", "--out", str(out), *options,
+                     env=NOW)
+    assert result.exit_code == 0, result.stderr
+    sheet = load_workbook(out).active
+    cells = {cell.value: cell for cell in (row[3] for row in sheet.iter_rows(min_row=2))}
+    assert sorted(cells) == sorted([HOSTILE_TITLES[0], HOSTILE_TITLES[1], "标题带控制[2J字符",
+                                    "通知txt.exe"])
+    assert all(cell.data_type == "s" for cell in cells.values())
+    assert cells[HOSTILE_TITLES[0]].quotePrefix and cells[HOSTILE_TITLES[1]].quotePrefix
+    assert not cells["通知txt.exe"].quotePrefix

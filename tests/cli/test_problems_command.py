@@ -7,7 +7,10 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 import pytest
+from sqlalchemy import select
 from typer.testing import Result
+
+from storage.models import Problem, Unit
 
 UNITS = [
     {"name": "县水利局", "group": "县直单位", "aliases": ["水利局"], "columns": ["slj/gzdt/"]},
@@ -124,3 +127,25 @@ def test_unknown_unit_filter_exits_1(run_cli: Callable[..., Result], options: li
     result = run_cli("problems", "list", "--unit", "县教育局", *options, env=NOW)
     assert result.exit_code == 1
     assert result.stderr.startswith("error: unknown unit '县教育局'")
+
+
+def hostile_problem(portal) -> None:
+    session = portal.session
+    session.flush()
+    unit = session.scalar(select(Unit).where(Unit.name == "县水利局"))
+    session.add(Problem(type="broken_link", key="broken_link:hostile", unit_id=unit.id,
+                        url="http://127.0.0.1:8000/slj/gzdt/1.html",
+                        target="http://127.0.0.1:9/x", state="open",
+                        detail="[/bold]标题\x1b]0;pwned\x07\x1b[2J\u202eexe.txt",
+                        first_seen=CRAWLED, last_seen=CRAWLED))
+
+
+def test_a_hostile_text_reaches_the_terminal_inert(
+    run_cli: Callable[..., Result], record_portal: Callable[..., list[str]]
+) -> None:
+    options = record_portal(UNITS, hostile_problem)
+    result = run_cli("problems", "list", *options, env=NOW)
+    assert result.exit_code == 0, result.stderr
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert "\u202e" not in result.stdout
+    assert "[/bold]" in result.stdout

@@ -27,6 +27,8 @@ from sampleportal.model import Portal
 class CrawlWorkspace:
     running: RunningPortal
     directory: Path
+    # Where the crawl's Chromium writes its network log, when set.
+    browser_netlog: Path | None = None
 
     def __post_init__(self) -> None:
         self.config = write_config(self.running.portal, self.running.base_url,
@@ -39,6 +41,8 @@ class CrawlWorkspace:
     def env(self, now: datetime | None = None) -> dict[str, str]:
         env = dict(os.environ, MONITOR_CONFIG=str(self.config), MONITOR_DB=self.db_url)
         env.pop("MONITOR_NOW", None)
+        if self.browser_netlog is not None:
+            env["MONITOR_BROWSER_NETLOG"] = str(self.browser_netlog)
         if now is not None:
             env["MONITOR_NOW"] = now.isoformat()
         return env
@@ -93,6 +97,7 @@ def crawled(sample_portal: Portal, tmp_path_factory: pytest.TempPathFactory):
     """The sample portal crawled once at its default instant, for tests that only read
     what the crawl recorded (content problems, link verdicts)."""
     with serve_portal(sample_portal) as running:
-        workspace = CrawlWorkspace(running, tmp_path_factory.mktemp("crawled"))
+        directory = tmp_path_factory.mktemp("crawled")
+        workspace = CrawlWorkspace(running, directory, directory / "chromium-netlog.json")
         workspace.crawl(sample_portal.default_now)
         yield workspace

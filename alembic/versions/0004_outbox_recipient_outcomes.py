@@ -1,0 +1,35 @@
+"""outbox: each recipient's outcome (delivered, refused for good, uncertain)
+
+Revision ID: 0004
+Revises: 0001
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = '0004'
+down_revision: str | None = '0001'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    # Messages already in the outbox have no per-recipient record yet: empty, which means
+    # every recipient of an unsent message is still pending.
+    with op.batch_alter_table('alert_outbox', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('delivered_to', sa.JSON(), nullable=False,
+                                      server_default='[]'))
+        batch_op.add_column(sa.Column('refused_to', sa.JSON(), nullable=False,
+                                      server_default='{}'))
+        batch_op.add_column(sa.Column('uncertain_to', sa.JSON(), nullable=False,
+                                      server_default='[]'))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('alert_outbox', schema=None) as batch_op:
+        batch_op.drop_column('uncertain_to')
+        batch_op.drop_column('refused_to')
+        batch_op.drop_column('delivered_to')
