@@ -96,6 +96,54 @@ def run_crawl(app: App, unit_names: list[str], trigger: str = "cli",
     return CrawlSummary(run_id, len(jobs), recorder.counts, browser)
 
 
+@dataclass(frozen=True)
+class RecheckSummary:
+    run_id: int
+    # Verdicts of this run by status (ok, broken, blocked, unchecked).
+    by_status: dict[str, int]
+
+    @property
+    def checked(self) -> int:
+        return sum(self.by_status.values())
+
+
+def recheck_links(app: App, unit_names: list[str], trigger: str = "cli") -> RecheckSummary:
+    """Check again the link targets that are due (SPEC §3 `links recheck`): broken and
+    blocked ones, and ok ones past their re-check date; of the named units' articles, or
+    all. No column is read. The link problems then follow the new verdicts."""
+    config = app.config
+    units = [find_unit(config, name).name for name in unit_names]
+    migrations.require_current(app.engine)
+    now = app.clock.now()
+    with app.sessions.begin() as session:
+        site_id = sync_config(session, config).site_id
+        unit_ids = None
+        if units:
+            unit_ids = list(session.scalars(
+                select(Unit.id).where(Unit.site_id == site_id, Unit.name.in_(units))))
+    with app.sessions() as session:
+        run_id = start_run(session, site_id, units, trigger, now)
+    recorder = CrawlRecorder(app.sessions, run_id, now, urlsplit(config.site.url).hostname or "",
+                             timedelta(days=config.crawl.recheck_ok_days))
+    targets = recorder.due_link_targets(unit_ids)
+    by_status: dict[str, int] = {}
+
+    def record(result: LinkCheckResult) -> None:
+        by_status[result.status.value] = by_status.get(result.status.value, 0) + 1
+        recorder.link_result(result)
+
+    try:
+        if targets:
+            check_links(targets, checker_settings(config), record)
+    except BaseException as error:
+        recorder.finish(app.clock.now(), "failed", str(error) or type(error).__name__)
+        raise
+    recorder.finish(app.clock.now(), "finished")
+    with app.sessions.begin() as session:
+        refresh_link_problems(session, now)
+    return RecheckSummary(run_id, by_status)
+
+
 def crawl_in_process(
     config: PortalConfig,
     browser: str | None,

@@ -22,7 +22,16 @@ from crawler.linkcheck.model import LinkCheckResult
 from crawler.linkcheck.model import LinkTarget as CheckTarget
 from crawler.plan import ColumnJob
 from monitor.domain import CrawlOutcome, DateSource, LinkKind, LinkStatus
-from storage.models import Column, ColumnCrawl, CrawlRun, LinkTarget, Post, Unit
+from storage.models import (
+    Column,
+    ColumnCrawl,
+    CrawlRun,
+    LinkRef,
+    LinkTarget,
+    Page,
+    Post,
+    Unit,
+)
 from storage.page_store import PageRead, chunks, write_pages
 
 # Pages and link verdicts are written in batches of this many, or after this many seconds,
@@ -238,22 +247,28 @@ class CrawlRecorder:
 
     # -- link checks ---------------------------------------------------------------------
 
-    def due_link_targets(self) -> list[CheckTarget]:
-        """Targets to check this run: never checked, not ok last time, or ok long ago.
+    def due_link_targets(self, unit_ids: Sequence[int] | None = None) -> list[CheckTarget]:
+        """Targets to check this run: never checked, not ok last time, or ok long ago;
+        with `unit_ids`, only those carried by the articles of these units.
 
         Broken and blocked targets are checked every run until they pass, so a fixed
         link is noticed the next night; ok ones wait `recheck_ok_days`.
         """
         self.flush()
+        query = select(LinkTarget.url, LinkTarget.kind).where(
+            (LinkTarget.status.in_(("pending", "broken", "blocked")))
+            | (LinkTarget.next_check_at.is_(None))
+            | (LinkTarget.next_check_at <= self.now)
+        ).order_by(LinkTarget.id)
+        if unit_ids is not None:
+            carried = (select(LinkRef.target_id)
+                       .join(Page, Page.id == LinkRef.page_id)
+                       .join(Post, Post.id == Page.post_id)
+                       .join(Column, Column.id == Post.column_id)
+                       .where(Column.unit_id.in_(unit_ids)))
+            query = query.where(LinkTarget.id.in_(carried))
         with self.sessions() as session:
-            rows = session.execute(
-                select(LinkTarget.url, LinkTarget.kind).where(
-                    (LinkTarget.status.in_(("pending", "broken", "blocked")))
-                    | (LinkTarget.next_check_at.is_(None))
-                    | (LinkTarget.next_check_at <= self.now)
-                ).order_by(LinkTarget.id)
-            )
-            return [CheckTarget(url, LinkKind(kind)) for url, kind in rows]
+            return [CheckTarget(url, LinkKind(kind)) for url, kind in session.execute(query)]
 
     def link_result(self, result: LinkCheckResult) -> None:
         self._verdicts.append(result)
