@@ -78,7 +78,8 @@ def run_crawl(app: App, unit_names: list[str], trigger: str = "cli",
         with progress if progress is not None else nullcontext():
             if shards == 1:
                 plan = CrawlPlan(run_id, tuple(jobs), app.clock.today(),
-                                 config.crawl.max_pages_per_column, browser, config.site.url)
+                                 config.crawl.max_pages_per_column, browser, config.site.url,
+                                 soft404_patterns=tuple(config.crawl.soft404_patterns))
                 crawl_in_process(config, browser, recorder, progress, plan,
                                  recorder.due_link_targets)
             else:
@@ -158,6 +159,7 @@ def crawl_in_process(
     share the per-host limits. Raises what stopped the crawl."""
     if plan is not None:
         read_columns(config, browser, recorder, progress, plan, shards)
+        recorder.settle_answered_targets()
     targets = link_targets() if link_targets is not None else ()
     if targets:
         check_link_targets(config, targets, recorder, progress, shards)

@@ -17,9 +17,17 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.extract.listing import ListSelectors
-from crawler.items import ArticleItem, ColumnDone, HomePageItem, ListedPost, ListPageItem
-from crawler.linkcheck.model import LinkCheckResult
+from crawler.items import (
+    ArticleItem,
+    ColumnDone,
+    HomePageItem,
+    ListedPost,
+    ListPageItem,
+    PageAnswered,
+)
+from crawler.linkcheck.model import CheckResult, LinkCheckResult
 from crawler.linkcheck.model import LinkTarget as CheckTarget
+from crawler.linkcheck.urls import request_url
 from crawler.plan import ColumnJob
 from monitor.domain import CrawlOutcome, DateSource, LinkKind, LinkStatus
 from storage.models import (
@@ -126,6 +134,7 @@ class CrawlRecorder:
         self._unit_of_column = self._units_of_columns()
         self._pages: list[PageRead] = []
         self._verdicts: list[LinkCheckResult] = []
+        self._answered: dict[str, CheckResult] = {}
         self._last_write = time.monotonic()
 
     def _columns_never_crawled(self) -> set[int]:
@@ -246,6 +255,25 @@ class CrawlRecorder:
         self._flush_when_due()
 
     # -- link checks ---------------------------------------------------------------------
+
+    def page_answered(self, item: PageAnswered) -> None:
+        self._answered[request_url(item.url)] = item.result
+
+    def settle_answered_targets(self) -> None:
+        """Record the verdict of every link target the crawl itself read with a working
+        answer (a column's first page, the home page), so the link check does not request
+        it again: each distinct URL once per run."""
+        self.flush()
+        if not self._answered:
+            return
+        with self.sessions() as session:
+            rows = [row for chunk in chunks(list(self._answered)) for row in session.execute(
+                select(LinkTarget.url, LinkTarget.kind).where(
+                    LinkTarget.url.in_(chunk), LinkTarget.kind == LinkKind.A.value))]
+        for url, kind in rows:
+            self.link_result(LinkCheckResult.of(CheckTarget(url, LinkKind(kind)),
+                                                self._answered[url], 1))
+        self.flush()
 
     def due_link_targets(self, unit_ids: Sequence[int] | None = None) -> list[CheckTarget]:
         """Targets to check this run: never checked, not ok last time, or ok long ago;
