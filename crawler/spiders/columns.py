@@ -240,10 +240,11 @@ class ColumnSpider(scrapy.Spider):
 
     def _answered(self, response: Response) -> Iterator[PageAnswered]:
         """The page as a link target, when its answer is a working one (see PageAnswered).
-        Only a plain GET answered without a redirect: a redirecting link's chain is the
-        checker's to record, and a rendered page's answer is the browser's."""
-        if (response.request is None or response.request.method != "GET"
-                or response.meta.get("redirect_urls") or response.meta.get("playwright")):
+        Only a GET answered without a redirect: a redirecting link's chain is the
+        checker's to record. A page drawn in the browser is judged on its rendered text."""
+        request = response.request
+        if (request is None or request.method != "GET" or response.url != request.url
+                or response.meta.get("redirect_urls")):
             return
         result = classify(LinkKind.A, response.status, _plain_headers(response),
                           response.body[:PAGE_SNIFF_BYTES], response.url, (response.url,),
