@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from crawler.extract.article import Article
+from crawler.linkcheck.model import CheckResult
 from monitor.content import ContentFinding
 
 
@@ -52,6 +53,16 @@ class ArticleItem:
     article: Article | None
     # Privacy leaks, hidden links and wrong expressions found in the page (masked).
     findings: tuple[ContentFinding, ...] = ()
+
+
+@dataclass(frozen=True)
+class PageAnswered:
+    """A page the crawl read (a column's list page, the home page) whose answer, judged
+    as the link checker judges a link, is working: as a link target it needs no second
+    request in this run."""
+
+    url: str
+    result: CheckResult
 
 
 @dataclass(frozen=True)

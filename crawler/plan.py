@@ -40,3 +40,6 @@ class CrawlPlan:
     # The home page is read every run (its links are checked with the columns'); when
     # workers share a run, by one of them.
     read_home_page: bool = True
+    # The config's extra not-found phrases: a page read with a working answer is not
+    # requested again as a link target, so it is judged here as the checker would.
+    soft404_patterns: tuple[str, ...] = ()

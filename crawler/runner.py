@@ -7,7 +7,7 @@ done by worker processes (`crawler.pool`), each running `crawl_in_process` on it
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
@@ -18,20 +18,20 @@ from urllib.parse import urlsplit
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from sqlalchemy import select
-from twisted.internet import defer
-from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
 from crawler.browser import find_browser, launch_args
 from crawler.browser_guard import running_guard
+from crawler.linkcheck.checker import CheckerSettings, check_links
+from crawler.linkcheck.model import LinkCheckResult
 from crawler.linkcheck.model import LinkTarget as CheckTarget
+from crawler.linkcheck.policy import RetryPolicy
 from crawler.plan import CrawlPlan
 from crawler.politeness import download_delay
 from crawler.pool import WorkerPool
 from crawler.progress import CrawlProgress
 from crawler.shards import worker_count, worker_share
 from crawler.spiders.columns import ColumnSpider
-from crawler.spiders.linkcheck import LinkCheckSpider
 from monitor import __version__
 from monitor.app import App
 from monitor.config import PortalConfig
@@ -99,7 +99,8 @@ def run_crawl(app: App, unit_names: list[str], trigger: str = "cli",
         with progress if progress is not None else nullcontext():
             if shards == 1:
                 plan = CrawlPlan(run_id, tuple(jobs), app.clock.today(),
-                                 config.crawl.max_pages_per_column, browser, config.site.url)
+                                 config.crawl.max_pages_per_column, browser, config.site.url,
+                                 soft404_patterns=tuple(config.crawl.soft404_patterns))
                 crawl_in_process(config, browser, recorder, progress, plan, link_targets,
                                  browser_netlog=app.environment.browser_netlog)
             else:
@@ -142,6 +143,54 @@ def record_run_outage(recorder: CrawlRecorder, outage: RunOutage) -> None:
         recorder.mark_unchecked(refused, NOT_ANSWERED)
 
 
+@dataclass(frozen=True)
+class RecheckSummary:
+    run_id: int
+    # Verdicts of this run by status (ok, broken, blocked, unchecked).
+    by_status: dict[str, int]
+
+    @property
+    def checked(self) -> int:
+        return sum(self.by_status.values())
+
+
+def recheck_links(app: App, unit_names: list[str], trigger: str = "cli") -> RecheckSummary:
+    """Check again the link targets that are due (SPEC §3 `links recheck`): broken and
+    blocked ones, and ok ones past their re-check date; of the named units' articles, or
+    all. No column is read. The link problems then follow the new verdicts."""
+    config = app.config
+    units = [find_unit(config, name).name for name in unit_names]
+    migrations.require_current(app.engine)
+    now = app.clock.now()
+    with app.sessions.begin() as session:
+        site_id = sync_config(session, config).site_id
+        unit_ids = None
+        if units:
+            unit_ids = list(session.scalars(
+                select(Unit.id).where(Unit.site_id == site_id, Unit.name.in_(units))))
+    with app.sessions() as session:
+        run_id = start_run(session, site_id, units, trigger, now)
+    recorder = CrawlRecorder(app.sessions, run_id, now, urlsplit(config.site.url).hostname or "",
+                             timedelta(days=config.crawl.recheck_ok_days))
+    targets = recorder.due_link_targets(unit_ids)
+    by_status: dict[str, int] = {}
+
+    def record(result: LinkCheckResult) -> None:
+        by_status[result.status.value] = by_status.get(result.status.value, 0) + 1
+        recorder.link_result(result)
+
+    try:
+        if targets:
+            check_links(targets, checker_settings(config), record)
+    except BaseException as error:
+        recorder.finish(app.clock.now(), "failed", str(error) or type(error).__name__)
+        raise
+    recorder.finish(app.clock.now(), "finished")
+    with app.sessions.begin() as session:
+        refresh_link_problems(session, now)
+    return RecheckSummary(run_id, by_status)
+
+
 def crawl_in_process(
     config: PortalConfig,
     browser: str | None,
@@ -152,62 +201,70 @@ def crawl_in_process(
     shards: int = 1,
     browser_netlog: Path | None = None,
 ) -> None:
-    """Run Scrapy here: the column crawl of `plan`, then the link check of the targets
-    `link_targets` gives once the columns are read. `shards`: how many processes share
-    the per-host limits. Raises what stopped the crawl."""
+    """The column crawl of `plan` (Scrapy), then the link check of the targets
+    `link_targets` gives once the columns are read (asyncio). `shards`: how many processes
+    share the per-host limits. Raises what stopped the crawl."""
+    if plan is not None:
+        read_columns(config, browser, recorder, progress, plan, shards, browser_netlog)
+        recorder.settle_answered_targets()
+    targets = link_targets() if link_targets is not None else ()
+    if targets:
+        check_link_targets(config, targets, recorder, progress, shards)
+
+
+def read_columns(config: PortalConfig, browser: str | None, recorder: CrawlRecorder,
+                 progress: Any, plan: CrawlPlan, shards: int = 1,
+                 browser_netlog: Path | None = None) -> None:
     if browser is None:
-        _run_crawls(config, None, recorder, progress, plan, link_targets, shards)
+        _read_columns(config, None, recorder, progress, plan, shards)
         return
-    # Every request of the browser goes through the SSRF guard proxy for the whole run.
+    # Every request of the browser goes through the SSRF guard proxy for the whole crawl.
     with running_guard(config.site.url, config.crawl.allow_private_targets) as guard:
-        _run_crawls(config, browser, recorder, progress, plan, link_targets, shards,
-                    launch_args(guard.port, browser_netlog))
+        _read_columns(config, browser, recorder, progress, plan, shards,
+                      launch_args(guard.port, browser_netlog))
 
 
-def _run_crawls(
-    config: PortalConfig,
-    browser: str | None,
-    recorder: CrawlRecorder,
-    progress: Any,
-    plan: CrawlPlan | None,
-    link_targets: Callable[[], Sequence[CheckTarget]] | None,
-    shards: int,
-    browser_args: list[str] | None = None,
-) -> None:
+def _read_columns(config: PortalConfig, browser: str | None, recorder: CrawlRecorder,
+                  progress: Any, plan: CrawlPlan, shards: int,
+                  browser_args: list[str] | None = None) -> None:
     process = CrawlerProcess(crawl_settings(config, browser, shards, browser_args))
-
-    @defer.inlineCallbacks
-    def columns_then_links() -> Generator[Deferred[None], None, None]:
-        # One reactor, two crawls in sequence: the link targets to check are known only
-        # once the columns' new articles have been read.
-        if plan is not None:
-            yield process.crawl(ColumnSpider, plan=plan, recorder=recorder,
-                                progress_display=progress)
-        targets = link_targets() if link_targets is not None else ()
-        if targets:
-            yield process.crawl(
-                LinkCheckSpider, targets=targets, site_url=config.site.url,
-                allow_private=config.crawl.allow_private_targets,
-                soft404_patterns=config.crawl.soft404_patterns,
-                check_external=config.crawl.check_external_links,
-                recorder=recorder, progress_display=progress,
-            )
-
-    def stop(result: object) -> object:
-        # Imported here: importing the reactor before Scrapy installs the asyncio one
-        # would install Twisted's default reactor instead.
-        from twisted.internet import reactor
-
-        if reactor.running:
-            reactor.stop()
-        return result
-
     failures: list[Failure] = []
-    columns_then_links().addErrback(failures.append).addBoth(stop)
-    process.start(stop_after_crawl=False)
+    process.crawl(ColumnSpider, plan=plan, recorder=recorder,
+                  progress_display=progress).addErrback(failures.append)
+    process.start()
     recorder.flush()
     if failures:
         failures[0].raiseException()
+
+
+def checker_settings(config: PortalConfig, shards: int = 1) -> CheckerSettings:
+    crawl = config.crawl
+    share = worker_share(crawl.concurrency_per_host, crawl.delay_seconds, shards)
+    return CheckerSettings(
+        site_url=config.site.url, allow_private=crawl.allow_private_targets,
+        soft404_patterns=tuple(crawl.soft404_patterns),
+        check_external=crawl.check_external_links, retry_policy=RetryPolicy(),
+        concurrency_per_host=share.concurrency_per_host, delay_seconds=share.delay_seconds,
+        timeout_seconds=crawl.timeout_seconds, user_agent=user_agent(config),
+    )
+
+
+def check_link_targets(config: PortalConfig, targets: Sequence[CheckTarget],
+                       recorder: CrawlRecorder, progress: Any, shards: int = 1) -> None:
+    """Check `targets` and hand each verdict to `recorder` (written before returning)."""
+
+    def record(result: LinkCheckResult) -> None:
+        recorder.link_result(result)
+        if progress is not None:
+            progress.link_checked()
+
+    check_links(targets, checker_settings(config, shards), record)
+    recorder.flush()
+
+
+def user_agent(config: PortalConfig) -> str:
+    contact = f"; +mailto:{config.site.contact}" if config.site.contact else ""
+    return config.crawl.user_agent or f"portal-monitor/{__version__} (政务公开监测{contact})"
 
 
 def column_schemes(config: PortalConfig) -> set[str]:
@@ -222,13 +279,12 @@ def crawl_settings(config: PortalConfig, browser: str | None, shards: int = 1,
     settings.setmodule("crawler.settings", priority="project")
     crawl = config.crawl
     share = worker_share(crawl.concurrency_per_host, crawl.delay_seconds, shards)
-    contact = f"; +mailto:{config.site.contact}" if config.site.contact else ""
     settings.setdict({
         "CONCURRENT_REQUESTS_PER_DOMAIN": share.concurrency_per_host,
         "CONCURRENT_REQUESTS": max(16, share.concurrency_per_host * 4),
         "DOWNLOAD_DELAY": download_delay(share.delay_seconds),
         "DOWNLOAD_TIMEOUT": crawl.timeout_seconds,
-        "USER_AGENT": crawl.user_agent or f"portal-monitor/{__version__} (政务公开监测{contact})",
+        "USER_AGENT": user_agent(config),
         "ITEM_PIPELINES": {"crawler.pipelines.store.StorePipeline": 300},
         # We judge HTTP statuses ourselves: a 404 list page is an unreachable column and
         # a 412 challenge a blocked one, not a dropped response.
@@ -237,8 +293,6 @@ def crawl_settings(config: PortalConfig, browser: str | None, shards: int = 1,
         "SSRF_ALLOW_PRIVATE": crawl.allow_private_targets,
     }, priority="cmdline")
     if browser is not None:
-        # At project priority, so that the link check spider's own handlers (it never
-        # renders) take precedence; every other setting here is the command line's.
         # Only for the schemes the site's columns use: each handler starts its own
         # Playwright driver (a Node process of some 125 MB).
         settings.set("DOWNLOAD_HANDLERS", {

@@ -17,6 +17,7 @@ from monitor.commands import crawl as crawl_command
 from monitor.commands import db as db_commands
 from monitor.commands import demo as demo_command
 from monitor.commands import export as export_command
+from monitor.commands import links as links_commands
 from monitor.commands import probe as probe_command
 from monitor.commands import problems as problems_commands
 from monitor.commands import report as report_commands
@@ -53,6 +54,7 @@ app.command("stats")(stats_command.stats)
 app.add_typer(problems_commands.app, name="problems")
 app.add_typer(report_commands.app, name="report")
 app.command("export")(export_command.export)
+app.add_typer(links_commands.app, name="links")
 app.command("schedule")(schedule_command.schedule)
 app.command("probe")(probe_command.probe)
 app.add_typer(alerts_commands.app, name="alerts")

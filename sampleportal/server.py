@@ -33,6 +33,9 @@ class RequestLog:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._counts: Counter[tuple[str, str]] = Counter()
+        # Per (method, request target as sent, with its query; a POST's form too): what
+        # tells a URL asked for twice from two pages of one list.
+        self._exact: Counter[tuple[str, str]] = Counter()
         self._total = 0
         self._open = 0
         self._max_open = 0
@@ -46,6 +49,14 @@ class RequestLog:
         with self._lock:
             self._counts[(method, path)] += 1
             self._total += 1
+
+    def record_exact(self, method: str, target: str) -> None:
+        with self._lock:
+            self._exact[(method, target)] += 1
+
+    def exact_counts(self) -> dict[tuple[str, str], int]:
+        with self._lock:
+            return dict(self._exact)
 
     def request_started(self) -> None:
         with self._lock:
@@ -93,6 +104,7 @@ class RequestLog:
     def reset(self) -> None:
         with self._lock:
             self._counts.clear()
+            self._exact.clear()
             self._total = 0
             self._max_open = self._open
             self._max_in_flight = self._in_flight
@@ -141,6 +153,8 @@ class _Handler(BaseHTTPRequestHandler):
         if method == "POST":
             params.update(self._form())
         self.log.record(method, path)
+        form = "&".join(f"{k}={v}" for k, v in sorted(params.items())) if method == "POST" else ""
+        self.log.record_exact(method, self.path + (f" {form}" if form else ""))
         self.log.request_started()
         try:
             response = self._respond(method, path, params)

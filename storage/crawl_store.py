@@ -17,13 +17,30 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.extract.listing import ListSelectors
-from crawler.items import ArticleItem, ColumnDone, HomePageItem, ListedPost, ListPageItem
-from crawler.linkcheck.model import LinkCheckResult
+from crawler.items import (
+    ArticleItem,
+    ColumnDone,
+    HomePageItem,
+    ListedPost,
+    ListPageItem,
+    PageAnswered,
+)
+from crawler.linkcheck.model import CheckResult, LinkCheckResult
 from crawler.linkcheck.model import LinkTarget as CheckTarget
+from crawler.linkcheck.urls import request_url
 from crawler.plan import ColumnJob
 from monitor.domain import CrawlOutcome, DateSource, LinkKind, LinkStatus
 from monitor.rules.outage import HostTally, origin
-from storage.models import Column, ColumnCrawl, CrawlRun, LinkTarget, Post, Unit
+from storage.models import (
+    Column,
+    ColumnCrawl,
+    CrawlRun,
+    LinkRef,
+    LinkTarget,
+    Page,
+    Post,
+    Unit,
+)
 from storage.page_store import PageRead, chunks, write_pages
 
 # Pages and link verdicts are written in batches of this many, or after this many seconds,
@@ -122,6 +139,7 @@ class CrawlRecorder:
         self._unit_of_column = self._units_of_columns()
         self._pages: list[PageRead] = []
         self._verdicts: list[LinkCheckResult] = []
+        self._answered: dict[str, CheckResult] = {}
         self._last_write = time.monotonic()
 
     def _columns_never_crawled(self) -> set[int]:
@@ -248,22 +266,47 @@ class CrawlRecorder:
 
     # -- link checks ---------------------------------------------------------------------
 
-    def due_link_targets(self) -> list[CheckTarget]:
-        """Targets to check this run: never checked, not ok last time, or ok long ago.
+    def page_answered(self, item: PageAnswered) -> None:
+        self._answered[request_url(item.url)] = item.result
+
+    def settle_answered_targets(self) -> None:
+        """Record the verdict of every link target the crawl itself read with a working
+        answer (a column's first page, the home page), so the link check does not request
+        it again: each distinct URL once per run."""
+        self.flush()
+        if not self._answered:
+            return
+        with self.sessions() as session:
+            rows = [row for chunk in chunks(list(self._answered)) for row in session.execute(
+                select(LinkTarget.url, LinkTarget.kind).where(
+                    LinkTarget.url.in_(chunk), LinkTarget.kind == LinkKind.A.value))]
+        for url, kind in rows:
+            self.link_result(LinkCheckResult.of(CheckTarget(url, LinkKind(kind)),
+                                                self._answered[url], 1))
+        self.flush()
+
+    def due_link_targets(self, unit_ids: Sequence[int] | None = None) -> list[CheckTarget]:
+        """Targets to check this run: never checked, not ok last time, or ok long ago;
+        with `unit_ids`, only those carried by the articles of these units.
 
         Broken and blocked targets are checked every run until they pass, so a fixed
         link is noticed the next night; ok ones wait `recheck_ok_days`.
         """
         self.flush()
+        query = select(LinkTarget.url, LinkTarget.kind).where(
+            (LinkTarget.status.in_(("pending", "broken", "blocked")))
+            | (LinkTarget.next_check_at.is_(None))
+            | (LinkTarget.next_check_at <= self.now)
+        ).order_by(LinkTarget.id)
+        if unit_ids is not None:
+            carried = (select(LinkRef.target_id)
+                       .join(Page, Page.id == LinkRef.page_id)
+                       .join(Post, Post.id == Page.post_id)
+                       .join(Column, Column.id == Post.column_id)
+                       .where(Column.unit_id.in_(unit_ids)))
+            query = query.where(LinkTarget.id.in_(carried))
         with self.sessions() as session:
-            rows = session.execute(
-                select(LinkTarget.url, LinkTarget.kind).where(
-                    (LinkTarget.status.in_(("pending", "broken", "blocked")))
-                    | (LinkTarget.next_check_at.is_(None))
-                    | (LinkTarget.next_check_at <= self.now)
-                ).order_by(LinkTarget.id)
-            )
-            return [CheckTarget(url, LinkKind(kind)) for url, kind in rows]
+            return [CheckTarget(url, LinkKind(kind)) for url, kind in session.execute(query)]
 
     def link_result(self, result: LinkCheckResult) -> None:
         self._verdicts.append(result)

@@ -11,7 +11,7 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from crawler.items import ArticleItem, ColumnDone, HomePageItem, ListPageItem
+from crawler.items import ArticleItem, ColumnDone, HomePageItem, ListPageItem, PageAnswered
 from crawler.linkcheck.model import LinkCheckResult
 
 
@@ -42,6 +42,8 @@ class StorePipeline:
                 progress.article()
         elif isinstance(item, HomePageItem):
             recorder.home_page(item)
+        elif isinstance(item, PageAnswered):
+            recorder.page_answered(item)
         elif isinstance(item, LinkCheckResult):
             recorder.link_result(item)
             if progress:

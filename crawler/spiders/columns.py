@@ -33,14 +33,23 @@ from crawler.extract.hanweb import (
 from crawler.extract.html import parse_html
 from crawler.extract.listing import ListItem, extract_list, resolve_list_dates
 from crawler.extract.pagination import extract_pagination
-from crawler.items import ArticleItem, ColumnDone, HomePageItem, ListedPost, ListPageItem
+from crawler.items import (
+    ArticleItem,
+    ColumnDone,
+    HomePageItem,
+    ListedPost,
+    ListPageItem,
+    PageAnswered,
+)
+from crawler.linkcheck.classify import classify
 from crawler.linkcheck.errors import error_reason
+from crawler.linkcheck.policy import PAGE_SNIFF_BYTES
 from crawler.linkcheck.waf import is_waf_challenge
 from crawler.middlewares.ssrf_guard import ForbiddenTarget
 from crawler.paging import read_next_page
 from crawler.plan import ColumnJob, CrawlPlan
 from monitor.content import ContentFinding, ExpressionDictionary, check_article
-from monitor.domain import CrawlOutcome
+from monitor.domain import CrawlOutcome, LinkKind, LinkStatus
 
 # Articles before list pages: the queue then holds at most a list page's articles per
 # column. Lists first made a first crawl queue every article of the portal before reading
@@ -135,6 +144,7 @@ class ColumnSpider(scrapy.Spider):
         if failed is not None:
             yield from self._finish(progress, failed[0], failed[1], False)
             return
+        yield from self._answered(response)
         text, _encoding = decode_html(response.body, _content_type(response))
         page_no = response.meta["page_no"]
         query = None if progress.via_browser else find_hanweb_query(text, response.url)
@@ -245,14 +255,29 @@ class ColumnSpider(scrapy.Spider):
         yield ArticleItem(column_id, post_url, response.url, response.status, encoding, article,
                           self._check_content(article, root, response.url))
 
-    def parse_home(self, response: Response) -> Iterator[HomePageItem]:
+    def parse_home(self, response: Response) -> Iterator[HomePageItem | PageAnswered]:
         if response.status >= 400 or _failure_of(response) is not None:
             yield HomePageItem(response.url, response.status, None)
             return
+        yield from self._answered(response)
         root = parse_html(decode_html(response.body, _content_type(response))[0])
         article = extract_article(root, response.url)
         yield HomePageItem(response.url, response.status, article,
                            self._check_content(article, root, response.url))
+
+    def _answered(self, response: Response) -> Iterator[PageAnswered]:
+        """The page as a link target, when its answer is a working one (see PageAnswered).
+        Only a GET answered without a redirect: a redirecting link's chain is the
+        checker's to record. A page drawn in the browser is judged on its rendered text."""
+        request = response.request
+        if (request is None or request.method != "GET" or response.url != request.url
+                or response.meta.get("redirect_urls")):
+            return
+        result = classify(LinkKind.A, response.status, _plain_headers(response),
+                          response.body[:PAGE_SNIFF_BYTES], response.url, (response.url,),
+                          None, self.plan.soft404_patterns)
+        if result.status is LinkStatus.OK:
+            yield PageAnswered(response.url, result)
 
     def _check_content(self, article: Article, document: HtmlElement, url: str
                        ) -> tuple[ContentFinding, ...]:
@@ -306,13 +331,17 @@ def _content_type(response: Response) -> str | None:
     return value.decode("latin-1") if value else None
 
 
-def _failure_of(response: Response) -> tuple[CrawlOutcome, str] | None:
-    """Why a list response is not a list: refused by the browser's SSRF guard (the list
-    landed on a forbidden address), a challenge page, or an HTTP error."""
-    headers = {
+def _plain_headers(response: Response) -> dict[str, str]:
+    return {
         key.decode("latin-1").lower(): b"\n".join(values).decode("latin-1")
         for key, values in response.headers.items()
     }
+
+
+def _failure_of(response: Response) -> tuple[CrawlOutcome, str] | None:
+    """Why a list response is not a list: refused by the browser's SSRF guard (the list
+    landed on a forbidden address), a challenge page, or an HTTP error."""
+    headers = _plain_headers(response)
     refused = headers.get(REFUSED_HEADER.lower())
     if refused:
         return CrawlOutcome.UNREACHABLE, refused

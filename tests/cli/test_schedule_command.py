@@ -141,3 +141,16 @@ def test_schedule_list_shows_the_default_jobs_before_the_first_run(
     for job, when in (("crawl", "cron 0 2 * * *"), ("weekly_alerts", "cron 30 8 * * mon"),
                       ("probe", "every 1800 s")):
         assert re.search(rf"{job}\s.*{re.escape(when)}", result.stdout), result.stdout
+
+
+def test_schedule_list_shows_every_job_available_including_the_link_recheck(
+    engine: Engine, database_url: str, run_cli: Callable[..., Result]
+) -> None:
+    sample = str(REPO / "config" / "sample.yaml")
+    listed = run_cli("schedule", "--list", "--json", "--config", sample, "--db", database_url)
+    assert listed.exit_code == 0
+    jobs = {job["job"]: job for job in json.loads(listed.stdout)}
+    assert {name for name, job in jobs.items() if not job["available"]} == set()
+    assert jobs["link_recheck"]["trigger"] == "cron 0 4 * * *"
+    table = run_cli("schedule", "--list", "--config", sample, "--db", database_url)
+    assert "not available" not in table.stdout

@@ -8,6 +8,7 @@ list styles (TRS pages, Hanweb dataproxy, a JavaScript list read in Chromium, a 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -18,6 +19,7 @@ import pytest
 
 from sampleportal import Truth, serve_portal
 from sampleportal.model import ListStyle, Portal
+from sampleportal.traps import TRAPS
 
 FIRST_NIGHT = datetime.fromisoformat("2024-04-24T02:00:00+08:00")
 NIGHTS = 8
@@ -35,6 +37,10 @@ class Night:
     requests: int
     rechecks: int
     new_targets: int
+    # (host role, method, request target) asked for more than once that night.
+    repeated: dict[tuple[str, str, str], int]
+    # (host role, request target) of every hop of the targets found failing that night.
+    failing: set[tuple[str, str]]
 
 
 @pytest.fixture(scope="module")
@@ -58,19 +64,39 @@ def replay(sample_portal: Portal, tmp_path_factory: pytest.TempPathFactory,
                 now, summary, workspace.live_posts(),
                 running.log.total + running.external_log.total, rechecks,
                 workspace.query("SELECT count(*) FROM link_target")[0][0] - targets_before,
+                repeated_requests(running), failing_hops(workspace),
             ))
         yield nights, workspace
 
 
+def repeated_requests(running) -> dict[tuple[str, str, str], int]:
+    return {(role, method, target): n
+            for role, log in (("site", running.log), ("external", running.external_log))
+            for (method, target), n in log.exact_counts().items() if n > 1}
+
+
+def failing_hops(workspace) -> set[tuple[str, str]]:
+    site = urlsplit(workspace.running.base_url).netloc
+    hops = set()
+    for url, chain in workspace.query(
+            "SELECT url, redirect_chain FROM link_target WHERE status <> 'ok'"):
+        for hop in {url, *json.loads(chain or "[]")}:
+            parts = urlsplit(hop)
+            target = parts.path + (f"?{parts.query}" if parts.query else "")
+            hops.add(("site" if parts.netloc == site else "external", target))
+    return hops
+
+
 def due_target_paths(workspace, now: datetime) -> set[tuple[str, str]]:
-    """Link targets the crawl will check again by schedule (not new): (host role, path)."""
+    """Link targets the crawl will check again by schedule (not new), with the hops of
+    their redirect chains (a re-check follows them again): (host role, path)."""
     stamp = now.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
     rows = workspace.query(
-        "SELECT url FROM link_target WHERE status IN ('pending', 'broken', 'blocked') "
-        "OR next_check_at IS NULL OR next_check_at <= ?", stamp)
+        "SELECT url, redirect_chain FROM link_target WHERE status IN ('pending', 'broken', "
+        "'blocked') OR next_check_at IS NULL OR next_check_at <= ?", stamp)
     site = urlsplit(workspace.running.base_url).netloc
-    return {("site" if urlsplit(url).netloc == site else "external", unquote(urlsplit(url).path))
-            for (url,) in rows}
+    return {("site" if urlsplit(hop).netloc == site else "external", unquote(urlsplit(hop).path))
+            for url, chain in rows for hop in {url, *json.loads(chain or "[]")}}
 
 
 def expected_posts(truth: Truth, running, at: datetime, unit: str | None = None
@@ -132,6 +158,16 @@ def test_nightly_crawls_stay_within_a_tenth_of_the_ideal_request_count(
         assert made <= 1.1 * ideal, (
             f"{night.now.date()}: {made} requests for an ideal {ideal} "
             f"(+{night.rechecks} scheduled re-checks)")
+
+
+def test_no_url_is_asked_twice_in_a_night_but_to_confirm_a_failure(replay) -> None:
+    nights, _ = replay
+    # The one trap asked twice on purpose: it answers 429 with Retry-After, then 200.
+    [rate_limited] = [("site", trap.href) for trap in TRAPS if trap.key == "rate_limited"]
+    for night in nights:
+        unexpected = {key: n for key, n in night.repeated.items()
+                      if (key[0], key[2]) not in night.failing | {rate_limited}}
+        assert unexpected == {}, f"night of {night.now.date()}"
 
 
 def test_back_dated_posts_are_first_seen_days_after_their_date(

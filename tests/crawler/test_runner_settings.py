@@ -4,7 +4,6 @@ from scrapy.settings import Settings
 
 from crawler.runner import crawl_settings
 from crawler.spiders.columns import ColumnSpider
-from crawler.spiders.linkcheck import LinkCheckSpider
 from monitor.config import PortalConfig
 
 CONFIG = PortalConfig.model_validate({
@@ -23,11 +22,9 @@ def _for(spider: type, settings: Settings) -> Settings:
     return settings
 
 
-def test_only_the_column_spider_downloads_through_the_browser() -> None:
+def test_the_column_spider_downloads_through_the_browser() -> None:
     settings = crawl_settings(CONFIG, "/usr/bin/chromium")
     assert _for(ColumnSpider, settings).getdict("DOWNLOAD_HANDLERS")["http"] == PLAYWRIGHT
-    handlers = _for(LinkCheckSpider, settings).getdict("DOWNLOAD_HANDLERS")
-    assert PLAYWRIGHT not in handlers.values()
 
 
 def test_workers_divide_the_per_host_limits() -> None:

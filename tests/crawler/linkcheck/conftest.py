@@ -4,6 +4,8 @@ Tests reach everything here through fixtures (the suite imports test modules by 
 
 from __future__ import annotations
 
+import functools
+import gzip
 import json
 import socket
 import subprocess
@@ -32,6 +34,13 @@ def page(title: str, text: str) -> bytes:
         f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title></head>"
         f"<body><div class='nav'>首页 政务公开 工作动态</div><p>{text}</p></body></html>"
     ).encode()
+
+
+@functools.cache
+def gzip_bomb() -> bytes:
+    """A page's head and then 64 MiB of spaces, some 64 KiB on the wire."""
+    return gzip.compress(page("县水利局工作动态", "水利局召开防汛工作会议。")
+                         + b" " * (64 * 1024 * 1024), 9)
 
 
 @dataclass
@@ -112,6 +121,14 @@ def trap_answer(method: str, path: str, nth: int) -> Answer:
         return 412, html, body + b"</head><body></body></html>"
     if path == ENCODED_CHINESE_PATH:
         return 200, html, page("年度报告", "2023年政府信息公开工作年度报告")
+    if path == "/gzip/soft404.html":
+        body = gzip.compress(page("页面不存在", "您访问的页面不存在或已被删除"))
+        return 200, {**html, "Content-Encoding": "gzip"}, body
+    if path == "/gzip/bomb.html":
+        return 200, {**html, "Content-Encoding": "gzip"}, gzip_bomb()
+    if path == "/brotli/logo.png":
+        # Not asked for and not decoded: judged on its status alone.
+        return 200, {"Content-Type": "image/png", "Content-Encoding": "br"}, b"\x1b\x03\x00"
     if path == "/secret.html":
         return 200, html, page("内部", "内部管理页面")
     return 404, html, page("404", "Not Found")

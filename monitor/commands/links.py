@@ -1,0 +1,40 @@
+"""`monitor links recheck`: check again the link targets that are due, reading no column."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from crawler.runner import recheck_links
+from monitor.commands.console import out, print_json
+from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
+
+app = typer.Typer(help="Link, image and attachment checks.", no_args_is_help=True)
+
+UnitOption = Annotated[
+    list[str] | None,
+    typer.Option("--unit", "-u",
+                 help="Only the targets on this unit's articles (name or alias); repeatable."),
+]
+STATUSES = ("ok", "broken", "blocked", "unchecked")
+
+
+@app.command("recheck")
+def recheck(
+    ctx: typer.Context,
+    unit: UnitOption = None,
+    config: ConfigOption = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Re-check the targets that are due: broken and blocked ones, and ok ones whose
+    re-check period has passed. Link problems follow the new verdicts."""
+    application = resolve(ctx, config, db)
+    summary = recheck_links(application, unit or [])
+    counts = {status: summary.by_status.get(status, 0) for status in STATUSES}
+    if json:
+        print_json({"run": summary.run_id, "checked": summary.checked, **counts})
+        return
+    out.print(f"run {summary.run_id}: {summary.checked} link targets re-checked: "
+              + ", ".join(f"{counts[status]} {status}" for status in STATUSES))
