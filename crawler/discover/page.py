@@ -195,11 +195,17 @@ def _heading_above(anchor: html.HtmlElement) -> str | None:
         if parent is None or parent.tag == "body":
             return None
         for sibling in node.itersiblings(preceding=True):
-            if _is_heading(sibling):
+            if _is_heading(sibling) or _is_tree_label(node, sibling):
                 text = visible_text(sibling)
                 return text if 0 < len(text) <= _MAX_HEADING_TEXT else None
         node = parent
     return None
+
+
+def _is_tree_label(branch: html.HtmlElement, sibling: html.HtmlElement) -> bool:
+    """A tree's node label: `<li><a>石门镇</a><ul>…its columns…</ul></li>`."""
+    return branch.tag in ("ul", "ol", "dl", "div") and sibling.tag in ("a", "span", "strong",
+                                                                        "b", "p")
 
 
 def _is_heading(element: html.HtmlElement) -> bool:

@@ -43,7 +43,7 @@ _UNIT_SUFFIX = re.compile(
     r"公司|集团|联合会|工商联|协会|部|厅|处|社|署|分局)$"
 )
 # Texts that end like a unit's name but name a part of the site or a grouping.
-_NOT_UNIT_WORDS = re.compile(r"公开|首页|栏目|目录|专题|网站|导航|位置|信息|服务")
+_NOT_UNIT_WORDS = re.compile(r"公开|首页|栏目|目录|专题|网站|导航|位置|信息|新闻|资讯")
 _GROUPINGS = frozenset({"乡镇", "乡镇街道", "部门", "县直单位", "县直部门", "单位", "政府",
                         "人民政府", "市直单位", "区直单位"})
 _TOWNSHIP_NAME = re.compile(r"(?:乡|镇|街道|街道办事处)(?:人民政府)?$")
