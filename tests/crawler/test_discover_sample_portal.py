@@ -57,19 +57,27 @@ def discovered(sample_portal: Portal, tmp_path_factory: pytest.TempPathFactory):
         draft = directory / "draft.yaml"
         done = _discover(running.base_url + "/", "--out", str(draft), "--json")
         assert done.returncode == 0, done.stderr[-3000:]
-        yield running.base_url, draft, json.loads(done.stdout), done.stderr
+        yield running.base_url, draft, json.loads(done.stdout), done.stderr, running.log
 
 
 def test_discover_finds_every_column_of_the_sample_portal_and_nothing_else(
         discovered, sample_portal: Portal) -> None:
-    base_url, _draft, document, _stderr = discovered
+    base_url, _draft, document, _stderr, _log = discovered
     _assert_draft_matches(document, sample_portal, base_url)
     assert document["unassigned"] == []
     assert document["site"] == {"name": sample_portal.site_name, "url": base_url + "/"}
 
 
+def test_discover_is_polite_and_reads_no_article(discovered) -> None:
+    _base_url, _draft, _document, stderr, log = discovered
+    assert log.max_concurrent_requests <= 4  # crawl.concurrency_per_host's default
+    assert log.count("/robots.txt", "GET") == 1
+    assert "52 pages read: 12 units, 50 columns" in stderr
+    assert log.total <= 60
+
+
 def test_discover_json_is_the_yaml_draft_as_data(discovered) -> None:
-    _base_url, draft, document, _stderr = discovered
+    _base_url, draft, document, _stderr, _log = discovered
     written = yaml.safe_load(draft.read_text(encoding="utf-8"))
     assert _columns(written) == _columns(document)
     assert [unit["name"] for unit in written["units"]] == [
@@ -79,7 +87,7 @@ def test_discover_json_is_the_yaml_draft_as_data(discovered) -> None:
 
 
 def test_draft_comments_give_the_evidence_of_every_guess(discovered) -> None:
-    _base_url, draft, _document, _stderr = discovered
+    _base_url, draft, _document, _stderr, _log = discovered
     text = draft.read_text(encoding="utf-8")
     assert "annual_target: null   # 待填：年度任务数" in text
     assert "contacts: []   # 待填：" in text
@@ -94,7 +102,7 @@ def test_draft_comments_give_the_evidence_of_every_guess(discovered) -> None:
 
 
 def test_draft_passes_config_check_as_it_is(discovered, tmp_path: Path) -> None:
-    _base_url, draft, _document, _stderr = discovered
+    _base_url, draft, _document, _stderr, _log = discovered
     done = subprocess.run([sys.executable, "-m", "monitor", "--config", str(draft), "config",
                            "check", "--json"], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
@@ -135,7 +143,7 @@ def test_discover_of_an_unreachable_portal_is_a_one_line_error(tmp_path: Path) -
 
 def test_crawl_with_the_draft_records_the_same_posts_as_the_hand_written_config(
         discovered, crawled, crawl_workspace, sample_portal: Portal, tmp_path: Path) -> None:
-    _base_url, draft, _document, _stderr = discovered
+    _base_url, draft, _document, _stderr, _log = discovered
     with serve_portal(sample_portal) as running:
         workspace = crawl_workspace(running, tmp_path)
         # The draft, at the address this portal now answers on, with the same crawl
