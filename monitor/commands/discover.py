@@ -51,10 +51,10 @@ def discover(
     """Walk the portal's navigation and write a draft config of its units and columns."""
     application = resolve(ctx, config=config)
     existing = application.config if application.config_option is not None else None
+    home, entries = start_url(url), tuple(start_url(entry) for entry in also or ())
     with DiscoverProgress(max_pages) as progress:
-        entries = tuple(start_url(entry) for entry in also or ())
-        discovery = discover_portal(start_url(url), existing, entries, max_pages,
-                                    not ignore_robots, progress)
+        discovery = discover_portal(home, existing, entries, max_pages, not ignore_robots,
+                                    progress)
     text = draft_yaml(discovery, application.clock.today())
     if out_file is not None:
         out_file.write_text(text, encoding="utf-8")

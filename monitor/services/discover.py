@@ -351,9 +351,7 @@ def discover_portal(
 ) -> Discovery:
     """Walk the portal from `url` (and the `also` entries) and draft its config; with
     `existing`, its crawl politeness is used and its columns are marked known."""
-    for entry in (url, *also):
-        if urlsplit(entry).scheme not in ("http", "https") or not urlsplit(entry).hostname:
-            raise DiscoverError(f"'{entry}' is not an http(s) URL")
+    url, also = start_url(url), tuple(start_url(entry) for entry in also)
     walk = Walk((url, *also), max_pages=max_pages)
     run_walk(walk, _walk_config(url, existing), obey_robots, progress)
     home = walk.visits[url]
@@ -379,6 +377,10 @@ def _walk_config(url: str, existing: PortalConfig | None) -> PortalConfig:
 
 
 def start_url(url: str) -> str:
-    """`url` as an entry page: a bare host gets its root path (http://host → http://host/)."""
-    parts = urlsplit(url.strip())
-    return url.strip() + "/" if parts.netloc and not parts.path else url.strip()
+    """`url` as an entry page: a bare host gets its root path (http://host → http://host/).
+    Raises DiscoverError for anything but an http(s) URL."""
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise DiscoverError(f"'{url}' is not an http(s) URL")
+    return url + "/" if not parts.path else url
