@@ -73,6 +73,8 @@ _CRUMB_SEPARATORS = re.compile(r"\s*(?:>|＞|»|›|→|>>|/|\\)\s*")
 _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "dt", "th", "caption", "legend"})
 _HEADING_ROLE = re.compile(r"(?:^|[^a-z])(?:title|tit|hd|head|bt|name|lm)(?:[^a-z]|$)")
 _MAX_HEADING_TEXT = 24
+_MORE = re.compile(r"^(?:更多|more|查看更多)$", re.IGNORECASE)
+_MORE_STRIP = "[]【】()（）<>«»›‹+ .…\u3000"
 # An empty column's list frame: a pager counting no records, or a list table whose
 # header names the date column and that has no other row.
 _EMPTY_PAGER = re.compile(r"共\s*0\s*(?:条|篇|项|记录)")
@@ -178,13 +180,35 @@ def _nav_links(root: html.HtmlElement, base: str, skipped: set[str]) -> list[Nav
         if url is None or url in skipped or url in seen:
             continue
         text = link_title(anchor)
-        # Pager and page-tool links (首页, 下一页, 更多 …): the start pages are read anyway,
-        # and a column's other pages are not columns.
-        if is_furniture(text):
+        if _MORE.match(text.strip(_MORE_STRIP)):
+            # A block's 更多 link leads to the column the block previews, named by the
+            # block's title (`<div class="hd"><span>工作动态</span><a>更多>></a></div>`).
+            text = _block_title(anchor) or ""
+            if not text:
+                continue
+        # Pager and page-tool links (首页, 下一页 …): the start pages are read anyway, and a
+        # column's other pages are not columns.
+        elif is_furniture(text):
             continue
         seen.add(url)
         links.append(NavLink(url, text, _heading_above(anchor)))
     return links
+
+
+def _block_title(anchor: html.HtmlElement) -> str | None:
+    """The title beside a 更多 link: a short text before it in its bar, or the heading
+    above its block."""
+    for sibling in anchor.itersiblings(preceding=True):
+        if isinstance(sibling.tag, str) and sibling.tag not in ("script", "style"):
+            text = visible_text(sibling)
+            if 2 <= len(text) <= _MAX_HEADING_TEXT:
+                return text
+    parent = anchor.getparent()
+    if parent is not None and _is_heading(parent):
+        own = (parent.text or "").strip()
+        if 2 <= len(own) <= _MAX_HEADING_TEXT:
+            return own
+    return _heading_above(anchor)
 
 
 def _heading_above(anchor: html.HtmlElement) -> str | None:

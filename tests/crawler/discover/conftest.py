@@ -210,7 +210,7 @@ def _handler(pages: dict[str, str], requested: list[str]) -> type[BaseHTTPReques
     return Handler
 
 
-@pytest.fixture()
+@pytest.fixture(scope="module")
 def fixture_portal() -> Iterator[FixturePortal]:
     requested: list[str] = []
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(portal_pages(), requested))

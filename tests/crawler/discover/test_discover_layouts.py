@@ -7,6 +7,8 @@ import subprocess
 import sys
 from typing import Any
 
+import pytest
+
 FixturePortal = Any  # conftest's FixturePortal (test modules cannot import conftest)
 
 
@@ -17,14 +19,27 @@ def _discover(portal: FixturePortal, *args: str) -> dict:
     return json.loads(done.stdout)
 
 
+@pytest.fixture(scope="module")
+def plain(fixture_portal: FixturePortal) -> tuple[dict, list[str]]:
+    """The discovery from the home page alone, and the paths it requested."""
+    document = _discover(fixture_portal)
+    return document, list(fixture_portal.requested)
+
+
+@pytest.fixture(scope="module")
+def with_tree(fixture_portal: FixturePortal) -> dict:
+    """The discovery with the Hanweb tree given as another entry."""
+    return _discover(fixture_portal, "--also", fixture_portal.url(fixture_portal.hanweb_tree))
+
+
 def _columns(document: dict) -> dict[str, tuple[str, str, str]]:
     return {column["url"]: (unit["name"], column["name"], column["category"])
             for unit in document["units"] for column in unit["columns"]}
 
 
 def test_columns_of_the_trs_department_directory_are_found_with_their_units(
-        fixture_portal: FixturePortal) -> None:
-    document = _discover(fixture_portal)
+        fixture_portal: FixturePortal, plain: tuple[dict, list[str]]) -> None:
+    document = plain[0]
     expected = {
         fixture_portal.url(f"/bm/{path}/{slug}/"): (full, name)
         for _short, full, path, columns in fixture_portal.departments for slug, name in columns
@@ -40,8 +55,8 @@ def test_columns_of_the_trs_department_directory_are_found_with_their_units(
 
 
 def test_categories_and_cycles_are_guessed_from_the_column_names(
-        fixture_portal: FixturePortal) -> None:
-    document = _discover(fixture_portal)
+        plain: tuple[dict, list[str]]) -> None:
+    document = plain[0]
     guessed = {(unit["name"], column["name"]): (column["category"], column["cycle"],
                                                column["deadline"])
                for unit in document["units"] for column in unit["columns"]}
@@ -57,25 +72,27 @@ def test_categories_and_cycles_are_guessed_from_the_column_names(
 
 
 def test_a_list_page_without_a_unit_is_set_aside_not_drafted(
-        fixture_portal: FixturePortal) -> None:
-    document = _discover(fixture_portal)
+        fixture_portal: FixturePortal, plain: tuple[dict, list[str]]) -> None:
+    document = plain[0]
     assert [(column["name"], column["url"]) for column in document["unassigned"]] == [
         ("要闻", fixture_portal.url("/xwzx/yw/"))]
 
 
-def test_robots_txt_is_obeyed_unless_told_otherwise(fixture_portal: FixturePortal) -> None:
+def test_robots_txt_is_obeyed_unless_told_otherwise(
+        fixture_portal: FixturePortal, plain: tuple[dict, list[str]]) -> None:
     private = fixture_portal.url(fixture_portal.private_column)
-    assert private not in _columns(_discover(fixture_portal))
-    assert fixture_portal.private_column not in fixture_portal.requested
-    assert "/robots.txt" in fixture_portal.requested
+    document, requested = plain
+    assert private not in _columns(document)
+    assert fixture_portal.private_column not in requested
+    assert "/robots.txt" in requested
     assert _columns(_discover(fixture_portal, "--ignore-robots"))[private] == (
         "安澜县水利局", "内部栏目", "disclosure")
 
 
 def test_columns_of_a_hanweb_tree_given_as_another_entry_are_found(
-        fixture_portal: FixturePortal) -> None:
-    without = _columns(_discover(fixture_portal))
-    document = _discover(fixture_portal, "--also", fixture_portal.url(fixture_portal.hanweb_tree))
+        fixture_portal: FixturePortal, plain: tuple[dict, list[str]], with_tree: dict) -> None:
+    without = _columns(plain[0])
+    document = with_tree
     found = _columns(document)
     expected = {
         fixture_portal.url(f"/col/col{column}/index.html"): full_name

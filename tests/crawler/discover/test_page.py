@@ -62,3 +62,15 @@ def test_links_carry_the_heading_or_tree_label_they_sit_under() -> None:
     report = read_page(_page(body), URL)
     assert {link.text: link.heading for link in report.links} == {
         "工作动态": "县水利局", "石门镇": None, "乡镇动态": "石门镇"}
+
+
+def test_a_more_link_is_named_by_the_title_of_the_block_it_closes() -> None:
+    body = ('<div class="box"><div class="hd"><span>通知公告</span><a href="/slj/tzgg/">更多&gt;&gt;'
+            '</a></div><ul><li><a href="/slj/tzgg/202404/t20240426_1.html">关于开展防汛演练的通知'
+            '</a></li></ul></div><div class="box"><h3>工作动态<a href="/slj/gzdt/">more</a></h3>'
+            '</div>')
+    report = read_page(_page(body), URL)
+    assert {link.url: link.text for link in report.links}["http://127.0.0.1:8000/slj/tzgg/"] == \
+        "通知公告"
+    assert {link.url: link.text for link in report.links}["http://127.0.0.1:8000/slj/gzdt/"] == \
+        "工作动态"
