@@ -9,7 +9,7 @@ import typer
 
 from crawler.discover.run import DiscoverProgress
 from crawler.discover.walk import DEFAULT_MAX_PAGES
-from monitor.commands.console import err, out, print_json
+from monitor.commands.console import err, print_json
 from monitor.commands.options import JsonOption, resolve
 from monitor.services.discover import Discovery, discover_portal, start_url
 from monitor.services.discover_draft import draft_data, draft_yaml
@@ -61,7 +61,7 @@ def discover(
     if json:
         print_json(draft_data(discovery))
     elif out_file is None:
-        out.print(text, markup=False, end="")
+        print(text, end="")  # as written: no markup, emoji codes or wrapping
     _summary(discovery, out_file)
 
 

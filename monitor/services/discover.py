@@ -168,7 +168,7 @@ def url_key(url: str) -> str:
 @dataclass(frozen=True)
 class _UnitSighting:
     name: str
-    how: str  # the evidence, in the draft's words
+    how: str  # where the name was read, in the draft's words ("取自…")
     grouping: str | None = None
     variants: tuple[str, ...] = ()
 
@@ -209,7 +209,7 @@ class _Classifier:
         if not names:
             return None
         grouping = self._grouping_of(edge) if edge is not None else None
-        return _UnitSighting(max(names, key=len), f"单位页面 {url}", grouping, tuple(names))
+        return _UnitSighting(max(names, key=len), f"取自单位页面 {url}", grouping, tuple(names))
 
     def _grouping_of(self, edge: Edge) -> str | None:
         source = self.reports.get(edge.source)
@@ -230,10 +230,10 @@ class _Classifier:
         sightings: list[_UnitSighting] = []
         from_crumbs = [crumb for crumb in crumbs if is_unit_name(crumb)]
         if from_crumbs:
-            sightings.append(_UnitSighting(from_crumbs[-1], "栏目页的面包屑（当前位置）"))
+            sightings.append(_UnitSighting(from_crumbs[-1], "取自栏目页的面包屑（当前位置）"))
         if edge.heading is not None and is_unit_name(edge.heading):
-            sightings.append(_UnitSighting(edge.heading, f"{edge.source} 上的标题“{edge.heading}”",
-                                           self._grouping_of(edge)))
+            how = f"取自 {edge.source} 上的标题“{edge.heading}”"
+            sightings.append(_UnitSighting(edge.heading, how, self._grouping_of(edge)))
         page_unit = self.unit_of_page(edge.source) if edge.source not in self.starts else None
         if page_unit is not None:
             sightings.append(page_unit)
@@ -314,7 +314,7 @@ def _draft_column(name: str, url: str, report: PageReport, edge: Edge,
         name=name, url=url, category=category, cycle=cycle, deadline=deadline,
         render=Render.BROWSER if report.list_kind is ListKind.SCRIPT else Render.STATIC,
         found_on=where, list_evidence=evidence,
-        unit_evidence=f"单位取自{sighting.how}" if sighting is not None else "未能确定单位",
+        unit_evidence=f"单位{sighting.how}" if sighting is not None else "未能确定单位",
         category_reason=category_reason, cycle_reason=cycle_reason,
     )
 

@@ -61,7 +61,7 @@ def draft_yaml(discovery: Discovery, today: date) -> str:
 
 def _unit_lines(unit: DraftUnit, compared: bool) -> list[str]:
     lines = [
-        _comment(f"  # {unit.name}：{unit.found}；分组 {unit.group}：{unit.group_reason}"),
+        _comment(f"  # {unit.name}：名称{unit.found}；分组 {unit.group}：{unit.group_reason}"),
         f"  - name: {_q(unit.name)}",
         f"    group: {_q(unit.group)}",
         f"    aliases: [{', '.join(_q(alias) for alias in unit.aliases)}]",
