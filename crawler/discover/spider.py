@@ -20,7 +20,8 @@ from crawler.extract.encoding import decode_html
 from crawler.linkcheck.errors import error_reason
 from crawler.middlewares.ssrf_guard import ForbiddenTarget
 
-_HTML_TYPES = ("text/html", "application/xhtml", "text/plain", "")
+# Pages answered without a Content-Type are read too (old portals omit it).
+_HTML_TYPES = ("text/html", "application/xhtml", "text/plain")
 
 
 class DiscoverSpider(scrapy.Spider):
@@ -53,7 +54,8 @@ class DiscoverSpider(scrapy.Spider):
         if response.status >= 400:
             self.walk.failed(url, response.status, f"http_{response.status}")
             return
-        if not content_type.split(";")[0].strip().lower().startswith(_HTML_TYPES):
+        media_type = content_type.split(";")[0].strip().lower()
+        if media_type and not media_type.startswith(_HTML_TYPES):
             self.walk.failed(url, response.status, "not_html")
             return
         text, _encoding = decode_html(response.body, content_type or None)
