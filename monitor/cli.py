@@ -16,6 +16,7 @@ from monitor.commands import config as config_commands
 from monitor.commands import crawl as crawl_command
 from monitor.commands import db as db_commands
 from monitor.commands import demo as demo_command
+from monitor.commands import discover as discover_command
 from monitor.commands import export as export_command
 from monitor.commands import links as links_commands
 from monitor.commands import probe as probe_command
@@ -60,6 +61,7 @@ app.command("probe")(probe_command.probe)
 app.add_typer(alerts_commands.app, name="alerts")
 app.add_typer(sample_portal_commands.app, name="sample-portal")
 app.command("demo")(demo_command.demo)
+app.command("discover")(discover_command.discover)
 
 
 @app.callback()

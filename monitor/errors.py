@@ -101,3 +101,8 @@ class UnknownProblemError(MonitorError):
     def __init__(self, problem_id: int):
         self.problem_id = problem_id
         super().__init__(f"no problem with id {problem_id} (see 'monitor problems list')")
+
+
+class DiscoverError(MonitorError):
+    """Raised by `monitor.services.discover` when a portal cannot be walked or shows no
+    column."""

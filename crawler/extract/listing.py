@@ -142,6 +142,16 @@ def extract_list(
     return ListPage(items=items, found_by=found_by)
 
 
+def shows_empty_list(text: str) -> bool:
+    """Whether a page's visible text says its column has no posts (暂无相关信息)."""
+    return _EMPTY_LIST_TEXT.search(text) is not None
+
+
+def breadcrumb_marker(text: str) -> re.Match[str] | None:
+    """Where a breadcrumb's lead-in (当前位置 …) sits in `text`, if it has one."""
+    return _BREADCRUMB_TEXT.search(text)
+
+
 def resolve_list_dates(
     items: list[ListItem], reference: date, start: date | None = None
 ) -> list[ListItem]:

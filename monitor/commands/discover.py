@@ -1,0 +1,82 @@
+"""`monitor discover URL`: draft the first config from the portal's own navigation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from crawler.discover.run import DiscoverProgress
+from crawler.discover.walk import DEFAULT_MAX_PAGES
+from monitor.commands.console import err, print_json
+from monitor.commands.options import JsonOption, resolve
+from monitor.services.discover import Discovery, discover_portal, start_url
+from monitor.services.discover_draft import draft_data, draft_yaml
+
+OutOption = Annotated[
+    Path | None,
+    typer.Option("--out", "-o", help="Write the draft config here (default: print it).",
+                 show_default=False),
+]
+ExistingOption = Annotated[
+    Path | None,
+    typer.Option("--config", "-c", show_default=False,
+                 help="An existing config: its columns are reported as known, new ones as "
+                      "additions, and its crawl settings (delay, concurrency) are used."),
+]
+AlsoOption = Annotated[
+    list[str] | None,
+    typer.Option("--also", help="Another entry page on the same platform (e.g. the 信息公开 "
+                                "directory on its own host); repeatable."),
+]
+MaxPagesOption = Annotated[
+    int, typer.Option("--max-pages", min=1, max=100_000, help="At most this many pages read."),
+]
+IgnoreRobotsOption = Annotated[
+    bool, typer.Option("--ignore-robots", help="Do not obey the portal's robots.txt."),
+]
+
+
+def discover(
+    ctx: typer.Context,
+    url: Annotated[str, typer.Argument(help="The portal's home page.", show_default=False)],
+    out_file: OutOption = None,
+    config: ExistingOption = None,
+    also: AlsoOption = None,
+    max_pages: MaxPagesOption = DEFAULT_MAX_PAGES,
+    ignore_robots: IgnoreRobotsOption = False,
+    json: JsonOption = False,
+) -> None:
+    """Walk the portal's navigation and write a draft config of its units and columns."""
+    application = resolve(ctx, config=config)
+    existing = application.config if application.config_option is not None else None
+    home, entries = start_url(url), tuple(start_url(entry) for entry in also or ())
+    with DiscoverProgress(max_pages) as progress:
+        discovery = discover_portal(home, existing, entries, max_pages, not ignore_robots,
+                                    progress)
+    text = draft_yaml(discovery, application.clock.today())
+    if out_file is not None:
+        out_file.write_text(text, encoding="utf-8")
+    if json:
+        print_json(draft_data(discovery))
+    elif out_file is None:
+        print(text, end="")  # as written: no markup, emoji codes or wrapping
+    _summary(discovery, out_file)
+
+
+def _summary(discovery: Discovery, out_file: Path | None) -> None:
+    line = (f"{discovery.pages_read} pages read: {len(discovery.units)} units, "
+            f"{len(discovery.columns)} columns")
+    if discovery.compared:
+        line += (f" ({len(discovery.known)} known, {len(discovery.additions)} new, "
+                 f"{len(discovery.missing)} configured but not found)")
+    if discovery.unassigned:
+        line += f"; {len(discovery.unassigned)} list pages without a unit (see the draft's end)"
+    err.print(line, markup=False)
+    if discovery.budget_exhausted:
+        err.print("warning: the page budget ran out before the walk ended (--max-pages)",
+                  markup=False)
+    if out_file is not None:
+        err.print(f"draft written to {out_file}; edit it, then: monitor --config {out_file} "
+                  "config check", markup=False)
