@@ -23,11 +23,41 @@ _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 _DEADLINE = re.compile(r"^(\d{2})-(\d{2})$")
 
 
+_EXAMPLE_URL = "(write e.g. http://www.example.gov.cn/)"
+
+
 def _http_url(value: str) -> str:
-    parts = urlsplit(value)
+    """An http(s) URL the crawler can request: a host, a port from 1 to 65535, and an IPv6
+    address only in brackets (`http://[2001:db8::1]:8000/`)."""
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError as bad:
+        raise ValueError(f"'{value}' is not a URL that can be requested: "
+                         f"{_url_problem(value, bad)}") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"'{value}' is not an http(s) URL (write e.g. http://www.example.gov.cn/)")
+        raise ValueError(f"'{value}' is not an http(s) URL {_EXAMPLE_URL}")
+    if port == 0:
+        raise ValueError(f"'{value}' is not a URL that can be requested: "
+                         "port 0 is out of range 1-65535")
+    if parts.netloc.rpartition("@")[2].startswith("[") and not parts.netloc.endswith("]") \
+            and port is None:
+        raise ValueError(f"'{value}' is not a URL that can be requested: text after the "
+                         "IPv6 address (write e.g. http://[2001:db8::1]:8000/)")
     return value
+
+
+def _url_problem(value: str, error: ValueError) -> str:
+    message = str(error)
+    if "out of range" in message:
+        return "port out of range 1-65535"
+    if "IPv6" in message or "does not appear to be an IPv4 or IPv6" in message:
+        return "malformed IPv6 address (write it in brackets, e.g. http://[2001:db8::1]:8000/)"
+    if "Port could not be cast" in message:
+        if value.count(":") > 2:
+            return "an IPv6 address must be in brackets (e.g. http://[2001:db8::1]:8000/)"
+        return "the port is not a number"
+    return message
 
 
 def _email(value: str) -> str:
