@@ -7,17 +7,22 @@ done by worker processes (`crawler.pool`), each running `crawl_in_process` on it
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from contextlib import nullcontext
+import logging
+import signal
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from types import FrameType
 from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from twisted.python.failure import Failure
 
 from crawler.browser import find_browser, launch_args
@@ -35,7 +40,8 @@ from crawler.spiders.columns import ColumnSpider
 from monitor import __version__
 from monitor.app import App
 from monitor.config import PortalConfig
-from monitor.domain import CrawlOutcome, LinkStatus
+from monitor.domain import CrawlOutcome, LinkStatus, RunStatus
+from monitor.errors import CrawlInterrupted, CrawlLockError
 from monitor.rules.outage import PortalHosts
 from monitor.services.link_problems import NOT_ANSWERED, refresh_link_problems
 from monitor.services.outage import (
@@ -47,9 +53,18 @@ from monitor.services.outage import (
 )
 from monitor.units import find_unit
 from storage import migrations
-from storage.crawl_store import CrawlRecorder, RunCounts, plan_columns, start_run
+from storage.crawl_store import (
+    CrawlRecorder,
+    RunCounts,
+    close_stale_runs,
+    plan_columns,
+    start_run,
+)
+from storage.lease import DatabaseLease
 from storage.models import Unit
 from storage.sync import sync_config
+
+log = logging.getLogger("crawler.runner")
 
 
 @dataclass(frozen=True)
@@ -68,13 +83,40 @@ class CrawlSummary:
 def run_crawl(app: App, unit_names: list[str], trigger: str = "cli",
               show_progress: bool = True, workers: int | None = None) -> CrawlSummary:
     """Crawl the columns (of the named units, else all), check the link targets due, and
-    record the run. `workers` overrides `crawl.workers`."""
+    record the run. `workers` overrides `crawl.workers`. One crawl per portal at a time:
+    raises CrawlLockError when another is running. A signal (SIGTERM, Ctrl-C) stops the
+    run, recorded as interrupted, and raises CrawlInterrupted."""
     config = app.config
     units = [find_unit(config, name).name for name in unit_names]
     migrations.require_current(app.engine)
-    now = app.clock.now()
     with app.sessions.begin() as session:
         site_id = sync_config(session, config).site_id
+    with portal_lease(app, site_id):
+        return _run_locked(app, site_id, units, trigger, show_progress, workers)
+
+
+@contextmanager
+def portal_lease(app: App, site_id: int) -> Iterator[None]:
+    """One crawl or link re-check per portal at a time (the second raises CrawlLockError);
+    the lease is renewed while the block runs, and a signal inside it raises
+    CrawlInterrupted."""
+    lease = DatabaseLease(app.sessions, CRAWL_LEASE_STALE, f"crawl:{site_id}",
+                          "crawl of this portal", CrawlLockError)
+    lease.acquire()
+    try:
+        with kept_alive(lease), interruptible():
+            yield
+    finally:
+        lease.release()
+
+
+def _run_locked(app: App, site_id: int, units: list[str], trigger: str, show_progress: bool,
+                workers: int | None) -> CrawlSummary:
+    config = app.config
+    now = app.clock.now()
+    with app.sessions.begin() as session:
+        # The lease is ours: a run still `running` was cut short (kill -9, power cut).
+        close_stale_runs(session, site_id, now)
         unit_ids = None
         if units:
             unit_ids = list(session.scalars(
@@ -106,15 +148,19 @@ def run_crawl(app: App, unit_names: list[str], trigger: str = "cli",
             else:
                 pool = WorkerPool(app, site_id, run_id, now, browser, shards)
                 pool.crawl([job.column_id for job in jobs], recorder, progress, link_targets)
+    except CrawlInterrupted as stop:
+        recorder.not_reached([job.column_id for job in jobs])
+        recorder.finish(app.clock.now(), RunStatus.INTERRUPTED, str(stop))
+        raise
     except BaseException as error:
         # Recorded and raised again: a run that stopped must not stay "running".
         recorder.not_reached([job.column_id for job in jobs])
-        recorder.finish(app.clock.now(), "failed", str(error) or type(error).__name__)
+        recorder.finish(app.clock.now(), RunStatus.FAILED, str(error) or type(error).__name__)
         raise
     recorder.not_reached([job.column_id for job in jobs])
     outage = judge_run(recorder.counts, config.site.url, portal)
     record_run_outage(recorder, outage)
-    recorder.finish(app.clock.now(), "finished")
+    recorder.finish(app.clock.now(), RunStatus.FINISHED)
     # Link problems follow every target's last verdict, at the run's instant (when the
     # targets were checked); a failed run leaves them as they were.
     with app.sessions.begin() as session:
@@ -161,9 +207,17 @@ def recheck_links(app: App, unit_names: list[str], trigger: str = "cli") -> Rech
     config = app.config
     units = [find_unit(config, name).name for name in unit_names]
     migrations.require_current(app.engine)
-    now = app.clock.now()
     with app.sessions.begin() as session:
         site_id = sync_config(session, config).site_id
+    with portal_lease(app, site_id):
+        return _recheck_locked(app, site_id, units, trigger)
+
+
+def _recheck_locked(app: App, site_id: int, units: list[str], trigger: str) -> RecheckSummary:
+    config = app.config
+    now = app.clock.now()
+    with app.sessions.begin() as session:
+        close_stale_runs(session, site_id, now)
         unit_ids = None
         if units:
             unit_ids = list(session.scalars(
@@ -182,10 +236,13 @@ def recheck_links(app: App, unit_names: list[str], trigger: str = "cli") -> Rech
     try:
         if targets:
             check_links(targets, checker_settings(config), record)
-    except BaseException as error:
-        recorder.finish(app.clock.now(), "failed", str(error) or type(error).__name__)
+    except CrawlInterrupted as stop:
+        recorder.finish(app.clock.now(), RunStatus.INTERRUPTED, str(stop))
         raise
-    recorder.finish(app.clock.now(), "finished")
+    except BaseException as error:
+        recorder.finish(app.clock.now(), RunStatus.FAILED, str(error) or type(error).__name__)
+        raise
+    recorder.finish(app.clock.now(), RunStatus.FINISHED)
     with app.sessions.begin() as session:
         refresh_link_problems(session, now)
     return RecheckSummary(run_id, by_status)
@@ -203,7 +260,8 @@ def crawl_in_process(
 ) -> None:
     """The column crawl of `plan` (Scrapy), then the link check of the targets
     `link_targets` gives once the columns are read (asyncio). `shards`: how many processes
-    share the per-host limits. Raises what stopped the crawl."""
+    share the per-host limits. Raises what stopped the crawl (`CrawlInterrupted` on a
+    signal, once what was read is written)."""
     if plan is not None:
         read_columns(config, browser, recorder, progress, plan, shards, browser_netlog)
         recorder.settle_answered_targets()
@@ -228,11 +286,28 @@ def _read_columns(config: PortalConfig, browser: str | None, recorder: CrawlReco
                   progress: Any, plan: CrawlPlan, shards: int,
                   browser_args: list[str] | None = None) -> None:
     process = CrawlerProcess(crawl_settings(config, browser, shards, browser_args))
+    signals_received: list[int] = []
+
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        # Scrapy's own handlers would end the crawl as if it were complete; here the
+        # first signal stops the spiders gracefully (what was read is written) and the
+        # run is then recorded as interrupted; a second one stops at once.
+        from twisted.internet import reactor
+
+        signals_received.append(signum)
+        if len(signals_received) == 1:
+            reactor.callFromThread(process.stop)
+        else:
+            reactor.callFromThread(reactor.stop)
+
     failures: list[Failure] = []
     process.crawl(ColumnSpider, plan=plan, recorder=recorder,
                   progress_display=progress).addErrback(failures.append)
-    process.start()
+    with signal_handler(on_signal):
+        process.start(install_signal_handlers=False)
     recorder.flush()
+    if signals_received:
+        raise CrawlInterrupted(signal.Signals(signals_received[0]).name)
     if failures:
         failures[0].raiseException()
 
@@ -251,20 +326,75 @@ def checker_settings(config: PortalConfig, shards: int = 1) -> CheckerSettings:
 
 def check_link_targets(config: PortalConfig, targets: Sequence[CheckTarget],
                        recorder: CrawlRecorder, progress: Any, shards: int = 1) -> None:
-    """Check `targets` and hand each verdict to `recorder` (written before returning)."""
+    """Check `targets` and hand each verdict to `recorder` (written before returning,
+    interrupted or not)."""
 
     def record(result: LinkCheckResult) -> None:
         recorder.link_result(result)
         if progress is not None:
             progress.link_checked()
 
-    check_links(targets, checker_settings(config, shards), record)
-    recorder.flush()
+    try:
+        check_links(targets, checker_settings(config, shards), record)
+    finally:
+        recorder.flush()
 
 
 def user_agent(config: PortalConfig) -> str:
     contact = f"; +mailto:{config.site.contact}" if config.site.contact else ""
     return config.crawl.user_agent or f"portal-monitor/{__version__} (政务公开监测{contact})"
+
+
+# Another crawl's lease is taken over when silent this long (at once when its process is
+# known to have ended); the holder renews it every `CRAWL_HEARTBEAT_SECONDS`.
+CRAWL_LEASE_STALE = timedelta(minutes=10)
+CRAWL_HEARTBEAT_SECONDS = 30.0
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextmanager
+def signal_handler(handler: Callable[[int, FrameType | None], None]) -> Iterator[None]:
+    """`handler` for SIGINT and SIGTERM inside the block (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {signum: signal.signal(signum, handler) for signum in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for signum, old in previous.items():
+            signal.signal(signum, old)
+
+
+def interruptible() -> AbstractContextManager[None]:
+    """SIGINT and SIGTERM raise CrawlInterrupted (outside the reactor, which handles them
+    itself in `_read_columns`; the link check and the parent of worker processes rely on
+    this)."""
+    def interrupt(signum: int, _frame: FrameType | None) -> None:
+        raise CrawlInterrupted(signal.Signals(signum).name)
+
+    return signal_handler(interrupt)
+
+
+@contextmanager
+def kept_alive(lease: DatabaseLease) -> Iterator[None]:
+    """Renew `lease` in a background thread while the block runs."""
+    done = threading.Event()
+
+    def beat() -> None:
+        while not done.wait(CRAWL_HEARTBEAT_SECONDS):
+            try:
+                lease.heartbeat()
+            except OperationalError as busy:  # a database busy with the crawl's writes
+                log.warning("crawl lock heartbeat failed: %s", busy)
+
+    thread = threading.Thread(target=beat, name="crawl-lease", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
 
 
 def column_schemes(config: PortalConfig) -> set[str]:

@@ -87,6 +87,16 @@ class CrawlOutcome(StrEnum):
         return self in (CrawlOutcome.UNREACHABLE, CrawlOutcome.BLOCKED)
 
 
+class RunStatus(StrEnum):
+    """How a crawl run ended. `interrupted`: stopped by a signal, or found still
+    `running` by the next crawl (its process was killed)."""
+
+    RUNNING = "running"
+    FINISHED = "finished"
+    FAILED = "failed"
+    INTERRUPTED = "interrupted"
+
+
 class ColumnStatus(StrEnum):
     """A column's status at an as-of date (SPEC §4.4)."""
 

@@ -160,6 +160,12 @@ class Hosts:
     site: str  # e.g. http://127.0.0.1:8000
     external: str
     refused: str
+    # A second host of the portal serving the articles' attachments (an attachment
+    # server), when asked for; otherwise attachments are on the site itself.
+    files: str = ""
 
     def site_url(self, path: str) -> str:
         return self.site + path
+
+    def attachment_url(self, path: str) -> str:
+        return (self.files or self.site) + path

@@ -238,7 +238,8 @@ class RunningPortal:
     """
 
     def __init__(self, portal: Portal, port: int = 0, now: datetime | None = None,
-                 external_port: int = 0, latency_seconds: float = 0.0) -> None:
+                 external_port: int = 0, latency_seconds: float = 0.0,
+                 files_host: bool = False) -> None:
         self.portal = portal
         self.clock = SimulatedClock(now or portal.default_now)
         self.log = RequestLog()
@@ -248,13 +249,20 @@ class RunningPortal:
         self._main = _listener(port, site, self.log, external=False,
                                latency_seconds=latency_seconds)
         self._external = _listener(external_port, site, self._external_log, external=True)
+        self._site = site
+        # The attachment server: the same site on a port of its own, stopped and started
+        # apart from the portal (`stop_files`, `start_files`).
+        self._files = _listener(0, site, RequestLog(), external=False) if files_host else None
+        files_port = self._files.server_address[1] if self._files else None
         self.hosts = Hosts(
             site=f"http://{HOST}:{self._main.server_address[1]}",
             external=f"http://{HOST}:{self._external.server_address[1]}",
             refused=f"http://{HOST}:{closed_port()}",
+            files=f"http://{HOST}:{files_port}" if files_port else "",
         )
         site.hosts = self.hosts
         self._threads: list[threading.Thread] = []
+        self._files_thread: threading.Thread | None = None
 
     @property
     def base_url(self) -> str:
@@ -276,14 +284,28 @@ class RunningPortal:
 
     def start(self) -> RunningPortal:
         for server in (self._main, self._external):
-            # A short poll keeps stop() quick; tests start and stop many servers.
-            thread = threading.Thread(target=server.serve_forever, args=(0.05,),
-                                      name="sampleportal", daemon=True)
-            thread.start()
-            self._threads.append(thread)
+            self._threads.append(_serve(server))
+        if self._files is not None:
+            self._files_thread = _serve(self._files)
         return self
 
+    def stop_files(self) -> None:
+        """The attachment server stops answering: its port refuses every connection."""
+        if self._files is not None and self._files_thread is not None:
+            self._files.shutdown()
+            self._files.server_close()
+            self._files_thread.join(timeout=5)
+            self._files_thread = None
+
+    def start_files(self) -> None:
+        """The attachment server answers again, on the same port."""
+        if self._files is not None and self._files_thread is None:
+            port = self._files.server_address[1]
+            self._files = _listener(port, self._site, RequestLog(), external=False)
+            self._files_thread = _serve(self._files)
+
     def stop(self) -> None:
+        self.stop_files()
         for server in (self._main, self._external):
             server.shutdown()
             server.server_close()
@@ -299,7 +321,18 @@ class RunningPortal:
         self.stop()
 
 
+def _serve(server: _Server) -> threading.Thread:
+    # A short poll keeps stop() quick; tests start and stop many servers.
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,),
+                              name="sampleportal", daemon=True)
+    thread.start()
+    return thread
+
+
 def serve_portal(portal: Portal, port: int = 0, now: datetime | None = None,
-                 external_port: int = 0, latency_seconds: float = 0.0) -> RunningPortal:
-    """Start serving `portal` in background threads; port 0 picks a free port."""
-    return RunningPortal(portal, port, now, external_port, latency_seconds).start()
+                 external_port: int = 0, latency_seconds: float = 0.0,
+                 files_host: bool = False) -> RunningPortal:
+    """Start serving `portal` in background threads; port 0 picks a free port.
+    `files_host`: serve the articles' attachments from a host of their own."""
+    return RunningPortal(portal, port, now, external_port, latency_seconds,
+                         files_host).start()

@@ -246,7 +246,7 @@ class Truth:
             sources.setdefault(url, []).append(page)
             kinds[url] = (LinkKind.IMG, "")
         if post.has_attachment:
-            url = hosts.site_url(f"/uploads/file/{month}/P0{stem}.pdf")
+            url = hosts.attachment_url(f"/uploads/file/{month}/P0{stem}.pdf")
             sources.setdefault(url, []).append(page)
             kinds[url] = (LinkKind.ATTACHMENT, "")
         for key in post.trap_keys:

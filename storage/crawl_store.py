@@ -29,7 +29,7 @@ from crawler.linkcheck.model import CheckResult, LinkCheckResult
 from crawler.linkcheck.model import LinkTarget as CheckTarget
 from crawler.linkcheck.urls import request_url
 from crawler.plan import ColumnJob
-from monitor.domain import CrawlOutcome, DateSource, LinkKind, LinkStatus
+from monitor.domain import CrawlOutcome, DateSource, LinkKind, LinkStatus, RunStatus
 from monitor.rules.outage import HostTally, origin
 from storage.models import (
     Column,
@@ -97,6 +97,41 @@ def plan_columns(
             )
         )
     return jobs
+
+
+# Why a run is closed by the next one: its process ended without recording its end.
+STALE_RUN_ERROR = "the crawl process ended without finishing (killed); closed by the next crawl"
+NOT_REACHED_REASON = "the run stopped before this column was read"
+
+
+def close_stale_runs(session: Session, site_id: int, at: datetime) -> list[int]:
+    """Close the site's runs still marked `running` as interrupted, their unread columns
+    as not reached. Only for the holder of the portal's crawl lease: then no other crawl
+    is running, and a `running` row is the trace of one that was killed."""
+    closed = []
+    for run in session.scalars(select(CrawlRun).where(
+            CrawlRun.site_id == site_id, CrawlRun.status == RunStatus.RUNNING.value)):
+        ended = dict(session.execute(select(ColumnCrawl.column_id, ColumnCrawl.outcome)
+                                     .where(ColumnCrawl.run_id == run.id)).tuples().all())
+        columns = (select(Column.id).join(Unit, Unit.id == Column.unit_id)
+                   .where(Column.site_id == site_id, Column.active.is_(True),
+                          Unit.active.is_(True)))
+        if run.units:
+            columns = columns.where(Unit.name.in_(run.units))
+        for column_id in session.scalars(columns):
+            if column_id not in ended:
+                session.add(ColumnCrawl(run_id=run.id, column_id=column_id,
+                                        outcome=CrawlOutcome.NOT_REACHED.value,
+                                        reason=NOT_REACHED_REASON, finished_at=at))
+                ended[column_id] = CrawlOutcome.NOT_REACHED.value
+        run.status = RunStatus.INTERRUPTED.value
+        run.finished_at = at
+        run.error = STALE_RUN_ERROR
+        run.columns_ok = sum(1 for outcome in ended.values() if outcome == CrawlOutcome.OK.value)
+        run.columns_failed = len(ended) - run.columns_ok
+        closed.append(run.id)
+    session.flush()
+    return closed
 
 
 def start_run(session: Session, site_id: int, units: list[str], trigger: str, now: datetime) -> int:
@@ -384,8 +419,7 @@ class CrawlRecorder:
         missing = [c for c in column_ids if c not in self.counts.outcome_by_column]
         for column_id in missing:
             self.column_done(ColumnDone(column_id, CrawlOutcome.NOT_REACHED.value,
-                                        "the run stopped before this column was read",
-                                        0, False, None))
+                                        NOT_REACHED_REASON, 0, False, None))
         return len(missing)
 
     def outcome_changed(self, column_ids: Sequence[int], outcome: CrawlOutcome) -> None:

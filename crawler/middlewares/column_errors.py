@@ -12,16 +12,23 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from scrapy import Spider
+from scrapy.crawler import Crawler
 from scrapy.http import Response
 
 log = logging.getLogger("crawler.columns")
 
 
 class ColumnErrorMiddleware:
-    def process_spider_exception(self, response: Response, exception: Exception,
-                                 spider: Spider) -> Iterable[Any] | None:
-        failed_on = getattr(spider, "failed_on", None)
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ColumnErrorMiddleware:
+        return cls(crawler)
+
+    def process_spider_exception(self, response: Response, exception: Exception
+                                 ) -> Iterable[Any] | None:
+        failed_on = getattr(self.crawler.spider, "failed_on", None)
         if failed_on is None:
             return None  # another spider: Scrapy logs it as usual
         log.error("error reading %s: %s: %s", response.url, type(exception).__name__,

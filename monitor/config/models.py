@@ -29,17 +29,51 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _CHROMIUM_NAME = re.compile(r"chrom|headless_shell", re.IGNORECASE)
 
 
+_EXAMPLE_URL = "(write e.g. http://www.example.gov.cn/)"
+
+
 def _http_url(value: str) -> str:
-    parts = urlsplit(value)
+    """An http(s) URL the crawler can request: a host, a port from 1 to 65535, an IPv6
+    address only in brackets (`http://[2001:db8::1]:8000/`), and no user name or password."""
+    try:
+        parts = urlsplit(value)
+    except ValueError as bad:
+        raise ValueError(f"'{value}' is not a URL that can be requested: "
+                         f"{_url_problem(value, bad)}") from None
     if parts.username is not None or parts.password is not None:
         # Not echoed: the value holds a password.
         raise ValueError(
             "the URL carries a user name or password: remove it — the config file is no place "
             "for secrets (give them through environment variables, as email.smtp.password_env "
             "does)")
+    try:
+        port = parts.port
+    except ValueError as bad:
+        raise ValueError(f"'{value}' is not a URL that can be requested: "
+                         f"{_url_problem(value, bad)}") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"'{value}' is not an http(s) URL (write e.g. http://www.example.gov.cn/)")
+        raise ValueError(f"'{value}' is not an http(s) URL {_EXAMPLE_URL}")
+    if port == 0:
+        raise ValueError(f"'{value}' is not a URL that can be requested: "
+                         "port 0 is out of range 1-65535")
+    if parts.netloc.rpartition("@")[2].startswith("[") and not parts.netloc.endswith("]") \
+            and port is None:
+        raise ValueError(f"'{value}' is not a URL that can be requested: text after the "
+                         "IPv6 address (write e.g. http://[2001:db8::1]:8000/)")
     return value
+
+
+def _url_problem(value: str, error: ValueError) -> str:
+    message = str(error)
+    if "out of range" in message:
+        return "port out of range 1-65535"
+    if "IPv6" in message or "does not appear to be an IPv4 or IPv6" in message:
+        return "malformed IPv6 address (write it in brackets, e.g. http://[2001:db8::1]:8000/)"
+    if "Port could not be cast" in message:
+        if value.count(":") > 2:
+            return "an IPv6 address must be in brackets (e.g. http://[2001:db8::1]:8000/)"
+        return "the port is not a number"
+    return message
 
 
 def _no_control(value: str) -> str:

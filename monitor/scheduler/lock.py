@@ -1,56 +1,21 @@
-"""One scheduler per database: a lease row in `scheduler_lock`, kept alive by a heartbeat.
-
-Two schedulers against one database would run every job twice. The first to insert the
-row holds the lease; it refreshes `heartbeat_at` every few seconds and deletes the row when
-it stops. A second scheduler finds a fresh heartbeat and refuses to start. A scheduler that
-died without cleaning up (power cut, kill -9) leaves a heartbeat that stops moving; once
-it is older than `stale_after`, the next scheduler takes the lease over. The take-over is a
-conditional UPDATE on the old holder and heartbeat, so two schedulers racing for a stale
-lease cannot both win.
-
-Lease times are wall-clock, never `MONITOR_NOW`: they judge whether a process is alive now,
-not what day the data are judged at.
-"""
+"""One scheduler per database: the `scheduler` lease (see `storage.lease`)."""
 
 from __future__ import annotations
 
-import logging
-import os
-import socket
-import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.errors import SchedulerLockError
-from storage.models import SchedulerLock
+from storage.lease import DatabaseLease, LeaseHolder, describe_holder, wall_clock
 
 LOCK_NAME = "scheduler"
 
-log = logging.getLogger("monitor.scheduler")
+__all__ = ["LOCK_NAME", "LeaseHolder", "SchedulerLease", "describe_holder", "wall_clock"]
 
 
-def wall_clock() -> datetime:
-    return datetime.now(UTC)
-
-
-def describe_holder() -> str:
-    """host:pid:nonce — the nonce tells apart a restarted process that reuses a pid."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-
-
-@dataclass(frozen=True)
-class LeaseHolder:
-    holder: str
-    acquired_at: datetime
-    heartbeat_at: datetime
-
-
-class SchedulerLease:
+class SchedulerLease(DatabaseLease):
     def __init__(
         self,
         sessions: sessionmaker[Session],
@@ -59,81 +24,5 @@ class SchedulerLease:
         now: Callable[[], datetime] = wall_clock,
         name: str = LOCK_NAME,
     ) -> None:
-        self._sessions = sessions
-        self._stale_after = stale_after
-        self.holder = holder or describe_holder()
-        self._now = now
-        self._name = name
-
-    def acquire(self) -> None:
-        """Take the lease, or raise SchedulerLockError naming the scheduler that holds it."""
-        if self._insert():
-            return
-        current = self.current()
-        if current is None:  # released between our insert and our read
-            if self._insert():
-                return
-            current = self.current()
-        assert current is not None
-        age = self._now() - current.heartbeat_at
-        if age <= self._stale_after:
-            raise SchedulerLockError(
-                f"another scheduler ({current.holder}) already runs against this database, "
-                f"last heartbeat {int(age.total_seconds())} s ago; stop it first (a scheduler "
-                f"that died is taken over after {int(self._stale_after.total_seconds())} s)"
-            )
-        if not self._take_over(current):
-            raise SchedulerLockError(
-                "another scheduler took over the stale scheduler lock at the same moment"
-            )
-        log.warning("took over the scheduler lock of %s, silent for %d s",
-                    current.holder, int(age.total_seconds()))
-
-    def heartbeat(self) -> bool:
-        """Refresh the lease; False when it is no longer ours (taken over while we stalled)."""
-        with self._sessions.begin() as session:
-            result = session.execute(
-                update(SchedulerLock)
-                .where(SchedulerLock.name == self._name, SchedulerLock.holder == self.holder)
-                .values(heartbeat_at=self._now())
-            )
-            return result.rowcount == 1
-
-    def release(self) -> None:
-        with self._sessions.begin() as session:
-            session.execute(
-                delete(SchedulerLock).where(
-                    SchedulerLock.name == self._name, SchedulerLock.holder == self.holder
-                )
-            )
-
-    def current(self) -> LeaseHolder | None:
-        with self._sessions() as session:
-            row = session.scalar(select(SchedulerLock).where(SchedulerLock.name == self._name))
-            if row is None:
-                return None
-            return LeaseHolder(row.holder, row.acquired_at, row.heartbeat_at)
-
-    def _insert(self) -> bool:
-        now = self._now()
-        try:
-            with self._sessions.begin() as session:
-                session.add(SchedulerLock(name=self._name, holder=self.holder,
-                                          acquired_at=now, heartbeat_at=now))
-        except IntegrityError:
-            return False
-        return True
-
-    def _take_over(self, stale: LeaseHolder) -> bool:
-        now = self._now()
-        with self._sessions.begin() as session:
-            result = session.execute(
-                update(SchedulerLock)
-                .where(
-                    SchedulerLock.name == self._name,
-                    SchedulerLock.holder == stale.holder,
-                    SchedulerLock.heartbeat_at == stale.heartbeat_at,
-                )
-                .values(holder=self.holder, acquired_at=now, heartbeat_at=now)
-            )
-            return result.rowcount == 1
+        super().__init__(sessions, stale_after, name, "scheduler", SchedulerLockError,
+                         holder, now)

@@ -109,7 +109,8 @@ def body_html(ctx: Context, unit: Unit, post: Post) -> str:
         parts.insert(1, f'<p style="text-align:center"><img src="/uploads/image/{month}/W0{stem}'
                         '.png" alt="工作现场"></p>')
     if post.has_attachment:
-        parts.append(f'<p>附件：<a href="/uploads/file/{month}/P0{stem}.pdf">附件1.pdf</a></p>')
+        href = f"{ctx.hosts.files}/uploads/file/{month}/P0{stem}.pdf"
+        parts.append(f'<p>附件：<a href="{href}">附件1.pdf</a></p>')
     if post.leaks_privacy:
         parts.append(
             f"<p>经核实，申请人李某（身份证号：{VALID_ID}，联系电话：{MOBILE}）反映的问题已办结；"

@@ -18,7 +18,8 @@ import pytest
 from sampleportal import serve_portal
 from sampleportal.model import Portal
 
-pytestmark = pytest.mark.browser
+# Several crawls in one module fixture: slow on a loaded machine.
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(1800)]
 
 
 def problem_states(workspace) -> dict[tuple[str, str], tuple]:
@@ -129,3 +130,48 @@ def test_checking_one_unit_while_the_portal_is_down_accuses_no_other_unit(outage
     accusing = [key for key in during if key[0] != "site_unreachable"]
     assert {key: after[key][0:2] for key in accusing} == \
         {key: during[key][0:2] for key in accusing}
+
+
+@pytest.fixture(scope="module")
+def files_down(sample_portal: Portal, tmp_path_factory: pytest.TempPathFactory,
+               crawl_workspace):
+    """The portal's attachment server refuses everything on the first night, answers the
+    next."""
+    night = sample_portal.default_now - timedelta(days=1)
+    with serve_portal(sample_portal, now=night, files_host=True) as running:
+        workspace = crawl_workspace(running, tmp_path_factory.mktemp("files"))
+        running.stop_files()
+        down = run_monitor(workspace, night, "crawl", "--json")
+        during = problem_states(workspace)
+        attachments = workspace.query(
+            "SELECT status, reason, count(*) FROM link_target WHERE kind = 'attachment' "
+            "AND url LIKE ? GROUP BY status, reason", running.hosts.files + "/%")
+        running.start_files()
+        running.set_now(sample_portal.default_now)
+        back = run_monitor(workspace, sample_portal.default_now, "crawl", "--json")
+        yield {"hosts": running.hosts, "down": down, "during": during,
+               "attachments": attachments, "back": back, "after": problem_states(workspace)}
+
+
+def test_an_attachment_host_refusing_everything_accuses_nobody(files_down) -> None:
+    down, files = files_down["down"], files_down["hosts"].files
+    assert down.returncode == 1
+    assert down.stderr.strip().splitlines()[-1] == (
+        f"error: host {files} of the portal did not answer this run: its links were not "
+        "checked, site_unreachable is open")
+    [(status, reason, count)] = files_down["attachments"]
+    assert (status, reason) == ("unchecked", "host_not_answering") and count >= 3
+    during = files_down["during"]
+    assert not [key for key in during if key[1].startswith(files)]
+    assert [key for key in during if key[0] == "site_unreachable"] == \
+        [("site_unreachable", f"crawl {files}")]
+    summary = json.loads(down.stdout)
+    assert (summary["columns_failed"], summary["portal_answered"]) == (0, True)
+
+
+def test_the_attachment_host_answering_again_fixes_site_unreachable(files_down) -> None:
+    back = files_down["back"]
+    assert back.returncode == 0, back.stderr[-2000:]
+    after = files_down["after"]
+    assert after[("site_unreachable", f"crawl {files_down['hosts'].files}")][0] == "fixed"
+    assert not [key for key in after if key[1].startswith(files_down["hosts"].files)]

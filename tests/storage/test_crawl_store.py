@@ -12,7 +12,7 @@ from monitor.config import PortalConfig
 from monitor.domain import DateSource, LinkKind, LinkStatus
 from storage import crawl_store
 from storage.crawl_store import CrawlRecorder, start_run
-from storage.models import Column, LinkTarget, Page, Post
+from storage.models import Column, ColumnCrawl, CrawlRun, LinkTarget, Page, Post
 from storage.models import LinkRef as StoredRef
 from storage.session import session_factory
 from storage.sync import sync_config
@@ -125,3 +125,26 @@ def test_link_verdicts_are_written_at_finish(engine: Engine) -> None:
         target = session.scalars(select(LinkTarget).where(LinkTarget.url == broken)).one()
         assert (target.status, target.reason, target.next_check_at) == (
             "broken", "http_404", NOW)
+
+
+def test_a_run_left_running_is_closed_as_interrupted_its_unread_columns_not_reached(
+    engine: Engine,
+) -> None:
+    recorder, column_id = _recorder(engine)
+    sessions = session_factory(engine)
+    with sessions.begin() as session:
+        site_id = session.scalars(select(Column.site_id)).one()
+        assert crawl_store.close_stale_runs(session, site_id, NOW) == [recorder.run_id]
+    with sessions() as session:
+        run = session.get(CrawlRun, recorder.run_id)
+        assert (run.status, run.columns_ok, run.columns_failed) == ("interrupted", 0, 1)
+        [outcome] = session.scalars(select(ColumnCrawl.outcome).where(
+            ColumnCrawl.run_id == recorder.run_id, ColumnCrawl.column_id == column_id))
+        assert outcome == "not_reached"
+
+
+def test_a_column_the_run_never_ended_is_recorded_not_reached_once(engine: Engine) -> None:
+    recorder, column_id = _recorder(engine)
+    assert recorder.not_reached([column_id]) == 1
+    assert recorder.not_reached([column_id]) == 0
+    assert (recorder.counts.columns_ok, recorder.counts.columns_failed) == (0, 1)

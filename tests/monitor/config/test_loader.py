@@ -71,6 +71,13 @@ def test_the_valid_example_loads(tmp_path: Path) -> None:
     assert config.crawl.timeout_seconds == 15
 
 
+def test_an_ipv6_column_url_in_brackets_loads_unchanged(tmp_path: Path) -> None:
+    text = VALID.replace("url: http://127.0.0.1:8000/slj/gzdt/",
+                         "url: http://[::1]:8000/slj/gzdt/")
+    config = load_config(write(tmp_path, text))
+    assert config.units[0].columns[0].url == "http://[::1]:8000/slj/gzdt/"
+
+
 def test_the_shipped_sample_config_loads() -> None:
     config = load_config(REPO / "config" / "sample.yaml")
     assert config.site.name == "瑞河县人民政府门户网站"
@@ -109,6 +116,34 @@ MISTAKES = [
         ":21 units[0].columns[0].url: 'slj/gzdt' is not an http(s) URL "
         "(write e.g. http://www.example.gov.cn/)",
         id="relative-column-url",
+    ),
+    pytest.param(
+        ("        url: http://127.0.0.1:8000/slj/gzdt/\n",
+         "        url: http://127.0.0.1:99999/slj/gzdt/\n"),
+        ":21 units[0].columns[0].url: 'http://127.0.0.1:99999/slj/gzdt/' is not a URL that "
+        "can be requested: port out of range 1-65535",
+        id="column-port-out-of-range",
+    ),
+    pytest.param(
+        ("  url: http://127.0.0.1:8000/\n", "  url: http://127.0.0.1:0/\n"),
+        ":3 site.url: 'http://127.0.0.1:0/' is not a URL that can be requested: "
+        "port 0 is out of range 1-65535",
+        id="site-port-zero",
+    ),
+    pytest.param(
+        ("        url: http://127.0.0.1:8000/slj/gzdt/\n",
+         "        url: http://::1:8000/slj/gzdt/\n"),
+        ":21 units[0].columns[0].url: 'http://::1:8000/slj/gzdt/' is not a URL that can be "
+        "requested: an IPv6 address must be in brackets (e.g. http://[2001:db8::1]:8000/)",
+        id="ipv6-without-brackets",
+    ),
+    pytest.param(
+        ("        url: http://127.0.0.1:8000/slj/gzdt/\n",
+         "        url: http://[::1:8000/slj/gzdt/\n"),
+        ":21 units[0].columns[0].url: 'http://[::1:8000/slj/gzdt/' is not a URL that can be "
+        "requested: malformed IPv6 address (write it in brackets, e.g. "
+        "http://[2001:db8::1]:8000/)",
+        id="ipv6-unclosed",
     ),
     pytest.param(
         ("        cycle: weekly\n      - name: 年度报告", "        cycle: weely\n      - name: 年度报告"),

@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -71,3 +75,23 @@ def test_releasing_does_not_remove_a_lock_someone_else_holds(engine: Engine) -> 
     successor.acquire()
     dead.release()
     assert successor.current().holder == "host:2:b"  # type: ignore[union-attr]
+
+
+def test_a_lease_held_by_a_process_of_this_machine_that_died_is_taken_at_once(
+    engine: Engine,
+) -> None:
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                           capture_output=True, text=True, check=True)
+    clock = SteppedClock()
+    lease(engine, clock, f"{socket.gethostname()}:{ended.stdout.strip()}:a").acquire()
+    clock.advance(timedelta(seconds=5))
+    second = lease(engine, clock, "host:2:b")
+    second.acquire()
+    assert second.current().holder == "host:2:b"
+
+
+def test_a_lease_held_by_a_live_process_of_this_machine_is_refused(engine: Engine) -> None:
+    clock = SteppedClock()
+    lease(engine, clock, f"{socket.gethostname()}:{os.getpid()}:a").acquire()
+    with pytest.raises(SchedulerLockError, match="another scheduler"):
+        lease(engine, clock, "host:2:b").acquire()
