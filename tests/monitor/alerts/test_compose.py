@@ -115,7 +115,9 @@ def test_a_units_alert_puts_privacy_leaks_first_then_separates_the_overdue_colum
         "【请立即处理：疑似泄露个人隐私】1处", "【栏目从未发布】1个", "【逾期未发布】1个",
         "【逾期发布（已补发）】1个", "【错链、断链及无法显示的图片】1个")]
     assert order == sorted(order)
-    assert "1. 疑似泄露个人隐私：《关于低保对象的公示》（2024年5月9日发布）" in text
+    assert ("1. 疑似泄露个人隐私：《关于低保对象的公示》（2024年5月9日发布）\n"
+            "   页面：http://127.0.0.1:8000/gzdt/1.html\n"
+            "   正文疑似泄露身份证号 1101**********1234；发现日期：2024年5月13日") in text
     assert "1. 机构职能（每年更新）：至今没有任何信息" in text
     assert "应更新日期：2024年4月30日；补发日期：2024年5月8日" in text
     assert "所在文章：《防汛工作部署会召开》（2024年5月7日发布）" in text
