@@ -20,6 +20,7 @@ from monitor.domain import Category, CrawlOutcome, Cycle, ProblemState, ProblemT
 from storage.models import (
     Column,
     ColumnCrawl,
+    CrawlRun,
     LinkRef,
     LinkTarget,
     Page,
@@ -356,3 +357,52 @@ def link_sources(
         for id_, url, kind, internal, status, reason, http_status, hidden, page_url
         in session.execute(query)
     ]
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    """A live post's page as an alert names it: its title and date."""
+
+    url: str
+    title: str
+    date: date | None
+
+
+def live_articles(session: Session, urls: Sequence[str]) -> dict[str, ArticleRow]:
+    """The live posts whose page is one of `urls`, by URL (a withdrawn post is not named)."""
+    wanted = sorted(set(urls))
+    if not wanted:
+        return {}
+    query = select(Post.url, Post.title, Post.date).where(
+        Post.url.in_(wanted), Post.removed_at.is_(None))
+    return {url: ArticleRow(url, title, day) for url, title, day in session.execute(query)}
+
+
+def site_wide_problems(session: Session, types: Sequence[ProblemType]) -> list[ProblemRow]:
+    """Open problems of `types` that belong to no unit (the home page, the page template, the
+    whole portal), oldest first."""
+    rows = problems(session, ProblemFilter(states=(ProblemState.OPEN,)))
+    return [row for row in rows if row.unit is None and row.type in types]
+
+
+@dataclass(frozen=True)
+class RunRow:
+    """How the latest crawl run of a portal went."""
+
+    started_at: datetime
+    status: str
+    columns_ok: int
+    columns_failed: int
+    error: str | None
+
+
+def latest_run(session: Session, site_id: int) -> RunRow | None:
+    query = (
+        select(CrawlRun.started_at, CrawlRun.status, CrawlRun.columns_ok,
+               CrawlRun.columns_failed, CrawlRun.error)
+        .where(CrawlRun.site_id == site_id)
+        .order_by(CrawlRun.id.desc())
+        .limit(1)
+    )
+    row = session.execute(query).first()
+    return None if row is None else RunRow(*row)

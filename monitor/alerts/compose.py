@@ -46,10 +46,13 @@ def compose_weekly(facts: WeekFacts, office: Sequence[str],
     behind = facts.units_behind
     messages = [_unit_message(facts, unit, WEEKLY, templates)
                 for unit in behind if unit.contacts]
-    if (behind or facts.undelivered) and office:
+    crawl_failed = facts.last_crawl is not None and facts.last_crawl.failed
+    news = behind or facts.site_wide or facts.unreachable or crawl_failed or facts.undelivered
+    if news and office:
         subject, text, html = templates.render("alert_digest", {
-            "site_name": facts.site_name, "as_of": facts.as_of, "week": facts.week,
-            "units": behind, "undelivered": facts.undelivered})
+            **_context(facts), "units": behind, "site_wide": facts.site_wide,
+            "unreachable": facts.unreachable, "last_crawl": facts.last_crawl,
+            "crawl_failed": crawl_failed, "undelivered": facts.undelivered})
         messages.append(ComposedMessage(
             DIGEST, f"{DIGEST}:{facts.week.isoformat()}", None, facts.week, tuple(office),
             one_line(subject), text, html))
@@ -61,11 +64,17 @@ def compose_due_soon(facts: WeekFacts, templates: AlertTemplates) -> list[Compos
             for unit in facts.units if unit.due_soon and unit.contacts]
 
 
+def _context(facts: WeekFacts) -> dict[str, object]:
+    # `week` is the week the alert is sent in; `reviewed_week` the last one that has ended,
+    # which a weekly alert reports on and names in its subject.
+    return {"site_name": facts.site_name, "as_of": facts.as_of, "week": facts.week,
+            "reviewed_week": facts.reviewed_week, "rectify_by": facts.rectify_by}
+
+
 def _unit_message(facts: WeekFacts, unit: UnitFacts, kind: str,
                   templates: AlertTemplates) -> ComposedMessage:
     subject, text, html = templates.render("alert_unit", {
-        "kind": kind, "site_name": facts.site_name, "as_of": facts.as_of, "week": facts.week,
-        "unit": unit})
+        **_context(facts), "kind": kind, "unit": unit})
     return ComposedMessage(
         kind, f"{kind}:{facts.week.isoformat()}:unit:{unit.unit_id}", unit.unit_id, facts.week,
         unit.contacts, one_line(subject), text, html)

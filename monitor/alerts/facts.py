@@ -1,4 +1,5 @@
-"""What a week's alerts say: per unit, the columns behind, the weeks missed, the dead links.
+"""What a week's alerts say: per unit, what to fix first, the columns behind, the weeks
+missed, the dead links; for the office, also what the monitor itself could not read.
 
 Plain frozen values, read from the database by `monitor.alerts.gather` and turned into
 messages by `monitor.alerts.compose`, so the wording can be tested without a database.
@@ -8,13 +9,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import StrEnum
 
 from monitor.domain import ColumnStatus, Cycle, ProblemType
+from monitor.problem_types import kind_of
+
+
+class Lateness(StrEnum):
+    """How a column behind stands, which is what the unit has to do about it."""
+
+    NEVER_POSTED = "从未发布"  # the column has nothing: publish
+    MISSING = "逾期未发布"  # the deadline passed and nothing came since: publish now
+    POSTED_LATE = "逾期发布（已补发）"  # posted after the deadline: late, but done
 
 
 @dataclass(frozen=True)
 class ColumnLag:
-    """A column that is overdue, empty or due soon, with the dates the unit acts on."""
+    """A column that is overdue, empty, due soon or unreachable, with the dates the unit
+    acts on."""
 
     column: str
     url: str
@@ -23,16 +35,31 @@ class ColumnLag:
     last_post: date | None
     due: date | None
 
+    @property
+    def lateness(self) -> Lateness:
+        if self.last_post is None:
+            return Lateness.NEVER_POSTED
+        if self.due is not None and self.last_post > self.due:
+            return Lateness.POSTED_LATE
+        return Lateness.MISSING
+
 
 @dataclass(frozen=True)
-class DeadTarget:
-    """A broken link, dead image or broken attachment, with the page that carries it."""
+class PageProblem:
+    """A problem on one page (a dead link, a privacy leak, a hidden link), with the article
+    the page shows, so the unit finds it without opening every page."""
 
     type: ProblemType
     page: str
     target: str
     detail: str
     first_seen: date
+    title: str | None = None
+    posted_on: date | None = None
+
+    @property
+    def label(self) -> str:
+        return kind_of(self.type).alert_label
 
 
 @dataclass(frozen=True)
@@ -46,22 +73,60 @@ class UnitFacts:
     # Mondays of the counted weeks without the required posts (SPEC §4.3).
     missed_this_month: tuple[date, ...]
     missed_this_quarter: tuple[date, ...]
-    dead_targets: tuple[DeadTarget, ...]
+    dead_targets: tuple[PageProblem, ...]
     # Columns the last crawl could not read: shown to the office, never held against the unit.
     unreachable: tuple[ColumnLag, ...] = ()
+    # Privacy leaks and hidden links: the first thing a unit must fix.
+    urgent: tuple[PageProblem, ...] = ()
+
+    def overdue_as(self, lateness: str) -> tuple[ColumnLag, ...]:
+        return tuple(lag for lag in self.overdue if lag.lateness == lateness)
+
+    @property
+    def never_posted(self) -> tuple[ColumnLag, ...]:
+        return self.overdue_as(Lateness.NEVER_POSTED)
+
+    @property
+    def missing(self) -> tuple[ColumnLag, ...]:
+        return self.overdue_as(Lateness.MISSING)
+
+    @property
+    def posted_late(self) -> tuple[ColumnLag, ...]:
+        return self.overdue_as(Lateness.POSTED_LATE)
+
+    @property
+    def still_behind(self) -> tuple[ColumnLag, ...]:
+        """Overdue columns that still need a post (posted late ones are done)."""
+        return self.never_posted + self.missing
 
     @property
     def behind(self) -> bool:
         """Something to tell the unit this week. Weeks missed earlier in the quarter alone
         are not: a unit that has caught up is not reminded of them every Monday."""
-        return bool(self.overdue or self.due_soon or self.missed_this_month
+        return bool(self.urgent or self.overdue or self.due_soon or self.missed_this_month
                     or self.dead_targets)
 
     @property
-    def severity(self) -> tuple[int, int, int, int, int]:
+    def severity(self) -> tuple[int, ...]:
         """Larger is worse; the digest lists units in this order."""
-        return (len(self.overdue), len(self.missed_this_month), len(self.missed_this_quarter),
-                len(self.dead_targets), len(self.due_soon))
+        return (len(self.urgent), len(self.still_behind), len(self.missed_this_month),
+                len(self.missed_this_quarter), len(self.dead_targets), len(self.posted_late),
+                len(self.due_soon))
+
+
+@dataclass(frozen=True)
+class CrawlState:
+    """How the latest crawl went, for the office."""
+
+    started_on: date
+    status: str
+    columns_ok: int
+    columns_failed: int
+    error: str | None
+
+    @property
+    def failed(self) -> bool:
+        return self.columns_failed > 0 or self.status not in ("finished", "running")
 
 
 @dataclass(frozen=True)
@@ -81,17 +146,32 @@ class WeekFacts:
     site_name: str
     as_of: date
     units: tuple[UnitFacts, ...]
+    # The day by which the units are asked to fix what the alert lists (请于…前整改).
+    rectify_by: date | None = None
+    site_wide: tuple[PageProblem, ...] = ()
+    last_crawl: CrawlState | None = None
     undelivered: tuple[MailNotDelivered, ...] = ()
 
     @property
     def week(self) -> date:
-        """The Monday of the as-of week: the week an alert belongs to."""
+        """The Monday of the as-of week: the week an alert is sent in (its dedupe key)."""
         return self.as_of - timedelta(days=self.as_of.weekday())
+
+    @property
+    def reviewed_week(self) -> date:
+        """The Monday of the last week that has ended (SPEC §4.3): the week an alert
+        reports on, and names in its subject."""
+        return self.week - timedelta(days=7)
 
     @property
     def units_behind(self) -> tuple[UnitFacts, ...]:
         behind = [unit for unit in self.units if unit.behind]
         return tuple(sorted(behind, key=lambda unit: (_negated(unit.severity), unit.name)))
+
+    @property
+    def unreachable(self) -> tuple[tuple[str, ColumnLag], ...]:
+        """(unit, column) of every column the last crawl could not read."""
+        return tuple((unit.name, lag) for unit in self.units for lag in unit.unreachable)
 
 
 def _negated(values: tuple[int, ...]) -> tuple[int, ...]:

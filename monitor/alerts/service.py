@@ -43,7 +43,7 @@ def _facts(app: App) -> WeekFacts:
         # when no crawl ran since it changed, and the rule problems are judged now, so the
         # alert is right without a crawl first.
         site_id = portal_site_id(session, app.config)
-        refresh_rule_problems(session, app.config, app.clock.now())
+        refresh_rule_problems(session, app.config, app.clock.now(), site_id)
         return gather_week(session, app.config, site_id, app.clock.today())
 
 

@@ -29,6 +29,10 @@ def cn_date(day: date | None) -> str:
     return "无" if day is None else f"{day.year}年{day.month}月{day.day}日"
 
 
+def month_day(day: date | None) -> str:
+    return "无" if day is None else f"{day.month}月{day.day}日"
+
+
 def week_range(monday: date) -> str:
     sunday = monday + timedelta(days=6)
     return f"{monday.year}年{monday.month}月{monday.day}日—{sunday.month}月{sunday.day}日"
@@ -47,7 +51,7 @@ class AlertTemplates:
             keep_trailing_newline=True,
         )
         environment.filters.update(
-            cn_date=cn_date, week_range=week_range,
+            cn_date=cn_date, month_day=month_day, week_range=week_range,
             cycle_label=lambda cycle: CYCLE_LABELS[Cycle(cycle)],
             problem_label=lambda kind: kind_of(ProblemType(kind)).alert_label,
         )

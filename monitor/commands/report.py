@@ -17,6 +17,7 @@ from monitor.commands.console import warn
 from monitor.commands.options import ConfigOption, DbOption, resolve
 from monitor.errors import ReportError
 from monitor.rules.periods import Period
+from monitor.services.problems import refresh_recorded
 from monitor.services.reports import monthly_report, quarterly_report
 from reports import ALL_FORMATS, MonthlyReport, QuarterlyReport, parse_formats, write_report
 from storage import migrations
@@ -81,6 +82,8 @@ def monthly(
     portal = application.config
     office_templates = templates_dir(application)
     migrations.require_current(application.engine)
+    # The rule problems are judged today, so the report is right without a crawl first.
+    refresh_recorded(application)
     with application.sessions() as session:
         report = monthly_report(session, portal, period.start.year, period.start.month,
                                 application.clock.today(), office_templates)

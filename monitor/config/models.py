@@ -281,6 +281,13 @@ class RulesConfig(StrictModel):
         default=3, ge=1, le=60,
         description="A post first seen more than this many days after its date is back-dated.",
     )
+    rectify_workdays: int = Field(
+        default=5, ge=1, le=30,
+        description=(
+            "The weekly alert asks a unit to fix what it lists within this many working days "
+            "(请于…前整改)."
+        ),
+    )
 
 
 class SmtpConfig(StrictModel):

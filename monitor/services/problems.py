@@ -33,7 +33,7 @@ from monitor.rules.backdating import SeenPost, backdated_posts
 from monitor.services.facts import ColumnFacts, ColumnJudgement, portal_site_id
 from monitor.services.judgement import PortalJudgement, judge_portal
 from storage.problem_store import Finding, LifeCounts, reconcile
-from storage.queries import ColumnRow, RecordedPost, recorded_posts
+from storage.queries import ColumnRow, RecordedPost, recorded_posts, site_id_of
 
 STATUS_TYPES = (
     ProblemType.OVERDUE_COLUMN,
@@ -65,12 +65,16 @@ class RuleFindings:
 
 
 def refresh_rule_problems(
-    session: Session, config: PortalConfig, as_of_instant: datetime
+    session: Session, config: PortalConfig, as_of_instant: datetime,
+    site_id: int | None = None,
 ) -> LifeCounts:
     """Judge every active column at `as_of_instant` and update the problems' life.
 
-    An entry point's step (crawl, check, alerts): the config is synced first."""
-    site_id = portal_site_id(session, config)
+    At the entry points that change things (crawl, check, alerts) the config is synced
+    first; a report passes the site as recorded (`site_id`), so reading one never rewrites
+    the units and columns, while its problems are still judged on the day it is made."""
+    if site_id is None:
+        site_id = portal_site_id(session, config)
     judgement = judge_portal(session, config, site_id, local_date(as_of_instant))
     found = rule_findings(session, config, judgement)
     return reconcile(session, found.findings, found.judged, as_of_instant)
@@ -180,3 +184,13 @@ def refresh_now(app: App) -> LifeCounts:
     """Refresh the rule problems at the app's current instant, in one transaction."""
     with app.sessions.begin() as session:
         return refresh_rule_problems(session, app.config, app.clock.now())
+
+
+def refresh_recorded(app: App) -> LifeCounts | None:
+    """Refresh the rule problems of the portal as recorded, without syncing the config;
+    nothing when the portal was never recorded (there is nothing to judge)."""
+    with app.sessions.begin() as session:
+        site_id = site_id_of(session, app.config.site.url)
+        if site_id is None:
+            return None
+        return refresh_rule_problems(session, app.config, app.clock.now(), site_id)

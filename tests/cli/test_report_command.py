@@ -4,6 +4,7 @@ counted portal (tests/cli/conftest.py)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
@@ -123,3 +124,25 @@ def test_month_is_required(run_cli: Callable[..., Result], counted_portal: list[
     result = run_cli("report", "monthly", *counted_portal, env=NOW)
     assert result.exit_code == 2
     assert "--month" in result.stderr
+
+
+def test_the_monthly_report_judges_the_rule_problems_without_a_crawl_first(
+    run_cli: Callable[..., Result], record_portal: Callable[..., list[str]], tmp_path: Path
+) -> None:
+    def crawled_on_sunday(portal) -> None:
+        seen = datetime.fromisoformat("2024-04-28T02:00:00+08:00")
+        portal.post("slj/gzdt/", 1, date(2024, 4, 19), seen)
+        portal.post("slj/tzgg/", 2, date(2024, 3, 29), seen)
+        portal.post("qsz/xzdt/", 3, date(2024, 4, 26), seen)
+        portal.crawl(seen)
+
+    units = [{"name": "县水利局", "group": "县直单位", "columns": ["slj/gzdt/", "slj/tzgg/"]},
+             {"name": "青石镇", "group": "乡镇", "columns": ["qsz/xzdt/"]}]
+    options = record_portal(units, crawled_on_sunday)
+    # No crawl and no check since Sunday: the report itself judges Monday 29 April.
+    result = run_cli("report", "monthly", "--month", "2024-04", "--format", "md", "--out",
+                     str(tmp_path), *options, env={"MONITOR_NOW": "2024-04-29T09:00:00+08:00"})
+    assert result.exit_code == 0, result.stderr
+    text = (tmp_path / "monthly-2024-04.md").read_text(encoding="utf-8")
+    assert "4月29日县水利局工作动态出现逾期" in text
+    assert "青石镇乡镇动态出现逾期" not in text

@@ -1,6 +1,6 @@
 """One judgement on the real sample portal, replayed night after night over the 调休 Sunday
 2024-04-28 and the Monday after (SPEC §4.3, §4.4): for every unit, `check --json`, the
-weekly alert's column facts and the 月报's week grid agree, and a week is missed only once
+weekly alert's column facts, the 月报's week grid and `stats` agree, and a week is missed only once
 its Sunday is over.
 
 Each night is crawled with the real `monitor crawl`, so every judgement stands on what the
@@ -48,6 +48,7 @@ class Judged:
     checks: dict[str, dict]
     alerts: dict[str, UnitFacts]
     grid: dict[str, tuple[str, ...]]
+    stats: dict[str, dict]
 
 
 def judged_on(workspace, day: str) -> Judged:
@@ -62,6 +63,10 @@ def judged_on(workspace, day: str) -> Judged:
             catch_exceptions=False)
         assert result.exit_code == 0, result.stderr
         checks[unit] = json.loads(result.stdout)
+    stats = CliRunner().invoke(
+        app, ["stats", "--json", "--from", month.start.isoformat(), "--to", day, "--as-of", day],
+        env=workspace.env(night(day)), catch_exceptions=False)
+    assert stats.exit_code == 0, stats.stderr
     engine = create_db_engine(workspace.db_url)
     try:
         with session_factory(engine)() as session:
@@ -76,6 +81,7 @@ def judged_on(workspace, day: str) -> Judged:
         {unit.name: unit for unit in week.units},
         {unit: tuple(monday.isoformat() for monday in result.missed)
          for unit, result in grid.items()},
+        {row["unit"]: row for row in json.loads(stats.stdout)},
     )
 
 
@@ -118,6 +124,8 @@ def test_check_the_alert_and_the_week_grid_agree_for_every_unit(replayed, day: s
             missed if unit in judged.grid else ()), (day, unit)
         if unit in judged.grid:
             assert judged.grid[unit] == missed, (day, unit)
+            assert judged.stats[unit]["weekly"] == {
+                "weeks": document["weekly"]["weeks"], "missed": len(missed)}, (day, unit)
 
 
 def test_on_the_make_up_sunday_the_week_of_april_22_is_still_current(replayed) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date
 
 from monitor.alerts.compose import compose_due_soon, compose_weekly, one_line
-from monitor.alerts.facts import ColumnLag, DeadTarget, UnitFacts, WeekFacts
+from monitor.alerts.facts import ColumnLag, CrawlState, PageProblem, UnitFacts, WeekFacts
 from monitor.alerts.templates import AlertTemplates
 from monitor.domain import ColumnStatus, Cycle, ProblemType
 
@@ -24,7 +24,7 @@ def unit(unit_id: int, name: str, contacts: tuple[str, ...] = ("u@example.gov.cn
         due_soon=tuple(lag(f"d{i}", ColumnStatus.DUE_SOON) for i in range(due_soon)),
         missed_this_month=tuple(date(2024, 5, 6) for _ in range(missed_month)),
         missed_this_quarter=tuple(date(2024, 4, 22) for _ in range(missed_month)),
-        dead_targets=tuple(DeadTarget(ProblemType.BROKEN_LINK, "http://p/", f"http://t/{i}",
+        dead_targets=tuple(PageProblem(ProblemType.BROKEN_LINK, "http://p/", f"http://t/{i}",
                                       "HTTP 404", date(2024, 5, 1)) for i in range(dead)))
 
 
@@ -83,3 +83,70 @@ def test_html_part_escapes_crawled_text_and_subject_is_one_line() -> None:
 
 def test_one_line_removes_every_line_break() -> None:
     assert one_line("a\r\nBcc: x@y.z\u2028b\tc") == "a Bcc: x@y.z b c"
+
+
+MONDAY = date(2024, 5, 13)
+
+
+def lateness_unit() -> UnitFacts:
+    never = ColumnLag("机构职能", "http://127.0.0.1:8000/jgzn/", Cycle.YEARLY,
+                      ColumnStatus.EMPTY, None, None)
+    missing = ColumnLag("工作动态", "http://127.0.0.1:8000/gzdt/", Cycle.WEEKLY,
+                        ColumnStatus.OVERDUE, date(2024, 4, 19), date(2024, 4, 28))
+    late = ColumnLag("通知公告", "http://127.0.0.1:8000/tzgg/", Cycle.MONTHLY,
+                     ColumnStatus.OVERDUE, date(2024, 5, 8), date(2024, 4, 30))
+    leak = PageProblem(ProblemType.PRIVACY_LEAK, "http://127.0.0.1:8000/gzdt/1.html", "",
+                       "正文疑似泄露身份证号 1101**********1234", date(2024, 5, 13),
+                       "关于低保对象的公示", date(2024, 5, 9))
+    dead = PageProblem(ProblemType.BROKEN_LINK, "http://127.0.0.1:8000/gzdt/2.html",
+                       "http://old.example.gov.cn/", "页面不存在（HTTP 404）", date(2024, 5, 13),
+                       "防汛工作部署会召开", date(2024, 5, 7))
+    return UnitFacts(unit_id=1, name="县水利局", group="县直单位", contacts=("s@example.gov.cn",),
+                     overdue=(never, missing, late), due_soon=(), missed_this_month=(),
+                     missed_this_quarter=(), dead_targets=(dead,), urgent=(leak,))
+
+
+def test_a_units_alert_puts_privacy_leaks_first_then_separates_the_overdue_columns() -> None:
+    facts = WeekFacts("瑞河县人民政府门户网站", MONDAY, (lateness_unit(),),
+                      rectify_by=date(2024, 5, 20))
+    [message] = compose_weekly(facts, [], TEMPLATES)
+    text = message.body_text
+    order = [text.index(heading) for heading in (
+        "【请立即处理：疑似泄露个人隐私】1处", "【栏目从未发布】1个", "【逾期未发布】1个",
+        "【逾期发布（已补发）】1个", "【错链、断链及无法显示的图片】1个")]
+    assert order == sorted(order)
+    assert ("1. 疑似泄露个人隐私：《关于低保对象的公示》（2024年5月9日发布）\n"
+            "   页面：http://127.0.0.1:8000/gzdt/1.html\n"
+            "   正文疑似泄露身份证号 1101**********1234；发现日期：2024年5月13日") in text
+    assert "1. 机构职能（每年更新）：至今没有任何信息" in text
+    assert "应更新日期：2024年4月30日；补发日期：2024年5月8日" in text
+    assert "所在文章：《防汛工作部署会召开》（2024年5月7日发布）" in text
+    assert "请于5月20日前整改" in text and "请于5月20日前整改" in message.body_html
+    # Posted late is done: the subject counts the two columns still to be updated.
+    assert message.subject == (
+        "【政务公开周提醒】县水利局：1处疑似泄露隐私或暗链，2个栏目逾期未更新"
+        "（2024年5月6日—5月12日）")
+
+
+def test_a_privacy_leak_alone_is_reason_enough_to_write_to_the_unit() -> None:
+    leak_only = UnitFacts(**{**lateness_unit().__dict__, "overdue": (), "dead_targets": ()})
+    assert leak_only.behind
+    [message] = compose_weekly(WeekFacts("瑞河县", MONDAY, (leak_only,)), [], TEMPLATES)
+    assert message.subject == "【政务公开周提醒】县水利局：1处疑似泄露隐私或暗链，请立即处理（2024年5月6日—5月12日）"
+
+
+def test_the_digest_says_the_crawl_failed_and_lists_unreachable_and_site_wide_problems() -> None:
+    down = ColumnLag("工作动态", "http://127.0.0.1:8000/gzdt/", Cycle.WEEKLY,
+                     ColumnStatus.UNREACHABLE, date(2024, 5, 8), date(2024, 5, 12))
+    quiet = UnitFacts(**{**unit(1, "县水利局").__dict__, "unreachable": (down,)})
+    footer = PageProblem(ProblemType.BROKEN_LINK, "http://127.0.0.1:8000/", "http://gone.example/",
+                         "拒绝连接", date(2024, 5, 13))
+    facts = WeekFacts("瑞河县人民政府门户网站", MONDAY, (quiet,), site_wide=(footer,),
+                      last_crawl=CrawlState(MONDAY, "finished", 40, 10, None))
+    [digest] = compose_weekly(facts, ["gkb@example.gov.cn"], TEMPLATES)
+    assert digest.kind == "digest"
+    assert digest.subject.startswith("【政务公开周报】采集未完成，0个单位")
+    assert "2024年5月13日的采集未完成：40个栏目读取成功，10个栏目读取失败" in digest.body_text
+    assert "【无法访问的栏目】1个（不计入单位逾期）\n   - 县水利局：工作动态" in digest.body_text
+    assert "【全站问题】1个" in digest.body_text
+    assert "错链/断链：http://gone.example/" in digest.body_text

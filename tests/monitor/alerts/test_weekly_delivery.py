@@ -51,28 +51,33 @@ def test_the_weeks_alerts_arrive_one_per_unit_behind_plus_the_digest(
     assert {sender for sender, _, _ in smtp_server.mailbox.received} == {"gkb@example.gov.cn"}
 
     slj = mail[tuple(SLJ)]
-    assert slj["Subject"] == "【政务公开周提醒】县水利局：1个栏目逾期未更新（2024年5月13日—5月19日）"
+    # The subject names the week that ended and was missed, not the week just begun.
+    assert slj["Subject"] == "【政务公开周提醒】县水利局：1个栏目逾期未更新（2024年5月6日—5月12日）"
     assert slj["From"] == "政务公开办 <gkb@example.gov.cn>"
     text, html = parts(slj)
-    assert "经对瑞河县人民政府门户网站监测，截至2024年5月13日，贵单位有以下事项需要处理：" in text
-    assert ("1. 工作动态（每周更新）\n   最后更新：2024年4月19日；应更新日期：2024年4月28日\n"
+    assert ("经对瑞河县人民政府门户网站监测，截至2024年5月13日（2024年5月6日—5月12日一周已结束），"
+            "贵单位有以下事项需要处理，请于5月20日前整改：") in text
+    assert ("【逾期未发布】1个\n1. 工作动态（每周更新）\n"
+            "   最后更新：2024年4月19日；应更新日期：2024年4月28日\n"
             "   http://127.0.0.1:8000/slj/gzdt/") in text
+    assert "请于5月20日前整改完毕。" in text
     assert "【每周更新未达标】本月1周，本季度3周" in text
     assert ("未达标周次：2024年4月22日—4月28日、2024年4月29日—5月5日、2024年5月6日—5月12日"
             in text)
     assert ("1. 错链/断链：http://old.example.gov.cn/zt/\n"
+            "   所在文章：《2024-04-19 工作信息》（2024年4月19日发布）\n"
             "   所在页面：http://127.0.0.1:8000/slj/gzdt/2024-04-19.html\n"
             "   原因：HTTP 404；发现日期：2024年5月13日") in text
     assert "2. 图片无法显示：http://127.0.0.1:8000/images/a.jpg" in text
     assert '<a href="http://127.0.0.1:8000/slj/gzdt/">工作动态</a>' in html
 
     wjw_text, _ = parts(mail[tuple(WJW)])
-    assert "【逾期未更新栏目】" not in wjw_text
+    assert "【逾期未发布】" not in wjw_text
     assert "附件无法下载：http://127.0.0.1:8000/files/plan.docx" in wjw_text
 
     digest = mail[tuple(OFFICE)]
     assert digest["Subject"] == (
-        "【政务公开周报】3个单位栏目更新滞后或存在错链（2024年5月13日—5月19日）")
+        "【政务公开周报】3个单位栏目更新滞后或存在问题（2024年5月6日—5月12日）")
     digest_text, _ = parts(digest)
     order = [digest_text.index(name) for name in ("1. 县水利局", "2. 县应急管理局",
                                                   "3. 县卫生健康委员会")]
@@ -91,7 +96,7 @@ def test_a_unit_name_cannot_inject_headers(smtp_server, monitor: Monitor) -> Non
     hostile = parsed(next(raw for _s, rcpt, raw in smtp_server.mailbox.received if rcpt == YJJ))
     assert hostile["Subject"] == (
         "【政务公开周提醒】县应急管理局 Bcc: evil@example.com：1个栏目逾期未更新"
-        "（2024年5月13日—5月19日）")
+        "（2024年5月6日—5月12日）")
 
 
 def test_a_rerun_of_the_same_week_sends_nothing_new_but_next_week_reminds_again(
@@ -109,7 +114,7 @@ def test_a_rerun_of_the_same_week_sends_nothing_new_but_next_week_reminds_again(
     assert next_week.exit_code == 0
     later = smtp_server.mailbox.received[4:]
     subjects = {parsed(raw)["Subject"] for _s, _r, raw in later}
-    assert "【政务公开周提醒】县水利局：1个栏目逾期未更新（2024年5月20日—5月26日）" in subjects
+    assert "【政务公开周提醒】县水利局：1个栏目逾期未更新（2024年5月13日—5月19日）" in subjects
     # 青石镇 posted nothing in the week of 13 May: now it has a missed week to hear about.
     assert sorted(rcpt[0] for _s, rcpt, _raw in later) == [
         "gkb@example.gov.cn", "qsz@example.gov.cn", "slj@example.gov.cn", "wjw@example.gov.cn",

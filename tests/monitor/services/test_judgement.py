@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import select
+
 from monitor.alerts.gather import gather_week
-from monitor.domain import ColumnStatus
+from monitor.domain import ColumnStatus, ProblemType
 from monitor.rules.periods import Period
 from monitor.services.check import check_unit
 from monitor.services.judgement import judge_portal
 from monitor.services.problems import refresh_rule_problems
 from monitor.services.reports import weekly_results
+from storage.models import Problem, Unit
 from storage.queries import site_id_of
 
 
@@ -71,3 +74,40 @@ def test_check_alert_and_report_agree_on_the_make_up_sunday_and_the_monday_after
         grid = weekly_results(portal.session, config, april, day)["县水利局"]
         assert checked.columns[0].status is status
         assert checked.weekly.missed == missed == grid.missed == alert.missed_this_month
+
+
+def test_a_privacy_leak_reaches_the_units_alert_with_its_article(portal) -> None:
+    config = water_bureau(portal)
+    post = portal.post("slj/gzdt", date(2024, 5, 9), title="关于低保对象的公示")
+    portal.crawl(portal.at("2024-05-13 02:00"))
+    column_id = portal.column_id("slj/gzdt")
+    unit_id = portal.session.scalars(select(Unit.id)).one()
+    portal.session.add(Problem(
+        type=ProblemType.PRIVACY_LEAK.value, key="privacy", unit_id=unit_id,
+        column_id=column_id, url=post.url, detail="正文疑似泄露身份证号",
+        first_seen=portal.at("2024-05-13 02:00"), last_seen=portal.at("2024-05-13 02:00")))
+    portal.session.commit()
+    site_id = site_id_of(portal.session, config.site.url)
+    week = gather_week(portal.session, config, site_id, date(2024, 5, 13))
+    [leak] = week.units[0].urgent
+    assert (leak.label, leak.title, leak.posted_on) == (
+        "疑似泄露个人隐私", "关于低保对象的公示", date(2024, 5, 9))
+    assert week.units[0].behind
+    # Five working days after Monday 13 May (rules.rectify_workdays' default).
+    assert week.rectify_by == date(2024, 5, 20)
+
+
+def test_the_rectification_deadline_skips_holidays_and_counts_make_up_days(portal) -> None:
+    config = water_bureau(portal)
+    portal.crawl(portal.at("2024-04-29 02:00"))
+    site_id = site_id_of(portal.session, config.site.url)
+    # After Monday 29 April: 30 April, then 1-5 May off, then 6, 7, 8, 9 May.
+    assert gather_week(portal.session, config, site_id, date(2024, 4, 29)).rectify_by == (
+        date(2024, 5, 9))
+
+
+def test_the_alerts_do_not_read_posts_themselves() -> None:
+    from monitor.alerts import gather
+
+    # Their judgement is the one of `judge_portal`; posts reach them only through it.
+    assert not hasattr(gather, "Post") and not hasattr(gather, "column_state")
