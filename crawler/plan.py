@@ -40,3 +40,6 @@ class CrawlPlan:
     # The home page is read every run (its links are checked with the columns'); when
     # workers share a run, by one of them.
     read_home_page: bool = True
+    # At most this many posts are read from one list page (a guard against a list page of
+    # a hundred thousand items, each an article request).
+    max_items_per_page: int = 1000

@@ -80,7 +80,8 @@ def run_crawl(app: App, unit_names: list[str], trigger: str = "cli",
         with progress if progress is not None else nullcontext():
             if shards == 1:
                 plan = CrawlPlan(run_id, tuple(jobs), app.clock.today(),
-                                 config.crawl.max_pages_per_column, browser, config.site.url)
+                                 config.crawl.max_pages_per_column, browser, config.site.url,
+                                 max_items_per_page=config.crawl.max_items_per_page)
                 crawl_in_process(config, browser, recorder, progress, plan,
                                  recorder.due_link_targets,
                                  browser_netlog=app.environment.browser_netlog)

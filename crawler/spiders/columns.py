@@ -7,6 +7,7 @@ each column ended. A column it cannot read ends `unreachable` or `blocked`, neve
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
@@ -42,6 +43,11 @@ from crawler.plan import ColumnJob, CrawlPlan
 from monitor.content import ContentFinding, ExpressionDictionary, check_article
 from monitor.domain import CrawlOutcome
 
+logger = logging.getLogger(__name__)
+# How far a list would be read without crawl.max_pages_per_column: the cap is applied
+# apart, so that reaching it is known and reported.
+UNLIMITED = 1 << 30
+
 # Articles before list pages: the queue then holds at most a list page's articles per
 # column. Lists first made a first crawl queue every article of the portal before reading
 # any (90,000 requests held in memory for the large sample portal).
@@ -60,6 +66,7 @@ class ColumnProgress:
     last_date: date | None = None
     via_browser: bool = False
     requested_articles: set[str] = field(default_factory=set)
+    capped: str | None = None
 
 
 class ColumnSpider(scrapy.Spider):
@@ -130,10 +137,17 @@ class ColumnSpider(scrapy.Spider):
             progress.via_browser = True
             yield self._list_request(progress, response.url, 1)
             return
+        items = self._within_cap(progress, response.url, items)
         yield from self._record(progress, page_no, response.url, items)
+        if progress.capped is not None:
+            yield from self._finish(progress, CrawlOutcome.OK, None, False)
+            return
         if read_next_page(progress.job, [i.url for i in items], [i.date for i in items],
-                          progress.pages, self.plan.max_pages_per_column):
+                          progress.pages, UNLIMITED):
             next_url = _next_page_url(text, response.url, page_no)
+            if next_url is not None and self._at_page_cap(progress):
+                yield from self._finish(progress, CrawlOutcome.OK, None, False)
+                return
             if next_url is not None:
                 yield self._list_request(progress, next_url, page_no + 1)
                 return
@@ -160,11 +174,16 @@ class ColumnSpider(scrapy.Spider):
         text, _encoding = decode_html(response.body, _content_type(response))
         window = parse_datastore(text, progress.job.url)
         items = resolve_list_dates(window.items, self.plan.today, progress.last_date)
+        items = self._within_cap(progress, response.url, items)
         yield from self._record(progress, response.meta["page_no"], response.url, items)
         end = response.meta["start"] + HANWEB_WINDOW - 1
         more = window.total_records is not None and end < window.total_records
-        if more and read_next_page(progress.job, [i.url for i in items], [i.date for i in items],
-                                   progress.pages, self.plan.max_pages_per_column):
+        more = more and read_next_page(progress.job, [i.url for i in items],
+                                       [i.date for i in items], progress.pages, UNLIMITED)
+        if progress.capped is not None or (more and self._at_page_cap(progress)):
+            yield from self._finish(progress, CrawlOutcome.OK, None, False)
+            return
+        if more:
             yield self._hanweb_request(progress, response.meta["hanweb"], end + 1)
             return
         yield from self._finish(progress, CrawlOutcome.OK, None, not more)
@@ -175,6 +194,26 @@ class ColumnSpider(scrapy.Spider):
         error = failure.value
         reason = error.reason if isinstance(error, ForbiddenTarget) else error_reason(error)
         yield from self._finish(progress, CrawlOutcome.UNREACHABLE, reason, False)
+
+    def _within_cap(self, progress: ColumnProgress, url: str,
+                    items: list[ListItem]) -> list[ListItem]:
+        """A list page's first `max_items_per_page` posts. Reading stops there: the column
+        counts as read incompletely, so no post beyond the cap is taken for withdrawn."""
+        cap = self.plan.max_items_per_page
+        if len(items) <= cap:
+            return items
+        logger.warning("list page %s shows %d posts; only the first %d are read "
+                       "(crawl.max_items_per_page)", url, len(items), cap)
+        progress.capped = "items"
+        return items[:cap]
+
+    def _at_page_cap(self, progress: ColumnProgress) -> bool:
+        if progress.pages < self.plan.max_pages_per_column:
+            return False
+        logger.warning("column %s: stopped after %d list pages (crawl.max_pages_per_column)",
+                       progress.job.url, progress.pages)
+        progress.capped = "pages"
+        return True
 
     def _can_render(self) -> bool:
         return self.plan.browser_path is not None
@@ -204,7 +243,7 @@ class ColumnSpider(scrapy.Spider):
         self, progress: ColumnProgress, outcome: CrawlOutcome, reason: str | None, complete: bool
     ) -> Iterator[ColumnDone]:
         yield ColumnDone(progress.job.column_id, outcome.value, reason, progress.pages,
-                         complete, progress.oldest)
+                         complete, progress.oldest, progress.capped)
 
     # -- articles ------------------------------------------------------------------------
 
