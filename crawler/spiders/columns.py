@@ -18,8 +18,10 @@ from urllib.parse import urlsplit
 
 import scrapy
 from lxml.html import HtmlElement
+from scrapy.exceptions import DownloadCancelledError
 from scrapy.http import FormRequest, Request, Response
 from scrapy_playwright.page import PageMethod
+from twisted.internet.defer import CancelledError
 from twisted.python.failure import Failure
 
 from crawler.browser_guard import REFUSED_HEADER
@@ -193,6 +195,9 @@ class ColumnSpider(scrapy.Spider):
         progress = self.progress[request.meta["column_id"]]
         error = failure.value
         reason = error.reason if isinstance(error, ForbiddenTarget) else error_reason(error)
+        if too_large(error):
+            reason = TOO_LARGE
+        release(failure)
         yield from self._finish(progress, CrawlOutcome.UNREACHABLE, reason, False)
 
     def _within_cap(self, progress: ColumnProgress, url: str,
@@ -284,6 +289,34 @@ class ColumnSpider(scrapy.Spider):
         # Left unread: the post keeps no article date and is fetched again next run.
         self.logger.info("article not read: %s (%s)", failure.request.url,  # type: ignore[attr-defined]
                          error_reason(failure.value))
+        release(failure)
+
+
+TOO_LARGE = "too_large"
+
+
+def too_large(error: BaseException) -> bool:
+    """A body cut off at DOWNLOAD_MAXSIZE, as sent or once decompressed. Scrapy cancels a
+    download only for its size (a timeout is a DownloadTimeoutError); the decompression
+    bound says so only in its message."""
+    if isinstance(error, CancelledError | DownloadCancelledError):
+        return True
+    message = str(error)
+    return "DOWNLOAD_MAXSIZE" in message or "download max size" in message
+
+
+def release(failure: Failure) -> None:
+    """Drop what a failure holds on to. A body cut off during decompression leaves its
+    20 MB buffer in the frames of the error's chained cause, and those frames sit in
+    reference cycles that only the cyclic garbage collector frees, long after: a few
+    dozen decompression bombs then held a gigabyte."""
+    error = failure.value
+    while error is not None:
+        cause = error.__context__ or error.__cause__
+        error.__context__ = error.__cause__ = None
+        error.__traceback__ = None
+        error = cause
+    failure.cleanFailure()
 
 
 _DATA_LOADING_SCRIPT = re.compile(
