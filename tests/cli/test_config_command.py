@@ -46,7 +46,7 @@ def test_an_invalid_config_exits_1_with_one_line(
     assert result.exit_code == 1
     assert result.stdout == ""
     assert result.stderr == (
-        f"error: {bad}:62 units[0].columns[0].cycle: 'weely' is not one of weekly, monthly, "
+        f"error: {bad}:63 units[0].columns[0].cycle: 'weely' is not one of weekly, monthly, "
         "quarterly, yearly, none (did you mean 'weekly'?)\n"
     )
 
