@@ -180,12 +180,12 @@ class ColumnSpider(scrapy.Spider):
         yield from self._record(progress, response.meta["page_no"], response.url, items)
         end = response.meta["start"] + HANWEB_WINDOW - 1
         more = window.total_records is not None and end < window.total_records
-        more = more and read_next_page(progress.job, [i.url for i in items],
-                                       [i.date for i in items], progress.pages, UNLIMITED)
-        if progress.capped is not None or (more and self._at_page_cap(progress)):
+        wanted = more and read_next_page(progress.job, [i.url for i in items],
+                                         [i.date for i in items], progress.pages, UNLIMITED)
+        if progress.capped is not None or (wanted and self._at_page_cap(progress)):
             yield from self._finish(progress, CrawlOutcome.OK, None, False)
             return
-        if more:
+        if wanted:
             yield self._hanweb_request(progress, response.meta["hanweb"], end + 1)
             return
         yield from self._finish(progress, CrawlOutcome.OK, None, not more)
