@@ -36,6 +36,9 @@ BROWSER_SERVICE = "browser_service"
 MAX_HEAD_BYTES = 64 * 1024
 CONNECT_TIMEOUT = 15.0
 PIPE_CHUNK = 64 * 1024
+# What one response may bring into the browser (the crawl's DOWNLOAD_MAXSIZE): a larger
+# one is cut off, so a page cannot fill the browser's memory either.
+MAX_RESPONSE_BYTES = 20 * 1024 * 1024
 
 logger = logging.getLogger(__name__)
 
@@ -134,16 +137,22 @@ async def _pipe_both(reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
     """Both directions until either ends; then both connections close, so the browser can
     never send a second, unchecked request down the same connection."""
     tasks = [asyncio.ensure_future(_pipe(reader, upstream_writer)),
-             asyncio.ensure_future(_pipe(upstream_reader, writer))]
+             asyncio.ensure_future(_pipe(upstream_reader, writer, MAX_RESPONSE_BYTES))]
     _done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
     for task in pending:
         task.cancel()
     await asyncio.gather(*pending, return_exceptions=True)
 
 
-async def _pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
+async def _pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter,
+                limit: int | None = None) -> None:
+    passed = 0
     with contextlib.suppress(ConnectionError, OSError):
         while chunk := await source.read(PIPE_CHUNK):
+            passed += len(chunk)
+            if limit is not None and passed > limit:
+                logger.warning("browser response cut off after %d bytes", limit)
+                return
             sink.write(chunk)
             await sink.drain()
 

@@ -39,6 +39,9 @@ class ColumnDone:
     pages: int
     complete: bool
     oldest_date: date | None
+    # Why reading stopped short of the list's end: "items" (a list page longer than
+    # crawl.max_items_per_page) or "pages" (crawl.max_pages_per_column reached).
+    capped: str | None = None
 
 
 @dataclass(frozen=True)

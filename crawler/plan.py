@@ -43,3 +43,6 @@ class CrawlPlan:
     # The config's extra not-found phrases: a page read with a working answer is not
     # requested again as a link target, so it is judged here as the checker would.
     soft404_patterns: tuple[str, ...] = ()
+    # At most this many posts are read from one list page (a guard against a list page of
+    # a hundred thousand items, each an article request).
+    max_items_per_page: int = 1000

@@ -142,7 +142,8 @@ def _run_locked(app: App, site_id: int, units: list[str], trigger: str, show_pro
             if shards == 1:
                 plan = CrawlPlan(run_id, tuple(jobs), app.clock.today(),
                                  config.crawl.max_pages_per_column, browser, config.site.url,
-                                 soft404_patterns=tuple(config.crawl.soft404_patterns))
+                                 soft404_patterns=tuple(config.crawl.soft404_patterns),
+                                 max_items_per_page=config.crawl.max_items_per_page)
                 crawl_in_process(config, browser, recorder, progress, plan, link_targets,
                                  browser_netlog=app.environment.browser_netlog)
             else:

@@ -26,9 +26,12 @@ CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_DELAY = 0.25
 DOWNLOAD_TIMEOUT = 15
-# A list page or article larger than this is not a page but a trap or a file.
+# A list page or article larger than this is not a page but a trap or a file. Scrapy
+# applies the same bound to the decompressed body, chunk by chunk, for each encoding it
+# asks for (gzip, deflate, br, zstd): a small compressed bomb is cut off at this size.
 DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
-DOWNLOAD_WARNSIZE = 0
+# Pages this large are unusual: logged, so a portal that grows them is noticed.
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 # Items go to one synchronous store pipeline, so running outputs of a response in
 # parallel gains nothing, while Scrapy starts CONCURRENT_ITEMS asyncio tasks for every
 # response: at the default of 100 that was a tenth of a crawl's time.

@@ -135,6 +135,7 @@ def merge_counts(into: RunCounts, part: RunCounts) -> None:
     into.posts_removed += part.posts_removed
     into.columns_ok += part.columns_ok
     into.columns_failed += part.columns_failed
+    into.columns_capped += part.columns_capped
     into.links_checked += part.links_checked
     for column_id, new in part.new_by_column.items():
         into.new_by_column[column_id] = into.new_by_column.get(column_id, 0) + new

@@ -69,7 +69,8 @@ def run_assignment(assignment: Assignment, stream: TextIO) -> None:
         plan = CrawlPlan(assignment.run_id, tuple(jobs), app.clock.today(),
                          config.crawl.max_pages_per_column, assignment.browser_path,
                          config.site.url, read_home_page=assignment.read_home_page,
-                         soft404_patterns=tuple(config.crawl.soft404_patterns))
+                         soft404_patterns=tuple(config.crawl.soft404_patterns),
+                         max_items_per_page=config.crawl.max_items_per_page)
         crawl_in_process(config, assignment.browser_path, recorder, progress, plan, None,
                          assignment.shards)
     else:

@@ -60,6 +60,9 @@ def _environment() -> Environment:
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=False,
+        # Every text printed passes the shared cleaning: no control or bidi character
+        # from a crawled title reaches the page.
+        finalize=lambda value: xml_safe(value) if isinstance(value, str) else value,
     )
     environment.tests["web_url"] = is_web_url
     environment.filters["cell_text"] = cell_text

@@ -148,6 +148,8 @@ class RunCounts:
     posts_removed: int = 0
     columns_ok: int = 0
     columns_failed: int = 0
+    # Columns read only up to crawl.max_items_per_page or crawl.max_pages_per_column.
+    columns_capped: int = 0
     links_checked: int = 0
     new_by_column: dict[int, int] = field(default_factory=dict)
     outcome_by_column: dict[int, ColumnDone] = field(default_factory=dict)
@@ -257,6 +259,8 @@ class CrawlRecorder:
                 column = session.get(Column, item.column_id)
                 if column is not None and column.first_crawled_at is None:
                     column.first_crawled_at = self.now
+        if item.capped is not None:
+            self.counts.columns_capped += 1
         if ok:
             self.counts.columns_ok += 1
             self._first_crawl.discard(item.column_id)
@@ -446,6 +450,7 @@ class CrawlRecorder:
             run.posts_removed = self.counts.posts_removed
             run.columns_ok = self.counts.columns_ok
             run.columns_failed = self.counts.columns_failed
+            run.columns_capped = self.counts.columns_capped
 
 
 def _same_day_guessed_year(known: date | None, listed: ListedPost) -> bool:

@@ -95,6 +95,8 @@ class CrawlRun(Base):
     posts_removed: Mapped[int] = mapped_column(Integer, default=0)
     columns_ok: Mapped[int] = mapped_column(Integer, default=0)
     columns_failed: Mapped[int] = mapped_column(Integer, default=0)
+    # Columns read only up to crawl.max_items_per_page or crawl.max_pages_per_column.
+    columns_capped: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)
 
 

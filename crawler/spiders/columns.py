@@ -7,6 +7,7 @@ each column ended. A column it cannot read ends `unreachable` or `blocked`, neve
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
@@ -17,8 +18,10 @@ from urllib.parse import urlsplit
 
 import scrapy
 from lxml.html import HtmlElement
+from scrapy.exceptions import DownloadCancelledError
 from scrapy.http import FormRequest, Request, Response
 from scrapy_playwright.page import PageMethod
+from twisted.internet.defer import CancelledError
 from twisted.python.failure import Failure
 
 from crawler.browser_guard import REFUSED_HEADER
@@ -51,6 +54,11 @@ from crawler.plan import ColumnJob, CrawlPlan
 from monitor.content import ContentFinding, ExpressionDictionary, check_article
 from monitor.domain import CrawlOutcome, LinkKind, LinkStatus
 
+logger = logging.getLogger(__name__)
+# How far a list would be read without crawl.max_pages_per_column: the cap is applied
+# apart, so that reaching it is known and reported.
+UNLIMITED = 1 << 30
+
 # Articles before list pages: the queue then holds at most a list page's articles per
 # column. Lists first made a first crawl queue every article of the portal before reading
 # any (90,000 requests held in memory for the large sample portal).
@@ -72,6 +80,7 @@ class ColumnProgress:
     # Set by the column's one ColumnDone: a later answer for it (a page requested before
     # an error ended the column) is dropped.
     finished: bool = False
+    capped: str | None = None
 
 
 class ColumnSpider(scrapy.Spider):
@@ -161,10 +170,17 @@ class ColumnSpider(scrapy.Spider):
             progress.via_browser = True
             yield self._list_request(progress, response.url, 1)
             return
+        items = self._within_cap(progress, response.url, items)
         yield from self._record(progress, page_no, response.url, items)
+        if progress.capped is not None:
+            yield from self._finish(progress, CrawlOutcome.OK, None, False)
+            return
         if read_next_page(progress.job, [i.url for i in items], [i.date for i in items],
-                          progress.pages, self.plan.max_pages_per_column):
+                          progress.pages, UNLIMITED):
             next_url = _next_page_url(text, response.url, page_no)
+            if next_url is not None and self._at_page_cap(progress):
+                yield from self._finish(progress, CrawlOutcome.OK, None, False)
+                return
             if next_url is not None:
                 yield self._list_request(progress, next_url, page_no + 1)
                 return
@@ -193,11 +209,16 @@ class ColumnSpider(scrapy.Spider):
         text, _encoding = decode_html(response.body, _content_type(response))
         window = parse_datastore(text, progress.job.url)
         items = resolve_list_dates(window.items, self.plan.today, progress.last_date)
+        items = self._within_cap(progress, response.url, items)
         yield from self._record(progress, response.meta["page_no"], response.url, items)
         end = response.meta["start"] + HANWEB_WINDOW - 1
         more = window.total_records is not None and end < window.total_records
-        if more and read_next_page(progress.job, [i.url for i in items], [i.date for i in items],
-                                   progress.pages, self.plan.max_pages_per_column):
+        wanted = more and read_next_page(progress.job, [i.url for i in items],
+                                         [i.date for i in items], progress.pages, UNLIMITED)
+        if progress.capped is not None or (wanted and self._at_page_cap(progress)):
+            yield from self._finish(progress, CrawlOutcome.OK, None, False)
+            return
+        if wanted:
             yield self._hanweb_request(progress, response.meta["hanweb"], end + 1)
             return
         yield from self._finish(progress, CrawlOutcome.OK, None, not more)
@@ -207,7 +228,30 @@ class ColumnSpider(scrapy.Spider):
         progress = self.progress[request.meta["column_id"]]
         error = failure.value
         reason = error.reason if isinstance(error, ForbiddenTarget) else error_reason(error)
+        if too_large(error):
+            reason = TOO_LARGE
+        release(failure)
         yield from self._finish(progress, CrawlOutcome.UNREACHABLE, reason, False)
+
+    def _within_cap(self, progress: ColumnProgress, url: str,
+                    items: list[ListItem]) -> list[ListItem]:
+        """A list page's first `max_items_per_page` posts. Reading stops there: the column
+        counts as read incompletely, so no post beyond the cap is taken for withdrawn."""
+        cap = self.plan.max_items_per_page
+        if len(items) <= cap:
+            return items
+        logger.warning("list page %s shows %d posts; only the first %d are read "
+                       "(crawl.max_items_per_page)", url, len(items), cap)
+        progress.capped = "items"
+        return items[:cap]
+
+    def _at_page_cap(self, progress: ColumnProgress) -> bool:
+        if progress.pages < self.plan.max_pages_per_column:
+            return False
+        logger.warning("column %s: stopped after %d list pages (crawl.max_pages_per_column)",
+                       progress.job.url, progress.pages)
+        progress.capped = "pages"
+        return True
 
     def _can_render(self) -> bool:
         return self.plan.browser_path is not None
@@ -240,7 +284,7 @@ class ColumnSpider(scrapy.Spider):
             return
         progress.finished = True
         yield ColumnDone(progress.job.column_id, outcome.value, reason, progress.pages,
-                         complete, progress.oldest)
+                         complete, progress.oldest, progress.capped)
 
     # -- articles ------------------------------------------------------------------------
 
@@ -310,6 +354,34 @@ class ColumnSpider(scrapy.Spider):
         # Left unread: the post keeps no article date and is fetched again next run.
         self.logger.info("article not read: %s (%s)", failure.request.url,  # type: ignore[attr-defined]
                          error_reason(failure.value))
+        release(failure)
+
+
+TOO_LARGE = "too_large"
+
+
+def too_large(error: BaseException) -> bool:
+    """A body cut off at DOWNLOAD_MAXSIZE, as sent or once decompressed. Scrapy cancels a
+    download only for its size (a timeout is a DownloadTimeoutError); the decompression
+    bound says so only in its message."""
+    if isinstance(error, CancelledError | DownloadCancelledError):
+        return True
+    message = str(error)
+    return "DOWNLOAD_MAXSIZE" in message or "download max size" in message
+
+
+def release(failure: Failure) -> None:
+    """Drop what a failure holds on to. A body cut off during decompression leaves its
+    20 MB buffer in the frames of the error's chained cause, and those frames sit in
+    reference cycles that only the cyclic garbage collector frees, long after: a few
+    dozen decompression bombs then held a gigabyte."""
+    error = failure.value
+    while error is not None:
+        cause = error.__context__ or error.__cause__
+        error.__context__ = error.__cause__ = None
+        error.__traceback__ = None
+        error = cause
+    failure.cleanFailure()
 
 
 _DATA_LOADING_SCRIPT = re.compile(

@@ -53,6 +53,7 @@ def crawl(
                     "posts_removed": summary.counts.posts_removed,
                     "columns_ok": summary.counts.columns_ok,
                     "columns_failed": summary.counts.columns_failed,
+                    "columns_capped": summary.counts.columns_capped,
                     "portal_answered": not summary.outage.portal_down,
                     "hosts_not_answering": sorted(summary.outage.silent_hosts),
                     "units": rows})
@@ -63,6 +64,9 @@ def crawl(
     out.print(f"run {summary.run_id}: {summary.columns} columns, {counts.columns_ok} read, "
               f"{counts.columns_failed} not read; {counts.pages} list pages, "
               f"{counts.posts_new} new posts, {counts.posts_removed} withdrawn")
+    if counts.columns_capped:
+        warn(f"{counts.columns_capped} column(s) read only in part: a list page longer than "
+             "crawl.max_items_per_page or more list pages than crawl.max_pages_per_column")
     if counts.columns_failed:
         warn("columns that could not be read keep their last known posts; "
              "they are shown as unreachable, never as not updated")

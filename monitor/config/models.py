@@ -187,6 +187,13 @@ class CrawlConfig(StrictModel):
             "pagination)."
         ),
     )
+    max_items_per_page: int = Field(
+        default=1000, ge=10, le=100_000,
+        description=(
+            "At most this many posts are read from one list page (a guard against a list "
+            "of a hundred thousand items); reported when reached."
+        ),
+    )
     workers: int = Field(
         default=1, ge=1, le=16,
         description=(

@@ -7,8 +7,9 @@ from scrapy.http import HtmlResponse, Request
 
 from crawler.extract.article import extract_article
 from crawler.extract.html import parse_html
+from crawler.extract.listing import ListSelectors
 from crawler.extract.urls import canonical_url
-from crawler.items import ColumnDone
+from crawler.items import ColumnDone, ListPageItem
 from crawler.plan import ColumnJob, CrawlPlan
 from crawler.spiders.columns import ColumnSpider
 
@@ -88,3 +89,47 @@ def test_an_ipv6_link_keeps_its_brackets_so_it_can_be_requested() -> None:
     url = canonical_url("http://[2001:DB8::1]:8080/a b.html")
     assert url == "http://[2001:db8::1]:8080/a%20b.html"
     assert Request(url).url == url
+
+
+COLUMN = "http://www.ruihe.gov.cn/slj/gzdt/"
+
+
+def _list_page(count: int, next_page: bool) -> HtmlResponse:
+    rows = "".join(f"<li><a href='{COLUMN}t{n}.html'>工作动态第{n}条信息</a>"
+                   f"<span>2024-05-{1 + n % 9:02d}</span></li>" for n in range(count))
+    pager = f"<a href='{COLUMN}index_1.html'>下一页</a>" if next_page else ""
+    body = (f"<html><body><ul class='list'>{rows}</ul>{pager}</body></html>").encode()
+    request = Request(COLUMN, meta={"column_id": 7, "page_no": 1})
+    return HtmlResponse(COLUMN, body=body, encoding="utf-8", request=request,
+                        headers={"Content-Type": "text/html; charset=utf-8"})
+
+
+def _capped_spider(max_items: int, max_pages: int) -> ColumnSpider:
+    job = ColumnJob(7, "县水利局", "工作动态", COLUMN, "static",
+                    ListSelectors(item="ul.list li", title="a", link="a", date="span"),
+                    first_crawl=True, since=None)
+    plan = CrawlPlan(1, (job,), date(2024, 5, 10), max_pages, None, None,
+                     max_items_per_page=max_items)
+    return ColumnSpider(plan)
+
+
+def test_a_list_page_longer_than_the_cap_is_read_up_to_it_and_reported() -> None:
+    output = list(_capped_spider(max_items=10, max_pages=50).parse_list(_list_page(500, True)))
+    [listed] = [item for item in output if isinstance(item, ListPageItem)]
+    [done] = [item for item in output if isinstance(item, ColumnDone)]
+    articles = [item for item in output if isinstance(item, Request)]
+    assert len(listed.posts) == 10 and len(articles) == 10
+    # Read in part: no post beyond the cap may be taken for withdrawn.
+    assert (done.outcome, done.complete, done.capped) == ("ok", False, "items")
+
+
+def test_reaching_the_page_cap_is_reported() -> None:
+    output = list(_capped_spider(max_items=1000, max_pages=1).parse_list(_list_page(20, True)))
+    [done] = [item for item in output if isinstance(item, ColumnDone)]
+    assert (done.complete, done.capped) == (False, "pages")
+
+
+def test_a_list_within_both_caps_is_not_reported() -> None:
+    output = list(_capped_spider(max_items=1000, max_pages=50).parse_list(_list_page(20, False)))
+    [done] = [item for item in output if isinstance(item, ColumnDone)]
+    assert (done.complete, done.capped) == (True, None)

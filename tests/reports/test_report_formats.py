@@ -114,3 +114,24 @@ def test_unwritable_directory_is_a_user_error(april_report, tmp_path: Path) -> N
     blocker.write_text("x")
     with pytest.raises(ReportError, match="cannot write the report into"):
         write_report(april_report, blocker / "sub", ["md"])
+
+
+def test_control_and_bidi_characters_of_crawled_text_reach_no_report(
+    april_report: MonthlyReport, tmp_path: Path
+) -> None:
+    links = april_report.sections[1]
+    broken = replace(links.problems[0], detail="附件\u202etxt.exe\u202c无法下载\x1b[2J\x07")
+    report = replace(april_report, sections=(april_report.sections[0],
+                                             replace(links, problems=(broken,))))
+    html = write_html(report, tmp_path / "h.html").read_text(encoding="utf-8")
+    markdown = write_markdown(report, tmp_path / "h.md").read_text(encoding="utf-8")
+    for text in (html, markdown):
+        assert "附件txt.exe无法下载[2J" in text.replace("\\", "")
+        assert not {"\u202e", "\u202c", "\x1b", "\x07"} & set(text)
+
+
+def test_xlsx_formula_like_text_is_quote_prefixed(
+    hostile_report: MonthlyReport, tmp_path: Path
+) -> None:
+    sheet = openpyxl.load_workbook(write_xlsx(hostile_report, tmp_path / "h.xlsx"))["附件1 县直单位"]
+    assert sheet["A2"].quotePrefix and not sheet["A3"].quotePrefix

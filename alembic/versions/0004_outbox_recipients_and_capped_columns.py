@@ -1,4 +1,5 @@
-"""outbox: each recipient's outcome (delivered, refused for good, uncertain)
+"""outbox: each recipient's outcome (delivered, refused for good, uncertain);
+crawl runs: the count of columns read only up to a cap
 
 Revision ID: 0004
 Revises: 0001
@@ -28,7 +29,14 @@ def upgrade() -> None:
                                       server_default='[]'))
 
 
+    with op.batch_alter_table('crawl_run', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('columns_capped', sa.Integer(), nullable=False,
+                                      server_default='0'))
+
+
 def downgrade() -> None:
+    with op.batch_alter_table('crawl_run', schema=None) as batch_op:
+        batch_op.drop_column('columns_capped')
     with op.batch_alter_table('alert_outbox', schema=None) as batch_op:
         batch_op.drop_column('uncertain_to')
         batch_op.drop_column('refused_to')
