@@ -120,6 +120,23 @@ def test_first_crawl_records_every_post_with_full_title_and_exact_date(
     assert first.summary["columns_failed"] == 0
 
 
+def test_titles_the_list_cuts_are_read_whole_from_the_article(
+    replay, sample_truth: Truth, sample_portal: Portal
+) -> None:
+    nights, workspace = replay
+    first = nights[0]
+    cutting = {(unit.name, column.name) for unit in sample_portal.units
+               for column in unit.columns if column.style in (ListStyle.LEGACY, ListStyle.TABLE)}
+    cut = {post.url(workspace.running.hosts): post.title
+           for post in sample_truth.posts(at=first.now)
+           if (post.unit, post.column) in cutting and len(post.title) > 24}
+    assert cut, "the sample portal's legacy and table lists cut long titles"
+    sources = dict(workspace.query("SELECT url, title_source FROM post"))
+    assert {url: first.posts[url][0] for url in cut} == cut
+    assert {sources[url] for url in cut} == {"meta"}
+    assert set(sources.values()) == {"list", "meta"}
+
+
 @pytest.mark.parametrize("style", list(ListStyle))
 def test_each_list_style_is_read_completely(
     replay, sample_truth: Truth, sample_portal: Portal, style: ListStyle
