@@ -9,6 +9,7 @@ list styles (TRS pages, Hanweb dataproxy, a JavaScript list read in Chromium, a 
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -283,7 +284,8 @@ def _worker_processes() -> list[int]:
             command = (entry / "cmdline").read_bytes().split(b"\0")
         except OSError:
             continue
-        if b"crawler.worker" in command:
+        # This test's own workers only: other crawls may run on the same machine.
+        if b"crawler.worker" in command and command[0] == sys.executable.encode():
             found.append(int(entry.name))
     return found
 
