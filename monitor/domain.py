@@ -51,6 +51,17 @@ class DateSource(StrEnum):
     VISIBLE = "visible"
 
 
+class TitleSource(StrEnum):
+    """Where a post's title was read: the list, or, when the list shows it cut (…, or a
+    beginning of the article's title), the article page's ArticleTitle meta, <h1> or
+    <title>."""
+
+    LIST = "list"
+    META = "meta"
+    H1 = "h1"
+    TITLE = "title"
+
+
 class LinkKind(StrEnum):
     A = "a"
     IMG = "img"

@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.extract.listing import ListSelectors
+from crawler.extract.titles import completed_title
 from crawler.items import (
     ArticleItem,
     ColumnDone,
@@ -29,7 +30,7 @@ from crawler.linkcheck.model import CheckResult, LinkCheckResult
 from crawler.linkcheck.model import LinkTarget as CheckTarget
 from crawler.linkcheck.urls import request_url
 from crawler.plan import ColumnJob
-from monitor.domain import CrawlOutcome, DateSource, LinkKind, LinkStatus, RunStatus
+from monitor.domain import CrawlOutcome, DateSource, LinkKind, LinkStatus, RunStatus, TitleSource
 from monitor.rules.outage import HostTally, origin
 from storage.models import (
     Column,
@@ -211,6 +212,7 @@ class CrawlRecorder:
                         title=listed.title,
                         date=listed.date,
                         date_source=DateSource.LIST.value if listed.date else None,
+                        title_source=TitleSource.LIST.value,
                         first_seen=self.now,
                         last_seen=self.now,
                         first_run_id=self.run_id,
@@ -222,8 +224,9 @@ class CrawlRecorder:
                     continue
                 post.last_seen = self.now
                 post.removed_at = None
-                if listed.title and len(listed.title) >= len(post.title):
+                if _list_title_improves(listed.title, post):
                     post.title = listed.title
+                    post.title_source = TitleSource.LIST.value
                 if listed.date is not None and post.date_source in (None, DateSource.LIST.value):
                     if not _same_day_guessed_year(post.date, listed):
                         post.date = listed.date
@@ -451,6 +454,15 @@ class CrawlRecorder:
             run.columns_ok = self.counts.columns_ok
             run.columns_failed = self.counts.columns_failed
             run.columns_capped = self.counts.columns_capped
+
+
+def _list_title_improves(listed: str, post: Post) -> bool:
+    """A longer list title replaces the stored one, unless it is the cut form of the
+    whole title its article gave ("…阶段性成效..." is longer than "…阶段性成效")."""
+    if not listed or len(listed) < len(post.title):
+        return False
+    from_article = post.title_source not in (None, TitleSource.LIST.value)
+    return not (from_article and completed_title(listed, post.title) is not None)
 
 
 def _same_day_guessed_year(known: date | None, listed: ListedPost) -> bool:

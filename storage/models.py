@@ -137,6 +137,8 @@ class Post(Base):
     # Local (Asia/Shanghai) calendar date the post claims; None: undated (SPEC §4.2).
     date: Mapped[date | None] = mapped_column(Date)
     date_source: Mapped[str | None] = mapped_column(SHORT)
+    # Where the title was read: the list, or the article page when the list cut it.
+    title_source: Mapped[str | None] = mapped_column(SHORT)
     first_seen: Mapped[datetime] = mapped_column()
     last_seen: Mapped[datetime] = mapped_column()
     first_run_id: Mapped[int | None] = mapped_column(

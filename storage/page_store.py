@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from crawler.extract.article import Article
 from crawler.extract.article import LinkRef as LinkRefFound
+from crawler.extract.titles import completed_title
 from crawler.extract.urls import normalize_url
 from monitor.content import ContentFinding
 from monitor.domain import ProblemType
@@ -68,6 +69,7 @@ def write_pages(session: Session, reads: Sequence[PageRead], now: datetime,
         post.article_fetched_at = now
         if read.article is not None:
             _date_from_article(post, read.article)
+            _title_from_article(post, read.article)
     targets = _upsert_targets(session, reads, now, site_host)
     _insert_references(session, reads, pages, targets)
     for read in reads:
@@ -171,6 +173,16 @@ def _date_from_article(post: Post, article: Article) -> None:
         post.date_source = article.pub_date_source.value
     elif (post.date.month, post.date.day) == (article.pub_date.month, article.pub_date.day):
         post.date = article.pub_date
+
+
+def _title_from_article(post: Post, article: Article) -> None:
+    """A list title cut short takes the article's whole title, and says where from."""
+    if article.title_source is None:
+        return
+    full = completed_title(post.title, article.title)
+    if full is not None:
+        post.title = full
+        post.title_source = article.title_source.value
 
 
 def _record_content(session: Session, page: Page, findings: Iterable[ContentFinding],

@@ -2,7 +2,7 @@
 crawl runs: the count of columns read only up to a cap
 
 Revision ID: 0004
-Revises: 0001
+Revises: 0003
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0004'
-down_revision: str | None = '0001'
+down_revision: str | None = '0003'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -24,7 +24,7 @@ from lxml import etree, html
 from crawler.extract.dates import find_full_date, to_ascii
 from crawler.extract.html import block_text, document_base, parse_html, squash, visible_text
 from crawler.extract.urls import normalize_url
-from monitor.domain import DateSource, LinkKind
+from monitor.domain import DateSource, LinkKind, TitleSource
 
 __all__ = ["Article", "LinkRef", "extract_article", "normalize_url", "link_kind"]
 
@@ -80,6 +80,7 @@ class Article:
     meta: dict[str, str] = field(default_factory=dict)
     text: str = ""
     links: list[LinkRef] = field(default_factory=list)
+    title_source: TitleSource | None = None
 
 
 def extract_article(markup: str | html.HtmlElement, url: str) -> Article:
@@ -90,8 +91,10 @@ def extract_article(markup: str | html.HtmlElement, url: str) -> Article:
     meta = gov_meta(root)
     pub_date, source = _publication_date(root, meta)
     body = find_body(root)
+    title, title_source = _title(root, meta)
     return Article(
-        title=_title(root, meta),
+        title=title,
+        title_source=title_source,
         pub_date=pub_date,
         pub_date_source=source,
         meta=meta,
@@ -141,18 +144,19 @@ def visible_publication_date(text: str) -> date | None:
     return None
 
 
-def _title(root: html.HtmlElement, meta: dict[str, str]) -> str:
-    if "ArticleTitle" in meta:
-        return meta["ArticleTitle"]
+def _title(root: html.HtmlElement, meta: dict[str, str]) -> tuple[str, TitleSource | None]:
+    if meta.get("ArticleTitle", "").strip():
+        return squash(meta["ArticleTitle"]), TitleSource.META
     for element in root.iter("h1"):
         text = visible_text(element)
         if len(text) >= 4:
-            return text
+            return text, TitleSource.H1
     title = root.find(".//title")
     if title is not None and title.text:
         parts = [part for part in _TITLE_SEPARATORS.split(squash(title.text)) if part]
-        return parts[0] if parts else ""
-    return ""
+        if parts:
+            return parts[0], TitleSource.TITLE
+    return "", None
 
 
 # --- body --------------------------------------------------------------------------

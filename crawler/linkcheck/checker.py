@@ -224,7 +224,19 @@ class LinkChecker:
             self._session = session
             workers = [asyncio.create_task(self._work())
                        for _ in range(max(64, settings.concurrency_per_host * 16))]
-            await self._all_done.wait()
+            all_done = asyncio.create_task(self._all_done.wait())
+            # A worker ends early only by an error (the recorder failing, say): then the
+            # run fails with it instead of waiting for verdicts that will never come.
+            await asyncio.wait([all_done, *workers], return_when=asyncio.FIRST_COMPLETED)
+            if not all_done.done():
+                all_done.cancel()
+                for worker in workers:
+                    worker.cancel()
+                failed = [w for w in workers if w.done() and not w.cancelled()]
+                await asyncio.gather(*workers, return_exceptions=True)
+                for worker in failed:
+                    worker.result()  # raises the worker's error
+                raise RuntimeError("a link-check worker stopped without an error")
             for _ in workers:
                 self._queue.put_nowait(None)
             await asyncio.gather(*workers)

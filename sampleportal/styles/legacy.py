@@ -20,6 +20,7 @@ from sampleportal.styles.common import (
 
 FLAVOUR = MetaFlavour(upper=True)
 PER_PAGE = 20
+TITLE_LIMIT = 24
 _PAGE_FILE = re.compile(r"^list(?:_(\d+))?\.htm$")
 
 
@@ -34,7 +35,13 @@ def gbk(text: str) -> bytes:
 def _item(column: Column, post: Post) -> str:
     date = "" if column.list_dates is ListDates.NONE else f" [{post.claimed:%m-%d}]"
     href = article_path(column, post)[len(column.root):]
-    return f'<li><a href="{href}" target="_blank">{escape(post.title)}</a>{date}</li>'
+    return f'<li><a href="{href}" target="_blank">{escape(shown_title(post.title))}</a>{date}</li>'
+
+
+def shown_title(title: str) -> str:
+    """Long titles are cut with "..." and no `title=` attribute: only the article page
+    has the whole title (a trap for the crawler)."""
+    return title if len(title) <= TITLE_LIMIT else title[: TITLE_LIMIT - 2] + "..."
 
 
 def _pager(page: int, pages: int) -> str:

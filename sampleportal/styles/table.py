@@ -11,6 +11,7 @@ from sampleportal.styles.common import Context, MetaFlavour, list_page, page_cou
 
 FLAVOUR = MetaFlavour(empty_site_id=True)
 PER_PAGE = 15
+TITLE_LIMIT = 24
 
 
 def article_path(column: Column, post: Post) -> str:
@@ -22,8 +23,14 @@ def _row(column: Column, post: Post) -> str:
         f"{post.claimed.year}年{post.claimed.month:02d}月{post.claimed.day:02d}日")
     return (
         f'<tr><td class="title"><a href="{article_path(column, post)}" target="_blank">'
-        f'{escape(post.title)}</a></td><td class="date">{date}</td></tr>'
+        f'{escape(shown_title(post.title))}</a></td><td class="date">{date}</td></tr>'
     )
+
+
+def shown_title(title: str) -> str:
+    """Long titles are cut silently, no ellipsis: the list shows only their beginning
+    (a trap for the crawler: the article page has the whole title)."""
+    return title[:TITLE_LIMIT]
 
 
 def _pager(page: int, pages: int, total: int) -> str:

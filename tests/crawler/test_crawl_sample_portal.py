@@ -9,6 +9,7 @@ list styles (TRS pages, Hanweb dataproxy, a JavaScript list read in Chromium, a 
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -118,6 +119,23 @@ def test_first_crawl_records_every_post_with_full_title_and_exact_date(
     first = nights[0]
     assert first.posts == expected_posts(sample_truth, workspace.running, first.now)
     assert first.summary["columns_failed"] == 0
+
+
+def test_titles_the_list_cuts_are_read_whole_from_the_article(
+    replay, sample_truth: Truth, sample_portal: Portal
+) -> None:
+    nights, workspace = replay
+    first = nights[0]
+    cutting = {(unit.name, column.name) for unit in sample_portal.units
+               for column in unit.columns if column.style in (ListStyle.LEGACY, ListStyle.TABLE)}
+    cut = {post.url(workspace.running.hosts): post.title
+           for post in sample_truth.posts(at=first.now)
+           if (post.unit, post.column) in cutting and len(post.title) > 24}
+    assert cut, "the sample portal's legacy and table lists cut long titles"
+    sources = dict(workspace.query("SELECT url, title_source FROM post"))
+    assert {url: first.posts[url][0] for url in cut} == cut
+    assert {sources[url] for url in cut} == {"meta"}
+    assert set(sources.values()) == {"list", "meta"}
 
 
 @pytest.mark.parametrize("style", list(ListStyle))
@@ -266,7 +284,8 @@ def _worker_processes() -> list[int]:
             command = (entry / "cmdline").read_bytes().split(b"\0")
         except OSError:
             continue
-        if b"crawler.worker" in command:
+        # This test's own workers only: other crawls may run on the same machine.
+        if b"crawler.worker" in command and command[0] == sys.executable.encode():
             found.append(int(entry.name))
     return found
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from scrapy.settings import Settings
 
-from crawler.runner import crawl_settings
+from crawler.runner import checker_settings, crawl_settings
 from crawler.spiders.columns import ColumnSpider
 from monitor.config import PortalConfig
 
@@ -37,3 +37,10 @@ def test_the_browser_handles_only_the_schemes_the_columns_use() -> None:
     # Each browser handler starts a Playwright driver of its own: none for https here.
     handlers = _for(ColumnSpider, crawl_settings(CONFIG, "/usr/bin/chromium"))
     assert handlers.getdict("DOWNLOAD_HANDLERS").get("https") != PLAYWRIGHT
+
+
+def test_workers_divide_the_link_checkers_per_host_limits_too() -> None:
+    alone, shared = checker_settings(CONFIG), checker_settings(CONFIG, shards=2)
+    assert (alone.concurrency_per_host, alone.delay_seconds) == (4, 0.5)
+    assert (shared.concurrency_per_host, shared.delay_seconds) == (2, 1.0)
+    assert shared.site_url == "http://127.0.0.1:8000/" and not shared.allow_private

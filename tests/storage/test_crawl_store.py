@@ -9,7 +9,7 @@ from crawler.extract.article import Article, LinkRef
 from crawler.items import ArticleItem, HomePageItem, ListedPost, ListPageItem
 from crawler.linkcheck.model import LinkCheckResult
 from monitor.config import PortalConfig
-from monitor.domain import DateSource, LinkKind, LinkStatus
+from monitor.domain import DateSource, LinkKind, LinkStatus, TitleSource
 from storage import crawl_store
 from storage.crawl_store import CrawlRecorder, start_run
 from storage.models import Column, ColumnCrawl, CrawlRun, LinkTarget, Page, Post
@@ -148,3 +148,32 @@ def test_a_column_the_run_never_ended_is_recorded_not_reached_once(engine: Engin
     assert recorder.not_reached([column_id]) == 1
     assert recorder.not_reached([column_id]) == 0
     assert (recorder.counts.columns_ok, recorder.counts.columns_failed) == (0, 1)
+
+
+def test_a_cut_list_title_is_completed_by_the_article_and_kept_on_later_lists(
+        engine: Engine) -> None:
+    recorder, column_id = _recorder(engine)
+    cut, full = "县财政局：债务风险防控工作取得阶...", "县财政局：债务风险防控工作取得阶段性成效"
+    listed = (ListedPost(_post_url(1), cut, None, False),)
+    recorder.list_page(ListPageItem(column_id, 1, f"{SITE}slj/gzdt/", listed))
+    article = Article(title=full, pub_date=None, pub_date_source=None,
+                      title_source=TitleSource.H1)
+    recorder.article(ArticleItem(column_id, _post_url(1), _post_url(1), 200, "utf-8", article))
+    recorder.flush()
+    # The next night's list shows the cut title again: the whole one stays.
+    recorder.list_page(ListPageItem(column_id, 1, f"{SITE}slj/gzdt/", listed))
+    with session_factory(engine)() as session:
+        post = session.scalars(select(Post)).one()
+        assert (post.title, post.title_source) == (full, "h1")
+
+
+def test_a_whole_list_title_stays_the_lists(engine: Engine) -> None:
+    recorder, column_id = _recorder(engine)
+    _list(recorder, column_id, range(1))
+    article = Article(title="县水利局首页", pub_date=None, pub_date_source=None,
+                      title_source=TitleSource.H1)
+    recorder.article(ArticleItem(column_id, _post_url(0), _post_url(0), 200, "utf-8", article))
+    recorder.flush()
+    with session_factory(engine)() as session:
+        post = session.scalars(select(Post)).one()
+        assert (post.title, post.title_source) == ("第0篇", "list")
