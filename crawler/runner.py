@@ -24,7 +24,7 @@ from twisted.python.failure import Failure
 from crawler.browser import LAUNCH_ARGS, find_browser
 from crawler.linkcheck.model import LinkTarget as CheckTarget
 from crawler.plan import CrawlPlan
-from crawler.politeness import download_delay
+from crawler.politeness import download_delay, user_agent
 from crawler.pool import WorkerPool
 from crawler.progress import CrawlProgress
 from crawler.shards import worker_count, worker_share
@@ -155,13 +155,12 @@ def crawl_settings(config: PortalConfig, browser: str | None, shards: int = 1) -
     settings.setmodule("crawler.settings", priority="project")
     crawl = config.crawl
     share = worker_share(crawl.concurrency_per_host, crawl.delay_seconds, shards)
-    contact = f"; +mailto:{config.site.contact}" if config.site.contact else ""
     settings.setdict({
         "CONCURRENT_REQUESTS_PER_DOMAIN": share.concurrency_per_host,
         "CONCURRENT_REQUESTS": max(16, share.concurrency_per_host * 4),
         "DOWNLOAD_DELAY": download_delay(share.delay_seconds),
         "DOWNLOAD_TIMEOUT": crawl.timeout_seconds,
-        "USER_AGENT": crawl.user_agent or f"portal-monitor/{__version__} (政务公开监测{contact})",
+        "USER_AGENT": user_agent(crawl.user_agent, config.site.contact, __version__),
         "ITEM_PIPELINES": {"crawler.pipelines.store.StorePipeline": 300},
         # We judge HTTP statuses ourselves: a 404 list page is an unreachable column and
         # a 412 challenge a blocked one, not a dropped response.

@@ -82,3 +82,13 @@ class UnknownProblemError(MonitorError):
     def __init__(self, problem_id: int):
         self.problem_id = problem_id
         super().__init__(f"no problem with id {problem_id} (see 'monitor problems list')")
+
+
+class EvidenceError(MonitorError):
+    """Raised by `monitor problems evidence` when a problem has no evidence to copy, or
+    when stored evidence no longer matches its manifest."""
+
+
+class EvidenceFontMissing(MonitorError):
+    """Raised by the evidence capture when no CJK font is installed: the banner's Chinese
+    would be drawn as empty boxes, which is no evidence."""

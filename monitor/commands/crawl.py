@@ -13,6 +13,7 @@ from monitor.app import App
 from monitor.commands.console import out, print_json, warn
 from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
 from monitor.domain import CrawlOutcome
+from monitor.services.evidence import EvidenceRun, capture_evidence
 from monitor.services.problems import refresh_now
 from storage.models import Column, Unit
 
@@ -41,22 +42,34 @@ def crawl(
     application = resolve(ctx, config, db)
     summary = run_crawl(application, unit or [], show_progress=not json, workers=workers)
     refresh_now(application)  # the rule problems follow what this crawl found
+    evidence = capture_evidence(application)  # after every problem of the run is known
     rows = summary_rows(application, summary)
+    for reason in evidence.reasons:
+        warn(f"无截图: {reason}")
     if json:
         print_json({"run": summary.run_id, "columns": summary.columns,
                     "pages": summary.counts.pages, "posts_new": summary.counts.posts_new,
                     "posts_removed": summary.counts.posts_removed,
                     "columns_ok": summary.counts.columns_ok,
-                    "columns_failed": summary.counts.columns_failed, "units": rows})
+                    "columns_failed": summary.counts.columns_failed, "units": rows,
+                    "evidence": {"captured": evidence.captured, "failed": evidence.failed,
+                                 "expired": evidence.expired}})
         return
     out.print(summary_table(rows))
     counts = summary.counts
     out.print(f"run {summary.run_id}: {summary.columns} columns, {counts.columns_ok} read, "
               f"{counts.columns_failed} not read; {counts.pages} list pages, "
               f"{counts.posts_new} new posts, {counts.posts_removed} withdrawn")
+    report_evidence(evidence)
     if counts.columns_failed:
         warn("columns that could not be read keep their last known posts; "
              "they are shown as unreachable, never as not updated")
+
+
+def report_evidence(evidence: EvidenceRun) -> None:
+    if evidence.captured or evidence.failed:
+        out.print(f"evidence: {evidence.captured} problems captured, "
+                  f"{evidence.failed} without screenshot (无截图)")
 
 
 def summary_rows(application: App, summary: CrawlSummary) -> list[dict[str, object]]:

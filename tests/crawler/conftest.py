@@ -29,8 +29,9 @@ class CrawlWorkspace:
     directory: Path
 
     def __post_init__(self) -> None:
+        self.evidence_dir = self.directory / "evidence"
         self.config = write_config(self.running.portal, self.running.base_url,
-                                   self.directory / "portal.yaml")
+                                   self.directory / "portal.yaml", self.evidence_dir)
         self.db_path = self.directory / "monitor.db"
         self.db_url = f"sqlite:///{self.db_path}"
         subprocess.run([sys.executable, "-m", "monitor", "db", "upgrade"], env=self.env(),
