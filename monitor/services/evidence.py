@@ -177,6 +177,15 @@ def evidence_paths(session: Session, config: PortalConfig,
     return documents
 
 
+def evidence_folders(session: Session, root: Path, problem_ids: list[int]) -> dict[int, str]:
+    """Per problem with a kept capture, its folder."""
+    return {
+        problem_id: str(root / record.path)
+        for problem_id, record in evidence_store.latest_evidence(session, problem_ids).items()
+        if record.status == evidence_store.CAPTURED and record.path is not None
+    }
+
+
 def evidence_document(root: Path, record: EvidenceRecord) -> dict[str, object]:
     if record.status == evidence_store.CAPTURED and record.path is not None:
         folder = root / record.path
