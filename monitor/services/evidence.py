@@ -32,6 +32,7 @@ from monitor.app import App
 from monitor.config import PortalConfig
 from monitor.domain import ProblemType
 from monitor.errors import EvidenceError, EvidenceFontMissing, UnknownProblemError
+from monitor.evidence import ACCUSING_TYPES
 from monitor.evidence.banner import ELEMENT_LABELS, EvidenceSubject, banner_lines
 from monitor.evidence.manifest import (
     MANIFEST_NAME,
@@ -210,9 +211,13 @@ def copy_evidence(session: Session, config: PortalConfig, problem_id: int,
                   out: Path) -> ProblemEvidence:
     """Copy the problem's latest evidence into `out`, after checking it against its
     manifest. Raises for an unknown problem, for none, or for damaged evidence."""
-    if session.get(Problem, problem_id) is None:
+    problem = session.get(Problem, problem_id)
+    if problem is None:
         raise UnknownProblemError(problem_id)
     record = evidence_store.latest_evidence(session, [problem_id]).get(problem_id)
+    if record is None and ProblemType(problem.type) not in ACCUSING_TYPES:
+        raise EvidenceError(f"problem {problem_id} is a {problem.type} problem: "
+                            "no screenshot is taken for this type")
     if record is None:
         raise EvidenceError(f"problem {problem_id} has no evidence yet "
                             "(it is captured after the next crawl)")
