@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import glob
+import re
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -184,8 +185,8 @@ async def _capture(context: Any, request: CaptureRequest, settings: CaptureSetti
             "load", timeout=settings.page_timeout * _LOAD_SHARE * 1000)
     except PlaywrightTimeout:
         pass  # shot as it is: what stays unloaded is part of what a visitor sees
-    raw, masked_in_html = await _page_as_fetched(response)
-    masked_in_dom = await _mask_dom(page)
+    masked_in_dom, numbers = await _mask_dom(page)
+    raw, masked_in_html = await _page_as_fetched(response, numbers)
     # The banner first: it pushes the page down, and the element is scrolled to after.
     await page.evaluate(_BANNER_JS, list(request.banner))
     highlighted = False
@@ -209,29 +210,75 @@ async def _capture(context: Any, request: CaptureRequest, settings: CaptureSetti
     return CapturedPage(facts, files)
 
 
-async def _page_as_fetched(response: Response) -> tuple[bytes, int]:
+async def _page_as_fetched(response: Response, numbers: dict[str, str]) -> tuple[bytes, int]:
     """The body as the server sent it; with personal numbers masked when it has any, since
-    no file of the evidence may carry one in full."""
+    no file of the evidence may carry one in full. `numbers` (full → masked digits) are the
+    ones the page's text showed, masked here even where tags split them in the source."""
     body = await response.body()
     decoded = decode_html(body, await response.header_value("content-type"))
-    masked = mask_text(decoded.text)
+    masked = _mask_source(mask_text(decoded.text), numbers)
     if masked == decoded.text:
         return body, 0
     return masked.encode(decoded.encoding, errors="replace"), len(
-        find_privacy_leaks(decoded.text))
+        find_privacy_leaks(decoded.text)) or len(numbers)
 
 
-async def _mask_dom(page: Page) -> int:
+# Between two digits of a number in the page source: tags, spaces and hyphens.
+_SOURCE_GAP = r"(?:<[^>]*>|[ \t\r\n-]|&nbsp;)*"
+
+
+def _mask_source(source: str, numbers: dict[str, str]) -> str:
+    for full, masked in numbers.items():
+        pattern = _SOURCE_GAP.join(re.escape(digit) for digit in full)
+
+        def star(match: re.Match[str], masked: str = masked) -> str:
+            digits = iter(masked)
+            out, inside_tag = [], False
+            for char in match.group():
+                if char == "<":
+                    inside_tag = True
+                elif char == ">":
+                    inside_tag = False
+                elif not inside_tag and char in _NUMBER_CHARS:
+                    char = next(digits, char)
+                out.append(char)
+            return "".join(out)
+
+        source = re.sub(rf"(?<![0-9]){pattern}(?![0-9])", star, source)
+    return source
+
+
+_NUMBER_CHARS = frozenset("0123456789Xx")
+
+
+def _numbers_in(text: str) -> dict[str, str]:
+    """Each personal number of `text` as its digits, with the masked digits to put instead."""
+    numbers: dict[str, str] = {}
+    for leak in find_privacy_leaks(text):
+        digits: list[str] = []
+        for char in text[leak.offset:]:
+            if len(digits) == len(leak.masked):
+                break
+            if char in _NUMBER_CHARS or char in "０１２３４５６７８９Ｘｘ":
+                digits.append(char)
+        numbers["".join(digits)] = leak.masked
+    return numbers
+
+
+async def _mask_dom(page: Page) -> tuple[int, dict[str, str]]:
     """Mask personal numbers in the page's text nodes before anything is shot. Each node is
     masked, then the nodes' text as one string, so a number split over elements
-    (<b>138</b>12345678) is masked too; masking keeps lengths, so the pieces line up."""
+    (<b>138</b>12345678) is masked too; masking keeps lengths, so the pieces line up.
+    Returns how many numbers were masked, and which (full → masked digits)."""
     texts: list[str] = await page.evaluate(_COLLECT_TEXT_JS)
+    numbers: dict[str, str] = {}
+    for text in texts:
+        numbers.update(_numbers_in(text))
     each = [mask_text(text) for text in texts]
-    count = sum(len(find_privacy_leaks(text)) for text in texts)
     joined = "".join(each)
     whole = mask_text(joined)
     if whole != joined:
-        count += len(find_privacy_leaks(joined))
+        numbers.update(_numbers_in(joined))
     masked, offset = [], 0
     for text in each:
         masked.append(whole[offset:offset + len(text)])
@@ -240,7 +287,7 @@ async def _mask_dom(page: Page) -> int:
                if old != new]
     if changes:
         await page.evaluate(_APPLY_TEXT_JS, changes)
-    return count
+    return len(numbers), numbers
 
 
 # Text nodes of the page (not of scripts or styles), kept in order for _APPLY_TEXT_JS; the
