@@ -23,9 +23,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
-from playwright.async_api import Browser, Page, Response, async_playwright
+from playwright.async_api import Browser, BrowserContext, Page, Response, async_playwright
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
@@ -136,26 +136,56 @@ async def _capture_all(requests: Sequence[CaptureRequest], settings: CaptureSett
             reason = f"浏览器无法启动：{_first_line(error)}"
             return {request.key: CaptureFailed(reason) for request in requests}
         try:
-            gate = asyncio.Semaphore(settings.concurrency)
-
-            async def one(request: CaptureRequest) -> tuple[int, CaptureResult]:
-                async with gate:
-                    return request.key, await _capture_bounded(browser, request, settings, now)
-
-            return dict(await asyncio.gather(*(one(request) for request in requests)))
+            queue: asyncio.Queue[CaptureRequest] = asyncio.Queue()
+            for request in requests:
+                queue.put_nowait(request)
+            results: dict[int, CaptureResult] = {}
+            workers = min(settings.concurrency, len(requests))
+            await asyncio.gather(*(_worker(browser, queue, settings, now, results)
+                                   for _ in range(workers)))
+            return results
         finally:
             await browser.close()
 
 
-async def _capture_bounded(browser: Browser, request: CaptureRequest,
+async def _worker(browser: Browser, queue: asyncio.Queue[CaptureRequest],
+                  settings: CaptureSettings, now: Callable[[], datetime],
+                  results: dict[int, CaptureResult]) -> None:
+    """Capture from the queue until it is empty, one page at a time, in a browser context
+    of its own: a context costs more to open than a page, so it serves many captures, and is
+    renewed every `_PAGES_PER_CONTEXT` so that its memory stays bounded."""
+    context: BrowserContext | None = None
+    used = 0
+    try:
+        while not queue.empty():
+            request = queue.get_nowait()
+            if context is None or used >= _PAGES_PER_CONTEXT:
+                if context is not None:
+                    await context.close()
+                context = await _new_context(browser, settings)
+                used = 0
+            used += 1
+            results[request.key] = await _capture_bounded(context, request, settings, now)
+    finally:
+        if context is not None:
+            await context.close()
+
+
+_PAGES_PER_CONTEXT = 50
+
+
+async def _new_context(browser: Browser, settings: CaptureSettings) -> BrowserContext:
+    return await browser.new_context(
+        viewport={"width": settings.viewport_width, "height": settings.viewport_height},
+        device_scale_factor=1, user_agent=settings.user_agent, ignore_https_errors=True)
+
+
+async def _capture_bounded(context: BrowserContext, request: CaptureRequest,
                            settings: CaptureSettings,
                            now: Callable[[], datetime]) -> CaptureResult:
-    context = await browser.new_context(
-        viewport={"width": settings.viewport_width, "height": settings.viewport_height},
-        device_scale_factor=1, user_agent=settings.user_agent, ignore_https_errors=True,
-        java_script_enabled=True)
+    page = await context.new_page()
     try:
-        return await asyncio.wait_for(_capture(context, request, settings, now),
+        return await asyncio.wait_for(_capture(page, request, settings, now),
                                       timeout=settings.page_timeout)
     except TimeoutError:
         return CaptureFailed(f"截图超时（超过{settings.page_timeout:g}秒）")
@@ -164,7 +194,7 @@ async def _capture_bounded(browser: Browser, request: CaptureRequest,
     except PlaywrightError as error:
         return CaptureFailed(f"页面无法打开：{_first_line(error)}")
     finally:
-        await context.close()
+        await page.close()
 
 
 def _first_line(error: BaseException) -> str:
@@ -172,9 +202,8 @@ def _first_line(error: BaseException) -> str:
     return (text.splitlines()[0] if text else type(error).__name__)[:200]
 
 
-async def _capture(context: Any, request: CaptureRequest, settings: CaptureSettings,
+async def _capture(page: Page, request: CaptureRequest, settings: CaptureSettings,
                    now: Callable[[], datetime]) -> CaptureResult:
-    page: Page = await context.new_page()
     page.set_default_timeout(settings.page_timeout * 1000)
     fetched_at = now()
     response = await page.goto(request.url, wait_until="domcontentloaded")
