@@ -151,10 +151,13 @@ async def _capture_all(requests: Sequence[CaptureRequest], settings: CaptureSett
 async def _worker(browser: Browser, queue: asyncio.Queue[CaptureRequest],
                   settings: CaptureSettings, now: Callable[[], datetime],
                   results: dict[int, CaptureResult]) -> None:
-    """Capture from the queue until it is empty, one page at a time, in a browser context
-    of its own: a context costs more to open than a page, so it serves many captures, and is
-    renewed every `_PAGES_PER_CONTEXT` so that its memory stays bounded."""
+    """Capture from the queue until it is empty, one page at a time, in a browser tab of its
+    own: a tab navigated from page to page costs much less than a new tab (a new renderer
+    process) or a new context per capture. The tab is renewed after a failure (it may be
+    stuck) and, with its context, every `_PAGES_PER_CONTEXT` captures so that its memory
+    stays bounded."""
     context: BrowserContext | None = None
+    page: Page | None = None
     used = 0
     try:
         while not queue.empty():
@@ -162,10 +165,16 @@ async def _worker(browser: Browser, queue: asyncio.Queue[CaptureRequest],
             if context is None or used >= _PAGES_PER_CONTEXT:
                 if context is not None:
                     await context.close()
-                context = await _new_context(browser, settings)
-                used = 0
+                context, page, used = await _new_context(browser, settings), None, 0
+            if page is None:
+                page = await context.new_page()
+                page.set_default_timeout(settings.page_timeout * 1000)
             used += 1
-            results[request.key] = await _capture_bounded(context, request, settings, now)
+            result = await _capture_bounded(page, request, settings, now)
+            results[request.key] = result
+            if isinstance(result, CaptureFailed):
+                await page.close()
+                page = None
     finally:
         if context is not None:
             await context.close()
@@ -180,10 +189,8 @@ async def _new_context(browser: Browser, settings: CaptureSettings) -> BrowserCo
         device_scale_factor=1, user_agent=settings.user_agent, ignore_https_errors=True)
 
 
-async def _capture_bounded(context: BrowserContext, request: CaptureRequest,
-                           settings: CaptureSettings,
+async def _capture_bounded(page: Page, request: CaptureRequest, settings: CaptureSettings,
                            now: Callable[[], datetime]) -> CaptureResult:
-    page = await context.new_page()
     try:
         return await asyncio.wait_for(_capture(page, request, settings, now),
                                       timeout=settings.page_timeout)
@@ -193,8 +200,6 @@ async def _capture_bounded(context: BrowserContext, request: CaptureRequest,
         return CaptureFailed(f"页面打开超时（超过{settings.page_timeout:g}秒）")
     except PlaywrightError as error:
         return CaptureFailed(f"页面无法打开：{_first_line(error)}")
-    finally:
-        await page.close()
 
 
 def _first_line(error: BaseException) -> str:
@@ -204,7 +209,6 @@ def _first_line(error: BaseException) -> str:
 
 async def _capture(page: Page, request: CaptureRequest, settings: CaptureSettings,
                    now: Callable[[], datetime]) -> CaptureResult:
-    page.set_default_timeout(settings.page_timeout * 1000)
     fetched_at = now()
     response = await page.goto(request.url, wait_until="domcontentloaded")
     if response is None:
