@@ -7,7 +7,7 @@ directory. Prints the wall time, captures per second, the bytes written, the CPU
 process and the browser), and the peak of the summed memory (PSS) of the browser
 (Playwright's driver and Chromium) and of this process.
 
-Run: .venv/bin/python bench/bench_evidence.py [--problems 200] [--concurrency 4]
+Run: .venv/bin/python bench/bench_evidence.py [--problems 200] [--concurrency 2]
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from storage.evidence_store import write_item
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--problems", type=int, default=200)
-    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--concurrency", type=int, default=2)
     args = parser.parse_args()
     browser = find_browser("auto", None)
     if browser is None:

@@ -492,8 +492,8 @@ class EvidenceConfig(StrictModel):
         description="Where evidence is kept, one content-addressed folder per capture.",
     )
     concurrency: int = Field(
-        default=4, ge=1, le=16,
-        description="Pages captured at the same time.",
+        default=2, ge=1, le=16,
+        description="Pages captured at the same time (one browser tab each).",
     )
     page_timeout_seconds: float = Field(
         default=20, gt=0, le=300,
