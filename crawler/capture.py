@@ -20,6 +20,7 @@ import glob
 import re
 import threading
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -107,15 +108,21 @@ def capture_pages(requests: Sequence[CaptureRequest], settings: CaptureSettings,
     """Capture every request; the result for each key, a page or the reason it failed.
 
     Runs in a thread of its own with its own event loop, so it does not depend on what the
-    crawl's reactor left behind in this one.
+    crawl's reactor left behind in this one. The browser itself failing (it crashed, the
+    driver would not start) fails the captures not yet done, with the reason; it is never
+    raised, since evidence must not fail the crawl.
     """
     results: dict[int, CaptureResult] = {}
     errors: list[BaseException] = []
 
     def run() -> None:
         try:
-            results.update(asyncio.run(_capture_all(requests, settings, now)))
-        except BaseException as error:  # handed to the calling thread, raised there
+            asyncio.run(_capture_all(requests, settings, now, results))
+        except PlaywrightError as error:
+            reason = f"浏览器出错：{_first_line(error)}"
+            for request in requests:
+                results.setdefault(request.key, CaptureFailed(reason))
+        except BaseException as error:  # a bug: handed to the calling thread, raised there
             errors.append(error)
 
     thread = threading.Thread(target=run, name="evidence-capture")
@@ -127,23 +134,22 @@ def capture_pages(requests: Sequence[CaptureRequest], settings: CaptureSettings,
 
 
 async def _capture_all(requests: Sequence[CaptureRequest], settings: CaptureSettings,
-                       now: Callable[[], datetime]) -> dict[int, CaptureResult]:
+                       now: Callable[[], datetime], results: dict[int, CaptureResult]) -> None:
     async with async_playwright() as playwright:
         try:
             browser = await playwright.chromium.launch(
                 executable_path=settings.browser, headless=True, args=list(LAUNCH_ARGS))
         except PlaywrightError as error:
             reason = f"浏览器无法启动：{_first_line(error)}"
-            return {request.key: CaptureFailed(reason) for request in requests}
+            results.update({request.key: CaptureFailed(reason) for request in requests})
+            return
         try:
             queue: asyncio.Queue[CaptureRequest] = asyncio.Queue()
             for request in requests:
                 queue.put_nowait(request)
-            results: dict[int, CaptureResult] = {}
             workers = min(settings.concurrency, len(requests))
             await asyncio.gather(*(_worker(browser, queue, settings, now, results)
                                    for _ in range(workers)))
-            return results
         finally:
             await browser.close()
 
@@ -173,7 +179,8 @@ async def _worker(browser: Browser, queue: asyncio.Queue[CaptureRequest],
             result = await _capture_bounded(page, request, settings, now)
             results[request.key] = result
             if isinstance(result, CaptureFailed):
-                await page.close()
+                with suppress(PlaywrightError):  # a tab that will not close is dropped
+                    await page.close()
                 page = None
     finally:
         if context is not None:

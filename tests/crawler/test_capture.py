@@ -131,3 +131,12 @@ def test_a_page_that_does_not_answer_fails_alone_within_its_limit(
     assert time.monotonic() - started < 12
     assert isinstance(results[4], CaptureFailed) and "超时" in results[4].reason
     assert isinstance(results[5], CapturedPage)
+
+
+def test_a_browser_that_will_not_start_fails_each_capture_with_the_reason(site: str) -> None:
+    results = capture("/bin/false", CaptureRequest(6, f"{site}/image.html", BANNER),
+                      CaptureRequest(7, f"{site}/leak.html", BANNER))
+    assert set(results) == {6, 7}
+    for result in results.values():
+        assert isinstance(result, CaptureFailed)
+        assert result.reason.startswith("浏览器无法启动：")
