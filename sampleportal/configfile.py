@@ -66,12 +66,14 @@ def config_yaml(portal: Portal, base_url: str) -> str:
 
 
 def write_config(portal: Portal, base_url: str, path: Path,
-                 evidence_dir: Path | None = None) -> Path:
+                 evidence_dir: Path | None = None, evidence: bool = True) -> Path:
     """Write the config YAML to `path` and return it; with `evidence_dir`, evidence is kept
-    there rather than under the working directory."""
+    there rather than under the working directory; `evidence=False` switches it off."""
     text = config_yaml(portal, base_url)
-    if evidence_dir is not None:
-        text += yaml.safe_dump({"evidence": {"directory": str(evidence_dir)}},
-                               allow_unicode=True)
+    if evidence_dir is not None or not evidence:
+        section: dict = {"enabled": evidence}
+        if evidence_dir is not None:
+            section["directory"] = str(evidence_dir)
+        text += yaml.safe_dump({"evidence": section}, allow_unicode=True)
     path.write_text(text, encoding="utf-8")
     return path
