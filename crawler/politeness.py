@@ -11,3 +11,10 @@ MIN_DOWNLOAD_DELAY = 0.001
 
 def download_delay(configured_seconds: float) -> float:
     return max(configured_seconds, MIN_DOWNLOAD_DELAY)
+
+
+def user_agent(configured: str | None, contact: str | None, version: str) -> str:
+    """The User-Agent of every request the product makes to the portal: the configured one,
+    else one naming the monitor and, when given, the office's contact address."""
+    suffix = f"; +mailto:{contact}" if contact else ""
+    return configured or f"portal-monitor/{version} (政务公开监测{suffix})"

@@ -32,7 +32,7 @@ from crawler.linkcheck.model import LinkCheckResult
 from crawler.linkcheck.model import LinkTarget as CheckTarget
 from crawler.linkcheck.policy import RetryPolicy
 from crawler.plan import CrawlPlan
-from crawler.politeness import download_delay
+from crawler.politeness import download_delay, user_agent
 from crawler.pool import WorkerPool
 from crawler.progress import CrawlProgress
 from crawler.shards import worker_count, worker_share
@@ -321,7 +321,8 @@ def checker_settings(config: PortalConfig, shards: int = 1) -> CheckerSettings:
         soft404_patterns=tuple(crawl.soft404_patterns),
         check_external=crawl.check_external_links, retry_policy=RetryPolicy(),
         concurrency_per_host=share.concurrency_per_host, delay_seconds=share.delay_seconds,
-        timeout_seconds=crawl.timeout_seconds, user_agent=user_agent(config),
+        timeout_seconds=crawl.timeout_seconds,
+        user_agent=user_agent(crawl.user_agent, config.site.contact, __version__),
     )
 
 
@@ -339,11 +340,6 @@ def check_link_targets(config: PortalConfig, targets: Sequence[CheckTarget],
         check_links(targets, checker_settings(config, shards), record)
     finally:
         recorder.flush()
-
-
-def user_agent(config: PortalConfig) -> str:
-    contact = f"; +mailto:{config.site.contact}" if config.site.contact else ""
-    return config.crawl.user_agent or f"portal-monitor/{__version__} (政务公开监测{contact})"
 
 
 # Another crawl's lease is taken over when silent this long (at once when its process is
@@ -415,7 +411,7 @@ def crawl_settings(config: PortalConfig, browser: str | None, shards: int = 1,
         "CONCURRENT_REQUESTS": max(16, share.concurrency_per_host * 4),
         "DOWNLOAD_DELAY": download_delay(share.delay_seconds),
         "DOWNLOAD_TIMEOUT": crawl.timeout_seconds,
-        "USER_AGENT": user_agent(config),
+        "USER_AGENT": user_agent(crawl.user_agent, config.site.contact, __version__),
         "ITEM_PIPELINES": {"crawler.pipelines.store.StorePipeline": 300},
         # We judge HTTP statuses ourselves: a 404 list page is an unreachable column and
         # a 412 challenge a blocked one, not a dropped response.

@@ -120,6 +120,8 @@ def write_demo_config(portal: Portal, base_url: str, path: Path) -> Path:
         "sender": "政务公开办 <gkb@example.gov.cn>",
         "office": ["gkb@example.gov.cn"],
     }
+    # Screenshots of the problems go beside the demo's other outputs.
+    document["evidence"] = {"directory": str(path.parent / "evidence")}
     header = f"# Demo config for the sample portal {portal.site_name}, written by `monitor demo`.\n"
     body = yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
     path.write_text(header + body, encoding="utf-8")

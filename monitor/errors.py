@@ -106,3 +106,13 @@ class UnknownProblemError(MonitorError):
 class DiscoverError(MonitorError):
     """Raised by `monitor.services.discover` when a portal cannot be walked or shows no
     column."""
+
+
+class EvidenceError(MonitorError):
+    """Raised by `monitor problems evidence` when a problem has no evidence to copy, or
+    when stored evidence no longer matches its manifest."""
+
+
+class EvidenceFontMissing(MonitorError):
+    """Raised by the evidence capture when no CJK font is installed: the banner's Chinese
+    would be drawn as empty boxes, which is no evidence."""

@@ -65,6 +65,8 @@ class ReportProblem:
     detail: str = ""
     state: ProblemState = ProblemState.OPEN
     recurring: bool = False
+    # The folder of its screenshots (截图取证), when one was captured.
+    evidence: str | None = None
 
 
 @dataclass(frozen=True)

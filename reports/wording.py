@@ -151,6 +151,8 @@ def problem_links(problem: ReportProblem) -> tuple[tuple[str, str], ...]:
         links.append(("页面", problem.url))
     if problem.target and problem.target != problem.url:
         links.append(("链接", problem.target))
+    if problem.evidence:
+        links.append(("截图取证", problem.evidence))
     return tuple(links)
 
 

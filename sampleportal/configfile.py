@@ -65,7 +65,15 @@ def config_yaml(portal: Portal, base_url: str) -> str:
     return header + body
 
 
-def write_config(portal: Portal, base_url: str, path: Path) -> Path:
-    """Write the config YAML to `path` and return it."""
-    path.write_text(config_yaml(portal, base_url), encoding="utf-8")
+def write_config(portal: Portal, base_url: str, path: Path,
+                 evidence_dir: Path | None = None, evidence: bool = True) -> Path:
+    """Write the config YAML to `path` and return it; with `evidence_dir`, evidence is kept
+    there rather than under the working directory; `evidence=False` switches it off."""
+    text = config_yaml(portal, base_url)
+    if evidence_dir is not None or not evidence:
+        section: dict = {"enabled": evidence}
+        if evidence_dir is not None:
+            section["directory"] = str(evidence_dir)
+        text += yaml.safe_dump({"evidence": section}, allow_unicode=True)
+    path.write_text(text, encoding="utf-8")
     return path

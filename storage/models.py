@@ -256,6 +256,26 @@ class ProblemEvent(Base):
     problem: Mapped[Problem] = relationship(back_populates="events")
 
 
+class Evidence(Base):
+    """One capture of a problem's page (截图取证): a folder under the evidence directory,
+    named by the sha256 of its manifest, or the reason there is none (无截图)."""
+
+    __tablename__ = "evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    problem_id: Mapped[int] = mapped_column(
+        ForeignKey("problem.id", ondelete="CASCADE"), index=True
+    )
+    captured_at: Mapped[datetime] = mapped_column(index=True)
+    # captured | failed | expired (deleted by the retention rules)
+    status: Mapped[str] = mapped_column(SHORT)
+    reason: Mapped[str | None] = mapped_column(Text)
+    # Relative to the configured evidence directory.
+    path: Mapped[str | None] = mapped_column(String(200))
+    manifest_sha256: Mapped[str | None] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class ProbeResult(Base):
     """One availability probe of a key page (the national 15-second rule)."""
 

@@ -15,6 +15,7 @@ from monitor.commands.console import SafeTable, log_warnings_to_stderr, out, pri
 from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
 from monitor.domain import CrawlOutcome
 from monitor.errors import CrawlIncomplete
+from monitor.services.evidence import EvidenceRun, capture_evidence
 from monitor.services.problems import refresh_now
 from storage.models import Column, Unit
 
@@ -46,7 +47,13 @@ def crawl(
     log_warnings_to_stderr()
     summary = run_crawl(application, unit or [], show_progress=not json, workers=workers)
     refresh_now(application)  # the rule problems follow what this crawl found
+    # After every problem of the run is known; not while the portal does not answer (its
+    # pages could not be shown, and no problem was opened on it).
+    evidence = (EvidenceRun(0, 0, (), 0) if summary.outage.portal_down
+                else capture_evidence(application))
     rows = summary_rows(application, summary)
+    for reason in evidence.reasons:
+        warn(f"无截图: {reason}")
     if json:
         print_json({"run": summary.run_id, "columns": summary.columns,
                     "pages": summary.counts.pages, "posts_new": summary.counts.posts_new,
@@ -56,7 +63,9 @@ def crawl(
                     "columns_capped": summary.counts.columns_capped,
                     "portal_answered": not summary.outage.portal_down,
                     "hosts_not_answering": sorted(summary.outage.silent_hosts),
-                    "units": rows})
+                    "units": rows,
+                    "evidence": {"captured": evidence.captured, "failed": evidence.failed,
+                                 "expired": evidence.expired}})
         raise_if_incomplete(summary, rows)
         return
     out.print(summary_table(rows))
@@ -67,6 +76,7 @@ def crawl(
     if counts.columns_capped:
         warn(f"{counts.columns_capped} column(s) read only in part: a list page longer than "
              "crawl.max_items_per_page or more list pages than crawl.max_pages_per_column")
+    report_evidence(evidence)
     if counts.columns_failed:
         warn("columns that could not be read keep their last known posts; "
              "they are shown as unreachable, never as not updated")
@@ -92,6 +102,12 @@ def raise_if_incomplete(summary: CrawlSummary, rows: list[dict[str, object]]) ->
     if summary.columns_failed:
         raise CrawlIncomplete(f"{summary.columns_failed} of {summary.columns} columns "
                               "could not be read; they keep their last known state")
+
+
+def report_evidence(evidence: EvidenceRun) -> None:
+    if evidence.captured or evidence.failed:
+        out.print(f"evidence: {evidence.captured} problems captured, "
+                  f"{evidence.failed} without screenshot (无截图)")
 
 
 def summary_rows(application: App, summary: CrawlSummary) -> list[dict[str, object]]:

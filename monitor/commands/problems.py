@@ -11,17 +11,20 @@ from sqlalchemy.orm import Session
 from monitor.calendar import local_date
 from monitor.commands.check import print_table
 from monitor.commands.console import SafeTable, out, print_json
+from monitor.commands.evidence import evidence_command
 from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
 from monitor.config import PortalConfig
 from monitor.domain import ProblemState, ProblemType
 from monitor.problem_types import kind_of
+from monitor.services.evidence import evidence_paths
 from monitor.units import find_unit
 from storage import migrations
 from storage.problem_store import ignore_problem, reopen_problem
 from storage.queries import ProblemFilter, ProblemRow, problems, site_id_of, unit_id_by_name
 
-app = typer.Typer(help="List problems, ignore one with a reason, or reopen one.",
-                  no_args_is_help=True)
+app = typer.Typer(help="List problems, ignore one with a reason, reopen one, or copy its "
+                  "evidence.", no_args_is_help=True)
+app.command("evidence")(evidence_command)
 
 UnitFilterOption = Annotated[
     str | None, typer.Option("--unit", "-u", help="Only this unit's problems (name or alias).",
@@ -55,8 +58,9 @@ def list_command(
         wanted = ProblemFilter(unit_id=unit_id, type=problem_type, states=(state,))
         # A unit the database has never recorded has no problems.
         rows = [] if unit is not None and unit_id is None else problems(session, wanted)
+        evidence = evidence_paths(session, application.config, [row.id for row in rows])
     if json:
-        print_json([problem_document(row) for row in rows])
+        print_json([problem_document(row) | {"evidence": evidence.get(row.id)} for row in rows])
         return
     if not rows:
         out.print(f"no {state.value} problems")

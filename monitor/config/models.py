@@ -573,6 +573,60 @@ class ReportConfig(StrictModel):
         return self.issue_no.format(year=year, month=month)
 
 
+class EvidenceConfig(StrictModel):
+    """Screenshots and the page as fetched, kept for every accusing problem (截图取证)."""
+
+    enabled: bool = Field(
+        default=True,
+        description=(
+            "Capture evidence after each `monitor crawl` for the problems opened without "
+            "it (needs a Chromium, see crawl.browser, and the Noto CJK fonts)."
+        ),
+    )
+    directory: str = Field(
+        default="var/evidence", min_length=1,
+        description="Where evidence is kept, one content-addressed folder per capture.",
+    )
+    concurrency: int = Field(
+        default=2, ge=1, le=16,
+        description="Pages captured at the same time (one browser tab each).",
+    )
+    page_timeout_seconds: float = Field(
+        default=20, gt=0, le=300,
+        description="Time limit of one capture; a page slower than this gets 无截图.",
+    )
+    viewport_width: int = Field(
+        default=1280, ge=320, le=3840,
+        description="Width of the browser window, in CSS pixels.",
+    )
+    viewport_height: int = Field(
+        default=800, ge=240, le=2160,
+        description="Height of the viewport screenshot, in CSS pixels.",
+    )
+    full_page_max_height: int = Field(
+        default=8000, ge=500, le=30000,
+        description="The full-page JPEG is cut (marked 截断) below this height, in pixels.",
+    )
+    jpeg_quality: int = Field(
+        default=75, ge=20, le=100,
+        description="JPEG quality of the full-page screenshot.",
+    )
+    keep_days: int = Field(
+        default=730, ge=1, le=36500,
+        description=(
+            "Evidence of fixed or ignored problems older than this is deleted; evidence of "
+            "an open problem is never deleted."
+        ),
+    )
+    max_total_mb: int = Field(
+        default=2048, ge=1, le=10_000_000,
+        description=(
+            "Above this total, the oldest evidence of fixed or ignored problems is deleted "
+            "first; evidence of an open problem is never deleted."
+        ),
+    )
+
+
 class PortalConfig(StrictModel):
     site: SiteConfig = Field(description="The portal.")
     crawl: CrawlConfig = Field(
@@ -602,6 +656,10 @@ class PortalConfig(StrictModel):
     report: ReportConfig = Field(
         default_factory=ReportConfig,
         description="Title, issuer and texts of the monthly and quarterly reports.",
+    )
+    evidence: EvidenceConfig = Field(
+        default_factory=EvidenceConfig,
+        description="Screenshots kept as evidence of each accusing problem (截图取证).",
     )
     units: list[UnitConfig] = Field(
         min_length=1,

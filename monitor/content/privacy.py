@@ -152,6 +152,19 @@ def find_privacy_leaks(text: str) -> list[PrivacyFinding]:
     ]
 
 
+def mask_text(text: str) -> str:
+    """`text` with every personal number masked as `find_privacy_leaks` masks it, and every
+    other character unchanged: the result has the same length, so a text split into pieces
+    (a page's text nodes) can be masked whole and cut back at the same offsets."""
+    normal = text.translate(_FULLWIDTH) if _FULLWIDTH_RE.search(text) else text
+    spans = _find_spans(normal)
+    if not spans:
+        return text
+    masked = _mask_spans(normal, spans)
+    return "".join("*" if m == "*" and n != "*" else t
+                   for t, n, m in zip(text, normal, masked, strict=True))
+
+
 def _find_spans(text: str) -> list[_Span]:
     # A labelled Luhn-valid number is a card even if it would also read as an ID number.
     spans = [_Span("bank_card", m.start(), m.end()) for m in _BANK_CARD_RE.finditer(text)

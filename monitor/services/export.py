@@ -18,6 +18,7 @@ from monitor.calendar import LOCAL_ZONE
 from monitor.config import PortalConfig
 from monitor.domain import LinkStatus
 from monitor.rules.periods import Period
+from monitor.services.evidence import evidence_paths, evidence_text
 from monitor.units import find_unit
 from storage.queries import (
     PostExportRow,
@@ -65,6 +66,8 @@ class ProblemExport:
     first_seen: datetime
     last_seen: datetime
     recurring: bool
+    # The evidence folder (截图取证), or 无截图 and why; empty when none was attempted.
+    evidence: str = ""
 
 
 ExportRow = PostExport | LinkExport | ProblemExport
@@ -97,7 +100,7 @@ def export_rows(session: Session, config: PortalConfig, request: ExportRequest) 
         return list(posts_for_export(session, site_id, unit_id, first, last))
     if request.kind is ExportKind.LINKS:
         return _links(session, unit_id, first, last)
-    return _problems(session, unit_id, request.period)
+    return _problems(session, config, unit_id, request.period)
 
 
 def _links(session: Session, unit_id: int | None, first: date | None,
@@ -128,15 +131,19 @@ def _start_of(day: date) -> datetime:
     return datetime.combine(day, time(0), LOCAL_ZONE)
 
 
-def _problems(session: Session, unit_id: int | None, period: Period | None) -> list[ExportRow]:
+def _problems(session: Session, config: PortalConfig, unit_id: int | None,
+              period: Period | None) -> list[ExportRow]:
     wanted = ProblemFilter(unit_id=unit_id)
     if period is not None:
         wanted = ProblemFilter(unit_id=unit_id, seen_from=_start_of(period.start),
                                seen_to=_start_of(period.end + timedelta(days=1)))
+    rows = problems(session, wanted)
+    evidence = evidence_paths(session, config, [row.id for row in rows])
     return [
         ProblemExport(row.id, row.type.value, row.unit, row.column, row.url, row.target,
-                      row.detail, row.state.value, row.first_seen, row.last_seen, row.recurring)
-        for row in problems(session, wanted)
+                      row.detail, row.state.value, row.first_seen, row.last_seen, row.recurring,
+                      evidence_text(evidence.get(row.id)))
+        for row in rows
     ]
 
 

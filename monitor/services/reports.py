@@ -26,6 +26,7 @@ from monitor.errors import ReportError
 from monitor.rules.figures import UnitFigures
 from monitor.rules.periods import Period
 from monitor.rules.weekly import WeeklyResult
+from monitor.services.evidence import evidence_folders, evidence_root
 from monitor.services.facts import recorded_site_id
 from monitor.services.judgement import judge_portal
 from monitor.services.stats import unit_stats
@@ -66,7 +67,7 @@ def _require_started(period: Period, as_of: date, what: str) -> None:
         )
 
 
-def report_problem(row: ProblemRow, site_name: str) -> ReportProblem:
+def report_problem(row: ProblemRow, site_name: str, evidence: str | None = None) -> ReportProblem:
     # A site-wide finding (a footer link, the whole portal down) belongs to no one unit.
     return ReportProblem(
         type=row.type,
@@ -78,11 +79,12 @@ def report_problem(row: ProblemRow, site_name: str) -> ReportProblem:
         detail=row.detail,
         state=row.state,
         recurring=row.recurring,
+        evidence=evidence,
     )
 
 
 def problems_of_period(
-    session: Session, period: Period, site_name: str
+    session: Session, period: Period, site_name: str, evidence_dir: Path | None = None
 ) -> tuple[ReportProblem, ...]:
     """Problems true at some moment of `period`, each with its state now, oldest first."""
     start, end = _start_of(period.start), _start_of(period.end + timedelta(days=1))
@@ -90,7 +92,10 @@ def problems_of_period(
     still_open = problems(session, ProblemFilter(states=(ProblemState.OPEN,), seen_to=end))
     rows = {row.id: row for row in seen + still_open}
     ordered = sorted(rows.values(), key=lambda row: (row.first_seen, row.id))
-    return tuple(report_problem(row, site_name) for row in ordered)
+    # Where the screenshots of each problem are kept (截图取证), for the report to cite.
+    evidence = {} if evidence_dir is None else evidence_folders(
+        session, evidence_dir, [row.id for row in ordered])
+    return tuple(report_problem(row, site_name, evidence.get(row.id)) for row in ordered)
 
 
 def previous_month(period: Period) -> Period:
@@ -123,8 +128,9 @@ def monthly_inputs(
     return MonthlyInputs(
         period=period,
         figures=stats.figures,
-        problems=problems_of_period(session, period, site_name),
-        previous_problems=problems_of_period(session, previous_month(period), site_name),
+        problems=problems_of_period(session, period, site_name, evidence_root(config)),
+        previous_problems=problems_of_period(session, previous_month(period), site_name,
+                                             evidence_root(config)),
         weekly=weekly_results(session, config, period, as_of),
         calendar_warnings=stats.warnings,
     )

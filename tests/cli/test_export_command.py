@@ -26,7 +26,7 @@ SEEN = datetime.fromisoformat("2024-04-19T18:30:00+00:00")
 LONG_TITLE = "关于印发《瑞河县2024年防汛抗旱应急预案（修订稿）》及相关配套工作方案的通知"
 POST_FIELDS = "unit,column,url,title,date,date_source,first_seen"
 LINK_FIELDS = "url,kind,internal,status,reason,http_status,hidden,sources"
-PROBLEM_FIELDS = "id,type,unit,column,url,target,detail,state,first_seen,last_seen,recurring"
+PROBLEM_FIELDS = "id,type,unit,column,url,target,detail,state,first_seen,last_seen,recurring,evidence"
 
 
 def posts_with_links(portal) -> None:
@@ -128,7 +128,7 @@ def test_problems_xlsx_has_the_exact_header_and_rows(
     assert rows[1:] == [
         (1, "backdated_post", "青石镇", "乡镇动态", f"{SITE}qsz/xzdt/2.html", None,
          "dated 2024-03-05, first seen 2024-04-20 (46 days later)", "open", refreshed,
-         refreshed, False),
+         refreshed, False, None),
     ]
 
 

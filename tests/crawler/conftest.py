@@ -29,10 +29,15 @@ class CrawlWorkspace:
     directory: Path
     # Where the crawl's Chromium writes its network log, when set.
     browser_netlog: Path | None = None
+    # The evidence step after each crawl (截图取证); off where a test counts the crawl's own
+    # requests to the portal.
+    evidence: bool = True
 
     def __post_init__(self) -> None:
+        self.evidence_dir = self.directory / "evidence"
         self.config = write_config(self.running.portal, self.running.base_url,
-                                   self.directory / "portal.yaml")
+                                   self.directory / "portal.yaml", self.evidence_dir,
+                                   self.evidence)
         self.db_path = self.directory / "monitor.db"
         self.db_url = f"sqlite:///{self.db_path}"
         subprocess.run([sys.executable, "-m", "monitor", "db", "upgrade"], env=self.env(),

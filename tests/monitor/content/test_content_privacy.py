@@ -8,6 +8,7 @@ from monitor.content.privacy import (
     mask_bank_card,
     mask_id,
     mask_mobile,
+    mask_text,
 )
 
 # The two worked examples printed in GB 11643-1999.
@@ -141,3 +142,17 @@ def test_offsets_point_at_the_number_in_the_original_text():
 
 def test_full_width_x_check_character_is_read_like_x():
     assert _numbers_in(f"身份证：{VALID_ID_X[:17]}Ｘ") == ["id_card"]
+
+
+def test_mask_text_masks_every_number_in_place_and_keeps_the_rest() -> None:
+    mobile = "13812345678"
+    text = f"联系电话：{mobile}，身份证号{VALID_ID}。编号2024001"
+    masked = mask_text(text)
+    assert len(masked) == len(text)
+    assert mobile not in masked and VALID_ID not in masked
+    assert mask_mobile(mobile) in masked and mask_id(VALID_ID) in masked
+    assert masked.endswith("。编号2024001")
+
+
+def test_mask_text_keeps_full_width_digits_that_are_not_numbers() -> None:
+    assert mask_text("第２０２４号") == "第２０２４号"
