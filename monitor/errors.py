@@ -82,3 +82,7 @@ class UnknownProblemError(MonitorError):
     def __init__(self, problem_id: int):
         self.problem_id = problem_id
         super().__init__(f"no problem with id {problem_id} (see 'monitor problems list')")
+
+
+class UserError(MonitorError):
+    """Raised by `monitor users` for a bad name, role, unit or password, or an unknown user."""

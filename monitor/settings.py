@@ -2,7 +2,9 @@
 
 `MONITOR_CONFIG` names the portal config, `MONITOR_DB` the database URL, `MONITOR_NOW`
 overrides the current time (ISO 8601 with an offset) for tests, replays and back-fills;
-`MONITOR_BROWSER` names a Chromium executable for browser-rendered columns.
+`MONITOR_BROWSER` names a Chromium executable for browser-rendered columns;
+`MONITOR_PASSWORD` gives `monitor users add` the new user's password (else it is read
+from stdin).
 Secrets whose variable *names* come from the config (the SMTP password) are looked up
 through `Environment.secret`, so nothing else in the product touches `os.environ`.
 """
@@ -27,6 +29,8 @@ class Environment:
     now: datetime | None = None
     # A Chromium executable for browser-rendered columns when the config says `auto`.
     browser_path: Path | None = None
+    # The password of the dashboard user `monitor users add` creates.
+    password: str | None = field(default=None, repr=False)
     _secrets: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -38,6 +42,7 @@ class Environment:
             db_url=env.get("MONITOR_DB") or None,
             now=parse_now(env["MONITOR_NOW"]) if env.get("MONITOR_NOW") else None,
             browser_path=Path(env["MONITOR_BROWSER"]) if env.get("MONITOR_BROWSER") else None,
+            password=env.get("MONITOR_PASSWORD") or None,
             _secrets=dict(env),
         )
 
