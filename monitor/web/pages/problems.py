@@ -73,7 +73,8 @@ def read_filters(params: QueryParams, current: User) -> Filters:
     kind = params.get("type", "")
     if kind not in {t.value for t in ProblemType}:
         kind = ""
-    unit = current.unit or "" if not current.is_office else params.get("unit", "")
+    # A unit user's list is its unit's; naming another unit is the same 404 as its page.
+    unit = params.get("unit", "") or ("" if current.is_office else current.unit or "")
     first, last = _day(params.get("from", "")), _day(params.get("to", ""))
     return Filters(unit, kind, state, first.isoformat() if first else "",
                    last.isoformat() if last else "")

@@ -35,7 +35,7 @@ PASSWORD = "correct horse battery"
 OFFICE = "office"
 UNIT_USER = "slj"
 UNIT_NAME = "县水利局"
-OTHER_UNIT = "县卫健委"
+OTHER_UNIT = "县卫生健康委员会"
 
 
 @dataclass(frozen=True)
