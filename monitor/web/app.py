@@ -85,7 +85,7 @@ def routes() -> list[Route | Mount]:
         Route("/login", login.login, methods=["POST"]),
         Route("/logout", login.logout, methods=["POST"]),
         Route("/", overview.overview_page, methods=["GET"]),
-        Route("/units/{name}", unit.unit_page, methods=["GET"]),
+        Route("/units/{name:path}", unit.unit_page, methods=["GET"]),
         Route("/problems", problems.problems_page, methods=["GET"]),
         Route("/problems/{problem_id:int}/{action}", problems.problem_action,
               methods=["POST"]),
@@ -93,7 +93,7 @@ def routes() -> list[Route | Mount]:
         Route("/reports", reports.generate, methods=["POST"]),
         Route("/reports/files/{name}", reports.download, methods=["GET"]),
         Route("/runs", runs.runs_page, methods=["GET"]),
-        Route("/api/units/{name}", api.unit_document, methods=["GET"]),
+        Route("/api/units/{name:path}", api.unit_document, methods=["GET"]),
         Route("/api/stats", api.stats_document_view, methods=["GET"]),
         Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
     ]

@@ -54,9 +54,21 @@ def crawled_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled
     with serve_portal(portal) as running:
         workspace = CrawlWorkspace(running, tmp_path_factory.mktemp("web-crawled"))
         workspace.crawl(portal.default_now)
-        yield CrawledPortal(workspace.config, workspace.db_path,
-                            portal.default_now.isoformat(),
-                            tuple(unit.name for unit in portal.units))
+        crawled = CrawledPortal(workspace.config, workspace.db_path,
+                                portal.default_now.isoformat(),
+                                tuple(unit.name for unit in portal.units))
+        _add_users(Dashboard(crawled.config, crawled.db_path, crawled.now, crawled.unit_names))
+        yield crawled
+
+
+def _add_users(board: Dashboard) -> None:
+    """An office user and a 县水利局 user, in the crawled database every test copies."""
+    application = board.application()
+    with application.sessions.begin() as session:
+        now = application.clock.now()
+        add_user(session, application.config, OFFICE, Role.OFFICE, None, PASSWORD, now)
+        add_user(session, application.config, UNIT_USER, Role.UNIT, UNIT_NAME, PASSWORD, now)
+    application.engine.dispose()
 
 
 @dataclass
@@ -84,15 +96,8 @@ class Dashboard:
 def dashboard(crawled_portal: CrawledPortal, tmp_path: Path) -> Dashboard:
     db_path = tmp_path / "monitor.db"
     shutil.copy(crawled_portal.db_path, db_path)
-    board = Dashboard(crawled_portal.config, db_path, crawled_portal.now,
-                      crawled_portal.unit_names)
-    application = board.application()
-    with application.sessions.begin() as session:
-        now = application.clock.now()
-        add_user(session, application.config, OFFICE, Role.OFFICE, None, PASSWORD, now)
-        add_user(session, application.config, UNIT_USER, Role.UNIT, UNIT_NAME, PASSWORD, now)
-    application.engine.dispose()
-    return board
+    return Dashboard(crawled_portal.config, db_path, crawled_portal.now,
+                     crawled_portal.unit_names)
 
 
 class WallClock:
