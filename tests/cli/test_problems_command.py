@@ -124,3 +124,15 @@ def test_unknown_unit_filter_exits_1(run_cli: Callable[..., Result], options: li
     result = run_cli("problems", "list", "--unit", "县教育局", *options, env=NOW)
     assert result.exit_code == 1
     assert result.stderr.startswith("error: unknown unit '县教育局'")
+
+
+def test_confirm_keeps_a_problem_open_and_refuses_a_closed_one(
+    run_cli: Callable[..., Result], refreshed: list[str]
+) -> None:
+    confirmed = run_cli("problems", "confirm", "1", *refreshed, env=NOW)
+    assert (confirmed.exit_code, confirmed.stdout) == (0, "problem 1 confirmed\n")
+    assert 1 in [p["id"] for p in listed(run_cli, refreshed)]
+    run_cli("problems", "ignore", "2", "--reason", "误报", *refreshed, env=NOW)
+    refused = run_cli("problems", "confirm", "2", *refreshed, env=NOW)
+    assert (refused.exit_code, refused.stderr) == (
+        1, "error: problem 2 is ignored; only an open problem can be confirmed\n")
