@@ -14,6 +14,7 @@ from starlette.responses import RedirectResponse, Response
 from monitor.domain import ProblemState
 from monitor.rules.figures import UnitFigures
 from monitor.rules.periods import Period
+from monitor.rules.weekly import WeeklyResult
 from monitor.services.reports import weekly_results
 from monitor.services.stats import StatsResult, unit_stats
 from monitor.web.labels import type_label
@@ -48,7 +49,8 @@ def rankings(stats: StatsResult) -> list[GroupRanking]:
         for group, figures in groups.items()]
 
 
-def week_misses(results: dict, period: Period) -> list[WeekMisses]:  # type: ignore[type-arg]
+def week_misses(results: dict[str, WeeklyResult]) -> list[WeekMisses]:
+    """How many units missed each counted week (and how many it was counted for)."""
     counted: Counter[date] = Counter()
     missed: Counter[date] = Counter()
     for result in results.values():
@@ -69,13 +71,14 @@ def overview_page(request: Request) -> Response:
                                 day)
         open_problems = problems(session, ProblemFilter(states=(ProblemState.OPEN,)))
     by_type = Counter(problem.type for problem in open_problems)
-    misses = week_misses(weekly, quarter)
+    misses = week_misses(weekly)
     return render(request, "overview.html", {
         "as_of": day,
         "stats": stats,
         "rankings": rankings(stats),
         "quarter": quarter,
         "weeks": misses,
+        "weekly": weekly,
         "chart": {"weeks": [f"{w.monday.month}月{w.monday.day}日" for w in misses],
                   "missed": [w.missed for w in misses],
                   "counted": [w.counted for w in misses]},
