@@ -9,7 +9,7 @@ import uvicorn
 
 from monitor.commands.console import err
 from monitor.commands.options import ConfigOption, DbOption, resolve
-from monitor.web.app import create_app
+from monitor.web.app import create_app, warm_up
 from storage import migrations
 
 HostOption = Annotated[
@@ -33,6 +33,7 @@ def serve(
     application = resolve(ctx, config, db)
     migrations.require_current(application.engine)
     web = create_app(application)
+    warm_up(web)
     err.print(f"dashboard on http://{host}:{port}/ (Ctrl-C stops it)", markup=False)
     # The app applies the proxy headers itself, from web.trusted_proxies only.
     uvicorn.run(web, host=host, port=port, proxy_headers=False, server_header=False,

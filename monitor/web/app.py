@@ -8,6 +8,7 @@ Starlette's thread pool, because the services and storage below them are synchro
 from __future__ import annotations
 
 import secrets
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,7 @@ from monitor.web.auth import (
     NotFound,
     WallClock,
 )
+from monitor.web.cache import JudgementCache
 from monitor.web.pages import api, login, overview, problems, reports, runs, unit
 from monitor.web.pages.common import render
 from monitor.web.security import SecurityHeaders
@@ -54,6 +56,7 @@ class WebContext:
     templates: Jinja2Templates
     throttle: LoginThrottle
     clock: WallClock
+    cache: JudgementCache
 
     @property
     def session_seconds(self) -> float:
@@ -128,6 +131,21 @@ def _http_error(request: Request, error: Exception) -> Response:
     return _error_page(error.status_code, message)(request, error)
 
 
+def warm_up(web: Starlette) -> threading.Thread:
+    """Compute the overview's judgements in the background, so the first visitor after
+    the start does not wait for them."""
+    context: WebContext = web.state.web
+
+    def work() -> None:
+        application = context.application
+        with application.sessions() as session:
+            overview.overview_judgements(context, session, application.clock.today())
+
+    thread = threading.Thread(target=work, name="dashboard-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
 def create_app(application: App, clock: WallClock = time.time) -> Starlette:
     """The dashboard over `application`'s config and database."""
     settings = application.config.web
@@ -155,5 +173,6 @@ def create_app(application: App, clock: WallClock = time.time) -> Starlette:
         templates=templates(),
         throttle=LoginThrottle(settings.login_failures, settings.lockout_minutes * 60, clock),
         clock=clock,
+        cache=JudgementCache(),
     )
     return web

@@ -11,7 +11,7 @@ from starlette.responses import JSONResponse, Response
 
 from monitor.services.check import check_document, check_unit
 from monitor.services.stats import stats_document, unit_stats
-from monitor.web.pages.common import config, reading, today, user, visible_unit
+from monitor.web.pages.common import config, judged, reading, today, user, visible_unit
 
 
 class ChineseJSON(JSONResponse):
@@ -24,15 +24,19 @@ class ChineseJSON(JSONResponse):
 def unit_document(request: Request) -> Response:
     current = user(request)
     unit = visible_unit(request, current, request.path_params["name"])
+    portal, day = config(request), today(request)
     with reading(request) as session:
-        result = check_unit(session, config(request), unit.name, today(request))
+        result = judged(request, session, ("check", unit.name, day),
+                        lambda: check_unit(session, portal, unit.name, day))
     return ChineseJSON(check_document(result))
 
 
 def stats_document_view(request: Request) -> Response:
     current = user(request)
+    portal, day = config(request), today(request)
     with reading(request) as session:
-        document = stats_document(unit_stats(session, config(request), today(request)))
+        document = stats_document(judged(request, session, ("stats", day),
+                                         lambda: unit_stats(session, portal, day)))
     if not current.is_office:
         document = [row for row in document if row["unit"] == current.unit]
     return ChineseJSON(document)

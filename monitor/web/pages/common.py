@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.orm import Session
 from starlette.requests import Request
@@ -16,9 +16,12 @@ from monitor.errors import UnknownUnitError
 from monitor.services.users import User
 from monitor.units import find_unit
 from monitor.web.auth import Forbidden, NotFound, csrf_token, current_user
+from storage.queries import site_id_of
 
 if TYPE_CHECKING:
     from monitor.web.app import WebContext
+
+T = TypeVar("T")
 
 
 def context(request: Request) -> WebContext:
@@ -56,6 +59,18 @@ def visible_unit(request: Request, found: User, name: str) -> UnitConfig:
     if not found.may_see_unit(unit.name):
         raise NotFound
     return unit
+
+
+def judged(request: Request, session: Session, key: Hashable, compute: Callable[[], T]) -> T:
+    """A service's result for `key`, from the page cache while the data and the day stay
+    the same (see `monitor.web.cache`)."""
+    cache = context(request).cache
+    return cache.get(cache.version(session, today(request)), key, compute)
+
+
+def site_id(request: Request, session: Session) -> int | None:
+    """The portal's site row, or None before anything was recorded."""
+    return site_id_of(session, config(request).site.url)
 
 
 @contextmanager

@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
+from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -18,8 +20,11 @@ from monitor.rules.weekly import WeeklyResult
 from monitor.services.reports import weekly_results
 from monitor.services.stats import StatsResult, unit_stats
 from monitor.web.labels import type_label
-from monitor.web.pages.common import config, reading, render, today, user
+from monitor.web.pages.common import context, reading, render, today, user
 from storage.queries import ProblemFilter, problems
+
+if TYPE_CHECKING:
+    from monitor.web.app import WebContext
 
 
 @dataclass(frozen=True)
@@ -59,16 +64,28 @@ def week_misses(results: dict[str, WeeklyResult]) -> list[WeekMisses]:
     return [WeekMisses(monday, missed[monday], counted[monday]) for monday in sorted(counted)]
 
 
+def overview_judgements(web: WebContext, session: Session, day: date
+                        ) -> tuple[StatsResult, dict[str, WeeklyResult]]:
+    """The figures (as `monitor stats`) and this quarter's weekly results (as the
+    reports'), from the page cache; `monitor serve` computes them once at start."""
+    portal = web.application.config
+    quarter = quarter_of(day)
+    so_far = Period(quarter.start, min(quarter.end, day))
+    version = web.cache.version(session, day)
+    stats = web.cache.get(version, ("stats", day), lambda: unit_stats(session, portal, day))
+    weekly = web.cache.get(version, ("weekly", so_far, day),
+                           lambda: weekly_results(session, portal, so_far, day))
+    return stats, weekly
+
+
 def overview_page(request: Request) -> Response:
     current = user(request)
     if not current.is_office:
         return RedirectResponse(f"/units/{quote(current.unit or '')}", status_code=303)
-    portal, day = config(request), today(request)
+    day = today(request)
     quarter = quarter_of(day)
     with reading(request) as session:
-        stats = unit_stats(session, portal, day)
-        weekly = weekly_results(session, portal, Period(quarter.start, min(quarter.end, day)),
-                                day)
+        stats, weekly = overview_judgements(context(request), session, day)
         open_problems = problems(session, ProblemFilter(states=(ProblemState.OPEN,)))
     by_type = Counter(problem.type for problem in open_problems)
     misses = week_misses(weekly)

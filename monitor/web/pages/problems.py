@@ -17,7 +17,6 @@ from starlette.responses import RedirectResponse, Response
 from monitor.calendar import LOCAL_ZONE
 from monitor.domain import ProblemState, ProblemType
 from monitor.errors import MonitorError, UnknownProblemError
-from monitor.services.facts import portal_site_id
 from monitor.services.users import User
 from monitor.web.auth import Forbidden, NotFound, check_csrf
 from monitor.web.labels import type_label
@@ -28,6 +27,7 @@ from monitor.web.pages.common import (
     office_user,
     reading,
     render,
+    site_id,
     user,
     visible_unit,
     writing,
@@ -87,8 +87,9 @@ def problems_page(request: Request) -> Response:
     portal = config(request)
     with reading(request) as session:
         unit_id = None
-        if unit is not None:
-            unit_id = unit_id_by_name(session, portal_site_id(session, portal), unit.name)
+        site = site_id(request, session)
+        if unit is not None and site is not None:
+            unit_id = unit_id_by_name(session, site, unit.name)
         first, last = _day(filters.first), _day(filters.last)
         wanted = ProblemFilter(
             unit_id=unit_id,

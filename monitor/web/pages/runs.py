@@ -7,8 +7,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from monitor.domain import ProblemType
-from monitor.services.facts import portal_site_id
-from monitor.web.pages.common import config, office_user, reading, render
+from monitor.web.pages.common import office_user, reading, render, site_id
 from storage.dashboard_queries import column_failures, recent_runs
 from storage.queries import ProblemFilter, problems
 
@@ -17,9 +16,9 @@ RUNS_SHOWN = 60
 
 def runs_page(request: Request) -> Response:
     current = office_user(request)
-    portal = config(request)
     with reading(request) as session:
-        runs = recent_runs(session, portal_site_id(session, portal), RUNS_SHOWN)
+        site = site_id(request, session)
+        runs = [] if site is None else recent_runs(session, site, RUNS_SHOWN)
         failures = column_failures(session, [run.id for run in runs])
         unreachable = problems(session, ProblemFilter(type=ProblemType.SITE_UNREACHABLE))
     by_run: dict[int, list] = {}  # type: ignore[type-arg]

@@ -10,8 +10,16 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from monitor.services.check import UnitCheck, check_unit
-from monitor.services.facts import portal_site_id
-from monitor.web.pages.common import config, reading, render, today, user, visible_unit
+from monitor.web.pages.common import (
+    config,
+    judged,
+    reading,
+    render,
+    site_id,
+    today,
+    user,
+    visible_unit,
+)
 from storage.dashboard_queries import latest_posts
 
 
@@ -45,9 +53,11 @@ def unit_page(request: Request) -> Response:
     unit = visible_unit(request, current, request.path_params["name"])
     portal, day = config(request), today(request)
     with reading(request) as session:
-        result = check_unit(session, portal, unit.name, day)
-        latest = latest_posts(session, portal_site_id(session, portal),
-                              [column.url for column in result.columns])
+        result = judged(request, session, ("check", unit.name, day),
+                        lambda: check_unit(session, portal, unit.name, day))
+        site = site_id(request, session)
+        latest = {} if site is None else latest_posts(
+            session, site, [column.url for column in result.columns])
     return render(request, "unit.html", {
         "unit": unit,
         "check": result,
