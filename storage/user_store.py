@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import Select, delete, select
 from sqlalchemy.orm import Session
 
 from storage.models import Unit, WebUser
@@ -24,7 +24,7 @@ class UserRow:
     created_at: datetime
 
 
-def _user_query():  # type: ignore[no-untyped-def]
+def _user_query() -> Select[tuple[int, str, str, str | None, str, datetime]]:
     return (
         select(WebUser.id, WebUser.name, WebUser.role, Unit.name, WebUser.password_hash,
                WebUser.created_at)

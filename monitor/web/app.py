@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,7 +118,7 @@ def _login_required(request: Request, error: Exception) -> Response:
     return RedirectResponse(target, status_code=303)
 
 
-def _error_page(status: int, message: str):  # type: ignore[no-untyped-def]
+def _error_page(status: int, message: str) -> Callable[[Request, Exception], Response]:
     def handle(request: Request, error: Exception) -> Response:
         if _is_api(request):
             return JSONResponse({"error": message}, status_code=status)

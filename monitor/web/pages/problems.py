@@ -32,7 +32,7 @@ from monitor.web.pages.common import (
     visible_unit,
     writing,
 )
-from storage.dashboard_queries import problem_events
+from storage.dashboard_queries import EventRow, problem_events
 from storage.problem_store import confirm_problem, ignore_problem, reopen_problem
 from storage.queries import ProblemFilter, problems, unit_id_by_name
 
@@ -101,7 +101,7 @@ def problems_page(request: Request) -> Response:
         rows = [] if unit is not None and unit_id is None else problems(session, wanted)
         shown = rows[-MAX_ROWS:][::-1]  # newest first
         events = problem_events(session, [row.id for row in shown])
-    history: dict[int, list] = {}  # type: ignore[type-arg]
+    history: dict[int, list[EventRow]] = {}
     for event in events:
         history.setdefault(event.problem_id, []).append(event)
     values = {

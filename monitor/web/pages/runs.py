@@ -8,7 +8,7 @@ from starlette.responses import Response
 
 from monitor.domain import ProblemType
 from monitor.web.pages.common import office_user, reading, render, site_id
-from storage.dashboard_queries import column_failures, recent_runs
+from storage.dashboard_queries import ColumnFailure, column_failures, recent_runs
 from storage.queries import ProblemFilter, problems
 
 RUNS_SHOWN = 60
@@ -21,7 +21,7 @@ def runs_page(request: Request) -> Response:
         runs = [] if site is None else recent_runs(session, site, RUNS_SHOWN)
         failures = column_failures(session, [run.id for run in runs])
         unreachable = problems(session, ProblemFilter(type=ProblemType.SITE_UNREACHABLE))
-    by_run: dict[int, list] = {}  # type: ignore[type-arg]
+    by_run: dict[int, list[ColumnFailure]] = {}
     for failure in failures:
         by_run.setdefault(failure.run_id, []).append(failure)
     return render(request, "runs.html", {
