@@ -23,7 +23,9 @@ from monitor.commands import probe as probe_command
 from monitor.commands import problems as problems_commands
 from monitor.commands import report as report_commands
 from monitor.commands import schedule as schedule_command
+from monitor.commands import serve as serve_command
 from monitor.commands import stats as stats_command
+from monitor.commands import users as users_commands
 from monitor.commands.console import err
 from monitor.commands.options import ConfigOption, DbOption
 from monitor.errors import MonitorError
@@ -62,6 +64,8 @@ app.add_typer(alerts_commands.app, name="alerts")
 app.add_typer(sample_portal_commands.app, name="sample-portal")
 app.command("demo")(demo_command.demo)
 app.command("discover")(discover_command.discover)
+app.command("serve")(serve_command.serve)
+app.add_typer(users_commands.app, name="users")
 
 
 @app.callback()

@@ -40,6 +40,10 @@ DEFAULT_OUT = Path("out/demo")
 # scheduler sends the weekly alerts on Mondays).
 MORNING_AFTER = timedelta(hours=6, minutes=30)
 STEP_TIMEOUT_SECONDS = 900
+# The dashboard user the demo creates, so its data can be looked at in `monitor serve`.
+# A demo's password, printed in its summary: never use it for a real installation.
+DEMO_USER = "demo"
+DEMO_PASSWORD = "demo-password"
 # Problems that mean a unit is behind with its columns, not a link or content finding.
 BEHIND_TYPES = frozenset({"overdue_column", "stale_national", "empty_column"})
 
@@ -70,6 +74,8 @@ class DemoStep:
     arguments: tuple[str, ...]
     now: datetime
     output: Path | None = None
+    # Variables added to the step's environment (the new user's password).
+    environment: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -99,6 +105,8 @@ class DemoResult:
     # Empty when the report ran; otherwise why it did not.
     report_skipped: str = ""
     logs: Path = field(default=Path())
+    # When the office "reads" the results: the dashboard is served as of this instant.
+    morning: datetime | None = None
 
 
 class DemoProgress(Protocol):
@@ -155,6 +163,9 @@ def office_steps(plan: DemoPlan, with_report: bool) -> list[DemoStep]:
                               ("report", "monthly", "--month", plan.month,
                                "--out", str(out_dir / "report")), morning))
     steps += [
+        DemoStep("dashboard-user", f"dashboard user {DEMO_USER}",
+                 ("users", "add", DEMO_USER, "--role", "office"), morning,
+                 environment=(("MONITOR_PASSWORD", DEMO_PASSWORD),)),
         DemoStep("alerts", "weekly alerts (dry run, .eml files)",
                  ("alerts", "weekly", "--dry-run", "--out", str(out_dir / "alerts")), morning,
                  out_dir / "alerts" / "summary.txt"),
@@ -211,6 +222,7 @@ class DemoRun:
         # The portal shows what it would have shown at that instant.
         self.running.set_now(step.now)
         environment = child_environment(self.config, self.database_url, step.now)
+        environment.update(step.environment)
         stdout = run_child(list(step.arguments), environment, self.logs / f"{step.name}.log")
         if step.output is not None:
             step.output.parent.mkdir(parents=True, exist_ok=True)
@@ -293,4 +305,5 @@ def summarise(plan: DemoPlan, demo: DemoRun, results: list[StepResult],
         report_skipped="" if with_report else
         "this build has no `monitor report monthly` command yet; the report step was skipped",
         logs=demo.logs,
+        morning=plan.morning,
     )

@@ -30,7 +30,8 @@ CLI_PAGE = DOCS / "cli.md"
 PROBLEMS_PAGE = DOCS / "problems.md"
 # Names of the config's value validators, as a reader knows the kinds of value.
 VALIDATOR_TYPES = {"_http_url": "URL", "_email": "e-mail address", "_mailbox": "mailbox",
-                   "_deadline": "MM-DD", "_crontab": "cron line"}
+                   "_deadline": "MM-DD", "_crontab": "cron line",
+                   "_proxy": "IP address or network"}
 
 
 # A Click command as Typer builds it (Typer vendors Click; only its public attributes are used).

@@ -116,3 +116,7 @@ class EvidenceError(MonitorError):
 class EvidenceFontMissing(MonitorError):
     """Raised by the evidence capture when no CJK font is installed: the banner's Chinese
     would be drawn as empty boxes, which is no evidence."""
+
+
+class UserError(MonitorError):
+    """Raised by `monitor users` for a bad name, role, unit or password, or an unknown user."""

@@ -4,7 +4,9 @@
 overrides the current time (ISO 8601 with an offset) for tests, replays and back-fills;
 `MONITOR_BROWSER` names a Chromium executable for browser-rendered columns;
 `MONITOR_BROWSER_NETLOG` a file where a crawl's Chromium writes its network log (every
-name it looks up, every connection it opens), to audit what the browser contacts.
+name it looks up, every connection it opens), to audit what the browser contacts;
+`MONITOR_PASSWORD` gives `monitor users add` the new user's password (else it is read
+from stdin).
 Secrets whose variable *names* come from the config (the SMTP password) are looked up
 through `Environment.secret`, so nothing else in the product touches `os.environ`.
 """
@@ -31,6 +33,8 @@ class Environment:
     browser_path: Path | None = None
     # Where the crawl's Chromium writes its network log (an audit of what it contacts).
     browser_netlog: Path | None = None
+    # The password of the dashboard user `monitor users add` creates.
+    password: str | None = field(default=None, repr=False)
     _secrets: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -44,6 +48,7 @@ class Environment:
             browser_path=Path(env["MONITOR_BROWSER"]) if env.get("MONITOR_BROWSER") else None,
             browser_netlog=(Path(env["MONITOR_BROWSER_NETLOG"])
                             if env.get("MONITOR_BROWSER_NETLOG") else None),
+            password=env.get("MONITOR_PASSWORD") or None,
             _secrets=dict(env),
         )
 

@@ -252,6 +252,8 @@ class ProblemEvent(Base):
     at: Mapped[datetime] = mapped_column()
     state: Mapped[str] = mapped_column(SHORT)
     note: Mapped[str | None] = mapped_column(Text)
+    # The dashboard user who made the change; None for the monitor itself and the CLI.
+    actor: Mapped[str | None] = mapped_column(String(100))
 
     problem: Mapped[Problem] = relationship(back_populates="events")
 
@@ -326,3 +328,19 @@ class SchedulerLock(Base):
     holder: Mapped[str] = mapped_column(String(200))
     acquired_at: Mapped[datetime] = mapped_column()
     heartbeat_at: Mapped[datetime] = mapped_column()
+
+
+class WebUser(Base):
+    """Someone who logs in to the dashboard (SPEC §8): the office, or one unit's staff."""
+
+    __tablename__ = "web_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    role: Mapped[str] = mapped_column(SHORT)
+    # The unit a `unit` user may see; None for the office.
+    unit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("unit.id", ondelete="CASCADE"), index=True
+    )
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column()

@@ -62,6 +62,9 @@ def bounded_key(key: str) -> str:
     return f"{key[:KEY_LENGTH - len(digest) - 1]}~{digest}"
 
 
+CONFIRMED_NOTE = "confirmed by an officer"
+
+
 @dataclass(frozen=True)
 class LifeCounts:
     opened: int
@@ -153,8 +156,8 @@ def _by_key(session: Session, keys: set[tuple[str, str]]) -> dict[tuple[str, str
 
 
 def _event(session: Session, problem: Problem, state: ProblemState, at: datetime,
-           note: str) -> None:
-    session.add(ProblemEvent(problem=problem, at=at, state=state.value, note=note))
+           note: str, actor: str | None = None) -> None:
+    session.add(ProblemEvent(problem=problem, at=at, state=state.value, note=note, actor=actor))
 
 
 def _apply(problem: Problem, finding: Finding, at: datetime) -> None:
@@ -201,20 +204,36 @@ def _problem(session: Session, problem_id: int) -> Problem:
     return problem
 
 
-def ignore_problem(session: Session, problem_id: int, reason: str, at: datetime) -> Problem:
-    """An officer decides a problem is not to be reported; the reason is kept."""
+def ignore_problem(session: Session, problem_id: int, reason: str, at: datetime,
+                   actor: str | None = None) -> Problem:
+    """An officer decides a problem is not to be reported; the reason is kept, and who
+    decided when it was done on the dashboard (`actor`)."""
     reason = reason.strip()
     if not reason:
         raise MonitorError("a reason is required to ignore a problem (--reason TEXT)")
     problem = _problem(session, problem_id)
     problem.state = ProblemState.IGNORED.value
     problem.ignored_reason = reason
-    _event(session, problem, ProblemState.IGNORED, at, reason)
+    _event(session, problem, ProblemState.IGNORED, at, reason, actor)
     session.flush()
     return problem
 
 
-def reopen_problem(session: Session, problem_id: int, at: datetime) -> Problem:
+def confirm_problem(session: Session, problem_id: int, at: datetime,
+                    actor: str | None = None) -> Problem:
+    """An officer has looked at an open problem and confirms it is real: it stays open and
+    the confirmation is written in its history."""
+    problem = _problem(session, problem_id)
+    if problem.state != ProblemState.OPEN.value:
+        raise MonitorError(f"problem {problem_id} is {problem.state}; only an open problem "
+                           "can be confirmed")
+    _event(session, problem, ProblemState.OPEN, at, CONFIRMED_NOTE, actor)
+    session.flush()
+    return problem
+
+
+def reopen_problem(session: Session, problem_id: int, at: datetime,
+                   actor: str | None = None) -> Problem:
     """An officer takes back an ignore (or disputes a fix): the problem is open again.
 
     Not marked recurring: that is for a finding the monitor saw come back by itself.
@@ -226,6 +245,7 @@ def reopen_problem(session: Session, problem_id: int, at: datetime) -> Problem:
     problem.state = ProblemState.OPEN.value
     problem.fixed_at = None
     problem.ignored_reason = None
-    _event(session, problem, ProblemState.OPEN, at, f"reopened by an officer (was {previous})")
+    _event(session, problem, ProblemState.OPEN, at, f"reopened by an officer (was {previous})",
+           actor)
     session.flush()
     return problem

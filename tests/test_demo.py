@@ -161,3 +161,20 @@ def test_terminating_the_demo_mid_crawl_stops_the_crawl_and_the_portal(tmp_path:
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_demo_ends_with_how_to_open_the_dashboard_on_its_data(demo_run) -> None:
+    process, out_dir = demo_run
+    lines = process.stdout.splitlines()
+    start = lines.index("dashboard: to look at this data in a browser, run")
+    command, login = lines[start + 1].strip(), lines[start + 2].strip()
+    assert f"MONITOR_CONFIG={out_dir / 'portal.yaml'}" in command
+    assert f"MONITOR_DB=sqlite:///{(out_dir / 'monitor.db').resolve()}" in command
+    assert "MONITOR_NOW=2024-04-25T08:30:00+08:00" in command
+    assert command.endswith("monitor serve")
+    assert login.startswith("then open http://127.0.0.1:8080/ and log in as demo")
+    users = subprocess.run(
+        [sys.executable, "-m", "monitor", "users", "list", "--config",
+         str(out_dir / "portal.yaml"), "--db", f"sqlite:///{(out_dir / 'monitor.db').resolve()}"],
+        capture_output=True, text=True, check=True)
+    assert "demo" in users.stdout and "office" in users.stdout

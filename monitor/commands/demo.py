@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,7 +21,16 @@ from rich.progress import (
 )
 
 from monitor.commands.console import err, out
-from monitor.demo import DEFAULT_NIGHTS, DEFAULT_OUT, DemoPlan, DemoResult, DemoStep, run_demo
+from monitor.demo import (
+    DEFAULT_NIGHTS,
+    DEFAULT_OUT,
+    DEMO_PASSWORD,
+    DEMO_USER,
+    DemoPlan,
+    DemoResult,
+    DemoStep,
+    run_demo,
+)
 
 OutDirOption = Annotated[
     Path, typer.Option("--out", "-o", help="Directory for the database, reports and alerts.")
@@ -104,3 +114,15 @@ def print_summary(result: DemoResult) -> None:
               markup=False)
     if result.report_skipped:
         out.print(f"note: {result.report_skipped}", markup=False)
+    print_dashboard_hint(result)
+
+
+def print_dashboard_hint(result: DemoResult) -> None:
+    """How to look at the demo's data in the web dashboard, as on the morning after."""
+    morning = result.morning.isoformat() if result.morning else ""
+    out.print("dashboard: to look at this data in a browser, run", markup=False)
+    out.print(f"  MONITOR_CONFIG={result.config} MONITOR_DB=sqlite:///{result.database.resolve()} "
+              f"MONITOR_NOW={morning} {Path(sys.executable).parent / 'monitor'} serve",
+              markup=False)
+    out.print(f"  then open http://127.0.0.1:8080/ and log in as {DEMO_USER} "
+              f"(password {DEMO_PASSWORD}); Ctrl-C stops it", markup=False)

@@ -19,11 +19,11 @@ from monitor.problem_types import kind_of
 from monitor.services.evidence import evidence_paths
 from monitor.units import find_unit
 from storage import migrations
-from storage.problem_store import ignore_problem, reopen_problem
+from storage.problem_store import confirm_problem, ignore_problem, reopen_problem
 from storage.queries import ProblemFilter, ProblemRow, problems, site_id_of, unit_id_by_name
 
-app = typer.Typer(help="List problems, ignore one with a reason, reopen one, or copy its "
-                  "evidence.", no_args_is_help=True)
+app = typer.Typer(help="List problems; confirm one, ignore one with a reason, reopen one, or "
+                  "copy its evidence.", no_args_is_help=True)
 app.command("evidence")(evidence_command)
 
 UnitFilterOption = Annotated[
@@ -113,6 +113,21 @@ def ignore_command(
     with application.sessions.begin() as session:
         ignore_problem(session, problem_id, reason, application.clock.now())
     out.print(f"problem {problem_id} ignored: {reason.strip()}")
+
+
+@app.command("confirm")
+def confirm_command(
+    ctx: typer.Context,
+    problem_id: ProblemIdArgument,
+    config: ConfigOption = None,
+    db: DbOption = None,
+) -> None:
+    """Confirm an open problem is real: it stays open, the confirmation goes in its history."""
+    application = resolve(ctx, config, db)
+    migrations.require_current(application.engine)
+    with application.sessions.begin() as session:
+        confirm_problem(session, problem_id, application.clock.now())
+    out.print(f"problem {problem_id} confirmed")
 
 
 @app.command("reopen")

@@ -7,6 +7,7 @@ read. Field-level checks live here; checks that span several units or columns
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from datetime import date
@@ -627,6 +628,54 @@ class EvidenceConfig(StrictModel):
     )
 
 
+def _proxy(value: str) -> str:
+    try:
+        ipaddress.ip_network(value, strict=False)
+    except ValueError:
+        raise ValueError(
+            f"'{value}' is not an IP address or network (write e.g. 127.0.0.1 or 10.0.0.0/24)"
+        ) from None
+    return value
+
+
+ProxyAddress = Annotated[str, AfterValidator(_proxy)]
+
+
+class WebConfig(StrictModel):
+    """The dashboard of `monitor serve` (SPEC §8)."""
+
+    trusted_proxies: list[ProxyAddress] = Field(
+        default_factory=list,
+        description=(
+            "Reverse proxies (addresses or networks) whose X-Forwarded-For and "
+            "X-Forwarded-Proto are believed; from anyone else these headers are ignored."
+        ),
+    )
+    session_minutes: int = Field(
+        default=480, ge=5, le=10_080,
+        description="A login lasts this long; then the user logs in again.",
+    )
+    session_secret_env: str | None = Field(
+        default=None, min_length=1,
+        description=(
+            "The environment variable holding the key that signs session cookies; without "
+            "it a random key is made at each start (everyone logs in again after a restart)."
+        ),
+    )
+    secure_cookies: bool = Field(
+        default=False,
+        description="Send the session cookie over HTTPS only (set it when served behind HTTPS).",
+    )
+    login_failures: int = Field(
+        default=5, ge=1, le=100,
+        description="Failed logins (per user name, and per client address) before a lockout.",
+    )
+    lockout_minutes: int = Field(
+        default=15, ge=1, le=1440,
+        description="How long logins stay refused after too many failures.",
+    )
+
+
 class PortalConfig(StrictModel):
     site: SiteConfig = Field(description="The portal.")
     crawl: CrawlConfig = Field(
@@ -660,6 +709,10 @@ class PortalConfig(StrictModel):
     evidence: EvidenceConfig = Field(
         default_factory=EvidenceConfig,
         description="Screenshots kept as evidence of each accusing problem (截图取证).",
+    )
+    web: WebConfig = Field(
+        default_factory=WebConfig,
+        description="The dashboard of `monitor serve`.",
     )
     units: list[UnitConfig] = Field(
         min_length=1,

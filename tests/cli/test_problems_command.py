@@ -149,3 +149,15 @@ def test_a_hostile_text_reaches_the_terminal_inert(
     assert "\x1b" not in result.stdout and "\x07" not in result.stdout
     assert "\u202e" not in result.stdout
     assert "[/bold]" in result.stdout
+
+
+def test_confirm_keeps_a_problem_open_and_refuses_a_closed_one(
+    run_cli: Callable[..., Result], refreshed: list[str]
+) -> None:
+    confirmed = run_cli("problems", "confirm", "1", *refreshed, env=NOW)
+    assert (confirmed.exit_code, confirmed.stdout) == (0, "problem 1 confirmed\n")
+    assert 1 in [p["id"] for p in listed(run_cli, refreshed)]
+    run_cli("problems", "ignore", "2", "--reason", "误报", *refreshed, env=NOW)
+    refused = run_cli("problems", "confirm", "2", *refreshed, env=NOW)
+    assert (refused.exit_code, refused.stderr) == (
+        1, "error: problem 2 is ignored; only an open problem can be confirmed\n")

@@ -1,0 +1,60 @@
+"""Dashboard users in storage (SPEC §8): add, list, remove, look up by name.
+
+Only the password's hash is stored; hashing and checking belong to `monitor.services.users`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, delete, select
+from sqlalchemy.orm import Session
+
+from storage.models import Unit, WebUser
+
+
+@dataclass(frozen=True)
+class UserRow:
+    id: int
+    name: str
+    role: str
+    unit: str | None
+    password_hash: str
+    created_at: datetime
+
+
+def _user_query() -> Select[tuple[int, str, str, str | None, str, datetime]]:
+    return (
+        select(WebUser.id, WebUser.name, WebUser.role, Unit.name, WebUser.password_hash,
+               WebUser.created_at)
+        .outerjoin(Unit, Unit.id == WebUser.unit_id)
+    )
+
+
+def user_by_name(session: Session, name: str) -> UserRow | None:
+    row = session.execute(_user_query().where(WebUser.name == name)).first()
+    return None if row is None else UserRow(*row)
+
+
+def all_users(session: Session) -> list[UserRow]:
+    return [UserRow(*row) for row in session.execute(_user_query().order_by(WebUser.name))]
+
+
+def insert_user(session: Session, name: str, role: str, unit_id: int | None,
+                password_hash: str, at: datetime) -> None:
+    session.add(WebUser(name=name, role=role, unit_id=unit_id, password_hash=password_hash,
+                        created_at=at))
+    session.flush()
+
+
+def set_password_hash(session: Session, name: str, password_hash: str) -> None:
+    user = session.scalars(select(WebUser).where(WebUser.name == name)).one()
+    user.password_hash = password_hash
+    session.flush()
+
+
+def delete_user(session: Session, name: str) -> bool:
+    """Remove the user `name`; False when there was none."""
+    result = session.execute(delete(WebUser).where(WebUser.name == name))
+    return bool(result.rowcount)

@@ -1,0 +1,161 @@
+"""The dashboard's tests run against the sample portal as `monitor crawl` recorded it.
+
+The crawl is the shared one of tests/crawler/conftest.py (`CrawlWorkspace`); each test
+that changes data gets its own copy of the crawled database, so no test sees another's
+ignored problems or users.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from monitor.app import App
+from monitor.services.users import Role, add_user
+from monitor.settings import Environment
+from monitor.web.app import create_app
+from sampleportal import generate_portal, serve_portal
+
+_CRAWL_FIXTURES = Path(__file__).resolve().parents[2] / "crawler" / "conftest.py"
+_spec = importlib.util.spec_from_file_location("crawl_fixtures_for_web", _CRAWL_FIXTURES)
+assert _spec is not None and _spec.loader is not None
+crawl_fixtures = importlib.util.module_from_spec(_spec)
+sys.modules[_spec.name] = crawl_fixtures
+_spec.loader.exec_module(crawl_fixtures)
+CrawlWorkspace = crawl_fixtures.CrawlWorkspace
+
+PASSWORD = "correct horse battery"
+OFFICE = "office"
+UNIT_USER = "slj"
+UNIT_NAME = "县水利局"
+OTHER_UNIT = "县卫生健康委员会"
+
+
+@dataclass(frozen=True)
+class CrawledPortal:
+    """A crawled sample portal: its config, database and the instant it was crawled at."""
+
+    config: Path
+    db_path: Path
+    now: str
+    unit_names: tuple[str, ...]
+
+
+@pytest.fixture(scope="session")
+def crawled_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CrawledPortal]:
+    portal = generate_portal(1)
+    with serve_portal(portal) as running:
+        workspace = CrawlWorkspace(running, tmp_path_factory.mktemp("web-crawled"))
+        workspace.crawl(portal.default_now)
+        crawled = CrawledPortal(workspace.config, workspace.db_path,
+                                portal.default_now.isoformat(),
+                                tuple(unit.name for unit in portal.units))
+        _add_users(Dashboard(crawled.config, crawled.db_path, crawled.now, crawled.unit_names))
+        yield crawled
+
+
+def _add_users(board: Dashboard) -> None:
+    """An office user and a 县水利局 user, in the crawled database every test copies."""
+    application = board.application()
+    with application.sessions.begin() as session:
+        now = application.clock.now()
+        add_user(session, application.config, OFFICE, Role.OFFICE, None, PASSWORD, now)
+        add_user(session, application.config, UNIT_USER, Role.UNIT, UNIT_NAME, PASSWORD, now)
+    application.engine.dispose()
+
+
+@dataclass
+class Dashboard:
+    """A copy of the crawled database with an office user and a 县水利局 user."""
+
+    config: Path
+    db_path: Path
+    now: str
+    unit_names: tuple[str, ...]
+
+    @property
+    def db_url(self) -> str:
+        return f"sqlite:///{self.db_path}"
+
+    def environ(self, **extra: str) -> dict[str, str]:
+        return {"MONITOR_CONFIG": str(self.config), "MONITOR_DB": self.db_url,
+                "MONITOR_NOW": self.now, **extra}
+
+    def application(self) -> App:
+        return App(environment=Environment.from_environ(self.environ()))
+
+
+@pytest.fixture
+def dashboard(crawled_portal: CrawledPortal, tmp_path: Path) -> Dashboard:
+    db_path = tmp_path / "monitor.db"
+    shutil.copy(crawled_portal.db_path, db_path)
+    return Dashboard(crawled_portal.config, db_path, crawled_portal.now,
+                     crawled_portal.unit_names)
+
+
+class WallClock:
+    """The wall clock the dashboard's sessions and throttle read, moved by the test."""
+
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def wall_clock() -> WallClock:
+    return WallClock()
+
+
+@pytest.fixture
+def make_client(dashboard: Dashboard, wall_clock: WallClock
+                ) -> Iterator[Callable[..., TestClient]]:
+    """`make_client()` → a TestClient on the dashboard (each its own cookies)."""
+    clients: list[TestClient] = []
+    application = dashboard.application()
+    web = create_app(application, clock=wall_clock)
+
+    def make(**options: object) -> TestClient:
+        client = TestClient(web, follow_redirects=False, **options)  # type: ignore[arg-type]
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        client.close()
+    application.engine.dispose()
+
+
+def csrf_of(html: str) -> str:
+    marker = 'name="csrf_token" value="'
+    start = html.index(marker) + len(marker)
+    return html[start:html.index('"', start)]
+
+
+def log_in(client: TestClient, name: str = OFFICE, password: str = PASSWORD) -> None:
+    token = csrf_of(client.get("/login").text)
+    response = client.post("/login", data={"username": name, "password": password,
+                                           "csrf_token": token})
+    assert response.status_code == 303, response.text
+
+
+@pytest.fixture
+def office_client(make_client: Callable[..., TestClient]) -> TestClient:
+    client = make_client()
+    log_in(client)
+    return client
+
+
+@pytest.fixture
+def unit_client(make_client: Callable[..., TestClient]) -> TestClient:
+    client = make_client()
+    log_in(client, UNIT_USER)
+    return client
