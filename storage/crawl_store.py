@@ -423,7 +423,13 @@ class CrawlRecorder:
     def not_reached(self, column_ids: Sequence[int]) -> int:
         """Record the columns of the run that never ended (the run stopped first) as
         `not_reached`: their last known state stands, nothing is judged on it."""
-        missing = [c for c in column_ids if c not in self.counts.outcome_by_column]
+        # Worker processes write their columns' ends themselves: the database knows them
+        # all, this process's counts only once the workers have reported.
+        with self.sessions() as session:
+            ended = set(session.scalars(select(ColumnCrawl.column_id).where(
+                ColumnCrawl.run_id == self.run_id)))
+        missing = [c for c in column_ids
+                   if c not in ended and c not in self.counts.outcome_by_column]
         for column_id in missing:
             self.column_done(ColumnDone(column_id, CrawlOutcome.NOT_REACHED.value,
                                         NOT_REACHED_REASON, 0, False, None))
@@ -451,8 +457,10 @@ class CrawlRecorder:
             run.pages = self.counts.pages
             run.posts_new = self.counts.posts_new
             run.posts_removed = self.counts.posts_removed
-            run.columns_ok = self.counts.columns_ok
-            run.columns_failed = self.counts.columns_failed
+            outcomes = list(session.scalars(select(ColumnCrawl.outcome).where(
+                ColumnCrawl.run_id == self.run_id)))
+            run.columns_ok = sum(1 for outcome in outcomes if outcome == CrawlOutcome.OK.value)
+            run.columns_failed = len(outcomes) - run.columns_ok
             run.columns_capped = self.counts.columns_capped
 
 

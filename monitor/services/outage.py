@@ -46,10 +46,6 @@ class RunOutage:
     # Hosts this run reached (so their earlier outage is over).
     answering_hosts: frozenset[str]
 
-    @property
-    def any(self) -> bool:
-        return self.portal_down or bool(self.silent_hosts)
-
 
 def _silent_columns(counts: RunCounts) -> tuple[int, ...]:
     return tuple(column_id for column_id, done in counts.outcome_by_column.items()
