@@ -25,8 +25,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
-from playwright.async_api import Browser, BrowserContext, Page, Response, async_playwright
+from playwright.async_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    Response,
+    Route,
+    async_playwright,
+)
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
@@ -79,6 +87,8 @@ class CaptureSettings:
     full_page_max_height: int
     jpeg_quality: int
     user_agent: str | None = None
+    # Requests one host answers at once, all tabs together (crawl.concurrency_per_host).
+    per_host: int = 4
 
 
 @dataclass(frozen=True)
@@ -148,7 +158,8 @@ async def _capture_all(requests: Sequence[CaptureRequest], settings: CaptureSett
             for request in requests:
                 queue.put_nowait(request)
             workers = min(settings.concurrency, len(requests))
-            await asyncio.gather(*(_worker(browser, queue, settings, now, results)
+            gates = HostGates(settings.per_host)
+            await asyncio.gather(*(_worker(browser, queue, settings, now, results, gates)
                                    for _ in range(workers)))
         finally:
             await browser.close()
@@ -156,7 +167,7 @@ async def _capture_all(requests: Sequence[CaptureRequest], settings: CaptureSett
 
 async def _worker(browser: Browser, queue: asyncio.Queue[CaptureRequest],
                   settings: CaptureSettings, now: Callable[[], datetime],
-                  results: dict[int, CaptureResult]) -> None:
+                  results: dict[int, CaptureResult], gates: HostGates) -> None:
     """Capture from the queue until it is empty, one page at a time, in a browser tab of its
     own: a tab navigated from page to page costs much less than a new tab (a new renderer
     process) or a new context per capture. The tab is renewed after a failure (it may be
@@ -171,7 +182,7 @@ async def _worker(browser: Browser, queue: asyncio.Queue[CaptureRequest],
             if context is None or used >= _PAGES_PER_CONTEXT:
                 if context is not None:
                     await context.close()
-                context, page, used = await _new_context(browser, settings), None, 0
+                context, page, used = await _new_context(browser, settings, gates), None, 0
             if page is None:
                 page = await context.new_page()
                 page.set_default_timeout(settings.page_timeout * 1000)
@@ -190,10 +201,44 @@ async def _worker(browser: Browser, queue: asyncio.Queue[CaptureRequest],
 _PAGES_PER_CONTEXT = 50
 
 
-async def _new_context(browser: Browser, settings: CaptureSettings) -> BrowserContext:
-    return await browser.new_context(
+async def _new_context(browser: Browser, settings: CaptureSettings,
+                       gates: HostGates) -> BrowserContext:
+    context = await browser.new_context(
         viewport={"width": settings.viewport_width, "height": settings.viewport_height},
         device_scale_factor=1, user_agent=settings.user_agent, ignore_https_errors=True)
+    await context.route("**/*", gates.fetch)
+    return context
+
+
+def _latin1_headers(headers: dict[str, str]) -> dict[str, str]:
+    """The headers as the browser would send their bytes: a header with Chinese in it (the
+    User-Agent names 政务公开监测) is sent as its UTF-8 bytes, which the request client
+    takes one byte per character."""
+    return {name: value.encode("utf-8").decode("latin-1") for name, value in headers.items()}
+
+
+class HostGates:
+    """Every request of every tab passes here, so that no host answers more than `per_host`
+    of them at once, as with the crawl: a browser alone opens up to six connections per
+    host and tab. Redirects are not followed here but handed to the browser, which asks
+    again (through here), so the page's final URL stays the browser's own."""
+
+    def __init__(self, per_host: int):
+        self.per_host = per_host
+        self._gates: dict[str, asyncio.Semaphore] = {}
+
+    async def fetch(self, route: Route) -> None:
+        host = urlsplit(route.request.url).netloc
+        gate = self._gates.setdefault(host, asyncio.Semaphore(self.per_host))
+        try:
+            async with gate:
+                response = await route.fetch(max_redirects=0,
+                                             headers=_latin1_headers(route.request.headers))
+            await route.fulfill(response=response)
+        except PlaywrightError:
+            # Refused, reset, or the tab went away: the browser sees a failed request.
+            with suppress(PlaywrightError):
+                await route.abort("failed")
 
 
 async def _capture_bounded(page: Page, request: CaptureRequest, settings: CaptureSettings,

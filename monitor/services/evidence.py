@@ -144,7 +144,8 @@ def _settings(config: PortalConfig, browser: str) -> CaptureSettings:
         viewport_width=evidence.viewport_width, viewport_height=evidence.viewport_height,
         full_page_max_height=evidence.full_page_max_height,
         jpeg_quality=evidence.jpeg_quality,
-        user_agent=user_agent(config.crawl.user_agent, config.site.contact, __version__))
+        user_agent=user_agent(config.crawl.user_agent, config.site.contact, __version__),
+        per_host=config.crawl.concurrency_per_host)
 
 
 def apply_retention(app: App) -> int:
