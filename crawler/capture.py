@@ -213,6 +213,13 @@ async def _new_context(browser: Browser, settings: CaptureSettings,
     return context
 
 
+def _latin1_headers(headers: dict[str, str]) -> dict[str, str]:
+    """The headers as the browser would send their bytes: a header with Chinese in it (the
+    User-Agent names 政务公开监测) is sent as its UTF-8 bytes, which the request client
+    takes one byte per character."""
+    return {name: value.encode("utf-8").decode("latin-1") for name, value in headers.items()}
+
+
 class HostGates:
     """Every request of every tab passes here, so that no host answers more than `per_host`
     of them at once, as with the crawl: a browser alone opens up to six connections per
@@ -228,7 +235,8 @@ class HostGates:
         gate = self._gates.setdefault(host, asyncio.Semaphore(self.per_host))
         try:
             async with gate:
-                response = await route.fetch(max_redirects=0)
+                response = await route.fetch(max_redirects=0,
+                                             headers=_latin1_headers(route.request.headers))
             await route.fulfill(response=response)
         except PlaywrightError:
             # Refused, reset, or the tab went away: the browser sees a failed request.
