@@ -41,6 +41,13 @@ def national(workspace, day: str, *args: str) -> dict:
     return json.loads(result.stdout)
 
 
+def table(workspace, day: str) -> str:
+    result = CliRunner().invoke(app, ["national", "--as-of", day],
+                                env=workspace.env(night(day)), catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
 def warnings_open(workspace) -> set[str]:
     with sqlite3.connect(workspace.db_path) as connection:
         rows = connection.execute("SELECT key FROM problem WHERE type = 'national_warning' "
@@ -68,6 +75,7 @@ def nights(news_portal: Portal, tmp_path_factory: pytest.TempPathFactory, crawl_
         for day in (VETO_NIGHT, CLEAR_NIGHT):
             workspace.crawl(night(day))
             found[day] = national(workspace, day)
+            found[day]["table"] = table(workspace, day)
             warned[day] = warnings_open(workspace)
         yield workspace, found, warned
 
@@ -148,13 +156,13 @@ def test_early_warnings_open_and_are_fixed_as_the_portal_changes(nights, news_po
     assert "national:blank_columns" in warned[VETO_NIGHT] & warned[CLEAR_NIGHT]
 
 
-def test_the_table_says_the_verdict_in_chinese(nights) -> None:
-    workspace, _, _ = nights
-    result = CliRunner().invoke(app, ["national", "--as-of", VETO_NIGHT],
-                                env=workspace.env(night(VETO_NIGHT)), catch_exceptions=False)
-    assert result.exit_code == 0
-    assert "应更新未更新栏目" in result.stdout
-    assert result.stdout.rstrip().endswith("结论：存在单项否决项，网站不合格")
+@pytest.mark.parametrize(("day", "verdict"), [
+    (VETO_NIGHT, "结论：存在单项否决项，网站不合格"), (CLEAR_NIGHT, "结论：未触及单项否决项")])
+def test_the_table_says_the_verdict_in_chinese(nights, day, verdict) -> None:
+    _, found, _ = nights
+    printed = found[day]["table"]
+    assert "国办指标单项否决项" in printed and "应更新未更新栏目" in printed
+    assert printed.rstrip().splitlines()[-1] == verdict
 
 
 def test_a_bad_as_of_exits_1_naming_the_option(nights) -> None:
