@@ -183,7 +183,11 @@ def _column_behind(column: JudgedColumn) -> dict[str, str | None]:
 
 
 def _counted(key: NationalKey, columns: Sequence[JudgedColumn], threshold: int,
-             warning: int) -> NationalItem:
+             warning: int, none_read: bool) -> NationalItem:
+    if none_read:
+        # The portal was down, or never crawled: a count of zero would clear warnings on
+        # facts nobody read.
+        return _item(key, None, "columns", threshold, warning, (), "栏目均未能读取，不作判定")
     return _item(key, len(columns), "columns", threshold, warning,
                  [_column_behind(column) for column in columns])
 
@@ -200,13 +204,16 @@ def national_indicators(facts: NationalFacts, as_of: date,
     blank = [column for column in facts.columns if column.status is ColumnStatus.EMPTY]
     unupdated = [column for column in facts.columns
                  if column.cycle is not Cycle.NONE and column.status is ColumnStatus.OVERDUE]
+    none_read = all(column.status is ColumnStatus.UNREACHABLE for column in facts.columns)
     return NationalResult(as_of, (
         site_unavailable(facts.probe, limits),
         home_not_updated(facts.home_newest_item, as_of, limits),
-        _counted(NationalKey.STALE_COLUMNS, stale, limits.stale_columns, limits.stale_warning),
-        _counted(NationalKey.BLANK_COLUMNS, blank, limits.blank_columns, limits.blank_warning),
+        _counted(NationalKey.STALE_COLUMNS, stale, limits.stale_columns, limits.stale_warning,
+                 none_read),
+        _counted(NationalKey.BLANK_COLUMNS, blank, limits.blank_columns, limits.blank_warning,
+                 none_read),
         _counted(NationalKey.UNUPDATED_COLUMNS, unupdated, limits.unupdated_columns,
-                 limits.unupdated_warning),
+                 limits.unupdated_warning, none_read),
         _links(NationalKey.HOME_BROKEN_LINKS, facts.home_broken,
                limits.home_broken_links_warning),
         _links(NationalKey.BROKEN_LINKS, facts.other_broken, limits.broken_links_warning),

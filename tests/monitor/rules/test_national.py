@@ -136,6 +136,23 @@ def test_no_home_broken_link_raises_no_warning():
     assert (found.value, found.warned) == (0, False)
 
 
+def test_column_counts_are_not_judged_when_no_column_was_read():
+    columns = (column("动态", ColumnStatus.UNREACHABLE, stale=False),) * 3
+    result = national_indicators(facts(columns=columns), AS_OF, LIMITS)
+    for key in (NationalKey.STALE_COLUMNS, NationalKey.BLANK_COLUMNS,
+                NationalKey.UNUPDATED_COLUMNS):
+        found = item(result, key)
+        assert (found.value, found.veto, found.warned) == (None, False, False)
+        assert found.note == "栏目均未能读取，不作判定"
+
+
+def test_one_column_read_is_enough_to_count():
+    columns = (column("动态", ColumnStatus.UNREACHABLE), column("空", ColumnStatus.EMPTY))
+    found = item(national_indicators(facts(columns=columns), AS_OF, LIMITS),
+                 NationalKey.BLANK_COLUMNS)
+    assert found.value == 1
+
+
 def test_items_come_in_the_order_of_the_json_shape():
     result = national_indicators(facts(), AS_OF, LIMITS)
     assert [found.key.value for found in result.items] == [
