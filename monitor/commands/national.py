@@ -12,6 +12,7 @@ from monitor.rules.national import NationalItem, NationalResult
 from monitor.services.dates import optional_day
 from monitor.services.facts import recorded_site_id
 from monitor.services.national import (
+    behind_texts,
     national_document,
     national_result,
     threshold_words,
@@ -62,15 +63,7 @@ def national_table(result: NationalResult) -> Table:
 
 def behind_words(item: NationalItem) -> str:
     """The columns or pages behind an item, the first few by name."""
-    names = []
-    for entry in item.behind:
-        if "column" in entry:
-            last = entry["last_post"] or "无"
-            names.append(f"{entry['unit']}{entry['column']}（最近发布{last}）")
-        elif "page" in entry:
-            names.append(f"{entry['page']} → {entry['target']}")
-        elif "newest_item" in entry:
-            names.append(f"首页最新信息{entry['newest_item']}")
+    names = behind_texts(item)
     shown = "；".join(names[:BEHIND_SHOWN])
     if len(names) > BEHIND_SHOWN:
         shown += f"；等{len(names)}处"

@@ -32,6 +32,7 @@ from monitor.rules.national import (
     national_indicators,
 )
 from monitor.services.judgement import PortalJudgement, judge_portal
+from reports.model import NationalLine, NationalSection
 from storage.probe_store import samples_since
 from storage.problem_store import Finding
 from storage.queries import BrokenTargetPage, broken_target_pages, home_newest_item
@@ -167,3 +168,25 @@ def national_warnings(result: NationalResult, site_url: str
         findings.append(Finding(ProblemType.NATIONAL_WARNING, _warning_key(item.key), None,
                                 None, site_url, detail))
     return findings, frozenset(judged)
+
+
+def behind_texts(item: NationalItem) -> tuple[str, ...]:
+    """The columns or pages behind an item, as an officer reads them."""
+    texts = []
+    for entry in item.behind:
+        if "column" in entry:
+            last = entry["last_post"] or "无"
+            texts.append(f"{entry['unit']}{entry['column']}（最近发布{last}）")
+        elif "page" in entry:
+            texts.append(f"{entry['page']}中的{entry['target']}")
+        elif "newest_item" in entry:
+            texts.append(f"首页最新信息发布于{entry['newest_item']}")
+    return tuple(texts)
+
+
+def national_section(result: NationalResult) -> NationalSection:
+    """The 国办指标 section of the quarterly report."""
+    return NationalSection(result.as_of, result.veto, tuple(
+        NationalLine(item.label, value_words(item), threshold_words(item), item.veto,
+                     item.warned, behind_texts(item))
+        for item in result.items))

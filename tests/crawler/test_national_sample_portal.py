@@ -172,3 +172,18 @@ def test_a_bad_as_of_exits_1_naming_the_option(nights) -> None:
     assert result.exit_code == 1
     assert result.stderr.strip() == (
         "error: --as-of: '2024-13-01' is not a date; expected YYYY-MM-DD, e.g. 2024-05-10")
+
+
+def test_the_quarterly_report_states_the_national_items(nights, tmp_path) -> None:
+    workspace, found, _ = nights
+    result = CliRunner().invoke(app, ["report", "quarterly", "--quarter", "2024Q2",
+                                      "--format", "md", "--out", str(tmp_path)],
+                                env=workspace.env(night(CLEAR_NIGHT)), catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    [written] = tmp_path.glob("*.md")
+    text = written.read_text(encoding="utf-8")
+    assert "对照国办秘函〔2019〕19号单项否决项，截至2024年5月10日，网站未触及单项否决项。" in text
+    items = {item["key"]: item for item in found[CLEAR_NIGHT]["items"]}
+    blank = items["blank_columns"]
+    assert f"空白栏目：{blank['value']}个（否决标准≥5个），达到预警线" in text
+    assert "站点无法访问：未判定（否决标准≥5%），正常" in text
