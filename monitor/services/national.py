@@ -150,14 +150,18 @@ def _warning_key(key: NationalKey) -> str:
     return f"national:{key.value}"
 
 
-def national_warnings(result: NationalResult, site_url: str
+def national_warnings(result: NationalResult, site_url: str, portal_read: bool
                       ) -> tuple[list[Finding], frozenset[tuple[ProblemType, str]]]:
     """The `national_warning` problems the items call for, and the keys judged: an item
-    whose value is not known leaves its problem as it was."""
+    whose value is not known leaves its problem as it was. When the latest crawl read no
+    column (`portal_read` false: the portal did not answer), only the probe's item is
+    judged: nothing the crawl reads moves on a night it read nothing (SPEC §4.5)."""
     findings = []
     judged = set()
     for item in result.items:
         if item.value is None:
+            continue
+        if not portal_read and item.key is not NationalKey.SITE_UNAVAILABLE:
             continue
         judged.add((ProblemType.NATIONAL_WARNING, _warning_key(item.key)))
         if not item.warned:

@@ -79,7 +79,8 @@ def refresh_rule_problems(
     judgement = judge_portal(session, config, site_id, local_date(as_of_instant))
     found = rule_findings(session, config, judgement)
     national = national_result(session, config, site_id, judgement.as_of, judgement)
-    warnings, warning_keys = national_warnings(national, config.site.url)
+    portal_read = any(column.facts.judged for column in judgement.columns)
+    warnings, warning_keys = national_warnings(national, config.site.url, portal_read)
     return reconcile(session, found.findings + tuple(warnings), found.judged, as_of_instant,
                      judged_keys=warning_keys)
 
