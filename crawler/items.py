@@ -78,6 +78,8 @@ class HomePageItem:
     findings: tuple[ContentFinding, ...] = ()
     # Why no answer came (refused, timeout, …): the run's evidence of an outage (§4.5).
     failure: str | None = None
+    # The newest date among the items of the page's news list (首页不更新, SPEC §4.8).
+    newest_item: date | None = None
 
     @property
     def outcome(self) -> str:

@@ -19,6 +19,7 @@ from monitor.commands import demo as demo_command
 from monitor.commands import discover as discover_command
 from monitor.commands import export as export_command
 from monitor.commands import links as links_commands
+from monitor.commands import national as national_command
 from monitor.commands import probe as probe_command
 from monitor.commands import problems as problems_commands
 from monitor.commands import report as report_commands
@@ -54,6 +55,7 @@ app.add_typer(config_commands.app, name="config")
 app.command("crawl")(crawl_command.crawl)
 app.command("check")(check_command.check)
 app.command("stats")(stats_command.stats)
+app.command("national")(national_command.national)
 app.add_typer(problems_commands.app, name="problems")
 app.add_typer(report_commands.app, name="report")
 app.command("export")(export_command.export)

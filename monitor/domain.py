@@ -136,6 +136,7 @@ class ProblemType(StrEnum):
     HIDDEN_LINK = "hidden_link"
     WRONG_EXPRESSION = "wrong_expression"
     SITE_UNREACHABLE = "site_unreachable"
+    NATIONAL_WARNING = "national_warning"
 
 
 class ProblemState(StrEnum):

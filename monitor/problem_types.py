@@ -24,6 +24,7 @@ class Family(StrEnum):
     CONTENT = "content"  # what an article says (the unit)
     POST = "post"  # a post's date (the unit)
     CRAWL = "crawl"  # the monitor could not read (nobody is accused)
+    PORTAL = "portal"  # the portal as a whole against the national indicators (the office)
 
 
 class SectionKind(StrEnum):
@@ -31,6 +32,7 @@ class SectionKind(StrEnum):
 
     UPDATES = "updates"
     NATIONAL = "national"
+    INDICATORS = "indicators"  # the portal nearing a national single-veto threshold
     LINKS = "links"
     BACKDATED = "backdated"
     UNDATED = "undated"
@@ -58,6 +60,7 @@ class Fix(StrEnum):
     PER_COLUMN = "per column"  # the column's next judgement no longer finds it
     PER_TARGET = "per target"  # the link target or page, checked again, is fine
     PER_RUN = "per run"  # a later crawl run that goes well
+    PER_INDICATOR = "per indicator"  # the national item falls back below its warning level
     NEVER = "never"  # a past fact: it stays until an officer ignores it
 
 
@@ -110,6 +113,9 @@ CATALOGUE: MappingProxyType[ProblemType, ProblemKind] = MappingProxyType(dict([
           _V.WARNING, _X.PER_TARGET),
     _kind(_T.SITE_UNREACHABLE, _F.CRAWL, _S.UNREACHABLE, "网站无法访问", "网站无法访问",
           _V.SERIOUS, _X.PER_RUN),
+    # The portal nearing (or past) a national single-veto threshold: the office's to act on.
+    _kind(_T.NATIONAL_WARNING, _F.PORTAL, _S.INDICATORS, "国办指标达到预警线",
+          "国办指标预警", _V.SERIOUS, _X.PER_INDICATOR),
 ]))
 
 

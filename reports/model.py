@@ -159,6 +159,27 @@ class QuarterlyTable:
 
 
 @dataclass(frozen=True)
+class NationalLine:
+    """One national single-veto item as the report states it."""
+
+    label: str
+    value: str  # "4个", "1天", "未判定"
+    threshold: str  # "≥5个", "超过14天", "不否决"
+    veto: bool
+    warned: bool
+    behind: tuple[str, ...]  # the columns or pages behind it, as read
+
+
+@dataclass(frozen=True)
+class NationalSection:
+    """The portal against the national indicators (国办秘函〔2019〕19号) at `as_of`."""
+
+    as_of: date
+    veto: bool
+    lines: tuple[NationalLine, ...]
+
+
+@dataclass(frozen=True)
 class QuarterlyReport:
     title: str
     issuer: str
@@ -170,3 +191,4 @@ class QuarterlyReport:
     tables: tuple[QuarterlyTable, ...]
     notes: tuple[str, ...]
     calendar_warnings: tuple[str, ...] = ()
+    national: NationalSection | None = None

@@ -14,6 +14,7 @@ from decimal import Decimal
 from reports import wording
 from reports.model import (
     MonthlyReport,
+    NationalSection,
     QuarterlyReport,
     ReportProblem,
     UnitRow,
@@ -206,6 +207,29 @@ def quarterly_tables(report: QuarterlyReport) -> tuple[Table, ...]:
     )
 
 
+# The columns or pages named under one item; the rest are counted.
+NATIONAL_BEHIND_SHOWN = 10
+
+
+def national_blocks(section: NationalSection) -> list[Block]:
+    """国办指标: the verdict, then one line per item with what stands behind it."""
+    day = wording.full_day_text(section.as_of)
+    verdict = ("存在单项否决项，网站不合格。" if section.veto
+               else "未触及单项否决项。")
+    items = []
+    for line in section.lines:
+        state = "单项否决" if line.veto else ("达到预警线" if line.warned else "正常")
+        text = f"{line.label}：{line.value}（否决标准{line.threshold}），{state}"
+        if line.behind:
+            shown = "、".join(line.behind[:NATIONAL_BEHIND_SHOWN])
+            more = (f"等{len(line.behind)}处" if len(line.behind) > NATIONAL_BEHIND_SHOWN
+                    else "")
+            text += f"。涉及：{shown}{more}"
+        items.append(Item(text + "。"))
+    return [Paragraph(f"对照国办秘函〔2019〕19号单项否决项，截至{day}，网站{verdict}",
+                      "国办指标："), ItemList(tuple(items))]
+
+
 def quarterly_outline(report: QuarterlyReport) -> list[Block]:
     tables = quarterly_tables(report)
     intro = (f"现将{report.year}年第{report.quarter}季度各单位网站内容保障情况通报如下，"
@@ -213,6 +237,8 @@ def quarterly_outline(report: QuarterlyReport) -> list[Block]:
     blocks: list[Block] = [Title(report.title)]
     blocks += _masthead(report.issuer, report.issued_on)
     blocks += [Paragraph(intro), *(Note(f"注：{w}") for w in report.calendar_warnings)]
+    if report.national is not None:
+        blocks += national_blocks(report.national)
     blocks.append(Paragraph("；".join(f"{n}.{t.caption}" for n, t in enumerate(tables, 1)),
                             "附件："))
     blocks += tables

@@ -26,6 +26,7 @@ from reports.model import (
 SECTION_TITLES: dict[SectionKind, str] = {
     SectionKind.UPDATES: "栏目更新不及时",
     SectionKind.NATIONAL: "栏目更新未达到国家规定时限",
+    SectionKind.INDICATORS: "网站接近或达到国办指标单项否决标准",
     SectionKind.LINKS: "存在不可用链接、图片和附件",
     SectionKind.BACKDATED: "信息发布日期与实际发布时间不符",
     SectionKind.UNDATED: "信息未标注发布日期",
@@ -38,6 +39,7 @@ SECTION_TITLES: dict[SectionKind, str] = {
 SECTION_LEADS: dict[SectionKind, str] = {
     SectionKind.UPDATES: "栏目按期更新是政府网站的基本要求。",
     SectionKind.NATIONAL: "按照政府网站栏目更新时限的国家规定，",
+    SectionKind.INDICATORS: "对照国办政府网站检查指标的单项否决项，",
     SectionKind.LINKS: "经常态化监测发现，",
     SectionKind.BACKDATED: "信息标注的发布日期应与实际发布时间一致。",
     SectionKind.UNDATED: "发布的信息应标注发布日期。",

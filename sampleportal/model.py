@@ -13,6 +13,9 @@ from enum import StrEnum
 
 from monitor.domain import Category, Cycle, Render
 
+# Posts the home page's 最新动态 block lists (when the portal has one).
+HOME_NEWS_ITEMS = 8
+
 
 class ListStyle(StrEnum):
     """The five CMS list styles of real county portals."""
@@ -138,6 +141,10 @@ class Portal:
     first_day: date
     units: tuple[Unit, ...]
     large: bool = False
+    # A 最新动态 block on the home page listing the newest dynamics posts with their dates
+    # (what 首页不更新 of the national indicators reads). Off by default: the home page
+    # then only links the columns.
+    home_news: bool = False
 
     def unit(self, name_or_slug: str) -> Unit:
         for unit in self.units:
@@ -150,6 +157,15 @@ class Portal:
 
     def unit_of(self, column: Column) -> Unit:
         return self.unit(column.unit_slug)
+
+    def newest_dynamics(self, instant: datetime, count: int = HOME_NEWS_ITEMS
+                  ) -> list[tuple[Column, Post]]:
+        """The newest dynamics posts shown at `instant`, newest first."""
+        shown = [(column, post) for column in self.columns()
+                 if column.category is Category.DYNAMICS for post in column.live_posts(instant)]
+        shown.sort(key=lambda pair: (pair[1].claimed, pair[1].published_at, pair[1].id),
+                   reverse=True)
+        return shown[:count]
 
 
 @dataclass(frozen=True)

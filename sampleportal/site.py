@@ -105,9 +105,17 @@ class Site:
             links = "".join(f'<li><a href="{column.list_path}">{escape(column.name)}</a></li>'
                             for column in unit.columns)
             blocks.append(f'<div class="unit"><h3>{escape(unit.name)}</h3><ul>{links}</ul></div>')
+        news = self._home_news(ctx) if self.portal.home_news else ""
         return (
             "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
             f"<title>{title}_{escape(self.portal.site_name)}</title></head><body>\n"
-            f"{header(ctx)}\n<div class=\"units\">{''.join(blocks)}</div>\n{footer(ctx)}\n"
+            f"{header(ctx)}\n{news}<div class=\"units\">{''.join(blocks)}</div>\n{footer(ctx)}\n"
             "</body></html>\n"
         )
+
+    def _home_news(self, ctx: Context) -> str:
+        rows = "".join(
+            f'<li><a href="{article_path(column, post)}">{escape(post.title)}</a>'
+            f'<span class="date">{post.claimed.isoformat()}</span></li>'
+            for column, post in self.portal.newest_dynamics(ctx.now))
+        return f'<div class="news"><h3>最新动态</h3><ul>{rows}</ul></div>\n'

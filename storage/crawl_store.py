@@ -156,6 +156,8 @@ class RunCounts:
     outcome_by_column: dict[int, ColumnDone] = field(default_factory=dict)
     # 'ok' or why the home page got no answer; None when this run did not ask for it.
     home_page: str | None = None
+    # The newest dated item the home page listed (SPEC §4.8), when it was read.
+    home_newest_item: date | None = None
     # Link targets checked per host (origin) and how many got no answer (SPEC §4.5).
     link_hosts: dict[str, HostTally] = field(default_factory=dict)
 
@@ -302,6 +304,7 @@ class CrawlRecorder:
         self.counts.home_page = item.outcome
         if item.failure is not None:
             return  # nothing was read
+        self.counts.home_newest_item = item.newest_item
         self._pages.append(PageRead(item.url, item.http_status, None, item.article,
                                     item.findings, is_home=True))
         self._flush_when_due()
@@ -462,6 +465,8 @@ class CrawlRecorder:
             run.columns_ok = sum(1 for outcome in outcomes if outcome == CrawlOutcome.OK.value)
             run.columns_failed = len(outcomes) - run.columns_ok
             run.columns_capped = self.counts.columns_capped
+            run.home_read = self.counts.home_page == "ok"
+            run.home_newest_item = self.counts.home_newest_item
 
 
 def _list_title_improves(listed: str, post: Post) -> bool:

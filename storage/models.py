@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -98,6 +99,10 @@ class CrawlRun(Base):
     # Columns read only up to crawl.max_items_per_page or crawl.max_pages_per_column.
     columns_capped: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)
+    # The home page as this run read it: the newest dated item its list showed (None when
+    # it showed none, or was not read) — 首页不更新 of the national indicators.
+    home_read: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    home_newest_item: Mapped[date | None] = mapped_column()
 
 
 class ColumnCrawl(Base):

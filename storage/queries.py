@@ -406,3 +406,38 @@ def latest_run(session: Session, site_id: int) -> RunRow | None:
     )
     row = session.execute(query).first()
     return None if row is None else RunRow(*row)
+
+
+@dataclass(frozen=True)
+class BrokenTargetPage:
+    """A target whose latest check found it broken, and one page carrying it."""
+
+    target: str
+    page: str
+    on_home_page: bool
+
+
+def broken_target_pages(session: Session) -> list[BrokenTargetPage]:
+    """Every (broken target, page) pair as last checked: visible links only (a hidden link
+    is a content problem, not a link readers follow)."""
+    query = (
+        select(LinkTarget.url, Page.url, Page.is_home)
+        .join(LinkRef, LinkRef.target_id == LinkTarget.id)
+        .join(Page, Page.id == LinkRef.page_id)
+        .where(LinkTarget.status == "broken", LinkRef.hidden.is_(False))
+        .order_by(LinkTarget.url, Page.url)
+    )
+    return [BrokenTargetPage(target, page, bool(is_home))
+            for target, page, is_home in session.execute(query)]
+
+
+def home_newest_item(session: Session, site_id: int, until: datetime) -> date | None:
+    """The newest dated item the home page listed when last read by a run started before
+    `until`; None when that page listed none, or no run read it."""
+    return session.scalar(
+        select(CrawlRun.home_newest_item)
+        .where(CrawlRun.site_id == site_id, CrawlRun.home_read.is_(True),
+               CrawlRun.started_at < until)
+        .order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc())
+        .limit(1)
+    )

@@ -304,10 +304,21 @@ class ColumnSpider(scrapy.Spider):
             yield HomePageItem(response.url, response.status, None)
             return
         yield from self._answered(response)
-        root = parse_html(decode_html(response.body, _content_type(response))[0])
+        text = decode_html(response.body, _content_type(response))[0]
+        root = parse_html(text)
         article = extract_article(root, response.url)
         yield HomePageItem(response.url, response.status, article,
-                           self._check_content(article, root, response.url))
+                           self._check_content(article, root, response.url),
+                           newest_item=self._newest_item(text, response.url))
+
+    def _newest_item(self, text: str, url: str) -> date | None:
+        """The newest dated item the home page lists, read as a column list is; a date
+        after the crawl's day is a typo or a scheduled post, not an update."""
+        page = extract_list(text, url)
+        items = resolve_list_dates(page.items, self.plan.today)
+        dates = [item.date for item in items
+                 if item.date is not None and item.date <= self.plan.today]
+        return max(dates, default=None)
 
     def _answered(self, response: Response) -> Iterator[PageAnswered]:
         """The page as a link target, when its answer is a working one (see PageAnswered).

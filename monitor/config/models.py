@@ -273,7 +273,77 @@ class WeeklyRuleConfig(StrictModel):
     )
 
 
+class NationalRulesConfig(StrictModel):
+    unavailable_percent: float = Field(
+        default=5, gt=0, le=100,
+        description="站点无法访问 vetoes when this share (%) of the last 7 days' probes failed.",
+    )
+    unavailable_warning_percent: float = Field(
+        default=3, gt=0, le=100,
+        description="Early warning: this share (%) of failed probes.",
+    )
+    min_probes_per_day: int = Field(
+        default=20, ge=1, le=1440,
+        description="The probe share is judged only when every day has this many probes.",
+    )
+    home_days: int = Field(
+        default=14, ge=1, le=365,
+        description="首页不更新 vetoes when the home page's newest item is older than this.",
+    )
+    home_warning_days: int = Field(
+        default=10, ge=1, le=365,
+        description="Early warning: the home page's newest item is older than this.",
+    )
+    stale_columns: int = Field(
+        default=5, ge=1, le=10000,
+        description="栏目不更新 vetoes at this many columns stale under the national rule.",
+    )
+    stale_warning: int = Field(
+        default=3, ge=1, le=10000,
+        description="Early warning: this many stale columns.",
+    )
+    unupdated_columns: int = Field(
+        default=10, ge=1, le=10000,
+        description="应更新未更新 vetoes at this many overdue columns that have a cycle.",
+    )
+    unupdated_warning: int = Field(
+        default=6, ge=1, le=10000,
+        description="Early warning: this many overdue columns.",
+    )
+    blank_columns: int = Field(
+        default=5, ge=1, le=10000,
+        description="空白栏目 vetoes at this many columns that never had a post.",
+    )
+    blank_warning: int = Field(
+        default=2, ge=1, le=10000,
+        description="Early warning: this many blank columns.",
+    )
+    home_broken_links_warning: int | None = Field(
+        default=1, ge=1, le=10000,
+        description="Early warning: this many broken links on the home page (null: none).",
+    )
+    broken_links_warning: int | None = Field(
+        default=None, ge=1, le=100000,
+        description="Early warning: this many broken links on other pages (null: none).",
+    )
+
+    @model_validator(mode="after")
+    def _warnings_below_vetoes(self) -> NationalRulesConfig:
+        pairs = (("unavailable_warning_percent", "unavailable_percent"),
+                 ("home_warning_days", "home_days"), ("stale_warning", "stale_columns"),
+                 ("unupdated_warning", "unupdated_columns"),
+                 ("blank_warning", "blank_columns"))
+        for warning, veto in pairs:
+            if getattr(self, warning) > getattr(self, veto):
+                raise ValueError(f"{warning} must not be above {veto}")
+        return self
+
+
 class RulesConfig(StrictModel):
+    national: NationalRulesConfig = Field(
+        default_factory=NationalRulesConfig,
+        description="The national indicators' veto thresholds and early warnings (SPEC §4.8).",
+    )
     weekly: WeeklyRuleConfig = Field(
         default_factory=WeeklyRuleConfig,
         description="The weekly-update rule (SPEC §4.3).",

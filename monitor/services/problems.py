@@ -1,7 +1,8 @@
 """Rule problems and their life (SPEC §4.7): what the rules find now, reconciled with storage.
 
-`refresh_rule_problems` judges every active column at an instant and hands the findings to
-`storage.problem_store.reconcile`. Keys, so that the same finding is the same problem:
+`refresh_rule_problems` judges every active column at an instant, and the portal against
+the national indicators, and hands the findings to `storage.problem_store.reconcile`.
+Keys, so that the same finding is the same problem:
 - `overdue_column`, `empty_column`, `stale_national`, `unreachable_column`: `column:<id>`.
   One problem per column while the condition lasts (the detail follows the current due
   date); it is fixed when the column is no longer in that state, and if the column falls
@@ -13,6 +14,9 @@
   closes (fixed) when the column is updated or the deadline passes, when
   `overdue_column` takes over.
 - `backdated_post`, `undated_post`: `post:<id>` (posts are never deleted, so ids are stable).
+- `national_warning`: `national:<item key>`, one per national item at or above its
+  early-warning level; fixed when the item falls back below it. An item not known at the
+  instant (a thin probe window, no dated home-page item) leaves its problem as it was.
 Only judged (type, column) pairs are reconciled: for a column whose last crawl failed, or
 that was never crawled, the status problems are left as they were (see `services.facts`).
 """
@@ -32,6 +36,7 @@ from monitor.domain import ColumnStatus, Cycle, ProblemType
 from monitor.rules.backdating import SeenPost, backdated_posts
 from monitor.services.facts import ColumnFacts, ColumnJudgement, portal_site_id
 from monitor.services.judgement import PortalJudgement, judge_portal
+from monitor.services.national import national_result, national_warnings
 from storage.problem_store import Finding, LifeCounts, reconcile
 from storage.queries import ColumnRow, RecordedPost, recorded_posts, site_id_of
 
@@ -77,7 +82,11 @@ def refresh_rule_problems(
         site_id = portal_site_id(session, config)
     judgement = judge_portal(session, config, site_id, local_date(as_of_instant))
     found = rule_findings(session, config, judgement)
-    return reconcile(session, found.findings, found.judged, as_of_instant)
+    national = national_result(session, config, site_id, judgement.as_of, judgement)
+    portal_read = any(column.facts.judged for column in judgement.columns)
+    warnings, warning_keys = national_warnings(national, config.site.url, portal_read)
+    return reconcile(session, found.findings + tuple(warnings), found.judged, as_of_instant,
+                     judged_keys=warning_keys)
 
 
 def rule_findings(

@@ -13,7 +13,7 @@ rule applies to gets none (an empty row would look like missed weeks).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -29,6 +29,7 @@ from monitor.rules.weekly import WeeklyResult
 from monitor.services.evidence import evidence_folders, evidence_root
 from monitor.services.facts import recorded_site_id
 from monitor.services.judgement import judge_portal
+from monitor.services.national import national_result, national_section
 from monitor.services.stats import unit_stats
 from reports import (
     MonthlyReport,
@@ -197,5 +198,9 @@ def quarterly_report(
         as_of=as_of,
         issued_on=as_of,
     )
-    return build_quarterly_report(stats.figures, settings, stats.warnings)
+    report = build_quarterly_report(stats.figures, settings, stats.warnings)
+    # The portal as it stood at the quarter's end (or on `as_of`, when that comes first).
+    day = min(period.end, as_of)
+    national = national_result(session, config, recorded_site_id(session, config), day)
+    return replace(report, national=national_section(national))
 

@@ -41,8 +41,9 @@ def test_an_invalid_config_exits_1_with_one_line(
 ) -> None:
     bad = tmp_path / "site.yaml"
     sample = Path(SAMPLE).read_text(encoding="utf-8")
-    bad.write_text(sample.replace("cycle: weekly", "cycle: weely", 1), encoding="utf-8")
+    # The line of the first column's cycle, wherever keys above it move it.
     line = sample[:sample.index("cycle: weekly")].count("\n") + 1
+    bad.write_text(sample.replace("cycle: weekly", "cycle: weely", 1), encoding="utf-8")
     result = run_cli("config", "check", "--config", str(bad))
     assert result.exit_code == 1
     assert result.stdout == ""
