@@ -73,30 +73,37 @@ class ProblemKind:
     alert_label: str  # the short label an alert or a table gives it
     severity: Severity
     fix: Fix
+    # For a problem that accuses a unit of something a visitor can see on a page: what
+    # its screenshot's banner calls it (截图取证). None: no screenshot is taken.
+    evidence_verdict: str | None = None
+    # What the red frame around the problem's element says, where one is drawn.
+    element_label: str | None = None
 
 
 def _kind(type_: ProblemType, family: Family, section: SectionKind, wording: str,
-          alert_label: str, severity: Severity, fix: Fix) -> tuple[ProblemType, ProblemKind]:
-    return type_, ProblemKind(type_, family, section, wording, alert_label, severity, fix)
+          alert_label: str, severity: Severity, fix: Fix, evidence_verdict: str | None = None,
+          element_label: str | None = None) -> tuple[ProblemType, ProblemKind]:
+    return type_, ProblemKind(type_, family, section, wording, alert_label, severity, fix,
+                              evidence_verdict, element_label)
 
 
 _T, _F, _S, _V, _X = ProblemType, Family, SectionKind, Severity, Fix
 
 CATALOGUE: MappingProxyType[ProblemType, ProblemKind] = MappingProxyType(dict([
     _kind(_T.OVERDUE_COLUMN, _F.COLUMN, _S.UPDATES, "出现逾期", "栏目逾期未更新",
-          _V.SERIOUS, _X.PER_COLUMN),
+          _V.SERIOUS, _X.PER_COLUMN, "栏目逾期未更新"),
     _kind(_T.DUE_SOON_COLUMN, _F.COLUMN, _S.UPDATES, "即将逾期", "栏目即将到期",
           _V.NOTICE, _X.PER_COLUMN),
     _kind(_T.EMPTY_COLUMN, _F.COLUMN, _S.UPDATES, "栏目尚无任何信息", "栏目从未发布",
-          _V.SERIOUS, _X.PER_COLUMN),
+          _V.SERIOUS, _X.PER_COLUMN, "空白栏目（从未发布信息）"),
     _kind(_T.STALE_NATIONAL, _F.COLUMN, _S.NATIONAL, "超过国家规定的更新时限未更新",
           "超过国家规定时限未更新", _V.SERIOUS, _X.PER_COLUMN),
     _kind(_T.BROKEN_LINK, _F.LINK, _S.LINKS, "出现不可用链接", "错链/断链",
-          _V.WARNING, _X.PER_TARGET),
+          _V.WARNING, _X.PER_TARGET, "链接无法访问（错链）", "无法访问的链接"),
     _kind(_T.DEAD_IMAGE, _F.LINK, _S.LINKS, "照片不能显示", "图片无法显示",
-          _V.WARNING, _X.PER_TARGET),
+          _V.WARNING, _X.PER_TARGET, "图片无法显示", "无法显示的图片"),
     _kind(_T.BROKEN_ATTACHMENT, _F.LINK, _S.LINKS, "附件无法下载", "附件无法下载",
-          _V.WARNING, _X.PER_TARGET),
+          _V.WARNING, _X.PER_TARGET, "附件无法下载", "无法下载的附件"),
     _kind(_T.BLOCKED, _F.LINK, _S.UNVERIFIED, "链接因访问防护未能核实", "访问防护未能核实",
           _V.NOTICE, _X.PER_TARGET),
     _kind(_T.UNREACHABLE_COLUMN, _F.CRAWL, _S.UNREACHABLE, "栏目无法访问", "栏目无法访问",
@@ -106,9 +113,11 @@ CATALOGUE: MappingProxyType[ProblemType, ProblemKind] = MappingProxyType(dict([
     _kind(_T.BACKDATED_POST, _F.POST, _S.BACKDATED, "发布的信息标注日期早于实际发布时间",
           "标注日期早于实际发布", _V.WARNING, _X.NEVER),
     _kind(_T.PRIVACY_LEAK, _F.CONTENT, _S.PRIVACY, "发布的信息疑似含有个人隐私",
-          "疑似泄露个人隐私", _V.URGENT, _X.PER_TARGET),
+          "疑似泄露个人隐私", _V.URGENT, _X.PER_TARGET,
+          "疑似泄露个人隐私（号码已按数据库方式遮盖）"),
     _kind(_T.HIDDEN_LINK, _F.CONTENT, _S.HIDDEN, "页面中发现疑似暗链", "疑似暗链",
-          _V.URGENT, _X.PER_TARGET),
+          _V.URGENT, _X.PER_TARGET, "疑似暗链（隐藏的站外链接，取证时已显示并框出）",
+          "被隐藏的内容（访客不可见）"),
     _kind(_T.WRONG_EXPRESSION, _F.CONTENT, _S.EXPRESSION, "出现表述错误", "表述错误",
           _V.WARNING, _X.PER_TARGET),
     _kind(_T.SITE_UNREACHABLE, _F.CRAWL, _S.UNREACHABLE, "网站无法访问", "网站无法访问",
@@ -126,6 +135,12 @@ def kind_of(problem_type: ProblemType) -> ProblemKind:
 def types_of(family: Family) -> tuple[ProblemType, ...]:
     """The types of one family, in declaration order."""
     return tuple(kind.type for kind in CATALOGUE.values() if kind.family is family)
+
+
+def accusing_types() -> frozenset[ProblemType]:
+    """The types whose problems get a screenshot (截图取证)."""
+    return frozenset(kind.type for kind in CATALOGUE.values()
+                     if kind.evidence_verdict is not None)
 
 
 def missing_types() -> list[ProblemType]:

@@ -4,17 +4,10 @@ described, and how long it is kept. Pure functions; the browser capture lives in
 them together after a crawl in `monitor.services.evidence`."""
 
 from monitor.domain import ProblemType
+from monitor.problem_types import accusing_types
 
 # Problems that accuse a unit of something a visitor can see on a page: each one gets a
-# screenshot. `blocked` accuses nobody; the others are about dates or the crawler itself.
-ACCUSING_TYPES: frozenset[ProblemType] = frozenset({
-    ProblemType.BROKEN_LINK,
-    ProblemType.DEAD_IMAGE,
-    ProblemType.BROKEN_ATTACHMENT,
-    ProblemType.PRIVACY_LEAK,
-    ProblemType.HIDDEN_LINK,
-    ProblemType.OVERDUE_COLUMN,
-    ProblemType.EMPTY_COLUMN,
-})
+# screenshot. Which types these are is the problem-type catalogue's to say.
+ACCUSING_TYPES: frozenset[ProblemType] = accusing_types()
 
 __all__ = ["ACCUSING_TYPES"]

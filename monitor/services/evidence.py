@@ -34,7 +34,7 @@ from monitor.config import PortalConfig
 from monitor.domain import ProblemType
 from monitor.errors import EvidenceError, EvidenceFontMissing, UnknownProblemError
 from monitor.evidence import ACCUSING_TYPES
-from monitor.evidence.banner import ELEMENT_LABELS, EvidenceSubject, banner_lines
+from monitor.evidence.banner import EvidenceSubject, banner_lines
 from monitor.evidence.manifest import (
     MANIFEST_NAME,
     build_manifest,
@@ -42,6 +42,7 @@ from monitor.evidence.manifest import (
     mismatched_files,
 )
 from monitor.evidence.retention import RetentionLimits, evidence_to_delete
+from monitor.problem_types import kind_of
 from storage import evidence_store
 from storage.evidence_store import EvidenceRecord, PendingProblem
 from storage.models import Problem
@@ -138,7 +139,7 @@ def _request(subject: EvidenceSubject, problem: PendingProblem, site_name: str,
         key=problem.id, url=problem.url,
         banner=banner_lines(subject, site_name, at, __version__),
         target=problem.target, highlight=_HIGHLIGHTS.get(problem.type),
-        element_label=ELEMENT_LABELS.get(problem.type))
+        element_label=kind_of(problem.type).element_label)
 
 
 def _settings(config: PortalConfig, browser: str, browser_args: list[str]) -> CaptureSettings:

@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 
 from monitor.domain import ProblemType
 from monitor.evidence import ACCUSING_TYPES
-from monitor.evidence.banner import VERDICTS, EvidenceSubject, banner_lines, local_time_text
+from monitor.evidence.banner import EvidenceSubject, banner_lines, local_time_text
+from monitor.problem_types import kind_of
 
 
 def subject(problem_type: ProblemType, **fields: object) -> EvidenceSubject:
@@ -16,8 +17,17 @@ def subject(problem_type: ProblemType, **fields: object) -> EvidenceSubject:
     return EvidenceSubject(**(values | fields))
 
 
-def test_every_accusing_type_has_a_verdict() -> None:
-    assert set(VERDICTS) == set(ACCUSING_TYPES)
+def test_the_accusing_types_are_those_a_visitor_can_see_on_a_page() -> None:
+    assert ACCUSING_TYPES == {
+        ProblemType.BROKEN_LINK, ProblemType.DEAD_IMAGE, ProblemType.BROKEN_ATTACHMENT,
+        ProblemType.PRIVACY_LEAK, ProblemType.HIDDEN_LINK, ProblemType.OVERDUE_COLUMN,
+        ProblemType.EMPTY_COLUMN}
+
+
+def test_the_banner_names_the_catalogues_verdict() -> None:
+    lines = banner_lines(subject(ProblemType.DEAD_IMAGE), "瑞河县人民政府",
+                         datetime(2024, 5, 6, 2, tzinfo=UTC), "0.1.0")
+    assert lines[0] == f"监测取证　{kind_of(ProblemType.DEAD_IMAGE).evidence_verdict}"
 
 
 def test_the_time_is_shown_in_shanghai() -> None:
