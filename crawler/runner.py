@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -23,6 +23,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 from twisted.python.failure import Failure
 
 from crawler.browser import find_browser, launch_args
@@ -95,6 +96,23 @@ def run_crawl(app: App, unit_names: list[str], trigger: str = "cli",
         return _run_locked(app, site_id, units, trigger, show_progress, workers)
 
 
+def _open_run(session: Session, site_id: int, units: list[str], now: datetime
+              ) -> list[int] | None:
+    """Before a run starts, under the portal's lease: close a run still `running` (it was
+    cut short: kill -9, power cut); the ids of the named units, or None for all."""
+    close_stale_runs(session, site_id, now)
+    if not units:
+        return None
+    return list(session.scalars(
+        select(Unit.id).where(Unit.site_id == site_id, Unit.name.in_(units))))
+
+
+def run_recorder(app: App, run_id: int, now: datetime) -> CrawlRecorder:
+    config = app.config
+    return CrawlRecorder(app.sessions, run_id, now, urlsplit(config.site.url).hostname or "",
+                         timedelta(days=config.crawl.recheck_ok_days))
+
+
 @contextmanager
 def portal_lease(app: App, site_id: int) -> Iterator[None]:
     """One crawl or link re-check per portal at a time (the second raises CrawlLockError);
@@ -115,20 +133,14 @@ def _run_locked(app: App, site_id: int, units: list[str], trigger: str, show_pro
     config = app.config
     now = app.clock.now()
     with app.sessions.begin() as session:
-        # The lease is ours: a run still `running` was cut short (kill -9, power cut).
-        close_stale_runs(session, site_id, now)
-        unit_ids = None
-        if units:
-            unit_ids = list(session.scalars(
-                select(Unit.id).where(Unit.site_id == site_id, Unit.name.in_(units))))
+        unit_ids = _open_run(session, site_id, units, now)
         jobs = plan_columns(session, site_id, unit_ids, config.crawl.first_crawl_since)
     with app.sessions() as session:
         run_id = start_run(session, site_id, units, trigger, now)
     # Looked for even without browser columns: a static column whose list turns out to
     # be drawn by a script falls back to the browser (`crawl.browser: off` disables it).
     browser = find_browser(config.crawl.browser, app.environment.browser_path)
-    recorder = CrawlRecorder(app.sessions, run_id, now, urlsplit(config.site.url).hostname or "",
-                             timedelta(days=config.crawl.recheck_ok_days))
+    recorder = run_recorder(app, run_id, now)
     progress = CrawlProgress(len(jobs)) if show_progress else None
     shards = worker_count(workers or config.crawl.workers, config.crawl.concurrency_per_host,
                           len(jobs))
@@ -218,15 +230,10 @@ def _recheck_locked(app: App, site_id: int, units: list[str], trigger: str) -> R
     config = app.config
     now = app.clock.now()
     with app.sessions.begin() as session:
-        close_stale_runs(session, site_id, now)
-        unit_ids = None
-        if units:
-            unit_ids = list(session.scalars(
-                select(Unit.id).where(Unit.site_id == site_id, Unit.name.in_(units))))
+        unit_ids = _open_run(session, site_id, units, now)
     with app.sessions() as session:
         run_id = start_run(session, site_id, units, trigger, now)
-    recorder = CrawlRecorder(app.sessions, run_id, now, urlsplit(config.site.url).hostname or "",
-                             timedelta(days=config.crawl.recheck_ok_days))
+    recorder = run_recorder(app, run_id, now)
     targets = recorder.due_link_targets(unit_ids)
     by_status: dict[str, int] = {}
 

@@ -13,17 +13,15 @@ import os
 import sys
 import threading
 import time
-from datetime import timedelta
 from pathlib import Path
 from typing import TextIO
-from urllib.parse import urlsplit
 
 from crawler.plan import CrawlPlan
-from crawler.runner import crawl_in_process
+from crawler.runner import crawl_in_process, run_recorder
 from crawler.shards import Assignment, ProgressEvent, counts_line
 from monitor.app import App
 from monitor.settings import Environment
-from storage.crawl_store import CrawlRecorder, plan_columns
+from storage.crawl_store import plan_columns
 
 # How often the worker looks whether its parent is still there.
 _PARENT_CHECK_SECONDS = 1.0
@@ -58,9 +56,7 @@ def run_assignment(assignment: Assignment, stream: TextIO) -> None:
     app = App(environment=Environment(
         config_path=Path(assignment.config_path), db_url=assignment.db_url, now=assignment.now))
     config = app.config
-    recorder = CrawlRecorder(app.sessions, assignment.run_id, assignment.now,
-                             urlsplit(config.site.url).hostname or "",
-                             timedelta(days=config.crawl.recheck_ok_days))
+    recorder = run_recorder(app, assignment.run_id, assignment.now)
     progress = LineProgress(stream)
     if assignment.phase == "columns":
         with app.sessions() as session:
