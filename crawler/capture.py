@@ -40,6 +40,7 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from crawler.browser import LAUNCH_ARGS
 from crawler.extract.encoding import decode_html
+from crawler.linkcheck.ssrf import target_refusal
 from monitor.content.privacy import find_privacy_leaks, mask_text
 from monitor.errors import EvidenceFontMissing
 from monitor.evidence.banner import TRUNCATED_CAPTION
@@ -89,8 +90,9 @@ class CaptureSettings:
     user_agent: str | None = None
     # Requests one host answers at once, all tabs together (crawl.concurrency_per_host).
     per_host: int = 4
-    # Chromium's flags; the caller adds the SSRF guard proxy (`crawler.browser.launch_args`).
-    launch_args: tuple[str, ...] = LAUNCH_ARGS
+    # The SSRF rule of the crawl (SPEC §4.5), applied to every request of the tabs.
+    site_url: str | None = None
+    allow_private: bool = False
 
 
 @dataclass(frozen=True)
@@ -150,8 +152,7 @@ async def _capture_all(requests: Sequence[CaptureRequest], settings: CaptureSett
     async with async_playwright() as playwright:
         try:
             browser = await playwright.chromium.launch(
-                executable_path=settings.browser, headless=True,
-                args=list(settings.launch_args))
+                executable_path=settings.browser, headless=True, args=list(LAUNCH_ARGS))
         except PlaywrightError as error:
             reason = f"浏览器无法启动：{_first_line(error)}"
             results.update({request.key: CaptureFailed(reason) for request in requests})
@@ -161,7 +162,7 @@ async def _capture_all(requests: Sequence[CaptureRequest], settings: CaptureSett
             for request in requests:
                 queue.put_nowait(request)
             workers = min(settings.concurrency, len(requests))
-            gates = HostGates(settings.per_host)
+            gates = HostGates(settings.per_host, settings.site_url, settings.allow_private)
             await asyncio.gather(*(_worker(browser, queue, settings, now, results, gates)
                                    for _ in range(workers)))
         finally:
@@ -224,14 +225,26 @@ class HostGates:
     """Every request of every tab passes here, so that no host answers more than `per_host`
     of them at once, as with the crawl: a browser alone opens up to six connections per
     host and tab. Redirects are not followed here but handed to the browser, which asks
-    again (through here), so the page's final URL stays the browser's own."""
+    again (through here), so the page's final URL stays the browser's own.
 
-    def __init__(self, per_host: int):
+    Here too the crawl's SSRF rule is applied to each request and each redirect hop: the
+    requests are made from this side (`route.fetch`), not by Chromium's own network stack,
+    so nothing else would stand between a page's image or script and the office's network."""
+
+    def __init__(self, per_host: int, site_url: str | None = None, allow_private: bool = False):
         self.per_host = per_host
+        self.site_url = site_url
+        self.allow_private = allow_private
         self._gates: dict[str, asyncio.Semaphore] = {}
 
     async def fetch(self, route: Route) -> None:
-        host = urlsplit(route.request.url).netloc
+        url = route.request.url
+        # Resolving the name may block: off the event loop.
+        if await asyncio.to_thread(target_refusal, url, self.site_url, self.allow_private):
+            with suppress(PlaywrightError):
+                await route.abort("blockedbyclient")
+            return
+        host = urlsplit(url).netloc
         gate = self._gates.setdefault(host, asyncio.Semaphore(self.per_host))
         try:
             async with gate:

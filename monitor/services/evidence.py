@@ -17,8 +17,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from crawler.browser import find_browser, launch_args
-from crawler.browser_guard import running_guard
+from crawler.browser import find_browser
 from crawler.capture import (
     CaptureFailed,
     CaptureRequest,
@@ -104,11 +103,7 @@ def _capture_and_store(app: App, pending: list[PendingProblem]) -> tuple[int, in
     subjects = {problem.id: _subject(problem) for problem in pending}
     requests = [_request(subjects[problem.id], problem, config.site.name, at)
                 for problem in pending]
-    # The pages shown are the portal's, but what they load is not: every request of the
-    # browser passes the same SSRF guard as the crawl's.
-    with running_guard(config.site.url, config.crawl.allow_private_targets) as guard:
-        results = capture_pages(requests, _settings(config, browser, launch_args(guard.port)),
-                                app.clock.now)
+    results = capture_pages(requests, _settings(config, browser), app.clock.now)
     captured = failed = 0
     reasons: list[str] = []
     with app.sessions.begin() as session:
@@ -142,9 +137,10 @@ def _request(subject: EvidenceSubject, problem: PendingProblem, site_name: str,
         element_label=kind_of(problem.type).element_label)
 
 
-def _settings(config: PortalConfig, browser: str, browser_args: list[str]) -> CaptureSettings:
+def _settings(config: PortalConfig, browser: str) -> CaptureSettings:
     evidence = config.evidence
-    return CaptureSettings(launch_args=tuple(browser_args),
+    return CaptureSettings(site_url=config.site.url,
+                           allow_private=config.crawl.allow_private_targets,
         browser=browser, concurrency=evidence.concurrency,
         page_timeout=evidence.page_timeout_seconds,
         viewport_width=evidence.viewport_width, viewport_height=evidence.viewport_height,

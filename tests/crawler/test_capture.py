@@ -32,8 +32,13 @@ PAGES = {
     # The number split over two elements: a visitor reads it whole.
     "/leak.html": f"<p id=n>联系电话：<b>{MOBILE[:3]}</b>{MOBILE[3:]}</p>",
     "/image.html": "<p>正文</p><img src='/missing.png' width=120 height=90>",
+    # A page whose image and script sit on another address of the office's network.
+    "/inward.html": "<p>正文</p><img src='{private}/pixel.png'>"
+                    "<script src='{private}/probe.js'></script>",
 }
 BANNER = ("监测取证　图片无法显示", "单位：县水利局")
+# Where the private listener of the SSRF test listens (set by its fixture).
+PRIVATE_ORIGIN = ["http://127.0.0.2:9"]
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -41,6 +46,8 @@ class Handler(BaseHTTPRequestHandler):
         if self.path == "/slow.html":
             time.sleep(12)
         body = PAGES.get(self.path)
+        if body is not None:
+            body = body.replace("{private}", PRIVATE_ORIGIN[0])
         if body is None:
             self.send_response(404)
             self.end_headers()
@@ -140,3 +147,40 @@ def test_a_browser_that_will_not_start_fails_each_capture_with_the_reason(site: 
     for result in results.values():
         assert isinstance(result, CaptureFailed)
         assert result.reason.startswith("浏览器无法启动：")
+
+
+@pytest.fixture
+def private_listener() -> Iterator[list[str]]:
+    """An HTTP server on 127.0.0.2 that records every request reaching it."""
+    seen: list[str] = []
+
+    class Record(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (the http.server API)
+            seen.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.2", 0), Record)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    PRIVATE_ORIGIN[0] = f"http://127.0.0.2:{server.server_address[1]}"
+    yield seen
+    server.shutdown()
+
+
+def test_a_captured_page_cannot_make_the_browser_request_a_private_address(
+        chromium: str, site: str, private_listener: list[str]) -> None:
+    results = capture(chromium, CaptureRequest(8, f"{site}/inward.html", BANNER),
+                      site_url=f"{site}/", allow_private=False)
+    assert isinstance(results[8], CapturedPage)
+    assert private_listener == []
+
+
+def test_private_targets_are_requested_when_the_config_allows_them(
+        chromium: str, site: str, private_listener: list[str]) -> None:
+    results = capture(chromium, CaptureRequest(9, f"{site}/inward.html", BANNER),
+                      site_url=f"{site}/", allow_private=True)
+    assert isinstance(results[9], CapturedPage)
+    assert "/pixel.png" in private_listener
