@@ -80,6 +80,9 @@ def settings(chromium: str, **changes: object) -> CaptureSettings:
 
 
 def capture(chromium: str, *requests: CaptureRequest, **changes: object) -> dict:
+    # The pages captured are the portal's own: the test site is the portal.
+    host = requests[0].url.split("/")[2]
+    changes.setdefault("site_url", f"http://{host}/")
     return capture_pages(requests, settings(chromium, **changes),
                          lambda: datetime(2024, 5, 10, 1, tzinfo=UTC))
 
