@@ -12,8 +12,12 @@ import json
 import subprocess
 import sys
 from datetime import timedelta
+from email import message_from_bytes
+from email.policy import default
+from pathlib import Path
 
 import pytest
+import yaml
 
 from sampleportal import serve_portal
 from sampleportal.model import Portal
@@ -56,6 +60,7 @@ def outage(sample_portal: Portal, tmp_path_factory: pytest.TempPathFactory, craw
     unit_check = run_monitor(workspace, night + timedelta(hours=1), "check", "--unit",
                              sample_portal.units[0].name, "--json")
     after_unit_check = problem_states(workspace)
+    told = what_the_office_is_told(workspace, night, tmp_path_factory.mktemp("told"))
     site_port = int(ports.site.rsplit(":", 1)[1])
     external_port = int(ports.external.rsplit(":", 1)[1])
     with serve_portal(sample_portal, port=site_port, external_port=external_port,
@@ -65,7 +70,31 @@ def outage(sample_portal: Portal, tmp_path_factory: pytest.TempPathFactory, craw
         yield {"workspace": workspace, "before": before, "down": down, "during": during,
                "check": check, "stats": stats, "unit_check": unit_check,
                "after_unit_check": after_unit_check, "unchecked": unchecked,
-               "broken_before": broken_before, "back": back, "after": problem_states(workspace)}
+               "broken_before": broken_before, "told": told, "night": night, "back": back,
+               "after": problem_states(workspace)}
+
+
+def what_the_office_is_told(workspace, now, directory: Path) -> dict[str, object]:
+    """The weekly alerts (a dry run, with an e-mail section added to the config) and the
+    month's report, the morning after the night the portal did not answer."""
+    document = yaml.safe_load(workspace.config.read_text(encoding="utf-8"))
+    document["email"] = {"smtp": {"host": "127.0.0.1", "port": 1025},
+                         "sender": "政务公开办 <gkb@example.gov.cn>",
+                         "office": ["gkb@example.gov.cn"]}
+    config = directory / "portal.yaml"
+    config.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    mail = directory / "alerts"
+    alerts = run_monitor(workspace, now, "alerts", "weekly", "--dry-run", "--out", str(mail),
+                         "--config", str(config))
+    report = run_monitor(workspace, now, "report", "monthly", "--month", f"{now:%Y-%m}",
+                         "--format", "md", "--out", str(directory / "report"))
+    messages = {path.name: message_from_bytes(path.read_bytes(), policy=default)
+                for path in sorted(mail.glob("*.eml"))}
+    texts = {name: message.get_body(preferencelist=("plain",)).get_content()
+             for name, message in messages.items()}
+    markdown = "".join(path.read_text(encoding="utf-8")
+                       for path in sorted((directory / "report").glob("*.md")))
+    return {"alerts": alerts, "texts": texts, "report": report, "markdown": markdown}
 
 
 def test_the_crawl_without_an_answer_exits_1_saying_the_portal_did_not_answer(outage) -> None:
@@ -175,3 +204,26 @@ def test_the_attachment_host_answering_again_fixes_site_unreachable(files_down) 
     after = files_down["after"]
     assert after[("site_unreachable", f"crawl {files_down['hosts'].files}")][0] == "fixed"
     assert not [key for key in after if key[1].startswith(files_down["hosts"].files)]
+
+
+def test_the_office_digest_says_the_nights_crawl_failed(outage) -> None:
+    told = outage["told"]
+    assert told["alerts"].returncode == 0, told["alerts"].stderr
+    digests = [text for name, text in told["texts"].items() if "digest" in name]
+    assert digests, sorted(told["texts"])
+    assert "采集未完成" in digests[0]
+    assert "0个栏目读取成功" in digests[0]
+
+
+def test_no_unit_is_told_of_a_problem_found_on_the_night_nobody_answered(outage) -> None:
+    night = outage["night"]
+    found_that_night = f"发现日期：{night.year}年{night.month}月{night.day}日"
+    told = [name for name, text in outage["told"]["texts"].items()
+            if "digest" not in name and found_that_night in text]
+    assert told == []
+
+
+def test_the_months_report_says_the_portal_could_not_be_read(outage) -> None:
+    told = outage["told"]
+    assert told["report"].returncode == 0, told["report"].stderr
+    assert "网站无法访问" in told["markdown"]
