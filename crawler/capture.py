@@ -228,12 +228,24 @@ class HostGates:
         gate = self._gates.setdefault(host, asyncio.Semaphore(self.per_host))
         try:
             async with gate:
-                response = await route.fetch(max_redirects=0)
+                response = await route.fetch(max_redirects=0,
+                                             headers=_wire_headers(route.request.headers))
             await route.fulfill(response=response)
         except PlaywrightError:
             # Refused, reset, or the tab went away: the browser sees a failed request.
             with suppress(PlaywrightError):
                 await route.abort("failed")
+
+
+def _wire_headers(headers: dict[str, str]) -> dict[str, str] | None:
+    """The request's headers as the fetch below can send them, or None when they can go
+    as they are. The User-Agent names the office in Chinese; the browser sends it in
+    UTF-8, as the crawl does, but the fetch refuses any character beyond Latin-1, so each
+    such value is handed over as its UTF-8 bytes, one character per byte: the same bytes
+    reach the portal."""
+    if all(value.isascii() for value in headers.values()):
+        return None
+    return {name: value.encode().decode("latin-1") for name, value in headers.items()}
 
 
 async def _capture_bounded(page: Page, request: CaptureRequest, settings: CaptureSettings,
