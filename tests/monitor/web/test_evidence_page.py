@@ -157,6 +157,8 @@ def test_a_name_outside_the_evidence_files_is_404(office_client, dashboard, name
     problem = _problem_of(dashboard, UNIT_NAME)
     _store_capture(dashboard, problem.id, {**_files("names"), "dom.html": b"<html></html>"})
     assert office_client.get(f"/problems/{problem.id}/evidence/{name}").status_code == 404
+    served = office_client.get(f"/problems/{problem.id}/evidence/screenshot.png")
+    assert served.status_code == 200
 
 
 def test_the_manifest_is_served_from_a_kept_capture(office_client, dashboard) -> None:
@@ -179,3 +181,23 @@ def test_a_file_changed_after_the_capture_is_refused_not_served(
         assert response.status_code == 409
         assert "校验值不符" in response.text
         assert tampered not in response.content
+
+
+def test_the_unit_pages_show_the_evidence_of_their_open_problems(
+        office_client, dashboard) -> None:
+    open_rows = [row for row in _problems(dashboard) if row.state.value == "open" and row.unit]
+    captured = next(row for row in open_rows if row.unit == UNIT_NAME)
+    application = dashboard.application()
+    with application.sessions() as session:
+        kept = latest_evidence(session, [row.id for row in open_rows])
+    failed = next(row for row in open_rows if row.unit != UNIT_NAME
+                  and (row.id not in kept or kept[row.id].status != CAPTURED))
+    _store_capture(dashboard, captured.id, _files("unit page"))
+    with application.sessions.begin() as session:
+        record_failed(session, failed.id, application.clock.now() + timedelta(hours=1),
+                      "页面无法打开：HTTP 503")
+    application.engine.dispose()
+    page = office_client.get(f"/units/{UNIT_NAME}").text
+    assert f'href="/problems/{captured.id}/evidence/fullpage.jpg"' in page
+    other = office_client.get(f"/units/{failed.unit}").text
+    assert "无截图" in other and "页面无法打开：HTTP 503" in other
