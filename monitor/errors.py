@@ -113,6 +113,11 @@ class EvidenceError(MonitorError):
     when stored evidence no longer matches its manifest."""
 
 
+class EvidenceDamagedError(EvidenceError):
+    """Raised when a problem's stored evidence no longer matches its manifest (a file
+    changed or went missing after the capture): it is refused, never shown or copied."""
+
+
 class EvidenceFontMissing(MonitorError):
     """Raised by the evidence capture when no CJK font is installed: the banner's Chinese
     would be drawn as empty boxes, which is no evidence."""

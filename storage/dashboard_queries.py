@@ -120,6 +120,22 @@ def problem_events(session: Session, problem_ids: Sequence[int]) -> list[EventRo
     return [EventRow(*row) for row in session.execute(query)]
 
 
+@dataclass(frozen=True)
+class ProblemOwner:
+    """Whose a problem is: its unit's name, or None for a problem of the whole site."""
+
+    problem_id: int
+    unit: str | None
+
+
+def problem_owner(session: Session, problem_id: int) -> ProblemOwner | None:
+    """None when no problem has this id."""
+    row = session.execute(
+        select(Problem.id, Unit.name).outerjoin(Unit, Unit.id == Problem.unit_id)
+        .where(Problem.id == problem_id)).first()
+    return None if row is None else ProblemOwner(row[0], row[1])
+
+
 def data_version(session: Session) -> tuple[object, ...]:
     """Changes whenever what the pages show can change: a crawl run starts or ends, a
     problem changes state, or a refresh moves a problem's last sighting or detail."""

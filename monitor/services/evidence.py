@@ -31,14 +31,23 @@ from monitor import __version__
 from monitor.app import App
 from monitor.config import PortalConfig
 from monitor.domain import ProblemType
-from monitor.errors import EvidenceError, EvidenceFontMissing, UnknownProblemError
+from monitor.errors import (
+    EvidenceDamagedError,
+    EvidenceError,
+    EvidenceFontMissing,
+    UnknownProblemError,
+)
 from monitor.evidence import ACCUSING_TYPES
 from monitor.evidence.banner import EvidenceSubject, banner_lines
 from monitor.evidence.manifest import (
+    FULL_PAGE_NAME,
     MANIFEST_NAME,
+    PAGE_NAME,
+    SCREENSHOT_NAME,
     build_manifest,
     manifest_bytes,
     mismatched_files,
+    sha256_hex,
 )
 from monitor.evidence.retention import RetentionLimits, evidence_to_delete
 from monitor.problem_types import kind_of
@@ -195,9 +204,9 @@ def evidence_document(root: Path, record: EvidenceRecord) -> dict[str, object]:
         folder = root / record.path
         return {"status": record.status, "captured_at": record.captured_at.isoformat(),
                 "dir": str(folder),
-                "screenshot": str(folder / "screenshot.png"),
-                "full_page": str(folder / "fullpage.jpg"),
-                "page_html": str(folder / "page.html"),
+                "screenshot": str(folder / SCREENSHOT_NAME),
+                "full_page": str(folder / FULL_PAGE_NAME),
+                "page_html": str(folder / PAGE_NAME),
                 "manifest": str(folder / MANIFEST_NAME)}
     return {"status": record.status, "captured_at": record.captured_at.isoformat(),
             "reason": f"{NO_SCREENSHOT}：{record.reason or ''}"}
@@ -214,6 +223,34 @@ def copy_evidence(session: Session, config: PortalConfig, problem_id: int,
                   out: Path) -> ProblemEvidence:
     """Copy the problem's latest evidence into `out`, after checking it against its
     manifest. Raises for an unknown problem, for none, or for damaged evidence."""
+    record, folder, files = verified_evidence(session, config, problem_id)
+    out.mkdir(parents=True, exist_ok=True)
+    for name in files:
+        shutil.copy2(folder / name, out / name)
+    return ProblemEvidence(problem_id, record, folder, tuple(sorted(files)))
+
+
+# What the dashboard serves of a capture: the names are fixed here, never taken from a
+# request as a path.
+SERVED_FILES = (SCREENSHOT_NAME, FULL_PAGE_NAME, PAGE_NAME, MANIFEST_NAME)
+
+
+def evidence_file(session: Session, config: PortalConfig, problem_id: int,
+                  name: str) -> bytes:
+    """One of `SERVED_FILES` of the problem's latest evidence, once the whole capture
+    has been checked against its manifest. Raises as `copy_evidence` does."""
+    if name not in SERVED_FILES:
+        raise EvidenceError(f"{name!r} is not a file of an evidence item")
+    record, folder, files = verified_evidence(session, config, problem_id)
+    if name not in files:
+        raise EvidenceError(f"the evidence of problem {problem_id} has no {name}")
+    return files[name]
+
+
+def verified_evidence(session: Session, config: PortalConfig, problem_id: int
+                      ) -> tuple[EvidenceRecord, Path, dict[str, bytes]]:
+    """The problem's latest capture, its folder and its files, each file's sha256 checked
+    against the manifest and the manifest's against the folder's name."""
     problem = session.get(Problem, problem_id)
     if problem is None:
         raise UnknownProblemError(problem_id)
@@ -228,15 +265,17 @@ def copy_evidence(session: Session, config: PortalConfig, problem_id: int,
         raise EvidenceError(f"problem {problem_id} has no evidence: "
                             f"{NO_SCREENSHOT}（{record.reason or ''}）")
     root = evidence_root(config)
+    folder = root / record.path
     files = evidence_store.read_item(root, record.path)
     if MANIFEST_NAME not in files:
-        raise EvidenceError(f"the evidence of problem {problem_id} is missing from "
-                            f"{root / record.path}")
-    damaged = mismatched_files(json.loads(files[MANIFEST_NAME]), files)
+        raise EvidenceError(f"the evidence of problem {problem_id} is missing from {folder}")
+    # The folder is named by the manifest's sha256 (see storage.evidence_store): a changed
+    # manifest vouches for nothing, and is not even read.
+    if sha256_hex(files[MANIFEST_NAME]) != folder.name:
+        damaged = [MANIFEST_NAME]
+    else:
+        damaged = mismatched_files(json.loads(files[MANIFEST_NAME]), files)
     if damaged:
-        raise EvidenceError(f"the evidence of problem {problem_id} does not match its "
-                            f"manifest: {', '.join(damaged)}")
-    out.mkdir(parents=True, exist_ok=True)
-    for name in files:
-        shutil.copy2(root / record.path / name, out / name)
-    return ProblemEvidence(problem_id, record, root / record.path, tuple(sorted(files)))
+        raise EvidenceDamagedError(f"the evidence of problem {problem_id} does not match "
+                                   f"its manifest: {', '.join(damaged)}")
+    return record, folder, files

@@ -38,7 +38,7 @@ from monitor.web.auth import (
     WallClock,
 )
 from monitor.web.cache import JudgementCache
-from monitor.web.pages import api, login, overview, problems, reports, runs, unit
+from monitor.web.pages import api, evidence, login, overview, problems, reports, runs, unit
 from monitor.web.pages.common import render
 from monitor.web.security import SecurityHeaders
 
@@ -91,6 +91,8 @@ def routes() -> list[Route | Mount]:
         Route("/", overview.overview_page, methods=["GET"]),
         Route("/units/{name:path}", unit.unit_page, methods=["GET"]),
         Route("/problems", problems.problems_page, methods=["GET"]),
+        Route("/problems/{problem_id:int}/evidence/{name}", evidence.evidence_download,
+              methods=["GET"]),
         Route("/problems/{problem_id:int}/{action}", problems.problem_action,
               methods=["POST"]),
         Route("/reports", reports.reports_page, methods=["GET"]),

@@ -33,6 +33,7 @@ from monitor.web.pages.common import (
     writing,
 )
 from storage.dashboard_queries import EventRow, problem_events
+from storage.evidence_store import CAPTURED, latest_evidence
 from storage.problem_store import confirm_problem, ignore_problem, reopen_problem
 from storage.queries import ProblemFilter, problems, unit_id_by_name
 
@@ -101,6 +102,7 @@ def problems_page(request: Request) -> Response:
         rows = [] if unit is not None and unit_id is None else problems(session, wanted)
         shown = rows[-MAX_ROWS:][::-1]  # newest first
         events = problem_events(session, [row.id for row in shown])
+        evidence = latest_evidence(session, [row.id for row in shown])
     history: dict[int, list[EventRow]] = {}
     for event in events:
         history.setdefault(event.problem_id, []).append(event)
@@ -111,6 +113,8 @@ def problems_page(request: Request) -> Response:
         "total": len(rows),
         "cut": len(rows) > MAX_ROWS,
         "history": history,
+        "evidence": evidence,
+        "captured": CAPTURED,
         "units": portal.unit_names() if current.is_office else [current.unit],
         "types": [(kind.value, type_label(kind)) for kind in ProblemType],
         "states": [state for state in ProblemState],

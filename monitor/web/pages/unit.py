@@ -21,6 +21,7 @@ from monitor.web.pages.common import (
     visible_unit,
 )
 from storage.dashboard_queries import latest_posts
+from storage.evidence_store import CAPTURED, latest_evidence
 
 
 @dataclass(frozen=True)
@@ -58,9 +59,14 @@ def unit_page(request: Request) -> Response:
         site = site_id(request, session)
         latest = {} if site is None else latest_posts(
             session, site, [column.url for column in result.columns])
+        # Read each time, not cached with the check: a capture does not change the data
+        # version the cache follows.
+        evidence = latest_evidence(session, [problem.id for problem in result.problems])
     return render(request, "unit.html", {
         "unit": unit,
         "check": result,
         "latest": latest,
         "grid": week_grid(result),
+        "evidence": evidence,
+        "captured": CAPTURED,
     }, current=current)
