@@ -1,5 +1,6 @@
 """/ 总览: units ranked by completion within their group, weekly misses this quarter,
-open problems by type. The office's page; a unit user is sent to its own unit's page."""
+open problems by type, the national indicators (as `monitor national`). The office's page;
+a unit user is sent to its own unit's page."""
 
 from __future__ import annotations
 
@@ -15,12 +16,14 @@ from starlette.responses import RedirectResponse, Response
 
 from monitor.domain import ProblemState
 from monitor.rules.figures import UnitFigures
+from monitor.rules.national import NationalResult
 from monitor.rules.periods import Period
 from monitor.rules.weekly import WeeklyResult
+from monitor.services.national import national_result, threshold_words, value_words
 from monitor.services.reports import weekly_results
 from monitor.services.stats import StatsResult, unit_stats
 from monitor.web.labels import type_label
-from monitor.web.pages.common import context, reading, render, today, user
+from monitor.web.pages.common import context, reading, render, site_id, today, user
 from storage.queries import ProblemFilter, problems
 
 if TYPE_CHECKING:
@@ -78,6 +81,15 @@ def overview_judgements(web: WebContext, session: Session, day: date
     return stats, weekly
 
 
+def _national(request: Request, session: Session, day: date) -> NationalResult | None:
+    """The national items as `monitor national` gives them; None before any crawl."""
+    web, site = context(request), site_id(request, session)
+    if site is None:
+        return None
+    return web.cache.get(web.cache.version(session, day), ("national", day),
+                         lambda: national_result(session, web.application.config, site, day))
+
+
 def overview_page(request: Request) -> Response:
     current = user(request)
     if not current.is_office:
@@ -87,6 +99,7 @@ def overview_page(request: Request) -> Response:
     with reading(request) as session:
         stats, weekly = overview_judgements(context(request), session, day)
         open_problems = problems(session, ProblemFilter(states=(ProblemState.OPEN,)))
+        national = _national(request, session, day)
     by_type = Counter(problem.type for problem in open_problems)
     misses = week_misses(weekly)
     return render(request, "overview.html", {
@@ -102,4 +115,7 @@ def overview_page(request: Request) -> Response:
         "problem_types": [(kind, type_label(kind), count)
                           for kind, count in by_type.most_common()],
         "open_total": len(open_problems),
+        "national": national,
+        "value_words": value_words,
+        "threshold_words": threshold_words,
     }, current=current)

@@ -41,3 +41,16 @@ def test_an_unknown_unit_is_a_404_in_json(office_client) -> None:
     response = office_client.get("/api/units/不存在的单位")
     assert response.status_code == 404
     assert response.json() == {"error": "页面不存在"}
+
+
+def test_the_overview_shows_each_national_item_as_monitor_national(office_client,
+                                                                    dashboard) -> None:
+    document = _cli_json(dashboard, "national", "--json")
+    html = office_client.get("/").text
+    section = html[html.index('<section id="national">'):]
+    section = section[:section.index("</section>")]
+    assert ("有单项否决" in section) is document["veto"]
+    for item in document["items"]:
+        assert f"<td>{item['label']}</td>" in section
+    vetoed = section.count('<tr class="veto">')
+    assert vetoed == sum(1 for item in document["items"] if item["veto"])
