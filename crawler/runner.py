@@ -163,6 +163,9 @@ def _run_locked(app: App, site_id: int, units: list[str], trigger: str, show_pro
                 pool.crawl([job.column_id for job in jobs], recorder, progress, link_targets)
     except CrawlInterrupted as stop:
         recorder.not_reached([job.column_id for job in jobs])
+        # A column whose list was read but whose undated posts wait for their articles is
+        # not read either: its figures would miss those posts.
+        recorder.outcome_changed(recorder.read_without_dates(), CrawlOutcome.NOT_REACHED)
         recorder.finish(app.clock.now(), RunStatus.INTERRUPTED, str(stop))
         raise
     except BaseException as error:

@@ -438,6 +438,20 @@ class CrawlRecorder:
                                         NOT_REACHED_REASON, 0, False, None))
         return len(missing)
 
+    def read_without_dates(self) -> list[int]:
+        """Columns this run read (`ok`) that still wait for an article to date one of their
+        posts: a run stopped before those articles were read must not judge the column on
+        posts it could not date."""
+        with self.sessions() as session:
+            return list(session.scalars(
+                select(ColumnCrawl.column_id).where(
+                    ColumnCrawl.run_id == self.run_id,
+                    ColumnCrawl.outcome == CrawlOutcome.OK.value,
+                    select(Post.id).where(
+                        Post.column_id == ColumnCrawl.column_id, Post.date.is_(None),
+                        Post.article_fetched_at.is_(None), Post.removed_at.is_(None),
+                    ).exists())))
+
     def outcome_changed(self, column_ids: Sequence[int], outcome: CrawlOutcome) -> None:
         """Re-label columns this run failed on (the portal was found down afterwards)."""
         with self.sessions.begin() as session:

@@ -6,7 +6,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from crawler.extract.article import Article, LinkRef
-from crawler.items import ArticleItem, HomePageItem, ListedPost, ListPageItem
+from crawler.items import ArticleItem, ColumnDone, HomePageItem, ListedPost, ListPageItem
 from crawler.linkcheck.model import LinkCheckResult
 from monitor.config import PortalConfig
 from monitor.domain import DateSource, LinkKind, LinkStatus, TitleSource
@@ -177,3 +177,16 @@ def test_a_whole_list_title_stays_the_lists(engine: Engine) -> None:
     with session_factory(engine)() as session:
         post = session.scalars(select(Post)).one()
         assert (post.title, post.title_source) == ("第0篇", "list")
+
+
+def test_a_column_read_while_an_article_still_has_to_date_a_post_is_named(
+        engine: Engine) -> None:
+    recorder, column_id = _recorder(engine)
+    _list(recorder, column_id, range(2))  # the list shows no dates: the articles give them
+    recorder.column_done(ColumnDone(column_id, "ok", None, 1, True, None))
+    recorder.article(_article_item(column_id, 0))
+    recorder.flush()
+    assert recorder.read_without_dates() == [column_id]
+    recorder.article(_article_item(column_id, 1))
+    recorder.flush()
+    assert recorder.read_without_dates() == []
