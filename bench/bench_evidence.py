@@ -49,9 +49,11 @@ def main() -> None:
                            element_label="无法访问的链接")
             for n, url in enumerate(urls)
         ]
+        # The sample portal's other hosts are loopback ports too, as in its config.
         settings = CaptureSettings(browser=browser, concurrency=args.concurrency,
                                    page_timeout=20, viewport_width=1280, viewport_height=800,
-                                   full_page_max_height=8000, jpeg_quality=75)
+                                   full_page_max_height=8000, jpeg_quality=75,
+                                   site_url=f"{running.base_url}/", allow_private=True)
         memory = BrowserMemory(os.getpid())
         memory.start()
         started = time.monotonic()
