@@ -1,7 +1,11 @@
-"""`monitor problems list|ignore|reopen`: the findings and their life (SPEC §3, §4.7)."""
+"""`monitor problems list|ignore|confirm|reopen|evidence`: the findings and their life
+(SPEC §3, §4.7)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -99,6 +103,15 @@ def problems_table(rows: list[ProblemRow], state: ProblemState) -> Table:
     return table
 
 
+def _act(ctx: typer.Context, config: Path | None, db: str | None,
+         action: Callable[[Session, datetime], object]) -> None:
+    """One officer's action on a problem, in one transaction, at the clock's now."""
+    application = resolve(ctx, config, db)
+    migrations.require_current(application.engine)
+    with application.sessions.begin() as session:
+        action(session, application.clock.now())
+
+
 @app.command("ignore")
 def ignore_command(
     ctx: typer.Context,
@@ -108,10 +121,7 @@ def ignore_command(
     db: DbOption = None,
 ) -> None:
     """Ignore a problem: it stays recorded but is no longer reported."""
-    application = resolve(ctx, config, db)
-    migrations.require_current(application.engine)
-    with application.sessions.begin() as session:
-        ignore_problem(session, problem_id, reason, application.clock.now())
+    _act(ctx, config, db, lambda session, now: ignore_problem(session, problem_id, reason, now))
     out.print(f"problem {problem_id} ignored: {reason.strip()}")
 
 
@@ -123,10 +133,7 @@ def confirm_command(
     db: DbOption = None,
 ) -> None:
     """Confirm an open problem is real: it stays open, the confirmation goes in its history."""
-    application = resolve(ctx, config, db)
-    migrations.require_current(application.engine)
-    with application.sessions.begin() as session:
-        confirm_problem(session, problem_id, application.clock.now())
+    _act(ctx, config, db, lambda session, now: confirm_problem(session, problem_id, now))
     out.print(f"problem {problem_id} confirmed")
 
 
@@ -138,8 +145,5 @@ def reopen_command(
     db: DbOption = None,
 ) -> None:
     """Reopen an ignored (or fixed) problem."""
-    application = resolve(ctx, config, db)
-    migrations.require_current(application.engine)
-    with application.sessions.begin() as session:
-        reopen_problem(session, problem_id, application.clock.now())
+    _act(ctx, config, db, lambda session, now: reopen_problem(session, problem_id, now))
     out.print(f"problem {problem_id} reopened")
