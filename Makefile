@@ -5,7 +5,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: help venv test demo chromium lint clean
+.PHONY: help venv test demo chromium lint messages clean
 
 help:
 	@echo "make demo   - set up and run the monitor on the bundled sample portal"
@@ -33,6 +33,11 @@ test: $(STAMP) chromium
 demo: $(STAMP)
 	$(VENV)/bin/monitor config check --config config/sample.yaml
 	$(VENV)/bin/monitor demo --out out/demo
+
+# Re-extract the texts people read and recompile both catalogues (monitor/i18n.py); then
+# translate the new entries in monitor/locale/*/LC_MESSAGES/monitor.po and run it again.
+messages: $(STAMP)
+	$(PY) scripts/messages.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -30,6 +30,7 @@ from monitor.commands import users as users_commands
 from monitor.commands.console import err
 from monitor.commands.options import ConfigOption, DbOption
 from monitor.errors import MonitorError
+from monitor.i18n import _
 from sampleportal import command as sample_portal_commands
 
 
@@ -45,7 +46,7 @@ class MonitorGroup(TyperGroup):
 
 app = typer.Typer(
     cls=MonitorGroup,
-    help="Watch a government portal: column updates, broken links, monthly reports.",
+    help=_("Watch a government portal: column updates, broken links, monthly reports."),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,

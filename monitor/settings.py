@@ -6,7 +6,7 @@ overrides the current time (ISO 8601 with an offset) for tests, replays and back
 `MONITOR_BROWSER_NETLOG` a file where a crawl's Chromium writes its network log (every
 name it looks up, every connection it opens), to audit what the browser contacts;
 `MONITOR_PASSWORD` gives `monitor users add` the new user's password (else it is read
-from stdin).
+from stdin); `MONITOR_LANG` picks the language people read (`zh`, the default, or `en`).
 Secrets whose variable *names* come from the config (the SMTP password) are looked up
 through `Environment.secret`, so nothing else in the product touches `os.environ`.
 """
@@ -35,6 +35,8 @@ class Environment:
     browser_netlog: Path | None = None
     # The password of the dashboard user `monitor users add` creates.
     password: str | None = field(default=None, repr=False)
+    # The language of everything a person reads (SPEC §9): a gettext catalogue name.
+    language: str = "zh_CN"
     _secrets: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -49,12 +51,42 @@ class Environment:
             browser_netlog=(Path(env["MONITOR_BROWSER_NETLOG"])
                             if env.get("MONITOR_BROWSER_NETLOG") else None),
             password=env.get("MONITOR_PASSWORD") or None,
+            language=parse_language(env.get("MONITOR_LANG") or ""),
             _secrets=dict(env),
         )
 
     def secret(self, name: str) -> str | None:
         """The value of the environment variable `name` (named by the config)."""
         return self._secrets.get(name)
+
+
+# MONITOR_LANG's accepted spellings, by the catalogue they select.
+LANGUAGES = {"zh": "zh_CN", "en": "en"}
+
+
+def parse_language(value: str) -> str:
+    """The catalogue for a MONITOR_LANG value (`zh`, `zh_CN`, `en`, `en_US.UTF-8` …)."""
+    if not value.strip():
+        return LANGUAGES["zh"]
+    prefix = value.strip().lower().replace("-", "_").split("_")[0].split(".")[0]
+    if prefix not in LANGUAGES:
+        raise EnvironmentSettingError(
+            f"MONITOR_LANG: '{value}' is not a supported language (zh or en)"
+        )
+    return LANGUAGES[prefix]
+
+
+def language_from_environ(environ: Mapping[str, str] | None = None) -> str:
+    """MONITOR_LANG's catalogue, or the default when it is unset or unsupported.
+
+    Texts are translated from the first import on, before any command can report a bad
+    value cleanly; `Environment.from_environ` refuses the bad value when the command starts.
+    """
+    env = os.environ if environ is None else environ
+    try:
+        return parse_language(env.get("MONITOR_LANG") or "")
+    except EnvironmentSettingError:
+        return LANGUAGES["zh"]
 
 
 def parse_now(value: str) -> datetime:
