@@ -10,16 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-
-from sqlalchemy import Engine
-from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session, sessionmaker
+from typing import TYPE_CHECKING
 
 from monitor.clock import Clock
-from monitor.config import PortalConfig, load_config
 from monitor.errors import ConfigError
 from monitor.settings import DEFAULT_DB_URL, Environment
-from storage.session import create_db_engine, session_factory
+
+if TYPE_CHECKING:
+    # Imported where used: every command builds an App, few need SQLAlchemy or the config
+    # models before they run, and `monitor --help` needs neither.
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from monitor.config import PortalConfig
 
 
 @dataclass
@@ -44,6 +47,8 @@ class App:
 
     @cached_property
     def config(self) -> PortalConfig:
+        from monitor.config import load_config
+
         return load_config(self.config_path)
 
     @property
@@ -52,14 +57,20 @@ class App:
 
     @property
     def db_url_for_display(self) -> str:
+        from sqlalchemy.engine import make_url
+
         return make_url(self.db_url).render_as_string(hide_password=True)
 
     @cached_property
     def engine(self) -> Engine:
+        from storage.session import create_db_engine
+
         return create_db_engine(self.db_url)
 
     @cached_property
     def sessions(self) -> sessionmaker[Session]:
+        from storage.session import session_factory
+
         return session_factory(self.engine)
 
     @cached_property

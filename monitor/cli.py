@@ -2,43 +2,127 @@
 
 Errors the user can fix (`MonitorError`) become `error: …` on stderr and exit status 1;
 usage errors exit 2 (Click's own); anything else is a bug and keeps its traceback.
+
+Each command's module is imported only when that command runs (or its own `--help` is
+asked for): the modules pull in Scrapy, SQLAlchemy, openpyxl, aiohttp… and the scheduler
+starts `python -m monitor` for every job, so importing them all made each start cost
+more than a quiet job's work. `monitor --help` lists the commands from `COMMANDS` alone.
 """
 
 from __future__ import annotations
 
-import typer
-from typer.core import TyperGroup
+import importlib
+from dataclasses import dataclass
+from typing import Any
 
-from monitor.app import App
-from monitor.commands import alerts as alerts_commands
-from monitor.commands import check as check_command
-from monitor.commands import config as config_commands
-from monitor.commands import crawl as crawl_command
-from monitor.commands import db as db_commands
-from monitor.commands import demo as demo_command
-from monitor.commands import discover as discover_command
-from monitor.commands import export as export_command
-from monitor.commands import links as links_commands
-from monitor.commands import national as national_command
-from monitor.commands import probe as probe_command
-from monitor.commands import problems as problems_commands
-from monitor.commands import report as report_commands
-from monitor.commands import schedule as schedule_command
-from monitor.commands import serve as serve_command
-from monitor.commands import stats as stats_command
-from monitor.commands import users as users_commands
-from monitor.commands.console import err
+import typer
+from typer.core import TyperCommand, TyperGroup
+
 from monitor.commands.options import ConfigOption, DbOption
 from monitor.errors import MonitorError
 from monitor.i18n import _
-from sampleportal import command as sample_portal_commands
+
+
+@dataclass(frozen=True)
+class LazyCommand:
+    """Where a command lives, and the one-line help `monitor --help` shows for it
+    (tests check it is the first line of the command's own help)."""
+
+    module: str
+    attribute: str
+    summary: str
+
+    def load(self, name: str) -> TyperCommand | TyperGroup:
+        target = getattr(importlib.import_module(self.module), self.attribute)
+        if isinstance(target, typer.Typer):
+            return typer.main.get_group(target)
+        single = typer.Typer(add_completion=False)
+        single.command(name)(target)
+        return typer.main.get_command(single)
+
+
+# Typer vendors its own Click: its types are the ones used here, not the `click` package's.
+# In help order: single commands first, then the groups (as Typer lists them).
+COMMANDS: dict[str, LazyCommand] = {
+    "crawl": LazyCommand("monitor.commands.crawl", "crawl",
+                         "Crawl the configured columns, record new posts and read their articles."),
+    "check": LazyCommand("monitor.commands.check", "check",
+                         "Crawl one unit now (unless --no-crawl), then print its columns, weekly "
+                         "rule and problems."),
+    "stats": LazyCommand("monitor.commands.stats", "stats",
+                         "Posts per unit (动态信息 / 信息公开) for a period and the year, weekly "
+                         "rule, completion."),
+    "national": LazyCommand("monitor.commands.national", "national",
+                         "The portal against the national indicators' single-veto items "
+                         "(国办秘函〔2019〕19号)."),
+    "export": LazyCommand("monitor.commands.export", "export",
+                         "Export posts, links or problems as CSV (UTF-8 with BOM, for Excel), "
+                         "JSON or XLSX."),
+    "schedule": LazyCommand("monitor.commands.schedule", "schedule",
+                         "Run the jobs of the config on their schedule until SIGINT or SIGTERM."),
+    "probe": LazyCommand("monitor.commands.probe", "probe",
+                         "Fetch the home page and the key pages once; judge the availability "
+                         "window."),
+    "demo": LazyCommand("monitor.commands.demo", "demo",
+                         "Run the monitor on the bundled sample portal: crawl nights, check, "
+                         "report, alerts."),
+    "discover": LazyCommand("monitor.commands.discover", "discover",
+                         "Walk the portal's navigation and write a draft config of its units and "
+                         "columns."),
+    "serve": LazyCommand("monitor.commands.serve", "serve",
+                         "Serve the dashboard: 总览, 单位, 问题, 报告, 采集记录 and the JSON API, "
+                         "behind a login."),
+    "db": LazyCommand("monitor.commands.db", "app",
+                         "Create or migrate the database."),
+    "config": LazyCommand("monitor.commands.config", "app",
+                         "Validate the portal config."),
+    "problems": LazyCommand("monitor.commands.problems", "app",
+                         "List problems; confirm one, ignore one with a reason, reopen one, or "
+                         "copy its evidence."),
+    "report": LazyCommand("monitor.commands.report", "app",
+                         "Write the monthly report (月报) or the quarterly table."),
+    "links": LazyCommand("monitor.commands.links", "app",
+                         "Link, image and attachment checks."),
+    "alerts": LazyCommand("monitor.commands.alerts", "app",
+                         "E-mail alerts to units and the office."),
+    "sample-portal": LazyCommand("sampleportal.command", "app",
+                         "The bundled sample county portal (瑞河县), for demos, tests and "
+                         "benchmarks."),
+    "users": LazyCommand("monitor.commands.users", "app",
+                         "Add, list or remove the users of the web dashboard."),
+}
+_LISTING = "monitor.listing_commands"
 
 
 class MonitorGroup(TyperGroup):
-    def invoke(self, ctx: typer.Context) -> object:  # type: ignore[override]
+    def list_commands(self, ctx: typer.Context) -> list[str]:
+        return [*self.commands, *(name for name in COMMANDS if name not in self.commands)]
+
+    def get_command(self, ctx: typer.Context, cmd_name: str) -> Any:
+        if cmd_name in self.commands:
+            return self.commands[cmd_name]
+        lazy = COMMANDS.get(cmd_name)
+        if lazy is None:
+            return None
+        if ctx.meta.get(_LISTING):
+            # Only the name and the summary are shown: no import for the list.
+            return TyperCommand(cmd_name, help=lazy.summary)
+        command = self.commands[cmd_name] = lazy.load(cmd_name)
+        return command
+
+    def format_help(self, ctx: typer.Context, formatter: Any) -> None:
+        ctx.meta[_LISTING] = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            ctx.meta.pop(_LISTING, None)
+
+    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         try:
             return super().invoke(ctx)
         except MonitorError as error:
+            from monitor.commands.console import err
+
             for line in str(error).splitlines() or [type(error).__name__]:
                 err.print(f"error: {line}", markup=False)
             raise typer.Exit(1) from None
@@ -51,29 +135,13 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-app.add_typer(db_commands.app, name="db")
-app.add_typer(config_commands.app, name="config")
-app.command("crawl")(crawl_command.crawl)
-app.command("check")(check_command.check)
-app.command("stats")(stats_command.stats)
-app.command("national")(national_command.national)
-app.add_typer(problems_commands.app, name="problems")
-app.add_typer(report_commands.app, name="report")
-app.command("export")(export_command.export)
-app.add_typer(links_commands.app, name="links")
-app.command("schedule")(schedule_command.schedule)
-app.command("probe")(probe_command.probe)
-app.add_typer(alerts_commands.app, name="alerts")
-app.add_typer(sample_portal_commands.app, name="sample-portal")
-app.command("demo")(demo_command.demo)
-app.command("discover")(discover_command.discover)
-app.command("serve")(serve_command.serve)
-app.add_typer(users_commands.app, name="users")
 
 
 @app.callback()
 def root(ctx: typer.Context, config: ConfigOption = None, db: DbOption = None) -> None:
     """Options given here apply to every command."""
+    from monitor.app import App
+
     ctx.obj = App(config_option=config, db_option=db)
 
 

@@ -206,7 +206,7 @@ def cli_commands(app: typer.Typer | None = None) -> list[tuple[str, Command]]:
         if is_group(command):
             context = typer.Context(command)
             for sub in command.list_commands(context):
-                visit(f"{name} {sub}", command.commands[sub])
+                visit(f"{name} {sub}", command.get_command(context, sub))
 
     visit("monitor", root)
     return found

@@ -21,10 +21,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from fractions import Fraction
 from functools import cache
-
-import httpx
+from typing import TYPE_CHECKING
 
 from monitor.clock import local_date
+
+if TYPE_CHECKING:
+    # Imported where a probe runs: the rules of this module serve the national score too.
+    import httpx
 
 # Headers and body of a home page; the rest of a big page is not needed to see it opened.
 MAX_BODY_BYTES = 2_000_000
@@ -81,6 +84,8 @@ class AvailabilityVerdict:
 
 def probe_page(client: httpx.Client, url: str, limit_seconds: float, at: datetime) -> ProbeOutcome:
     """Fetch `url` once; ok when it answers below 400 with its body within the limit."""
+    import httpx
+
     started = time.monotonic()
     status: int | None = None
     error: str | None = None
@@ -113,6 +118,8 @@ def _tls_context() -> ssl.SSLContext:
 
 
 def probe_round(urls: Iterable[str], limit_seconds: float, at: datetime) -> list[ProbeOutcome]:
+    import httpx
+
     timeout = httpx.Timeout(limit_seconds)
     with httpx.Client(timeout=timeout, follow_redirects=True, trust_env=False,
                       verify=_tls_context()) as client:

@@ -147,15 +147,16 @@ def command_words(name: str) -> list[str]:
 def command_available(arguments: list[str]) -> bool:
     """Whether `monitor ARGUMENTS` names a command of this build."""
     import typer.main
+    from typer.core import TyperGroup
 
     from monitor.cli import app  # the CLI imports the scheduler: resolved at call time
 
     command: object = typer.main.get_command(app)
     for word in arguments:
-        subcommands = getattr(command, "commands", None)
-        if not isinstance(subcommands, dict):
+        if not isinstance(command, TyperGroup):
             break
-        command = subcommands.get(word)
+        # get_command, not the `commands` dict: the CLI loads its commands on demand.
+        command = command.get_command(typer.Context(command), word)
         if command is None:
             return False
     return True
