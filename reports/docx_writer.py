@@ -6,6 +6,7 @@ Text goes in through python-docx runs, which store it as XML text nodes: a crawl
 
 from __future__ import annotations
 
+from datetime import datetime, time
 from pathlib import Path
 
 import docx
@@ -15,10 +16,13 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
+from monitor.calendar import LOCAL_ZONE
+from monitor.rules.periods import Period
 from reports.docx_style import (
     BODY_FONT,
     HEADING_FONT,
     LEAD_FONT,
+    MASTHEAD_RED,
     SIZE_ER,
     SIZE_SAN,
     SIZE_SI,
@@ -29,7 +33,11 @@ from reports.docx_style import (
     add_page_number_footer,
     add_run,
     body_format,
+    colour_run,
+    masthead_size,
     repeat_as_header,
+    rule_below,
+    set_core_properties,
     set_table_width,
     setup_normal_style,
     setup_page,
@@ -41,9 +49,9 @@ from reports.outline import (
     Block,
     Heading,
     ItemList,
+    Masthead,
     Note,
     Paragraph,
-    Subtitle,
     Table,
     Title,
     cell_text,
@@ -59,10 +67,26 @@ def _title(document: Document, block: Title) -> None:
     add_run(paragraph, xml_safe(block.text), TITLE_FONT, SIZE_ER)
 
 
-def _subtitle(document: Document, block: Subtitle) -> None:
-    paragraph = document.add_paragraph()
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    add_run(paragraph, xml_safe(block.text), LEAD_FONT, SIZE_SAN)
+def _masthead(document: Document, block: Masthead) -> None:
+    """版头: issuer in large red 小标宋 (bold, for the 宋体 it falls back to), centred; the
+    issue number centred under it; the date at the right end of the last line, which
+    carries the red rule as its bottom border."""
+    issuer = document.add_paragraph()
+    issuer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    issuer.paragraph_format.space_before = Pt(12)
+    issuer.paragraph_format.space_after = Pt(18)
+    size = masthead_size(block.issuer, Mm(TYPE_AREA_WIDTH_MM))
+    colour_run(add_run(issuer, xml_safe(block.issuer), TITLE_FONT, size, bold=True),
+               MASTHEAD_RED)
+    if block.issue_no:
+        number = document.add_paragraph()
+        number.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        add_run(number, xml_safe(block.issue_no), BODY_FONT, SIZE_SAN)
+    dated = document.add_paragraph()
+    dated.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    dated.paragraph_format.space_after = Pt(24)
+    add_run(dated, xml_safe(block.date_text), BODY_FONT, SIZE_SAN)
+    rule_below(dated)
 
 
 def _heading(document: Document, block: Heading) -> None:
@@ -149,7 +173,7 @@ def _table(document: Document, block: Table) -> None:
 
 _RENDERERS = {
     Title: _title,
-    Subtitle: _subtitle,
+    Masthead: _masthead,
     Heading: _heading,
     Paragraph: _paragraph,
     Note: _note,
@@ -168,7 +192,25 @@ def render_docx(blocks: list[Block]) -> Document:
     return document
 
 
+def written_at(report: MonthlyReport | QuarterlyReport) -> datetime:
+    """The file's creation time: the start of the report's issue day in Asia/Shanghai.
+
+    The issue day comes from the clock the report was made with (MONITOR_NOW in tests and
+    replays), so a replayed report carries its own day and the same inputs give the same
+    file; a report without one is dated by the end of its period.
+    """
+    if report.issued_on is not None:
+        day = report.issued_on
+    elif isinstance(report, MonthlyReport):
+        day = Period.month(report.year, report.month).end
+    else:
+        day = report.ytd_last_day
+    return datetime.combine(day, time(0), LOCAL_ZONE)
+
+
 def write_docx(report: MonthlyReport | QuarterlyReport, path: Path) -> Path:
-    render_docx(outline(report)).save(str(path))
+    document = render_docx(outline(report))
+    set_core_properties(document, report.issuer, report.title, written_at(report))
+    document.save(str(path))
     return path
 

@@ -18,9 +18,9 @@ from reports.outline import (
     Block,
     Heading,
     ItemList,
+    Masthead,
     Note,
     Paragraph,
-    Subtitle,
     Table,
     Title,
     cell_text,
@@ -32,7 +32,7 @@ TEMPLATE_DIR = Path(__file__).parent / "templates"
 
 _KINDS: dict[type, str] = {
     Title: "title",
-    Subtitle: "subtitle",
+    Masthead: "masthead",
     Heading: "heading",
     Paragraph: "paragraph",
     Note: "note",

@@ -15,9 +15,9 @@ from reports.outline import (
     Block,
     Heading,
     ItemList,
+    Masthead,
     Note,
     Paragraph,
-    Subtitle,
     Table,
     Title,
     cell_text,
@@ -59,8 +59,9 @@ def _items(block: ItemList) -> list[str]:
 def _block(block: Block) -> list[str]:
     if isinstance(block, Title):
         return [f"# {escape(block.text)}"]
-    if isinstance(block, Subtitle):
-        return [f"*{escape(block.text)}*"]
+    if isinstance(block, Masthead):
+        line = "　　".join(escape(p) for p in (block.issue_no, block.date_text) if p)
+        return [f"**{escape(block.issuer)}**", "", *([line, ""] if line else []), "---"]
     if isinstance(block, Heading):
         return [f"### {escape(block.text)}"]
     if isinstance(block, Paragraph):

@@ -27,12 +27,17 @@ Cell = str | int | Decimal | WeekMark | None
 
 
 @dataclass(frozen=True)
-class Title:
-    text: str
+class Masthead:
+    """The 版头 of an official document: the issuer in large red type, the issue number
+    and the date under it, and a red rule that separates it from the body."""
+
+    issuer: str
+    issue_no: str
+    date_text: str
 
 
 @dataclass(frozen=True)
-class Subtitle:
+class Title:
     text: str
 
 
@@ -78,7 +83,7 @@ class Table:
     notes: tuple[str, ...] = ()
 
 
-Block = Title | Subtitle | Heading | Paragraph | Note | ItemList | Table
+Block = Masthead | Title | Heading | Paragraph | Note | ItemList | Table
 
 _NUMERALS = "一二三四五六七八九十"
 
@@ -155,16 +160,15 @@ def monthly_tables(report: MonthlyReport) -> tuple[Table, ...]:
     )
 
 
-def _masthead(issuer: str, issued_on: date | None) -> list[Block]:
+def _masthead(issuer: str, issue_no: str, issued_on: date | None) -> Masthead:
     when = wording.full_day_text(issued_on) if issued_on is not None else ""
-    line = "　　".join(part for part in (issuer, when) if part)
-    return [Subtitle(line)] if line else []
+    return Masthead(issuer, issue_no, when)
 
 
 def monthly_outline(report: MonthlyReport) -> list[Block]:
     tables = monthly_tables(report)
-    blocks: list[Block] = [Title(report.title), Subtitle(report.issue_no)]
-    blocks += _masthead(report.issuer, report.issued_on)
+    blocks: list[Block] = [_masthead(report.issuer, report.issue_no, report.issued_on),
+                           Title(report.title)]
     if report.editor_note:
         blocks.append(Paragraph(report.editor_note, "编者按："))
     blocks += [
@@ -234,8 +238,8 @@ def quarterly_outline(report: QuarterlyReport) -> list[Block]:
     tables = quarterly_tables(report)
     intro = (f"现将{report.year}年第{report.quarter}季度各单位网站内容保障情况通报如下，"
              "详见附件。")
-    blocks: list[Block] = [Title(report.title)]
-    blocks += _masthead(report.issuer, report.issued_on)
+    blocks: list[Block] = [_masthead(report.issuer, "", report.issued_on),
+                           Title(report.title)]
     blocks += [Paragraph(intro), *(Note(f"注：{w}") for w in report.calendar_warnings)]
     if report.national is not None:
         blocks += national_blocks(report.national)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import docx
 import pytest
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Pt, RGBColor
 
 from reports import write_docx
 from reports.docx_style import BODY_FONT, HEADING_FONT, LEAD_FONT, TITLE_FONT
@@ -34,7 +36,7 @@ def test_every_section_is_a4_with_official_margins(document) -> None:
 
 
 def test_title_is_xiaobiaosong_size_two_with_east_asian_font(document) -> None:
-    title = document.paragraphs[0]
+    title = [p for p in document.paragraphs if p.text == "瑞河县政务公开月报"][0]
     assert title.text == "瑞河县政务公开月报"
     run = title.runs[0]
     assert east_asian_font(run) == TITLE_FONT
@@ -87,3 +89,40 @@ def test_crawled_markup_stays_literal_text(april_report: MonthlyReport, tmp_path
 
 def test_calendar_fallback_is_noted(document) -> None:
     assert any(p.text == "注：2024年节假日安排未知，按周末休息计算。" for p in document.paragraphs)
+
+
+def test_masthead_is_the_issuer_in_large_bold_red_centred(document) -> None:
+    issuer = document.paragraphs[0]
+    assert issuer.text == "瑞河县政务公开办"
+    assert issuer.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    run = issuer.runs[0]
+    assert run.font.color.rgb == RGBColor(0xFF, 0, 0)
+    assert run.font.bold and run.font.size >= Pt(26)
+    assert east_asian_font(run) == TITLE_FONT
+
+
+def test_masthead_gives_issue_number_then_date_over_a_red_rule(document) -> None:
+    number, dated, title = document.paragraphs[1:4]
+    assert (number.text, dated.text, title.text) == ("2024年第4期", "2024年5月6日", "瑞河县政务公开月报")
+    rule = dated._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom"))
+    assert (rule.get(qn("w:val")), rule.get(qn("w:color"))) == ("single", "FF0000")
+    assert int(rule.get(qn("w:sz"))) >= 12  # at least 1.5 pt, visible as a rule
+    assert not any(p._p.pPr is not None and p._p.pPr.find(qn("w:pBdr")) is not None
+                   for p in document.paragraphs[4:])
+
+
+def test_long_issuer_shrinks_to_stay_on_one_line(april_report, tmp_path: Path) -> None:
+    long_name = "瑞河县人民政府办公室政务公开工作领导小组办公室"
+    report = replace(april_report, issuer=long_name)
+    issuer = docx.Document(str(write_docx(report, tmp_path / "long.docx"))).paragraphs[0]
+    # 23 characters at this size take at most 90 % of the 156 mm type area.
+    assert issuer.runs[0].font.size.pt * len(long_name) <= 156 / 25.4 * 72 * 0.9
+
+
+def test_core_properties_name_the_issuer_and_the_reports_own_day(document) -> None:
+    properties = document.core_properties
+    assert (properties.author, properties.last_modified_by) == ("瑞河县政务公开办",) * 2
+    assert properties.title == "瑞河县政务公开月报"
+    # Issued 6 May 2024 (Asia/Shanghai midnight), not the template's 2013 nor today.
+    assert properties.created == properties.modified == datetime(2024, 5, 5, 16, 0, tzinfo=UTC)
+    assert "python-docx" not in (properties.comments or "")

@@ -74,7 +74,8 @@ def test_markdown_escape_covers_every_markdown_sign() -> None:
 
 def test_markdown_has_headings_and_attachment_tables(april_report, tmp_path: Path) -> None:
     text = write_markdown(april_report, tmp_path / "a.md").read_text(encoding="utf-8")
-    assert text.startswith("# 瑞河县政务公开月报\n")
+    assert text.startswith("**瑞河县政务公开办**\n\n2024年第4期　　2024年5月6日\n\n---\n\n"
+                           "# 瑞河县政务公开月报\n")
     assert "### 二、存在问题" in text
     assert "## 附件1 县直单位信息发布统计表" in text
     assert "| 县民政局 | 350 | 242 | 77 | 69.14 |" in text
