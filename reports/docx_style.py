@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from docx.document import Document
+from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -45,6 +46,9 @@ class Margins:
 
 
 TYPE_AREA_WIDTH_MM = 210 - Margins.left_mm - Margins.right_mm
+# A landscape page (a wide 附件 table) is the portrait page turned a quarter: the binding
+# margin (top, 37 mm) becomes the left one, and so on round the page.
+LANDSCAPE_TYPE_AREA_WIDTH_MM = 297 - Margins.top_mm - Margins.bottom_mm
 
 
 def set_run_fonts(run: Run, east_asia: str, size: Pt, bold: bool = False) -> None:
@@ -63,7 +67,14 @@ def add_run(paragraph: Paragraph, text: str, east_asia: str, size: Pt,
 
 
 def setup_page(document: Document, margins: Margins = Margins()) -> None:
+    """A4 with the standard's margins; a landscape section keeps them turned with the page."""
     for section in document.sections:
+        if section.orientation == WD_ORIENT.LANDSCAPE:
+            section.page_width, section.page_height = Mm(297), Mm(210)
+            section.left_margin, section.right_margin = Mm(margins.top_mm), Mm(margins.bottom_mm)
+            section.top_margin, section.bottom_margin = Mm(margins.left_mm), Mm(margins.right_mm)
+            section.footer_distance = Mm(14)
+            continue
         section.page_width, section.page_height = Mm(210), Mm(297)
         section.top_margin, section.bottom_margin = Mm(margins.top_mm), Mm(margins.bottom_mm)
         section.left_margin, section.right_margin = Mm(margins.left_mm), Mm(margins.right_mm)

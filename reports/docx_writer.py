@@ -11,7 +11,7 @@ from pathlib import Path
 
 import docx
 from docx.document import Document
-from docx.enum.section import WD_SECTION
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
@@ -20,12 +20,15 @@ from monitor.calendar import LOCAL_ZONE
 from monitor.rules.periods import Period
 from reports.docx_style import (
     BODY_FONT,
+    BODY_LINE,
     HEADING_FONT,
+    LANDSCAPE_TYPE_AREA_WIDTH_MM,
     LEAD_FONT,
     MASTHEAD_RED,
     SIZE_ER,
     SIZE_SAN,
     SIZE_SI,
+    SIZE_WU,
     SIZE_XIAO_ER,
     SIZE_XIAO_SI,
     TITLE_FONT,
@@ -33,6 +36,7 @@ from reports.docx_style import (
     add_page_number_footer,
     add_run,
     body_format,
+    breakable_anywhere,
     colour_run,
     masthead_size,
     repeat_as_header,
@@ -46,6 +50,7 @@ from reports.docx_style import (
 from reports.model import MonthlyReport, QuarterlyReport, WeekMark
 from reports.outline import (
     MARK_FILLS,
+    AnnexList,
     Block,
     Heading,
     ItemList,
@@ -57,7 +62,7 @@ from reports.outline import (
     cell_text,
     outline,
 )
-from reports.text import one_line, xml_safe
+from reports.text import line_break_hints, one_line, xml_safe
 
 
 def _title(document: Document, block: Title) -> None:
@@ -92,6 +97,7 @@ def _masthead(document: Document, block: Masthead) -> None:
 def _heading(document: Document, block: Heading) -> None:
     paragraph = document.add_paragraph()
     body_format(paragraph)
+    paragraph.paragraph_format.keep_with_next = True  # never last on a page
     add_run(paragraph, xml_safe(block.text), HEADING_FONT, SIZE_SAN)
 
 
@@ -101,7 +107,23 @@ def _paragraph(document: Document, block: Paragraph) -> None:
     if block.lead:
         add_run(paragraph, xml_safe(block.lead), LEAD_FONT, SIZE_SAN)
     if block.text:
-        add_run(paragraph, xml_safe(block.text), BODY_FONT, SIZE_SAN)
+        add_run(paragraph, line_break_hints(xml_safe(block.text)), BODY_FONT, SIZE_SAN)
+
+
+def _annexes(document: Document, block: AnnexList) -> None:
+    """GB/T 9704 附件说明: a blank line, then "附件：1.…" with later captions under the first."""
+    paragraph = document.add_paragraph()
+    body_format(paragraph, indent=False)
+    fmt = paragraph.paragraph_format
+    fmt.space_before = BODY_LINE
+    # "附件：" is three characters: later lines start under the "1." after it.
+    fmt.left_indent, fmt.first_line_indent = Pt(16 * 5), Pt(-16 * 3)
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    add_run(paragraph, "附件：", BODY_FONT, SIZE_SAN)
+    for number, line in enumerate(block.lines()):
+        run = add_run(paragraph, xml_safe(line), BODY_FONT, SIZE_SAN)
+        if number < len(block.captions) - 1:
+            run.add_break()
 
 
 def _note(document: Document, block: Note) -> None:
@@ -122,13 +144,16 @@ def _item_list(document: Document, block: ItemList) -> None:
             add_run(paragraph, one_line(url), BODY_FONT, Pt(11))
 
 
-def _cell(cell: object, text: str, east_asia: str, size: Pt, center: bool) -> None:
+def _cell(cell: object, text: str, east_asia: str, size: Pt, center: bool,
+          breakable: bool = False) -> None:
     paragraph = cell.paragraphs[0]  # type: ignore[attr-defined]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if center else WD_ALIGN_PARAGRAPH.LEFT
+    if breakable:
+        breakable_anywhere(paragraph)
     add_run(paragraph, text, east_asia, size)
 
 
-def _set_widths(table: object, widths: tuple[int, ...]) -> None:
+def _set_widths(table: object, widths: tuple[int, ...], area_mm: float) -> None:
     """Column widths in proportion to `widths`, filling the type area (156 mm on A4).
 
     Word reads the cells' widths, LibreOffice the table grid (`w:tblGrid/w:gridCol`) and the
@@ -137,15 +162,18 @@ def _set_widths(table: object, widths: tuple[int, ...]) -> None:
     table.autofit = False  # type: ignore[attr-defined]
     total = sum(widths)
     for column, share in zip(table.columns, widths, strict=True):  # type: ignore[attr-defined]
-        width = Mm(TYPE_AREA_WIDTH_MM * share / total)
+        width = Mm(area_mm * share / total)
         column.width = width  # the w:gridCol of this column
         for cell in column.cells:
             cell.width = width
-    set_table_width(table, Mm(TYPE_AREA_WIDTH_MM))
+    set_table_width(table, Mm(area_mm))
 
 
 def _table(document: Document, block: Table) -> None:
-    document.add_section(WD_SECTION.NEW_PAGE)
+    section = document.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE if block.wide_text else WD_ORIENT.PORTRAIT
+    area_mm = LANDSCAPE_TYPE_AREA_WIDTH_MM if block.wide_text else TYPE_AREA_WIDTH_MM
+    cell_size = SIZE_WU if block.wide_text else SIZE_XIAO_SI
     label = document.add_paragraph()
     add_run(label, block.label, HEADING_FONT, SIZE_SAN)
     caption = document.add_paragraph()
@@ -157,14 +185,15 @@ def _table(document: Document, block: Table) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     repeat_as_header(table.rows[0])
     for cell, text in zip(table.rows[0].cells, block.header, strict=True):
-        _cell(cell, text, HEADING_FONT, SIZE_XIAO_SI, center=True)
+        _cell(cell, text, HEADING_FONT, cell_size, center=True)
     for row, values in zip(table.rows[1:], block.rows, strict=True):
         for position, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
-            is_name = isinstance(value, str) and position <= 1
-            _cell(cell, cell_text(value), BODY_FONT, SIZE_XIAO_SI, center=not is_name)
+            is_text = isinstance(value, str) and (position <= 1 or block.wide_text)
+            _cell(cell, cell_text(value), BODY_FONT, cell_size, center=not is_text,
+                  breakable=block.wide_text)
             if isinstance(value, WeekMark):
                 shade_cell(cell, MARK_FILLS[value])
-    _set_widths(table, block.widths)
+    _set_widths(table, block.widths, area_mm)
     for note in block.notes:
         paragraph = document.add_paragraph()
         paragraph.paragraph_format.space_before = Pt(6)
@@ -178,6 +207,7 @@ _RENDERERS = {
     Paragraph: _paragraph,
     Note: _note,
     ItemList: _item_list,
+    AnnexList: _annexes,
     Table: _table,
 }
 

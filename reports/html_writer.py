@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from reports.model import MonthlyReport, QuarterlyReport, WeekMark
 from reports.outline import (
     MARK_FILLS,
+    AnnexList,
     Block,
     Heading,
     ItemList,
@@ -33,6 +34,7 @@ TEMPLATE_DIR = Path(__file__).parent / "templates"
 _KINDS: dict[type, str] = {
     Title: "title",
     Masthead: "masthead",
+    AnnexList: "annexes",
     Heading: "heading",
     Paragraph: "paragraph",
     Note: "note",

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from reports.model import MonthlyReport, QuarterlyReport
 from reports.outline import (
+    AnnexList,
     Block,
     Heading,
     ItemList,
@@ -72,6 +73,8 @@ def _block(block: Block) -> list[str]:
         return [f"> {escape(block.text)}"]
     if isinstance(block, ItemList):
         return _items(block)
+    if isinstance(block, AnnexList):
+        return ["附件：" + "  \n　　　".join(escape(line) for line in block.lines())]
     return _table(block)
 
 

@@ -114,6 +114,18 @@ def finding_clause(finding: Finding) -> str:
     return f"{days}{where}{kind_of(finding.type).wording}{count}"
 
 
+def dated_clauses(found: Sequence[Finding]) -> list[str]:
+    """One clause per finding; a clause seen on the same days as the one before it leaves
+    the days out ("4月24日甲…；乙…；4月29日丙…"), so the paragraph stays short."""
+    clauses, previous = [], None
+    for finding in found:
+        days = "、".join(day_text(day) for day in finding.days)
+        clause = finding_clause(finding)
+        clauses.append(clause[len(days):] if days == previous else clause)
+        previous = days
+    return clauses
+
+
 def repeated_reminders_clause(problems: Sequence[ReportProblem]) -> list[str]:
     """"小江镇、县水利局多次被提醒工作动态即将逾期", one clause per column name."""
     units_by_column: dict[str, list[str]] = {}
@@ -128,7 +140,7 @@ def repeated_reminders_clause(problems: Sequence[ReportProblem]) -> list[str]:
 def section_text(section: ProblemSection) -> str:
     due_soon = [p for p in section.problems if p.type is ProblemType.DUE_SOON_COLUMN]
     others = [p for p in section.problems if p.type is not ProblemType.DUE_SOON_COLUMN]
-    clauses = [finding_clause(f) for f in findings(others)]
+    clauses = dated_clauses(findings(others))
     clauses += repeated_reminders_clause(due_soon)
     return SECTION_LEADS[section.kind] + "；".join(clauses) + "。"
 
@@ -197,3 +209,49 @@ WEEK_MARK_LEGEND = "√ 当周已更新；× 当周未更新；— 当周不计�
 def week_header(monday: date) -> str:
     sunday = date.fromordinal(monday.toordinal() + 6)
     return f"{monday.month}.{monday.day}-{sunday.month}.{sunday.day}"
+
+
+def problem_text(problem: ReportProblem) -> str:
+    """The 问题 cell of the 附件 problem table: what is wrong, its detail, whether it came
+    back after being fixed, and where its screenshots are kept."""
+    text = kind_of(problem.type).wording
+    if problem.detail:
+        text += f"（{problem.detail}）"
+    if problem.recurring:
+        text += "，整改后再次出现"
+    if problem.evidence:
+        text += f"；截图取证：{problem.evidence}"
+    return text
+
+
+def problem_link(problem: ReportProblem) -> str | None:
+    """The 链接 cell: the address to fix (the broken link or image), else the page."""
+    return problem.target or problem.url
+
+
+def problem_title(problem: ReportProblem) -> str | None:
+    """The 标题 cell: the post's title, or the page's address when it is no recorded post
+    (a column page, the home page), so that the row still says where to look."""
+    if problem.title:
+        return problem.title
+    return problem.url if problem.url and problem.url != problem_link(problem) else None
+
+
+def iso_day(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def rectification_details(rect: Rectification) -> str:
+    """上期问题整改情况 in prose: the problems still open and those fixed, by unit and day."""
+    parts = []
+    if rect.still_open:
+        clauses = "；".join(finding_clause(f) for f in findings(rect.still_open))
+        parts.append(f"仍未整改的问题：{clauses}。")
+    if rect.fixed:
+        clauses = "；".join(finding_clause(f) for f in findings(rect.fixed))
+        parts.append(f"已整改的问题：{clauses}。")
+    return "".join(parts)
+
+
+def problem_annex_text(label: str, count: int) -> str:
+    return f"本月发现的{count}个问题逐条列于{label}，请各单位对照整改。"
