@@ -13,7 +13,7 @@ import docx
 from docx.document import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.shared import Mm, Pt
 
 from monitor.calendar import LOCAL_ZONE
@@ -73,25 +73,24 @@ def _title(document: Document, block: Title) -> None:
 
 
 def _masthead(document: Document, block: Masthead) -> None:
-    """版头: issuer in large red 小标宋 (bold, for the 宋体 it falls back to), centred; the
-    issue number centred under it; the date at the right end of the last line, which
-    carries the red rule as its bottom border."""
+    """版头: issuer in large red 小标宋 (bold, for the 宋体 it falls back to), centred; then
+    one line with the issue number at the left (indented a character) and the date at the
+    right (a right tab stop at the type area's edge), carrying the red rule under it."""
     issuer = document.add_paragraph()
     issuer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    issuer.paragraph_format.space_before = Pt(12)
-    issuer.paragraph_format.space_after = Pt(18)
+    issuer.paragraph_format.space_after = Pt(12)
     size = masthead_size(block.issuer, Mm(TYPE_AREA_WIDTH_MM))
     colour_run(add_run(issuer, xml_safe(block.issuer), TITLE_FONT, size, bold=True),
                MASTHEAD_RED)
-    if block.issue_no:
-        number = document.add_paragraph()
-        number.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        add_run(number, xml_safe(block.issue_no), BODY_FONT, SIZE_SAN)
-    dated = document.add_paragraph()
-    dated.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    dated.paragraph_format.space_after = Pt(24)
-    add_run(dated, xml_safe(block.date_text), BODY_FONT, SIZE_SAN)
-    rule_below(dated)
+    line = document.add_paragraph()
+    line.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    fmt = line.paragraph_format
+    fmt.left_indent = fmt.right_indent = SIZE_SAN
+    fmt.space_after = Pt(18)
+    fmt.tab_stops.add_tab_stop(Mm(TYPE_AREA_WIDTH_MM) - SIZE_SAN * 2, WD_TAB_ALIGNMENT.RIGHT)
+    add_run(line, xml_safe(block.issue_no) + "\t" + xml_safe(block.date_text), BODY_FONT,
+            SIZE_SAN)
+    rule_below(line)
 
 
 def _heading(document: Document, block: Heading) -> None:

@@ -125,7 +125,8 @@ def problem_table(label: str, problems: tuple[ReportProblem, ...]) -> Table:
              wording.problem_text(p), wording.problem_link(p), p.seen_on.isoformat())
             for p in problems
         ),
-        widths=(14, 12, 26, 12, 30, 36, 12),
+        widths=(14, 12, 26, 15, 30, 32, 15),
+        notes=(wording.EVIDENCE_NOTE,) if any(p.evidence for p in problems) else (),
         wide_text=True,
     )
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import docx
 import pytest
 from docx.enum.section import WD_ORIENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
@@ -109,14 +109,16 @@ def test_masthead_is_the_issuer_in_large_bold_red_centred(document) -> None:
     assert east_asian_font(run) == TITLE_FONT
 
 
-def test_masthead_gives_issue_number_then_date_over_a_red_rule(document) -> None:
-    number, dated, title = document.paragraphs[1:4]
-    assert (number.text, dated.text, title.text) == ("2024年第4期", "2024年5月6日", "瑞河县政务公开月报")
+def test_masthead_gives_issue_number_and_date_over_a_red_rule(document) -> None:
+    dated, title = document.paragraphs[1:3]
+    assert (dated.text, title.text) == ("2024年第4期\t2024年5月6日", "瑞河县政务公开月报")
+    [stop] = dated.paragraph_format.tab_stops
+    assert stop.alignment == WD_TAB_ALIGNMENT.RIGHT  # the date ends at the right margin
     rule = dated._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom"))
     assert (rule.get(qn("w:val")), rule.get(qn("w:color"))) == ("single", "FF0000")
     assert int(rule.get(qn("w:sz"))) >= 12  # at least 1.5 pt, visible as a rule
     assert not any(p._p.pPr is not None and p._p.pPr.find(qn("w:pBdr")) is not None
-                   for p in document.paragraphs[4:])
+                   for p in document.paragraphs[2:])
 
 
 def test_long_issuer_shrinks_to_stay_on_one_line(april_report, tmp_path: Path) -> None:
