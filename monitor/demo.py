@@ -128,6 +128,8 @@ def write_demo_config(portal: Portal, base_url: str, path: Path) -> Path:
         "sender": "政务公开办 <gkb@example.gov.cn>",
         "office": ["gkb@example.gov.cn"],
     }
+    # The 月报's red 版头 names the county government's office, as the real one does.
+    document["report"] = {"issuer": "瑞河县人民政府办公室"}
     # Screenshots of the problems go beside the demo's other outputs.
     document["evidence"] = {"directory": str(path.parent / "evidence")}
     header = f"# Demo config for the sample portal {portal.site_name}, written by `monitor demo`.\n"

@@ -8,12 +8,14 @@ leaves Chinese in the default font, so every run and style here sets both.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from docx.document import Document
+from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Length, Mm, Pt
+from docx.shared import Length, Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
@@ -44,6 +46,9 @@ class Margins:
 
 
 TYPE_AREA_WIDTH_MM = 210 - Margins.left_mm - Margins.right_mm
+# A landscape page (a wide 附件 table) is the portrait page turned a quarter: the binding
+# margin (top, 37 mm) becomes the left one, and so on round the page.
+LANDSCAPE_TYPE_AREA_WIDTH_MM = 297 - Margins.top_mm - Margins.bottom_mm
 
 
 def set_run_fonts(run: Run, east_asia: str, size: Pt, bold: bool = False) -> None:
@@ -62,7 +67,14 @@ def add_run(paragraph: Paragraph, text: str, east_asia: str, size: Pt,
 
 
 def setup_page(document: Document, margins: Margins = Margins()) -> None:
+    """A4 with the standard's margins; a landscape section keeps them turned with the page."""
     for section in document.sections:
+        if section.orientation == WD_ORIENT.LANDSCAPE:
+            section.page_width, section.page_height = Mm(297), Mm(210)
+            section.left_margin, section.right_margin = Mm(margins.top_mm), Mm(margins.bottom_mm)
+            section.top_margin, section.bottom_margin = Mm(margins.left_mm), Mm(margins.right_mm)
+            section.footer_distance = Mm(14)
+            continue
         section.page_width, section.page_height = Mm(210), Mm(297)
         section.top_margin, section.bottom_margin = Mm(margins.top_mm), Mm(margins.bottom_mm)
         section.left_margin, section.right_margin = Mm(margins.left_mm), Mm(margins.right_mm)
@@ -149,3 +161,74 @@ def set_table_width(table: object, width: Length) -> None:
         properties.insert_element_before(preferred, *_AFTER_TBLW)
     preferred.set(qn("w:w"), str(round(width.twips)))
     preferred.set(qn("w:type"), "dxa")
+
+
+# The red of a 版头 and its rule (GB/T 9704 asks for red; pure red prints as such).
+MASTHEAD_RED = "FF0000"
+SIZE_MASTHEAD_MAX = Pt(36)  # 小初
+SIZE_WU = Pt(10.5)  # 五号: URLs in the 附件 problem table
+
+
+def masthead_size(text: str, width: Length, largest: Pt = SIZE_MASTHEAD_MAX) -> Pt:
+    """The largest whole point size, up to `largest`, at which `text` fills at most 90 %
+    of the type area on one line: a long issuer name shrinks rather than wrapping."""
+    fitting = int(width.pt * 0.9 / max(len(text), 1))
+    return Pt(min(largest.pt, fitting))
+
+
+def colour_run(run: Run, hex_rgb: str) -> None:
+    run.font.color.rgb = RGBColor.from_string(hex_rgb)
+
+
+def rule_below(paragraph: Paragraph, hex_rgb: str = MASTHEAD_RED, eighths: int = 18) -> None:
+    """A horizontal rule under `paragraph` across the type area: its bottom border
+    (w:pBdr/w:bottom), `eighths` eighths of a point thick (18 = 2.25 pt)."""
+    properties = paragraph._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for name, value in (("w:val", "single"), ("w:sz", str(eighths)), ("w:space", "1"),
+                        ("w:color", hex_rgb)):
+        bottom.set(qn(name), value)
+    borders.append(bottom)
+    # w:pBdr comes before w:shd, w:tabs, w:spacing, w:ind and w:jc in CT_PPr.
+    properties.insert_element_before(
+        borders, "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
+        "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
+        "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+        "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+        "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr",
+        "w:sectPr", "w:pPrChange")
+
+
+def breakable_anywhere(paragraph: Paragraph) -> None:
+    """Left-aligned, and Latin words may break at any character (w:wordWrap off).
+
+    A URL is one long "word": in a justified paragraph it is pushed whole to the next line
+    and the line before is stretched until its characters stand apart. Left alignment stops
+    the stretching; w:wordWrap="0" lets the URL break where the line ends.
+    """
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    properties = paragraph._p.get_or_add_pPr()
+    wrap = OxmlElement("w:wordWrap")
+    wrap.set(qn("w:val"), "0")
+    properties.insert_element_before(
+        wrap, "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN",
+        "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind",
+        "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+        "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl",
+        "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+
+
+def set_core_properties(document: Document, author: str, title: str,
+                        written_at: datetime) -> None:
+    """Author, title and times of the file (what Explorer and Word's Info pane show).
+
+    python-docx's template otherwise says creator "python-docx" and created 2013-12-23.
+    `written_at` is the report's own clock, so the same inputs give the same file.
+    """
+    properties = document.core_properties
+    properties.author = properties.last_modified_by = author
+    properties.title = title
+    properties.created = properties.modified = written_at.astimezone(UTC).replace(tzinfo=None)
+    properties.revision = 1
+    properties.comments = properties.keywords = properties.subject = ""

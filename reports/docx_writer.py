@@ -6,22 +6,29 @@ Text goes in through python-docx runs, which store it as XML text nodes: a crawl
 
 from __future__ import annotations
 
+from datetime import datetime, time
 from pathlib import Path
 
 import docx
 from docx.document import Document
-from docx.enum.section import WD_SECTION
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.shared import Mm, Pt
 
+from monitor.calendar import LOCAL_ZONE
+from monitor.rules.periods import Period
 from reports.docx_style import (
     BODY_FONT,
+    BODY_LINE,
     HEADING_FONT,
+    LANDSCAPE_TYPE_AREA_WIDTH_MM,
     LEAD_FONT,
+    MASTHEAD_RED,
     SIZE_ER,
     SIZE_SAN,
     SIZE_SI,
+    SIZE_WU,
     SIZE_XIAO_ER,
     SIZE_XIAO_SI,
     TITLE_FONT,
@@ -29,7 +36,12 @@ from reports.docx_style import (
     add_page_number_footer,
     add_run,
     body_format,
+    breakable_anywhere,
+    colour_run,
+    masthead_size,
     repeat_as_header,
+    rule_below,
+    set_core_properties,
     set_table_width,
     setup_normal_style,
     setup_page,
@@ -38,18 +50,19 @@ from reports.docx_style import (
 from reports.model import MonthlyReport, QuarterlyReport, WeekMark
 from reports.outline import (
     MARK_FILLS,
+    AnnexList,
     Block,
     Heading,
     ItemList,
+    Masthead,
     Note,
     Paragraph,
-    Subtitle,
     Table,
     Title,
     cell_text,
     outline,
 )
-from reports.text import one_line, xml_safe
+from reports.text import line_break_hints, one_line, xml_safe
 
 
 def _title(document: Document, block: Title) -> None:
@@ -59,15 +72,31 @@ def _title(document: Document, block: Title) -> None:
     add_run(paragraph, xml_safe(block.text), TITLE_FONT, SIZE_ER)
 
 
-def _subtitle(document: Document, block: Subtitle) -> None:
-    paragraph = document.add_paragraph()
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    add_run(paragraph, xml_safe(block.text), LEAD_FONT, SIZE_SAN)
+def _masthead(document: Document, block: Masthead) -> None:
+    """版头: issuer in large red 小标宋 (bold, for the 宋体 it falls back to), centred; then
+    one line with the issue number at the left (indented a character) and the date at the
+    right (a right tab stop at the type area's edge), carrying the red rule under it."""
+    issuer = document.add_paragraph()
+    issuer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    issuer.paragraph_format.space_after = Pt(12)
+    size = masthead_size(block.issuer, Mm(TYPE_AREA_WIDTH_MM))
+    colour_run(add_run(issuer, xml_safe(block.issuer), TITLE_FONT, size, bold=True),
+               MASTHEAD_RED)
+    line = document.add_paragraph()
+    line.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    fmt = line.paragraph_format
+    fmt.left_indent = fmt.right_indent = SIZE_SAN
+    fmt.space_after = Pt(18)
+    fmt.tab_stops.add_tab_stop(Mm(TYPE_AREA_WIDTH_MM) - SIZE_SAN * 2, WD_TAB_ALIGNMENT.RIGHT)
+    add_run(line, xml_safe(block.issue_no) + "\t" + xml_safe(block.date_text), BODY_FONT,
+            SIZE_SAN)
+    rule_below(line)
 
 
 def _heading(document: Document, block: Heading) -> None:
     paragraph = document.add_paragraph()
     body_format(paragraph)
+    paragraph.paragraph_format.keep_with_next = True  # never last on a page
     add_run(paragraph, xml_safe(block.text), HEADING_FONT, SIZE_SAN)
 
 
@@ -77,7 +106,23 @@ def _paragraph(document: Document, block: Paragraph) -> None:
     if block.lead:
         add_run(paragraph, xml_safe(block.lead), LEAD_FONT, SIZE_SAN)
     if block.text:
-        add_run(paragraph, xml_safe(block.text), BODY_FONT, SIZE_SAN)
+        add_run(paragraph, line_break_hints(xml_safe(block.text)), BODY_FONT, SIZE_SAN)
+
+
+def _annexes(document: Document, block: AnnexList) -> None:
+    """GB/T 9704 附件说明: a blank line, then "附件：1.…" with later captions under the first."""
+    paragraph = document.add_paragraph()
+    body_format(paragraph, indent=False)
+    fmt = paragraph.paragraph_format
+    fmt.space_before = BODY_LINE
+    # "附件：" is three characters: later lines start under the "1." after it.
+    fmt.left_indent, fmt.first_line_indent = Pt(16 * 5), Pt(-16 * 3)
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    add_run(paragraph, "附件：", BODY_FONT, SIZE_SAN)
+    for number, line in enumerate(block.lines()):
+        run = add_run(paragraph, xml_safe(line), BODY_FONT, SIZE_SAN)
+        if number < len(block.captions) - 1:
+            run.add_break()
 
 
 def _note(document: Document, block: Note) -> None:
@@ -98,13 +143,16 @@ def _item_list(document: Document, block: ItemList) -> None:
             add_run(paragraph, one_line(url), BODY_FONT, Pt(11))
 
 
-def _cell(cell: object, text: str, east_asia: str, size: Pt, center: bool) -> None:
+def _cell(cell: object, text: str, east_asia: str, size: Pt, center: bool,
+          breakable: bool = False) -> None:
     paragraph = cell.paragraphs[0]  # type: ignore[attr-defined]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if center else WD_ALIGN_PARAGRAPH.LEFT
+    if breakable:
+        breakable_anywhere(paragraph)
     add_run(paragraph, text, east_asia, size)
 
 
-def _set_widths(table: object, widths: tuple[int, ...]) -> None:
+def _set_widths(table: object, widths: tuple[int, ...], area_mm: float) -> None:
     """Column widths in proportion to `widths`, filling the type area (156 mm on A4).
 
     Word reads the cells' widths, LibreOffice the table grid (`w:tblGrid/w:gridCol`) and the
@@ -113,15 +161,18 @@ def _set_widths(table: object, widths: tuple[int, ...]) -> None:
     table.autofit = False  # type: ignore[attr-defined]
     total = sum(widths)
     for column, share in zip(table.columns, widths, strict=True):  # type: ignore[attr-defined]
-        width = Mm(TYPE_AREA_WIDTH_MM * share / total)
+        width = Mm(area_mm * share / total)
         column.width = width  # the w:gridCol of this column
         for cell in column.cells:
             cell.width = width
-    set_table_width(table, Mm(TYPE_AREA_WIDTH_MM))
+    set_table_width(table, Mm(area_mm))
 
 
 def _table(document: Document, block: Table) -> None:
-    document.add_section(WD_SECTION.NEW_PAGE)
+    section = document.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE if block.wide_text else WD_ORIENT.PORTRAIT
+    area_mm = LANDSCAPE_TYPE_AREA_WIDTH_MM if block.wide_text else TYPE_AREA_WIDTH_MM
+    cell_size = SIZE_WU if block.wide_text else SIZE_XIAO_SI
     label = document.add_paragraph()
     add_run(label, block.label, HEADING_FONT, SIZE_SAN)
     caption = document.add_paragraph()
@@ -133,14 +184,15 @@ def _table(document: Document, block: Table) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     repeat_as_header(table.rows[0])
     for cell, text in zip(table.rows[0].cells, block.header, strict=True):
-        _cell(cell, text, HEADING_FONT, SIZE_XIAO_SI, center=True)
+        _cell(cell, text, HEADING_FONT, cell_size, center=True)
     for row, values in zip(table.rows[1:], block.rows, strict=True):
         for position, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
-            is_name = isinstance(value, str) and position <= 1
-            _cell(cell, cell_text(value), BODY_FONT, SIZE_XIAO_SI, center=not is_name)
+            is_text = isinstance(value, str) and (position <= 1 or block.wide_text)
+            _cell(cell, cell_text(value), BODY_FONT, cell_size, center=not is_text,
+                  breakable=block.wide_text)
             if isinstance(value, WeekMark):
                 shade_cell(cell, MARK_FILLS[value])
-    _set_widths(table, block.widths)
+    _set_widths(table, block.widths, area_mm)
     for note in block.notes:
         paragraph = document.add_paragraph()
         paragraph.paragraph_format.space_before = Pt(6)
@@ -149,11 +201,12 @@ def _table(document: Document, block: Table) -> None:
 
 _RENDERERS = {
     Title: _title,
-    Subtitle: _subtitle,
+    Masthead: _masthead,
     Heading: _heading,
     Paragraph: _paragraph,
     Note: _note,
     ItemList: _item_list,
+    AnnexList: _annexes,
     Table: _table,
 }
 
@@ -168,7 +221,25 @@ def render_docx(blocks: list[Block]) -> Document:
     return document
 
 
+def written_at(report: MonthlyReport | QuarterlyReport) -> datetime:
+    """The file's creation time: the start of the report's issue day in Asia/Shanghai.
+
+    The issue day comes from the clock the report was made with (MONITOR_NOW in tests and
+    replays), so a replayed report carries its own day and the same inputs give the same
+    file; a report without one is dated by the end of its period.
+    """
+    if report.issued_on is not None:
+        day = report.issued_on
+    elif isinstance(report, MonthlyReport):
+        day = Period.month(report.year, report.month).end
+    else:
+        day = report.ytd_last_day
+    return datetime.combine(day, time(0), LOCAL_ZONE)
+
+
 def write_docx(report: MonthlyReport | QuarterlyReport, path: Path) -> Path:
-    render_docx(outline(report)).save(str(path))
+    document = render_docx(outline(report))
+    set_core_properties(document, report.issuer, report.title, written_at(report))
+    document.save(str(path))
     return path
 

@@ -15,12 +15,13 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from reports.model import MonthlyReport, QuarterlyReport, WeekMark
 from reports.outline import (
     MARK_FILLS,
+    AnnexList,
     Block,
     Heading,
     ItemList,
+    Masthead,
     Note,
     Paragraph,
-    Subtitle,
     Table,
     Title,
     cell_text,
@@ -32,7 +33,8 @@ TEMPLATE_DIR = Path(__file__).parent / "templates"
 
 _KINDS: dict[type, str] = {
     Title: "title",
-    Subtitle: "subtitle",
+    Masthead: "masthead",
+    AnnexList: "annexes",
     Heading: "heading",
     Paragraph: "paragraph",
     Note: "note",

@@ -12,12 +12,13 @@ from pathlib import Path
 
 from reports.model import MonthlyReport, QuarterlyReport
 from reports.outline import (
+    AnnexList,
     Block,
     Heading,
     ItemList,
+    Masthead,
     Note,
     Paragraph,
-    Subtitle,
     Table,
     Title,
     cell_text,
@@ -59,8 +60,9 @@ def _items(block: ItemList) -> list[str]:
 def _block(block: Block) -> list[str]:
     if isinstance(block, Title):
         return [f"# {escape(block.text)}"]
-    if isinstance(block, Subtitle):
-        return [f"*{escape(block.text)}*"]
+    if isinstance(block, Masthead):
+        line = "　　".join(escape(p) for p in (block.issue_no, block.date_text) if p)
+        return [f"**{escape(block.issuer)}**", "", *([line, ""] if line else []), "---"]
     if isinstance(block, Heading):
         return [f"### {escape(block.text)}"]
     if isinstance(block, Paragraph):
@@ -71,6 +73,8 @@ def _block(block: Block) -> list[str]:
         return [f"> {escape(block.text)}"]
     if isinstance(block, ItemList):
         return _items(block)
+    if isinstance(block, AnnexList):
+        return ["附件：" + "  \n　　　".join(escape(line) for line in block.lines())]
     return _table(block)
 
 

@@ -67,6 +67,9 @@ class ReportProblem:
     recurring: bool = False
     # The folder of its screenshots (截图取证), when one was captured.
     evidence: str | None = None
+    # The post on whose page it was found, when the page is a recorded post (附件 table).
+    title: str | None = None
+    published_on: date | None = None
 
 
 @dataclass(frozen=True)

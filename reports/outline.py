@@ -27,12 +27,17 @@ Cell = str | int | Decimal | WeekMark | None
 
 
 @dataclass(frozen=True)
-class Title:
-    text: str
+class Masthead:
+    """The 版头 of an official document: the issuer in large red type, the issue number
+    and the date under it, and a red rule that separates it from the body."""
+
+    issuer: str
+    issue_no: str
+    date_text: str
 
 
 @dataclass(frozen=True)
-class Subtitle:
+class Title:
     text: str
 
 
@@ -66,6 +71,16 @@ class ItemList:
 
 
 @dataclass(frozen=True)
+class AnnexList:
+    """附件说明 after the body: "附件：1.…", one caption a line, numbers aligned."""
+
+    captions: tuple[str, ...]
+
+    def lines(self) -> tuple[str, ...]:
+        return tuple(f"{n}.{caption}" for n, caption in enumerate(self.captions, start=1))
+
+
+@dataclass(frozen=True)
 class Table:
     """A table on its own page (附件): label, caption, header, rows, notes below."""
 
@@ -76,9 +91,12 @@ class Table:
     rows: tuple[tuple[Cell, ...], ...]
     widths: tuple[int, ...]
     notes: tuple[str, ...] = ()
+    # A wide table of long text (the problem list): a landscape page, every cell set
+    # left-aligned and breakable, so URLs wrap instead of stretching the line.
+    wide_text: bool = False
 
 
-Block = Title | Subtitle | Heading | Paragraph | Note | ItemList | Table
+Block = Masthead | Title | Heading | Paragraph | Note | ItemList | AnnexList | Table
 
 _NUMERALS = "一二三四五六七八九十"
 
@@ -92,10 +110,29 @@ def chinese_number(n: int) -> str:
     return head + (_NUMERALS[ones - 1] if ones else "")
 
 
-def _items(problems: tuple[ReportProblem, ...]) -> ItemList:
-    return ItemList(tuple(
-        Item(wording.problem_line(p), wording.problem_links(p)) for p in problems
-    ))
+PROBLEM_HEADER = ("单位", "栏目", "标题", "发布日期", "问题", "链接", "发现日期")
+
+
+def problem_table(label: str, problems: tuple[ReportProblem, ...]) -> Table:
+    """The detailed problem list (附件): one row per problem, in report order."""
+    return Table(
+        label=label,
+        caption="常态化监测发现问题清单",
+        sheet_name=f"{label} 问题清单",
+        header=PROBLEM_HEADER,
+        rows=tuple(
+            (p.unit, p.column, wording.problem_title(p), wording.iso_day(p.published_on),
+             wording.problem_text(p), wording.problem_link(p), p.seen_on.isoformat())
+            for p in problems
+        ),
+        widths=(14, 12, 26, 15, 30, 32, 15),
+        notes=(wording.EVIDENCE_NOTE,) if any(p.evidence for p in problems) else (),
+        wide_text=True,
+    )
+
+
+def reported_problems(report: MonthlyReport) -> tuple[ReportProblem, ...]:
+    return tuple(p for section in report.sections for p in section.problems)
 
 
 def unit_table(label: str, caption: str, sheet: str, rows: tuple[UnitRow, ...],
@@ -124,47 +161,48 @@ def week_table(label: str, grid: WeekGrid, month: int) -> Table:
     )
 
 
-def _problem_blocks(report: MonthlyReport) -> list[Block]:
+def _problem_blocks(report: MonthlyReport, annex: str) -> list[Block]:
+    """One narrative paragraph per heading, as seed 004 writes them; the details (pages,
+    links, dates) go to the problem 附件 rather than into the body."""
     if not report.sections:
         return [Paragraph("本月常态化监测未发现需要通报的问题。")]
     blocks: list[Block] = []
     for number, section in enumerate(report.sections, start=1):
         lead = f"（{chinese_number(number)}）{wording.SECTION_TITLES[section.kind]}。"
-        blocks += [Paragraph(wording.section_text(section), lead), _items(section.problems)]
+        blocks.append(Paragraph(wording.section_text(section), lead))
+    blocks.append(Paragraph(wording.problem_annex_text(annex, report.problem_count)))
     return blocks
 
 
 def _rectification_blocks(report: MonthlyReport) -> list[Block]:
     rect = report.rectification
-    blocks: list[Block] = [Paragraph(wording.rectification_text(rect))]
-    if rect.still_open:
-        blocks += [Paragraph("", "（一）仍未整改的问题。"), _items(rect.still_open)]
-    if rect.fixed:
-        number = chinese_number(2 if rect.still_open else 1)
-        blocks += [Paragraph("", f"（{number}）已整改的问题。"), _items(rect.fixed)]
-    return blocks
+    return [Paragraph(wording.rectification_text(rect) + wording.rectification_details(rect))]
+
+
+PROBLEM_ANNEX = "附件4"
 
 
 def monthly_tables(report: MonthlyReport) -> tuple[Table, ...]:
-    return (
+    tables = (
         unit_table("附件1", "县直单位信息发布统计表", "附件1 县直单位",
                    report.county_rows, report.month),
         unit_table("附件2", "乡镇信息发布统计表", "附件2 乡镇", report.township_rows,
                    report.month),
         week_table("附件3", report.week_grid, report.month),
     )
+    problems = reported_problems(report)
+    return (*tables, problem_table(PROBLEM_ANNEX, problems)) if problems else tables
 
 
-def _masthead(issuer: str, issued_on: date | None) -> list[Block]:
+def _masthead(issuer: str, issue_no: str, issued_on: date | None) -> Masthead:
     when = wording.full_day_text(issued_on) if issued_on is not None else ""
-    line = "　　".join(part for part in (issuer, when) if part)
-    return [Subtitle(line)] if line else []
+    return Masthead(issuer, issue_no, when)
 
 
 def monthly_outline(report: MonthlyReport) -> list[Block]:
     tables = monthly_tables(report)
-    blocks: list[Block] = [Title(report.title), Subtitle(report.issue_no)]
-    blocks += _masthead(report.issuer, report.issued_on)
+    blocks: list[Block] = [_masthead(report.issuer, report.issue_no, report.issued_on),
+                           Title(report.title)]
     if report.editor_note:
         blocks.append(Paragraph(report.editor_note, "编者按："))
     blocks += [
@@ -174,13 +212,12 @@ def monthly_outline(report: MonthlyReport) -> list[Block]:
         Paragraph(wording.monitoring_text(report), "（二）常态化监测情况。"),
         *(Note(f"注：{warning}") for warning in report.calendar_warnings),
         Heading("二、存在问题"),
-        *_problem_blocks(report),
+        *_problem_blocks(report, PROBLEM_ANNEX),
         Heading("三、上期问题整改情况"),
         *_rectification_blocks(report),
         Heading("四、工作要求"),
         *(Paragraph(text) for text in report.requirements),
-        Paragraph("；".join(f"{n}.{t.caption}" for n, t in enumerate(tables, start=1)),
-                  "附件："),
+        AnnexList(tuple(t.caption for t in tables)),
         *tables,
     ]
     return blocks
@@ -234,13 +271,12 @@ def quarterly_outline(report: QuarterlyReport) -> list[Block]:
     tables = quarterly_tables(report)
     intro = (f"现将{report.year}年第{report.quarter}季度各单位网站内容保障情况通报如下，"
              "详见附件。")
-    blocks: list[Block] = [Title(report.title)]
-    blocks += _masthead(report.issuer, report.issued_on)
+    blocks: list[Block] = [_masthead(report.issuer, "", report.issued_on),
+                           Title(report.title)]
     blocks += [Paragraph(intro), *(Note(f"注：{w}") for w in report.calendar_warnings)]
     if report.national is not None:
         blocks += national_blocks(report.national)
-    blocks.append(Paragraph("；".join(f"{n}.{t.caption}" for n, t in enumerate(tables, 1)),
-                            "附件："))
+    blocks.append(AnnexList(tuple(t.caption for t in tables)))
     blocks += tables
     return blocks
 

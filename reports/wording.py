@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from pathlib import PurePath
 
 from monitor.domain import ProblemType
 from monitor.problem_types import kind_of
@@ -94,6 +95,7 @@ class Finding:
     column: str | None
     days: tuple[date, ...]
     count: int
+    columns: int = 1  # columns named together in `column` ("工作动态、通知公告")
 
 
 def findings(problems: Sequence[ReportProblem]) -> list[Finding]:
@@ -110,8 +112,45 @@ def findings(problems: Sequence[ReportProblem]) -> list[Finding]:
 def finding_clause(finding: Finding) -> str:
     days = "、".join(day_text(day) for day in finding.days)
     where = f"{finding.unit}{finding.column}" if finding.column else finding.unit
-    count = f"（共{finding.count}处）" if finding.count > 1 else ""
+    count = f"（共{finding.count}处）" if finding.count > finding.columns else ""
     return f"{days}{where}{kind_of(finding.type).wording}{count}"
+
+
+def merged_columns(found: Sequence[Finding]) -> list[Finding]:
+    """Findings of one unit, type and days that follow each other become one, naming its
+    columns together ("县市场监督管理局工作动态、通知公告栏目尚无任何信息")."""
+    merged: list[Finding] = []
+    for finding in found:
+        last = merged[-1] if merged else None
+        if (last is not None and finding.column and last.column
+                and (last.type, last.unit, last.days) == (finding.type, finding.unit,
+                                                          finding.days)):
+            merged[-1] = Finding(last.type, last.unit, f"{last.column}、{finding.column}",
+                                 last.days, last.count + finding.count,
+                                 last.columns + finding.columns)
+        else:
+            merged.append(finding)
+    return merged
+
+
+def dated_clauses(found: Sequence[Finding]) -> list[str]:
+    """One clause per finding, shortened where it repeats the one before: the same days are
+    not said again ("4月24日甲…；乙…"), and a further finding of the same unit on the same
+    days joins its clause ("白沙乡乡镇动态照片不能显示，通知公告出现不可用链接")."""
+    clauses: list[str] = []
+    previous: Finding | None = None
+    for finding in merged_columns(found):
+        days = "、".join(day_text(day) for day in finding.days)
+        clause = finding_clause(finding)
+        if previous is not None and previous.days == finding.days:
+            clause = clause[len(days):]
+            if previous.unit == finding.unit:
+                clauses[-1] += "，" + clause[len(finding.unit):]
+                previous = finding
+                continue
+        clauses.append(clause)
+        previous = finding
+    return clauses
 
 
 def repeated_reminders_clause(problems: Sequence[ReportProblem]) -> list[str]:
@@ -128,34 +167,9 @@ def repeated_reminders_clause(problems: Sequence[ReportProblem]) -> list[str]:
 def section_text(section: ProblemSection) -> str:
     due_soon = [p for p in section.problems if p.type is ProblemType.DUE_SOON_COLUMN]
     others = [p for p in section.problems if p.type is not ProblemType.DUE_SOON_COLUMN]
-    clauses = [finding_clause(f) for f in findings(others)]
+    clauses = dated_clauses(findings(others))
     clauses += repeated_reminders_clause(due_soon)
     return SECTION_LEADS[section.kind] + "；".join(clauses) + "。"
-
-
-def problem_line(problem: ReportProblem) -> str:
-    """One line of a section's detail list: date, unit, column, what, detail."""
-    parts = [full_day_text(problem.seen_on), problem.unit]
-    if problem.column:
-        parts.append(problem.column)
-    what = kind_of(problem.type).wording
-    if problem.detail:
-        what += f"（{problem.detail}）"
-    if problem.recurring:
-        what += "，整改后再次出现"
-    return "，".join(parts) + "：" + what
-
-
-def problem_links(problem: ReportProblem) -> tuple[tuple[str, str], ...]:
-    """(label, URL) pairs to print under a problem line."""
-    links = []
-    if problem.url:
-        links.append(("页面", problem.url))
-    if problem.target and problem.target != problem.url:
-        links.append(("链接", problem.target))
-    if problem.evidence:
-        links.append(("截图取证", problem.evidence))
-    return tuple(links)
 
 
 def monitoring_text(report: MonthlyReport) -> str:
@@ -197,3 +211,62 @@ WEEK_MARK_LEGEND = "√ 当周已更新；× 当周未更新；— 当周不计�
 def week_header(monday: date) -> str:
     sunday = date.fromordinal(monday.toordinal() + 6)
     return f"{monday.month}.{monday.day}-{sunday.month}.{sunday.day}"
+
+
+def problem_text(problem: ReportProblem) -> str:
+    """The 问题 cell of the 附件 problem table: what is wrong, its detail, whether it came
+    back after being fixed, and where its screenshots are kept."""
+    text = kind_of(problem.type).wording
+    if problem.detail:
+        text += f"（{problem.detail}）"
+    if problem.recurring:
+        text += "，整改后再次出现"
+    if problem.evidence:
+        text += f"；截图取证{evidence_label(problem.evidence)}"
+    return text
+
+
+EVIDENCE_LABEL_LENGTH = 12
+
+
+def evidence_label(folder: str) -> str:
+    """A captured problem's evidence as the printed table cites it: the first characters of
+    its content-addressed folder's name, enough to find it and short enough for a cell."""
+    return PurePath(folder).name[:EVIDENCE_LABEL_LENGTH]
+
+
+EVIDENCE_NOTE = ("注：“截图取证”后的编号是该问题截图在监测系统证据目录中的文件夹名称"
+                 f"（前{EVIDENCE_LABEL_LENGTH}位）。")
+
+
+def problem_link(problem: ReportProblem) -> str | None:
+    """The 链接 cell: the address to fix (the broken link or image), else the page."""
+    return problem.target or problem.url
+
+
+def problem_title(problem: ReportProblem) -> str | None:
+    """The 标题 cell: the post's title, or the page's address when it is no recorded post
+    (a column page, the home page), so that the row still says where to look."""
+    if problem.title:
+        return problem.title
+    return problem.url if problem.url and problem.url != problem_link(problem) else None
+
+
+def iso_day(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def rectification_details(rect: Rectification) -> str:
+    """上期问题整改情况 in prose: the problems still open and those fixed, by unit and day."""
+    parts = []
+    if rect.still_open:
+        clauses = "；".join(finding_clause(f) for f in findings(rect.still_open))
+        parts.append(f"仍未整改的问题：{clauses}。")
+    if rect.fixed:
+        clauses = "；".join(finding_clause(f) for f in findings(rect.fixed))
+        parts.append(f"已整改的问题：{clauses}。")
+    return "".join(parts)
+
+
+def problem_annex_text(label: str, count: int) -> str:
+    return f"本月发现的{count}个问题逐条列于{label}，请各单位对照整改。"

@@ -42,7 +42,7 @@ from reports import (
     build_quarterly_report,
     render_monthly_texts,
 )
-from storage.queries import ProblemFilter, ProblemRow, problems
+from storage.queries import ArticleRow, ProblemFilter, ProblemRow, live_articles, problems
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,8 @@ def _require_started(period: Period, as_of: date, what: str) -> None:
         )
 
 
-def report_problem(row: ProblemRow, site_name: str, evidence: str | None = None) -> ReportProblem:
+def report_problem(row: ProblemRow, site_name: str, evidence: str | None = None,
+                   article: ArticleRow | None = None) -> ReportProblem:
     # A site-wide finding (a footer link, the whole portal down) belongs to no one unit.
     return ReportProblem(
         type=row.type,
@@ -81,6 +82,8 @@ def report_problem(row: ProblemRow, site_name: str, evidence: str | None = None)
         state=row.state,
         recurring=row.recurring,
         evidence=evidence,
+        title=article.title if article is not None else None,
+        published_on=article.date if article is not None else None,
     )
 
 
@@ -96,7 +99,11 @@ def problems_of_period(
     # Where the screenshots of each problem are kept (截图取证), for the report to cite.
     evidence = {} if evidence_dir is None else evidence_folders(
         session, evidence_dir, [row.id for row in ordered])
-    return tuple(report_problem(row, site_name, evidence.get(row.id)) for row in ordered)
+    # The post each problem was found on, for the title and date columns of the 附件 table.
+    articles = live_articles(session, sorted({row.url for row in ordered if row.url}))
+    return tuple(report_problem(row, site_name, evidence.get(row.id),
+                                articles.get(row.url) if row.url else None)
+                 for row in ordered)
 
 
 def previous_month(period: Period) -> Period:

@@ -32,7 +32,7 @@ def test_xlsx_has_one_sheet_per_table_with_frozen_header_and_widths(
     april_report: MonthlyReport, tmp_path: Path
 ) -> None:
     book = openpyxl.load_workbook(write_xlsx(april_report, tmp_path / "a.xlsx"))
-    assert book.sheetnames == ["附件1 县直单位", "附件2 乡镇", "每周更新情况"]
+    assert book.sheetnames == ["附件1 县直单位", "附件2 乡镇", "每周更新情况", "附件4 问题清单"]
     sheet = book["附件1 县直单位"]
     assert sheet.freeze_panes == "A2"
     assert sheet.column_dimensions["A"].width == 30
@@ -74,10 +74,14 @@ def test_markdown_escape_covers_every_markdown_sign() -> None:
 
 def test_markdown_has_headings_and_attachment_tables(april_report, tmp_path: Path) -> None:
     text = write_markdown(april_report, tmp_path / "a.md").read_text(encoding="utf-8")
-    assert text.startswith("# 瑞河县政务公开月报\n")
+    assert text.startswith("**瑞河县政务公开办**\n\n2024年第4期　　2024年5月6日\n\n---\n\n"
+                           "# 瑞河县政务公开月报\n")
     assert "### 二、存在问题" in text
     assert "## 附件1 县直单位信息发布统计表" in text
     assert "| 县民政局 | 350 | 242 | 77 | 69.14 |" in text
+    assert "## 附件4 常态化监测发现问题清单" in text
+    assert "| 单位 | 栏目 | 标题 | 发布日期 | 问题 | 链接 | 发现日期 |" in text
+    assert "\n- " not in text  # the problems are in the table, not in bullet lists
 
 
 def test_html_is_self_contained_and_escapes_crawled_text(

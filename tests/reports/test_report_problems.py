@@ -6,7 +6,7 @@ from datetime import date
 
 from monitor.domain import ProblemState, ProblemType
 from reports import build_monthly_report
-from reports.model import ReportProblem, SectionKind
+from reports.model import ProblemSection, ReportProblem, SectionKind
 from reports.problems import problem_sections, rectification, unverified_count
 from reports.wording import monitoring_text, rectification_text, section_text
 
@@ -87,3 +87,14 @@ def test_nothing_found_is_said_plainly(make_settings) -> None:
     assert report.sections == () and unverified_count([]) == 0
     assert monitoring_text(report) == "4月常态化监测未发现需要通报的问题。"
     assert rectification_text(report.rectification) == "上期未通报需要整改的问题。"
+
+
+def test_same_day_findings_of_one_unit_name_their_columns_together(make_problem) -> None:
+    problems = tuple(make_problem(ProblemType.EMPTY_COLUMN, "县市场监督管理局", 24, column=c)
+                     for c in ("工作动态", "通知公告"))
+    problems += (make_problem(ProblemType.OVERDUE_COLUMN, "县市场监督管理局", 24, column="年报"),
+                 make_problem(ProblemType.OVERDUE_COLUMN, "桃源镇", 24, column="年度报告"),
+                 make_problem(ProblemType.OVERDUE_COLUMN, "县农业农村局", 29, column="工作动态"))
+    text = section_text(ProblemSection(SectionKind.UPDATES, problems))
+    assert text == ("栏目按期更新是政府网站的基本要求。4月24日县市场监督管理局工作动态、通知公告"
+                    "栏目尚无任何信息，年报出现逾期；桃源镇年度报告出现逾期；4月29日县农业农村局工作动态出现逾期。")

@@ -212,3 +212,17 @@ def test_units_are_the_configured_ones(portal) -> None:
     report = monthly_report(portal.session, config, 2024, 4, AS_OF)
     stored = set(portal.session.scalars(select(Unit.name)))
     assert {row.unit for row in report.county_rows + report.township_rows} == stored
+
+
+def test_a_problem_on_a_post_carries_the_posts_title_and_date(portal) -> None:
+    config = two_groups(portal)
+    post = portal.post("slj/gzdt", date(2024, 4, 9), title="县水利局开展汛前检查")
+    portal.session.add(Problem(type=ProblemType.DEAD_IMAGE.value, key="target:img",
+                               unit_id=post.column.unit_id, column_id=post.column_id,
+                               url=post.url, target="http://127.0.0.1:8000/img/a.jpg",
+                               detail="HTTP 404", state="open",
+                               first_seen=portal.at("2024-04-12 02:00"),
+                               last_seen=portal.at("2024-04-12 02:00")))
+    portal.session.commit()
+    [problem] = monthly_report(portal.session, config, 2024, 4, AS_OF).sections[0].problems
+    assert (problem.title, problem.published_on) == ("县水利局开展汛前检查", date(2024, 4, 9))
