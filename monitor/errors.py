@@ -41,6 +41,16 @@ class UnknownUnitError(MonitorError):
         super().__init__(f"unknown unit '{name}'{hint}")
 
 
+class AmbiguousUnitError(UnknownUnitError):
+    """Raised by unit look-ups when the part of a name typed belongs to several units."""
+
+    def __init__(self, name: str, candidates: list[str]):
+        self.name = name
+        self.suggestions = candidates
+        MonitorError.__init__(
+            self, f"'{name}' 可指多个单位：{'、'.join(candidates)}；请写出单位全称或别名")
+
+
 class CrawlError(MonitorError):
     """Raised by `crawler` when a crawl cannot run at all (not when a column fails)."""
 

@@ -7,6 +7,7 @@ overrides the current time (ISO 8601 with an offset) for tests, replays and back
 name it looks up, every connection it opens), to audit what the browser contacts;
 `MONITOR_PASSWORD` gives `monitor users add` the new user's password (else it is read
 from stdin); `MONITOR_LANG` picks the language people read (`zh`, the default, or `en`).
+`COLUMNS`, when set, is the width tables are drawn to (as a terminal's own width is).
 Secrets whose variable *names* come from the config (the SMTP password) are looked up
 through `Environment.secret`, so nothing else in the product touches `os.environ`.
 """
@@ -103,3 +104,9 @@ def parse_now(value: str) -> datetime:
             f"MONITOR_NOW: '{value}' has no UTC offset (write e.g. 2024-05-10T09:00:00+08:00)"
         )
     return parsed
+
+
+def requested_columns(environ: Mapping[str, str] | None = None) -> int | None:
+    """The terminal width `COLUMNS` asks for, if it is set to a number."""
+    value = (os.environ if environ is None else environ).get("COLUMNS", "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else None

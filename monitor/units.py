@@ -1,11 +1,12 @@
-"""Finding a unit by the name an officer types: its name or one of its aliases."""
+"""Finding a unit by the name an officer types: its name or one of its aliases, whole or in
+part (水利 for 县水利局, 卫健 for the alias 卫健委)."""
 
 from __future__ import annotations
 
 import difflib
 
 from monitor.config import PortalConfig, UnitConfig
-from monitor.errors import UnknownUnitError
+from monitor.errors import AmbiguousUnitError, UnknownUnitError
 
 
 def find_unit(config: PortalConfig, name: str) -> UnitConfig:
@@ -13,10 +14,13 @@ def find_unit(config: PortalConfig, name: str) -> UnitConfig:
     for unit in config.units:
         if wanted == unit.name or wanted in unit.aliases:
             return unit
-    # Officers often type part of a name: 水利 for 县水利局.
-    partial = [unit for unit in config.units if wanted and wanted in unit.name]
+    # Officers often type part of a name or of an alias: 水利 for 县水利局, 卫健 for 卫健委.
+    partial = [unit for unit in config.units
+               if wanted and any(wanted in label for label in (unit.name, *unit.aliases))]
     if len(partial) == 1:
         return partial[0]
+    if partial:
+        raise AmbiguousUnitError(name, [unit.name for unit in partial])
     raise UnknownUnitError(name, closest_units(config, wanted))
 
 

@@ -15,6 +15,9 @@ from monitor.errors import DatabaseError
 # The scheduler and a CLI command may write at the same time; wait instead of failing.
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
+# The databases and drivers installed with the product; `postgresql` means psycopg 3.
+SUPPORTED_DRIVERS = frozenset({"sqlite", "sqlite+pysqlite", "postgresql", "postgresql+psycopg"})
+
 
 def create_db_engine(url: str) -> Engine:
     try:
@@ -24,6 +27,12 @@ def create_db_engine(url: str) -> Engine:
             f"'{url}' is not a database URL (write e.g. sqlite:///var/monitor.db or "
             "postgresql+psycopg://user@host/dbname)"
         ) from None
+    if parsed.drivername not in SUPPORTED_DRIVERS:
+        # Named by its scheme only: the URL may carry a password.
+        raise DatabaseError(
+            f"不支持的数据库 '{parsed.drivername}'：只支持 sqlite（如 sqlite:///var/monitor.db）"
+            "和 postgresql（如 postgresql+psycopg://user@host/dbname）"
+        )
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed.database, url)
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":

@@ -34,6 +34,8 @@ class ComposedMessage:
     subject: str
     body_text: str
     body_html: str
+    # The unit a unit's message is for (None for the office digest): names its .eml file.
+    unit_name: str | None = None
 
 
 def one_line(text: str) -> str:
@@ -77,4 +79,4 @@ def _unit_message(facts: WeekFacts, unit: UnitFacts, kind: str,
         **_context(facts), "kind": kind, "unit": unit})
     return ComposedMessage(
         kind, f"{kind}:{facts.week.isoformat()}:unit:{unit.unit_id}", unit.unit_id, facts.week,
-        unit.contacts, one_line(subject), text, html)
+        unit.contacts, one_line(subject), text, html, unit.name)

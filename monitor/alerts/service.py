@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from monitor.alerts.compose import ComposedMessage, compose_due_soon, compose_weekly
+from monitor.alerts.compose import DUE_SOON, ComposedMessage, compose_due_soon, compose_weekly
 from monitor.alerts.facts import WeekFacts
 from monitor.alerts.gather import gather_week
 from monitor.alerts.mailer import SmtpMailer, build_email, smtp_settings
@@ -79,7 +80,24 @@ def write_eml(app: App, messages: list[ComposedMessage], directory: Path) -> lis
     for message in messages:
         email = build_email(sender, message.recipients, message.subject, message.body_text,
                             message.body_html, message.dedupe_key, now)
-        path = directory / (message.dedupe_key.replace(":", "-") + ".eml")
+        path = directory / eml_file_name(message)
         path.write_bytes(email.as_bytes())
         paths.append(path)
     return paths
+
+
+# Characters a file name cannot hold on Windows or Unix, and white space, become `_`.
+_UNSAFE_IN_FILE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f\s]+')
+DIGEST_FILE_LABEL = "办公室汇总"
+DUE_SOON_FILE_LABEL = "即将逾期提醒"
+
+
+def eml_file_name(message: ComposedMessage) -> str:
+    """`2024-W20_县水利局.eml`: the ISO week and whom it is for, as the office files them
+    (`2024-W20_办公室汇总.eml` for the digest)."""
+    year, week, _ = message.week.isocalendar()
+    parts = [f"{year}-W{week:02d}", message.unit_name or DIGEST_FILE_LABEL]
+    if message.kind == DUE_SOON:
+        parts.append(DUE_SOON_FILE_LABEL)
+    name = _UNSAFE_IN_FILE_NAME.sub("_", "_".join(parts)).lstrip(".")
+    return f"{name}.eml"

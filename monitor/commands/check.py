@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.measure import Measurement
 from rich.table import Table
 
 from crawler.runner import run_crawl
@@ -89,10 +87,8 @@ def check(
 
 
 def print_table(table: Table) -> None:
-    """Print a table at its natural width when the terminal (or a pipe's 80 columns) is
-    narrower: a cut-off unit name or figure would be worse than a wide line."""
-    natural = Measurement.get(out, out.options.update(width=10_000), table).maximum
-    Console(highlight=False, width=max(out.width, natural)).print(table)
+    """Print a table within the terminal's width; its columns fold, nothing is cut off."""
+    out.print(table)
 
 
 def _day(value: object) -> str:

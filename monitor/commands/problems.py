@@ -92,12 +92,13 @@ def problem_document(row: ProblemRow) -> dict[str, Any]:
 
 def problems_table(rows: list[ProblemRow], state: ProblemState) -> Table:
     table = SafeTable(title=f"{state.value.capitalize()} problems")
-    for heading in ("id", "type", "问题", "unit", "column", "url", "detail", "first seen",
-                    "last seen", "recurring"):
+    for heading in ("id", "type", "问题", "unit", "column", "url", "链接目标", "detail",
+                    "first seen", "last seen", "recurring"):
         table.add_column(heading)
     for row in rows:
         table.add_row(str(row.id), row.type.value, kind_of(row.type).alert_label,
-                      row.unit or "", row.column or "", row.url or "", row.detail,
+                      row.unit or "", row.column or "", row.url or "", row.target or "",
+                      row.detail,
                       str(local_date(row.first_seen)), str(local_date(row.last_seen)),
                       f"yes ({row.reopen_count}x)" if row.recurring else "no")
     return table

@@ -113,6 +113,23 @@ def test_unknown_unit_exits_1_naming_the_closest(
     assert result.stderr == "error: unknown unit '水务局'; closest: 县水利局\n"
 
 
+def test_part_of_an_alias_names_the_unit(
+    run_cli: Callable[..., Result], recorded: list[str]
+) -> None:
+    result = run_cli("check", "--unit", "卫健", "--no-crawl", "--json", *recorded, env=NOW)
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["unit"] == "县卫生健康委员会"
+
+
+def test_a_part_that_fits_several_units_exits_1_listing_them(
+    run_cli: Callable[..., Result], recorded: list[str]
+) -> None:
+    result = run_cli("check", "--unit", "县", "--no-crawl", *recorded, env=NOW)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == ("error: '县' 可指多个单位：县水利局、县卫生健康委员会；"
+                             "请写出单位全称或别名\n")
+
+
 @pytest.mark.parametrize(("options", "message"), [
     (["--as-of", "2024-13-01"],
      "--as-of: '2024-13-01' is not a date; expected YYYY-MM-DD, e.g. 2024-05-10"),

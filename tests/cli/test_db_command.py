@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from typer.testing import Result
 
 from storage import migrations
@@ -32,6 +33,23 @@ def test_a_malformed_db_url_exits_1(run_cli: Callable[..., Result]) -> None:
     assert result.stderr == (
         "error: 'not a url' is not a database URL (write e.g. sqlite:///var/monitor.db "
         "or postgresql+psycopg://user@host/dbname)\n"
+    )
+
+
+@pytest.mark.parametrize(("url", "scheme"), [
+    ("mysql://monitor:secret@127.0.0.1/monitor", "mysql"),
+    ("sqlite+foo:///var/monitor.db", "sqlite+foo"),
+    ("postgresql+asyncpg://postgres@127.0.0.1/monitor", "postgresql+asyncpg"),
+    ("oracle://x", "oracle"),
+])
+def test_an_unsupported_database_exits_1_naming_the_supported_ones(
+    run_cli: Callable[..., Result], url: str, scheme: str
+) -> None:
+    result = run_cli("problems", "list", "--db", url)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"error: 不支持的数据库 '{scheme}'：只支持 sqlite（如 sqlite:///var/monitor.db）"
+        "和 postgresql（如 postgresql+psycopg://user@host/dbname）\n"
     )
 
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 import pytest
+from rich.cells import cell_len
 from sqlalchemy import select
 from typer.testing import Result
 
@@ -161,3 +162,30 @@ def test_confirm_keeps_a_problem_open_and_refuses_a_closed_one(
     refused = run_cli("problems", "confirm", "2", *refreshed, env=NOW)
     assert (refused.exit_code, refused.stderr) == (
         1, "error: problem 2 is ignored; only an open problem can be confirmed\n")
+
+
+def long_broken_link(portal) -> None:
+    """A broken link whose page and target URLs are each wider than half a terminal."""
+    session = portal.session
+    session.flush()
+    unit = session.scalar(select(Unit).where(Unit.name == "县水利局"))
+    page = "http://127.0.0.1:8000/slj/gzdt/2024/04/19/" + "a" * 60 + ".html"
+    session.add(Problem(type="broken_link", key="broken_link:long", unit_id=unit.id,
+                        url=page, target="http://127.0.0.1:8000/files/" + "b" * 70 + ".pdf",
+                        state="open", detail="关于做好二〇二四年汛期防汛抗旱工作的通知附件下载",
+                        first_seen=CRAWLED, last_seen=CRAWLED))
+
+
+def test_the_table_shows_the_link_target_and_fits_a_100_column_terminal(
+    run_cli: Callable[..., Result], record_portal: Callable[..., list[str]]
+) -> None:
+    options = record_portal(UNITS, long_broken_link)
+    result = run_cli("problems", "list", *options, env=NOW | {"COLUMNS": "100"})
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert max(cell_len(line) for line in lines) <= 100
+    # Folded, not cut: the seventh column, read down, is the whole target.
+    header = "".join(line.split("┃")[7].strip() for line in lines if line.startswith("┃"))
+    target = "".join(line.split("│")[7].strip() for line in lines if line.startswith("│"))
+    assert header == "链接目标"
+    assert target == "http://127.0.0.1:8000/files/" + "b" * 70 + ".pdf"

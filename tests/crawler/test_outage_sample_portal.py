@@ -209,7 +209,7 @@ def test_the_attachment_host_answering_again_fixes_site_unreachable(files_down) 
 def test_the_office_digest_says_the_nights_crawl_failed(outage) -> None:
     told = outage["told"]
     assert told["alerts"].returncode == 0, told["alerts"].stderr
-    digests = [text for name, text in told["texts"].items() if "digest" in name]
+    digests = [text for name, text in told["texts"].items() if "办公室汇总" in name]
     assert digests, sorted(told["texts"])
     assert "采集未完成" in digests[0]
     assert "0个栏目读取成功" in digests[0]
@@ -219,7 +219,7 @@ def test_no_unit_is_told_of_a_problem_found_on_the_night_nobody_answered(outage)
     night = outage["night"]
     found_that_night = f"发现日期：{night.year}年{night.month}月{night.day}日"
     told = [name for name, text in outage["told"]["texts"].items()
-            if "digest" not in name and found_that_night in text]
+            if "办公室汇总" not in name and found_that_night in text]
     assert told == []
 
 

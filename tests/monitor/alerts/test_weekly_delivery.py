@@ -176,10 +176,13 @@ def test_dry_run_writes_eml_files_and_neither_queues_nor_sends(
     assert result.exit_code == 0
     assert result.stdout.endswith(f"dry run: 4 messages composed, written to {out}; "
                                   "nothing sent\n")
+    # Named by ISO week and unit (the office digest by its own label); a CR LF or a colon
+    # in a configured unit name does not reach the file name.
     files = sorted(path.name for path in out.iterdir())
-    assert files == ["digest-2024-05-13.eml", "weekly-2024-05-13-unit-1.eml",
-                     "weekly-2024-05-13-unit-2.eml", "weekly-2024-05-13-unit-3.eml"]
-    unit = parsed((out / "weekly-2024-05-13-unit-1.eml").read_bytes())
+    assert files == sorted(["2024-W20_办公室汇总.eml", "2024-W20_县水利局.eml",
+                            "2024-W20_县应急管理局_Bcc_evil@example.com.eml",
+                            "2024-W20_县卫生健康委员会.eml"])
+    unit = parsed((out / "2024-W20_县水利局.eml").read_bytes())
     assert unit["To"] == "slj@example.gov.cn, slj2@example.gov.cn"
     assert "【每周更新未达标】本月1周，本季度3周" in parts(unit)[0]
     assert smtp_server.mailbox.received == []
