@@ -9,12 +9,14 @@ name it looks up, every connection it opens), to audit what the browser contacts
 from stdin); `MONITOR_LANG` picks the language people read (`zh`, the default, or `en`).
 `COLUMNS`, when set, is the width tables are drawn to (as a terminal's own width is).
 Secrets whose variable *names* come from the config (the SMTP password) are looked up
-through `Environment.secret`, so nothing else in the product touches `os.environ`.
+through `Environment.secret`, and the `${NAME}` references of chat URLs are filled in by
+`Environment.expand`, so nothing else in the product touches `os.environ`.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,6 +25,7 @@ from pathlib import Path
 from monitor.errors import EnvironmentSettingError
 
 DEFAULT_DB_URL = "sqlite:///var/monitor.db"
+_REFERENCE = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)\}")
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,20 @@ class Environment:
     def secret(self, name: str) -> str | None:
         """The value of the environment variable `name` (named by the config)."""
         return self._secrets.get(name)
+
+    def missing(self, template: str) -> list[str]:
+        """The variables `template` names (`${NAME}`) that are not set, or set empty."""
+        return [name for name in _REFERENCE.findall(template) if not self._secrets.get(name)]
+
+    def expand(self, template: str) -> str:
+        """`template` with each `${NAME}` replaced by the variable's value. The error names
+        the variables, never a value."""
+        missing = self.missing(template)
+        if missing:
+            raise EnvironmentSettingError(
+                f"{', '.join(dict.fromkeys(missing))}: not set in the environment "
+                "(named by a chat URL of the config)")
+        return _REFERENCE.sub(lambda match: self._secrets[match[1]], template)
 
 
 # MONITOR_LANG's accepted spellings, by the catalogue they select.

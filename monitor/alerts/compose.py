@@ -49,12 +49,14 @@ def compose_weekly(facts: WeekFacts, office: Sequence[str],
     messages = [_unit_message(facts, unit, WEEKLY, templates)
                 for unit in behind if unit.contacts]
     crawl_failed = facts.last_crawl is not None and facts.last_crawl.failed
-    news = behind or facts.site_wide or facts.unreachable or crawl_failed or facts.undelivered
+    news = (behind or facts.site_wide or facts.unreachable or crawl_failed or facts.undelivered
+            or facts.national_alarm)
     if news and office:
         subject, text, html = templates.render("alert_digest", {
             **_context(facts), "units": behind, "site_wide": facts.site_wide,
             "unreachable": facts.unreachable, "last_crawl": facts.last_crawl,
-            "crawl_failed": crawl_failed, "undelivered": facts.undelivered})
+            "crawl_failed": crawl_failed, "undelivered": facts.undelivered,
+            "national": facts.national, "national_lines": facts.national_lines})
         messages.append(ComposedMessage(
             DIGEST, f"{DIGEST}:{facts.week.isoformat()}", None, facts.week, tuple(office),
             one_line(subject), text, html))

@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from monitor.domain import ColumnStatus, Cycle, ProblemType
 from monitor.problem_types import kind_of
+from reports.model import NationalLine, NationalSection
 
 
 class Lateness(StrEnum):
@@ -151,6 +152,8 @@ class WeekFacts:
     site_wide: tuple[PageProblem, ...] = ()
     last_crawl: CrawlState | None = None
     undelivered: tuple[MailNotDelivered, ...] = ()
+    # The portal against the national indicators, as `monitor national` gives it that day.
+    national: NationalSection | None = None
 
     @property
     def week(self) -> date:
@@ -167,6 +170,20 @@ class WeekFacts:
     def units_behind(self) -> tuple[UnitFacts, ...]:
         behind = [unit for unit in self.units if unit.behind]
         return tuple(sorted(behind, key=lambda unit: (_negated(unit.severity), unit.name)))
+
+    @property
+    def national_lines(self) -> tuple[NationalLine, ...]:
+        """The national items the office must act on first: vetoes, then early warnings,
+        then the rest, each group in the indicators' own order."""
+        if self.national is None:
+            return ()
+        return tuple(sorted(self.national.lines,
+                            key=lambda line: (not line.veto, not line.warned)))
+
+    @property
+    def national_alarm(self) -> bool:
+        """A national item vetoes or has crossed its early-warning level."""
+        return any(line.veto or line.warned for line in self.national_lines)
 
     @property
     def unreachable(self) -> tuple[tuple[str, ColumnLag], ...]:

@@ -33,6 +33,7 @@ from monitor.problem_types import CATALOGUE, Family, Fix, SectionKind, Severity,
 from monitor.rules.periods import Period
 from monitor.services.facts import ColumnJudgement
 from monitor.services.judgement import PortalJudgement, judge_portal
+from monitor.services.national import national_result, national_section
 from storage.models import Problem, Unit
 from storage.queries import ArticleRow, latest_run, live_articles, site_wide_problems
 
@@ -69,6 +70,8 @@ def gather_week(
                                     local_date(row.first_seen)) for row in site_wide),
         last_crawl=_crawl_state(session, site_id),
         undelivered=_undelivered_last_week(session, as_of),
+        national=national_section(
+            national_result(session, config, site_id, as_of, judgement)),
     )
 
 

@@ -7,6 +7,7 @@ from collections import Counter
 import typer
 from rich.table import Table
 
+from monitor.alerts.chatsupport import require_apprise, unset_variables
 from monitor.commands.console import SafeTable, out, print_json
 from monitor.commands.options import ConfigOption, JsonOption, resolve
 from monitor.config import PortalConfig
@@ -20,8 +21,10 @@ def check(ctx: typer.Context, config: ConfigOption = None, json: JsonOption = Fa
     """Validate the config file and print a summary of its units and columns."""
     application = resolve(ctx, config=config)
     portal = application.config
+    require_apprise(portal)
     if json:
-        print_json(summary(portal))
+        print_json({**summary(portal),
+                    "chat_unset": unset_variables(portal, application.environment)})
         return
     out.print(f"{application.config_path}: OK — {portal.site.name} ({portal.site.url})")
     out.print(summary_table(portal))
@@ -32,6 +35,12 @@ def check(ctx: typer.Context, config: ConfigOption = None, json: JsonOption = Fa
         + "; by cycle: "
         + ", ".join(f"{name} {count}" for name, count in totals["cycles"].items())
     )
+    if portal.chat_urls():
+        unset = unset_variables(portal, application.environment)
+        out.print(f"chat: {len(portal.chat.office)} office URL(s), "
+                  f"{sum(len(unit.chat) for unit in portal.units)} unit URL(s)"
+                  + (f"; not set in the environment: {', '.join(unset)}" if unset else ""),
+                  markup=False)
 
 
 def summary(portal: PortalConfig) -> dict[str, object]:
@@ -47,6 +56,8 @@ def summary(portal: PortalConfig) -> dict[str, object]:
         "categories": {c.value: categories[c] for c in Category if categories[c]},
         "cycles": {c.value: cycles[c] for c in Cycle if cycles[c]},
         "browser_columns": sum(1 for column in columns if column.render == "browser"),
+        "chat": {"office": len(portal.chat.office),
+                 "units": sum(len(unit.chat) for unit in portal.units)},
     }
 
 

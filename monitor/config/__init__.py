@@ -3,6 +3,7 @@
 from monitor.config.loader import load_config
 from monitor.config.models import (
     CalendarConfig,
+    ChatConfig,
     ColumnConfig,
     CrawlConfig,
     EmailConfig,
@@ -15,6 +16,7 @@ from monitor.config.models import (
 
 __all__ = [
     "CalendarConfig",
+    "ChatConfig",
     "ColumnConfig",
     "CrawlConfig",
     "EmailConfig",

@@ -117,7 +117,39 @@ def _deadline(value: str) -> str:
     return value
 
 
+_VARIABLE = re.compile(r"\$\{([^}]*)\}")
+_VARIABLE_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://\S+$")
+
+
+def variables_of(template: str) -> list[str]:
+    """The environment variables a chat URL names (`${NAME}`), in order."""
+    return _VARIABLE.findall(template)
+
+
+def _chat_url(value: str) -> str:
+    """An apprise URL whose secret parts are `${NAME}` references to environment variables.
+    Only the names are in the file; the values are put in when a message is sent."""
+    _no_control(value)
+    if not _SCHEME.match(value):
+        # Not echoed: the value may hold a token.
+        raise ValueError("not a notification URL of the form scheme://… (write e.g. "
+                         "dingtalk://${DINGTALK_SECRET}@${DINGTALK_TOKEN}/)")
+    names = variables_of(value)
+    bad = [name for name in names if not _VARIABLE_NAME.match(name)]
+    if bad:
+        raise ValueError(f"'${{{bad[0]}}}' is not an environment variable name "
+                         "(capitals, digits and _, e.g. ${DINGTALK_TOKEN})")
+    if not names:
+        # Not echoed: the value may hold a token.
+        raise ValueError("the URL names no environment variable: a chat URL carries a token, "
+                         "which belongs in the environment, not in the config file — write it "
+                         "as ${NAME} (e.g. wecombot://${WECOM_KEY})")
+    return value
+
+
 HttpUrl = Annotated[str, AfterValidator(_http_url)]
+ChatUrl = Annotated[str, AfterValidator(_chat_url)]
 Email = Annotated[str, AfterValidator(_email)]
 Mailbox = Annotated[str, AfterValidator(_mailbox)]
 Deadline = Annotated[str, AfterValidator(_deadline)]
@@ -405,6 +437,53 @@ class EmailConfig(StrictModel):
     )
 
 
+CHAT_VENDORS = ("dingtalk", "wecombot")
+
+
+class ChatConfig(StrictModel):
+    """Alerts in chat groups through apprise (the optional `chat` extra)."""
+
+    office: list[ChatUrl] = Field(
+        default_factory=list,
+        description="Chat groups (apprise URLs) that receive the weekly digest.",
+    )
+    link_base: HttpUrl | None = Field(
+        default=None,
+        description=(
+            "The dashboard's address as the units reach it (e.g. https://jc.example.gov.cn/); "
+            "a chat message ends with a 详见 link there instead of an attachment."
+        ),
+    )
+    max_bytes: int = Field(
+        default=2048, ge=256, le=20_000,
+        description=(
+            "The longest chat message in UTF-8 bytes (企业微信 text: 2048); a longer one is "
+            "cut at a character with …"
+        ),
+    )
+    per_minute: int = Field(
+        default=20, ge=1, le=600,
+        description="Messages per minute to one chat URL at most (钉钉 robots allow 20).",
+    )
+    endpoints: dict[str, HttpUrl] = Field(
+        default_factory=dict,
+        description=(
+            "Another API address for a vendor (dingtalk, wecombot), for a private "
+            "deployment (专有钉钉, 企业微信私有化): its scheme, host and port replace the "
+            "vendor's public ones."
+        ),
+    )
+
+    @field_validator("endpoints")
+    @classmethod
+    def _known_vendors(cls, value: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(value) - set(CHAT_VENDORS))
+        if unknown:
+            raise ValueError(f"'{unknown[0]}' is not a vendor whose address can be changed "
+                             f"(one of: {', '.join(CHAT_VENDORS)})")
+        return value
+
+
 class ListSelectors(StrictModel):
     item: str = Field(min_length=1, description="CSS selector of one post in the column list.")
     title: str | None = Field(default=None, description="CSS selector of the title inside an item.")
@@ -473,6 +552,13 @@ class UnitConfig(StrictModel):
     contacts: list[Email] = Field(
         default_factory=list,
         description="Addresses that receive this unit's weekly alert.",
+    )
+    chat: list[ChatUrl] = Field(
+        default_factory=list,
+        description=(
+            "Chat groups (apprise URLs: dingtalk://, wecombot://, …) that receive this unit's "
+            "alerts; tokens as ${NAME} from the environment. Needs the `chat` extra."
+        ),
     )
     columns: list[ColumnConfig] = Field(min_length=1, description="The unit's watched columns.")
 
@@ -764,6 +850,10 @@ class PortalConfig(StrictModel):
         default=None,
         description="The mail server and addresses; needed for `monitor alerts`.",
     )
+    chat: ChatConfig = Field(
+        default_factory=ChatConfig,
+        description="Alerts in chat groups (钉钉, 企业微信 …) beside or instead of e-mail.",
+    )
     schedule: ScheduleConfig = Field(
         default_factory=ScheduleConfig,
         description="Jobs of `monitor schedule` (times in Asia/Shanghai).",
@@ -788,6 +878,11 @@ class PortalConfig(StrictModel):
         min_length=1,
         description="Every unit whose columns are watched.",
     )
+
+    def chat_urls(self) -> list[str]:
+        """Every chat URL of the config (the office's, then the units'), once each."""
+        found = [*self.chat.office, *(url for unit in self.units for url in unit.chat)]
+        return list(dict.fromkeys(found))
 
     def unit_names(self) -> list[str]:
         return [unit.name for unit in self.units]

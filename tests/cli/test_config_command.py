@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -61,3 +62,46 @@ def test_no_config_at_all_says_how_to_give_one(run_cli: Callable[..., Result]) -
 
 def test_an_unknown_subcommand_is_a_usage_error(run_cli: Callable[..., Result]) -> None:
     assert run_cli("config", "nope").exit_code == 2
+
+
+CHAT_CONFIG = """\
+site: {name: 瑞河县人民政府门户网站, url: "http://127.0.0.1:8000/"}
+chat:
+  office: ["dingtalk://${DINGTALK_SECRET}@${DINGTALK_TOKEN}/"]
+units:
+  - name: 县水利局
+    group: 县直单位
+    chat: ["wecombot://${SLJ_WECOM_KEY}"]
+    columns:
+      - {name: 工作动态, url: "http://127.0.0.1:8000/slj/gzdt/", category: dynamics}
+"""
+
+
+def test_config_check_counts_the_chat_urls_and_names_unset_variables_never_values(
+    run_cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    path = tmp_path / "portal.yaml"
+    path.write_text(CHAT_CONFIG, encoding="utf-8")
+    env = {"DINGTALK_TOKEN": "tok-0123456789", "DINGTALK_SECRET": "SEC-very-secret"}
+    result = run_cli("config", "check", "--config", str(path), env=env)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == (
+        "chat: 1 office URL(s), 1 unit URL(s); not set in the environment: SLJ_WECOM_KEY")
+    as_json = run_cli("config", "check", "--config", str(path), "--json", env=env)
+    assert json.loads(as_json.stdout)["chat_unset"] == ["SLJ_WECOM_KEY"]
+    for output in (result.output, as_json.output):
+        assert "tok-0123456789" not in output and "SEC-very-secret" not in output
+
+
+def test_config_check_without_apprise_says_which_extra_to_install(
+    run_cli: Callable[..., Result], tmp_path: Path, monkeypatch
+) -> None:
+    # As on a machine where the chat extra was not installed: the import finds nothing.
+    monkeypatch.setitem(sys.modules, "apprise", None)
+    path = tmp_path / "portal.yaml"
+    path.write_text(CHAT_CONFIG, encoding="utf-8")
+    result = run_cli("config", "check", "--config", str(path))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: chat URLs are configured but apprise is not installed: install the chat extra "
+        "(pip install 'portal-monitor[chat]')\n")

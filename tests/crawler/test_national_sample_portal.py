@@ -14,6 +14,9 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from datetime import datetime
+from email import message_from_bytes
+from email.policy import default
+from pathlib import Path
 
 import pytest
 import yaml
@@ -55,6 +58,24 @@ def warnings_open(workspace) -> set[str]:
     return {key for (key,) in rows}
 
 
+def digest_text(workspace, day: str, directory: Path) -> str:
+    """The plain text of the office's weekly digest composed on `day` (a dry run, with an
+    e-mail section added to a copy of the config)."""
+    document = yaml.safe_load(workspace.config.read_text(encoding="utf-8"))
+    document["email"] = {"smtp": {"host": "127.0.0.1", "port": 1025},
+                         "sender": "政务公开办 <gkb@example.gov.cn>",
+                         "office": ["gkb@example.gov.cn"]}
+    config = directory / "portal.yaml"
+    config.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    result = CliRunner().invoke(app, ["alerts", "weekly", "--dry-run", "--out",
+                                      str(directory / "alerts"), "--config", str(config)],
+                                env=workspace.env(night(day)), catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    [digest] = (directory / "alerts").glob("digest-*.eml")
+    message = message_from_bytes(digest.read_bytes(), policy=default)
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
 @pytest.fixture(scope="module")
 def news_portal(sample_portal: Portal) -> Portal:
     return dataclasses.replace(sample_portal, home_news=True)
@@ -77,6 +98,8 @@ def nights(news_portal: Portal, tmp_path_factory: pytest.TempPathFactory, crawl_
             found[day] = national(workspace, day)
             found[day]["table"] = table(workspace, day)
             warned[day] = warnings_open(workspace)
+            found[day]["digest"] = digest_text(workspace, day,
+                                               tmp_path_factory.mktemp(f"digest-{day}"))
         yield workspace, found, warned
 
 
@@ -187,3 +210,69 @@ def test_the_quarterly_report_states_the_national_items(nights, tmp_path) -> Non
     blank = items["blank_columns"]
     assert f"空白栏目：{blank['value']}个（否决标准≥5个），达到预警线" in text
     assert "站点无法访问：未判定（否决标准≥5%），正常" in text
+
+
+UNIT_WORDS = {"%": "%", "days": "天", "columns": "个", "links": "个"}
+
+
+def expected_digest_section(document: dict) -> list[str]:
+    """The 国办指标 section as the digest must say it, from `national --json`: the verdict,
+    the vetoed items, then the warned ones (with at most three columns or pages behind
+    each), then the rest on one line."""
+    def value(item: dict) -> str:
+        return "未判定" if item["value"] is None else f"{item['value']}{UNIT_WORDS[item['unit']]}"
+
+    def threshold(item: dict) -> str:
+        if item["threshold"] is None:
+            return "不否决"
+        if item["key"] == "home_not_updated":
+            return f"超过{item['threshold']}天"
+        return f"≥{item['threshold']}{UNIT_WORDS[item['unit']]}"
+
+    def behind(entry: dict) -> str:
+        if "column" in entry:
+            return f"{entry['unit']}{entry['column']}（最近发布{entry['last_post'] or '无'}）"
+        if "page" in entry:
+            return f"{entry['page']}中的{entry['target']}"
+        return f"首页最新信息发布于{entry['newest_item']}"
+
+    day = datetime.fromisoformat(document["as_of"])
+    verdict = "存在单项否决项，不合格" if document["veto"] else "未触及单项否决项"
+    lines = [f"【国办指标】对照国办秘函〔2019〕19号单项否决项，"
+             f"截至{day.year}年{day.month}月{day.day}日，网站{verdict}："]
+    items = document["items"]
+    for alarming in ([i for i in items if i["veto"]],
+                     [i for i in items if i["warned"] and not i["veto"]]):
+        for item in alarming:
+            line = (f"   - {item['label']}：{value(item)}（否决标准{threshold(item)}），"
+                    f"{'单项否决' if item['veto'] else '达到预警线'}")
+            names = [behind(entry) for entry in item["behind"]]
+            if names:
+                line += "；涉及" + "、".join(names[:3])
+                line += f"等{len(names)}处" if len(names) > 3 else ""
+            lines.append(line)
+    calm = [f"{i['label']}（{value(i)}）" for i in items if not (i["veto"] or i["warned"])]
+    if calm:
+        lines.append("   - 其余各项正常：" + "、".join(calm))
+    return lines
+
+
+def digest_section(text: str) -> list[str]:
+    lines = text.splitlines()
+    start = next(n for n, line in enumerate(lines) if line.startswith("【国办指标】"))
+    end = lines.index("", start)
+    return lines[start:end]
+
+
+@pytest.mark.parametrize("day", [VETO_NIGHT, CLEAR_NIGHT])
+def test_the_office_digest_states_the_national_items_as_monitor_national_does(
+        nights, day) -> None:
+    _, found, _ = nights
+    assert digest_section(found[day]["digest"]) == expected_digest_section(found[day])
+
+
+def test_the_digest_lists_the_veto_first_then_the_early_warnings(nights) -> None:
+    _, found, _ = nights
+    section = digest_section(found[VETO_NIGHT]["digest"])
+    assert section[1].startswith("   - 应更新未更新栏目：5个（否决标准≥5个），单项否决；涉及")
+    assert section[2].startswith("   - 空白栏目：")

@@ -6,6 +6,7 @@ from monitor.alerts.compose import compose_due_soon, compose_weekly, one_line
 from monitor.alerts.facts import ColumnLag, CrawlState, PageProblem, UnitFacts, WeekFacts
 from monitor.alerts.templates import AlertTemplates
 from monitor.domain import ColumnStatus, Cycle, ProblemType
+from reports.model import NationalLine, NationalSection
 
 TEMPLATES = AlertTemplates()
 AS_OF = date(2024, 5, 15)  # a Wednesday
@@ -150,3 +151,33 @@ def test_the_digest_says_the_crawl_failed_and_lists_unreachable_and_site_wide_pr
     assert "【无法访问的栏目】1个（不计入单位逾期）\n   - 县水利局：工作动态" in digest.body_text
     assert "【全站问题】1个" in digest.body_text
     assert "错链/断链：http://gone.example/" in digest.body_text
+
+
+def national(veto: bool, warned: bool) -> NationalSection:
+    return NationalSection(AS_OF, veto, (
+        NationalLine("站点无法访问", "未判定", "≥5%", False, False, ()),
+        NationalLine("空白栏目", "5个" if veto else "2个", "≥5个", veto, warned,
+                     ("县水利局通知公告（最近发布无）",)),
+    ))
+
+
+def test_a_national_veto_alone_sends_the_digest_and_is_named_in_its_subject() -> None:
+    facts = WeekFacts("瑞河县", AS_OF, (unit(1, "县水利局"),), national=national(True, True))
+    [digest] = compose_weekly(facts, ["gkb@example.gov.cn"], TEMPLATES)
+    assert digest.subject.startswith("【政务公开周报】国办指标存在单项否决项，0个单位")
+    assert ("   - 空白栏目：5个（否决标准≥5个），单项否决；涉及县水利局通知公告（最近发布无）"
+            in digest.body_text)
+    assert "<strong>空白栏目：5个（否决标准≥5个），单项否决</strong>" in digest.body_html
+
+
+def test_an_early_warning_alone_sends_the_digest_without_a_veto_in_its_subject() -> None:
+    facts = WeekFacts("瑞河县", AS_OF, (unit(1, "县水利局"),), national=national(False, True))
+    [digest] = compose_weekly(facts, ["gkb@example.gov.cn"], TEMPLATES)
+    assert "国办指标" not in digest.subject
+    assert "网站未触及单项否决项" in digest.body_text
+    assert "   - 其余各项正常：站点无法访问（未判定）" in digest.body_text
+
+
+def test_national_items_all_normal_send_no_digest_on_their_own() -> None:
+    facts = WeekFacts("瑞河县", AS_OF, (unit(1, "县水利局"),), national=national(False, False))
+    assert compose_weekly(facts, ["gkb@example.gov.cn"], TEMPLATES) == []
