@@ -12,6 +12,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from monitor.resources import package_dir
 from reports.model import MonthlyReport, QuarterlyReport, WeekMark
 from reports.outline import (
     MARK_FILLS,
@@ -28,7 +29,7 @@ from reports.outline import (
 )
 from reports.text import xml_safe
 
-TEMPLATE_DIR = Path(__file__).parent / "templates"
+TEMPLATE_DIR = package_dir("reports", "templates")
 
 _KINDS: dict[type, str] = {
     Title: "title",

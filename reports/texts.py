@@ -1,6 +1,6 @@
 """编者按 and 工作要求: plain-text Jinja2 templates the office edits.
 
-The defaults ship in `config/templates/`; an office directory, when given, is searched
+The defaults ship in `monitor/defaults/templates/`; an office directory, when given, is searched
 first, so the office overrides a text by putting a file of the same name there. The output
 is plain text (the HTML writer escapes it like any other text), hence no autoescape here.
 Templates run sandboxed with strict undefined variables, so a typo in a template is a
@@ -16,8 +16,9 @@ from jinja2 import FileSystemLoader, StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 from monitor.errors import ReportError
+from monitor.resources import defaults_dir
 
-DEFAULT_TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "config" / "templates"
+DEFAULT_TEMPLATE_DIR = defaults_dir() / "templates"
 EDITOR_NOTE_TEMPLATE = "monthly_editor_note.j2"
 REQUIREMENTS_TEMPLATE = "monthly_requirements.j2"
 

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
+from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
-from alembic import command
 from monitor.errors import DatabaseError
+from monitor.resources import package_dir
 
-ALEMBIC_DIR = Path(__file__).resolve().parent.parent / "alembic"
+ALEMBIC_DIR = package_dir("storage", "alembic")
 
 
 def alembic_config() -> Config:
@@ -42,7 +41,7 @@ def check(engine: Engine) -> None:
 
 def head_revision() -> str:
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None, "the alembic/versions folder has no revision"
+    assert head is not None, "storage/alembic/versions has no revision"
     return head
 
 

@@ -1,4 +1,4 @@
-"""The alert templates (`config/templates/alert_*.j2`): subject, plain text and HTML.
+"""The alert templates (`monitor/defaults/templates/alert_*.j2`): subject, plain text and HTML.
 
 Sandboxed with strict undefined variables, like the report texts: a typo in a template the
 office edited is an error, not an e-mail with a blank where the column name should be.
@@ -17,8 +17,9 @@ from jinja2.sandbox import SandboxedEnvironment
 from monitor.domain import Cycle, ProblemType
 from monitor.errors import AlertError
 from monitor.problem_types import kind_of
+from monitor.resources import defaults_dir
 
-DEFAULT_TEMPLATE_DIR = Path(__file__).resolve().parent.parent.parent / "config" / "templates"
+DEFAULT_TEMPLATE_DIR = defaults_dir() / "templates"
 
 CYCLE_LABELS = {
     Cycle.WEEKLY: "每周更新", Cycle.MONTHLY: "每月更新", Cycle.QUARTERLY: "每季度更新",

@@ -1,10 +1,11 @@
 """Wrong and sensitive expressions (错敏字) in titles and text.
 
-The office keeps a dictionary in YAML (`config/expressions.yaml` ships a small default list,
-each entry naming the public rule it comes from) and may add its own files. Chinese has no
-spaces between words, so a wrong term can sit inside a correct longer one: 旅游局 inside
-文化和旅游局, 人材 inside 个人材料. Each entry therefore protects its correct form and may list
-more longer phrases (`not_within`); a match that lies inside one of them is not reported.
+The office keeps a dictionary in YAML (`monitor/defaults/expressions.yaml` ships a small
+default list, each entry naming the public rule it comes from) and may add its own files.
+Chinese has no spaces between words, so a wrong term can sit inside a correct longer one:
+旅游局 inside 文化和旅游局, 人材 inside 个人材料. Each entry therefore protects its correct
+form and may list more longer phrases (`not_within`); a match that lies inside one of them
+is not reported.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from pathlib import Path
 import yaml
 
 from monitor.errors import ConfigError
+from monitor.resources import defaults_dir
 
-# The shipped default list, read from the source tree next to the package.
-DEFAULT_EXPRESSIONS_PATH = Path(__file__).resolve().parents[2] / "config" / "expressions.yaml"
+# The shipped default list (package data, found wherever the product is installed).
+DEFAULT_EXPRESSIONS_PATH = defaults_dir() / "expressions.yaml"
 
 _SENTENCE_ENDS = "。！？!?；;\n"
 # A sentence with no punctuation for this long is cut so report lines stay readable.
