@@ -8,6 +8,7 @@ A Content-Security-Policy meta tag forbids loading anything from elsewhere.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -28,8 +29,6 @@ from reports.outline import (
     outline,
 )
 from reports.text import xml_safe
-
-TEMPLATE_DIR = package_dir("reports", "templates")
 
 _KINDS: dict[type, str] = {
     Title: "title",
@@ -55,9 +54,11 @@ def cell_class(value: object) -> str:
     return "text"
 
 
+@cache
 def _environment() -> Environment:
+    """Built on first use, not at import (the template is package data)."""
     environment = Environment(
-        loader=FileSystemLoader(TEMPLATE_DIR),
+        loader=FileSystemLoader(package_dir("reports", "templates")),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=False,
@@ -71,11 +72,8 @@ def _environment() -> Environment:
     return environment
 
 
-_ENVIRONMENT = _environment()
-
-
 def render_html(blocks: list[Block], title: str) -> str:
-    template = _ENVIRONMENT.get_template("report.html.j2")
+    template = _environment().get_template("report.html.j2")
     return template.render(
         title=title,
         blocks=[(_KINDS[type(block)], block) for block in blocks],

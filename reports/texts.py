@@ -18,9 +18,13 @@ from jinja2.sandbox import SandboxedEnvironment
 from monitor.errors import ReportError
 from monitor.resources import defaults_dir
 
-DEFAULT_TEMPLATE_DIR = defaults_dir() / "templates"
 EDITOR_NOTE_TEMPLATE = "monthly_editor_note.j2"
 REQUIREMENTS_TEMPLATE = "monthly_requirements.j2"
+
+
+def default_template_dir() -> Path:
+    """The shipped templates (looked up when used, not at import)."""
+    return defaults_dir() / "templates"
 
 
 @dataclass(frozen=True)
@@ -58,7 +62,7 @@ def _join_lines(lines: list[str]) -> str:
 
 def _environment(office_dir: Path | None) -> SandboxedEnvironment:
     search = [office_dir] if office_dir is not None else []
-    search.append(DEFAULT_TEMPLATE_DIR)
+    search.append(default_template_dir())
     return SandboxedEnvironment(
         loader=FileSystemLoader(search),
         autoescape=False,
@@ -72,7 +76,7 @@ def render_template(name: str, context: TextContext, office_dir: Path | None = N
         template = _environment(office_dir).get_template(name)
         return template.render(**asdict(context))
     except TemplateError as error:
-        where = f"{office_dir or DEFAULT_TEMPLATE_DIR}/{name}"
+        where = f"{office_dir or default_template_dir()}/{name}"
         raise ReportError(f"report text template {where}: {error}") from error
 
 

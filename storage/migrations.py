@@ -12,12 +12,11 @@ from sqlalchemy.exc import OperationalError
 from monitor.errors import DatabaseError
 from monitor.resources import package_dir
 
-ALEMBIC_DIR = package_dir("storage", "alembic")
-
 
 def alembic_config() -> Config:
     config = Config()
-    config.set_main_option("script_location", str(ALEMBIC_DIR))
+    # Looked up when used: a crawl job importing this module from a zipped egg never needs it.
+    config.set_main_option("script_location", str(package_dir("storage", "alembic")))
     return config
 
 

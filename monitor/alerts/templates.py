@@ -19,8 +19,6 @@ from monitor.errors import AlertError
 from monitor.problem_types import kind_of
 from monitor.resources import defaults_dir
 
-DEFAULT_TEMPLATE_DIR = defaults_dir() / "templates"
-
 CYCLE_LABELS = {
     Cycle.WEEKLY: "每周更新", Cycle.MONTHLY: "每月更新", Cycle.QUARTERLY: "每季度更新",
     Cycle.YEARLY: "每年更新", Cycle.NONE: "不定期更新",
@@ -40,7 +38,10 @@ def week_range(monday: date) -> str:
 
 
 class AlertTemplates:
-    def __init__(self, directory: Path = DEFAULT_TEMPLATE_DIR) -> None:
+    def __init__(self, directory: Path | None = None) -> None:
+        # The shipped templates unless a directory is given; looked up here, not at import,
+        # so importing this module never needs the package's files on disk.
+        directory = directory if directory is not None else defaults_dir() / "templates"
         self._text = self._environment(directory, autoescape=False)
         self._html = self._environment(directory, autoescape=True)
 

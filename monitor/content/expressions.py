@@ -21,8 +21,11 @@ import yaml
 from monitor.errors import ConfigError
 from monitor.resources import defaults_dir
 
-# The shipped default list (package data, found wherever the product is installed).
-DEFAULT_EXPRESSIONS_PATH = defaults_dir() / "expressions.yaml"
+
+def default_expressions_path() -> Path:
+    """The shipped default list (package data, found wherever the product is installed)."""
+    return defaults_dir() / "expressions.yaml"
+
 
 _SENTENCE_ENDS = "。！？!?；;\n"
 # A sentence with no punctuation for this long is cut so report lines stay readable.
@@ -99,7 +102,7 @@ class ExpressionDictionary:
     @classmethod
     def load_default(cls, extra_paths: Iterable[str | Path] = ()) -> ExpressionDictionary:
         """The shipped list followed by the office's own files."""
-        return cls.load([DEFAULT_EXPRESSIONS_PATH, *extra_paths])
+        return cls.load([default_expressions_path(), *extra_paths])
 
     def entry(self, wrong: str) -> Expression:
         return self._by_wrong[wrong]
