@@ -111,7 +111,7 @@ def counts_line(counts: RunCounts) -> str:
                 for column_id, done in counts.outcome_by_column.items()}
     data = {**asdict(counts), "new_by_column": {str(k): v for k, v in
                                                 counts.new_by_column.items()},
-            "outcome_by_column": outcomes}
+            "outcome_by_column": outcomes, "home_newest_item": _iso(counts.home_newest_item)}
     return COUNTS_PREFIX + json.dumps(data, ensure_ascii=False)
 
 
@@ -124,8 +124,10 @@ def counts_from_json(text: str) -> RunCounts:
             **done, oldest_date=date.fromisoformat(oldest) if oldest else None)
     new_by_column = {int(k): v for k, v in data.pop("new_by_column").items()}
     link_hosts = {host: HostTally(**tally) for host, tally in data.pop("link_hosts").items()}
+    newest = data.pop("home_newest_item")
     return RunCounts(**data, new_by_column=new_by_column, outcome_by_column=outcomes,
-                     link_hosts=link_hosts)
+                     link_hosts=link_hosts,
+                     home_newest_item=date.fromisoformat(newest) if newest else None)
 
 
 def merge_counts(into: RunCounts, part: RunCounts) -> None:
@@ -141,6 +143,7 @@ def merge_counts(into: RunCounts, part: RunCounts) -> None:
         into.new_by_column[column_id] = into.new_by_column.get(column_id, 0) + new
     into.outcome_by_column.update(part.outcome_by_column)
     into.home_page = into.home_page or part.home_page
+    into.home_newest_item = into.home_newest_item or part.home_newest_item
     for host, tally in part.link_hosts.items():
         mine = into.link_hosts.get(host, HostTally())
         into.link_hosts[host] = HostTally(mine.checked + tally.checked,

@@ -8,10 +8,12 @@ A Content-Security-Policy meta tag forbids loading anything from elsewhere.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from monitor.resources import package_dir
 from reports.model import MonthlyReport, QuarterlyReport, WeekMark
 from reports.outline import (
     MARK_FILLS,
@@ -28,8 +30,6 @@ from reports.outline import (
     outline,
 )
 from reports.text import xml_safe
-
-TEMPLATE_DIR = Path(__file__).parent / "templates"
 
 _KINDS: dict[type, str] = {
     Title: "title",
@@ -56,9 +56,11 @@ def cell_class(value: object) -> str:
     return "text"
 
 
+@cache
 def _environment() -> Environment:
+    """Built on first use, not at import (the template is package data)."""
     environment = Environment(
-        loader=FileSystemLoader(TEMPLATE_DIR),
+        loader=FileSystemLoader(package_dir("reports", "templates")),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=False,
@@ -72,11 +74,8 @@ def _environment() -> Environment:
     return environment
 
 
-_ENVIRONMENT = _environment()
-
-
 def render_html(blocks: list[Block], title: str) -> str:
-    template = _ENVIRONMENT.get_template("report.html.j2")
+    template = _environment().get_template("report.html.j2")
     return template.render(
         title=title,
         blocks=[(_KINDS[type(block)], block) for block in blocks],

@@ -1,6 +1,6 @@
 """编者按 and 工作要求: plain-text Jinja2 templates the office edits.
 
-The defaults ship in `config/templates/`; an office directory, when given, is searched
+The defaults ship in `monitor/defaults/templates/`; an office directory, when given, is searched
 first, so the office overrides a text by putting a file of the same name there. The output
 is plain text (the HTML writer escapes it like any other text), hence no autoescape here.
 Templates run sandboxed with strict undefined variables, so a typo in a template is a
@@ -16,10 +16,15 @@ from jinja2 import FileSystemLoader, StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 from monitor.errors import ReportError
+from monitor.resources import defaults_dir
 
-DEFAULT_TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "config" / "templates"
 EDITOR_NOTE_TEMPLATE = "monthly_editor_note.j2"
 REQUIREMENTS_TEMPLATE = "monthly_requirements.j2"
+
+
+def default_template_dir() -> Path:
+    """The shipped templates (looked up when used, not at import)."""
+    return defaults_dir() / "templates"
 
 
 @dataclass(frozen=True)
@@ -57,7 +62,7 @@ def _join_lines(lines: list[str]) -> str:
 
 def _environment(office_dir: Path | None) -> SandboxedEnvironment:
     search = [office_dir] if office_dir is not None else []
-    search.append(DEFAULT_TEMPLATE_DIR)
+    search.append(default_template_dir())
     return SandboxedEnvironment(
         loader=FileSystemLoader(search),
         autoescape=False,
@@ -71,7 +76,7 @@ def render_template(name: str, context: TextContext, office_dir: Path | None = N
         template = _environment(office_dir).get_template(name)
         return template.render(**asdict(context))
     except TemplateError as error:
-        where = f"{office_dir or DEFAULT_TEMPLATE_DIR}/{name}"
+        where = f"{office_dir or default_template_dir()}/{name}"
         raise ReportError(f"report text template {where}: {error}") from error
 
 

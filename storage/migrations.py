@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
+from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
-from alembic import command
 from monitor.errors import DatabaseError
-
-ALEMBIC_DIR = Path(__file__).resolve().parent.parent / "alembic"
+from monitor.resources import package_dir
 
 
 def alembic_config() -> Config:
     config = Config()
-    config.set_main_option("script_location", str(ALEMBIC_DIR))
+    # Looked up when used: a crawl job importing this module from a zipped egg never needs it.
+    config.set_main_option("script_location", str(package_dir("storage", "alembic")))
     return config
 
 
@@ -42,7 +40,7 @@ def check(engine: Engine) -> None:
 
 def head_revision() -> str:
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None, "the alembic/versions folder has no revision"
+    assert head is not None, "storage/alembic/versions has no revision"
     return head
 
 

@@ -1,4 +1,4 @@
-"""The alert templates (`config/templates/alert_*.j2`): subject, plain text and HTML.
+"""The alert templates (`monitor/defaults/templates/alert_*.j2`): subject, plain text and HTML.
 
 Sandboxed with strict undefined variables, like the report texts: a typo in a template the
 office edited is an error, not an e-mail with a blank where the column name should be.
@@ -17,8 +17,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from monitor.domain import Cycle, ProblemType
 from monitor.errors import AlertError
 from monitor.problem_types import kind_of
-
-DEFAULT_TEMPLATE_DIR = Path(__file__).resolve().parent.parent.parent / "config" / "templates"
+from monitor.resources import defaults_dir
 
 CYCLE_LABELS = {
     Cycle.WEEKLY: "每周更新", Cycle.MONTHLY: "每月更新", Cycle.QUARTERLY: "每季度更新",
@@ -39,7 +38,10 @@ def week_range(monday: date) -> str:
 
 
 class AlertTemplates:
-    def __init__(self, directory: Path = DEFAULT_TEMPLATE_DIR) -> None:
+    def __init__(self, directory: Path | None = None) -> None:
+        # The shipped templates unless a directory is given; looked up here, not at import,
+        # so importing this module never needs the package's files on disk.
+        directory = directory if directory is not None else defaults_dir() / "templates"
         self._text = self._environment(directory, autoescape=False)
         self._html = self._environment(directory, autoescape=True)
 

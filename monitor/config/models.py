@@ -704,7 +704,8 @@ class ReportConfig(StrictModel):
         default=None,
         description=(
             "A directory of the office's own report text templates (编者按, 工作要求); a file"
-            " there replaces the one of the same name in config/templates/. A relative path"
+            " there replaces the shipped one of the same name (monitor/defaults/templates/)."
+            " A relative path"
             " is read from the config file's directory."
         ),
     )

@@ -1,10 +1,11 @@
 """Wrong and sensitive expressions (错敏字) in titles and text.
 
-The office keeps a dictionary in YAML (`config/expressions.yaml` ships a small default list,
-each entry naming the public rule it comes from) and may add its own files. Chinese has no
-spaces between words, so a wrong term can sit inside a correct longer one: 旅游局 inside
-文化和旅游局, 人材 inside 个人材料. Each entry therefore protects its correct form and may list
-more longer phrases (`not_within`); a match that lies inside one of them is not reported.
+The office keeps a dictionary in YAML (`monitor/defaults/expressions.yaml` ships a small
+default list, each entry naming the public rule it comes from) and may add its own files.
+Chinese has no spaces between words, so a wrong term can sit inside a correct longer one:
+旅游局 inside 文化和旅游局, 人材 inside 个人材料. Each entry therefore protects its correct
+form and may list more longer phrases (`not_within`); a match that lies inside one of them
+is not reported.
 """
 
 from __future__ import annotations
@@ -18,9 +19,13 @@ from pathlib import Path
 import yaml
 
 from monitor.errors import ConfigError
+from monitor.resources import defaults_dir
 
-# The shipped default list, read from the source tree next to the package.
-DEFAULT_EXPRESSIONS_PATH = Path(__file__).resolve().parents[2] / "config" / "expressions.yaml"
+
+def default_expressions_path() -> Path:
+    """The shipped default list (package data, found wherever the product is installed)."""
+    return defaults_dir() / "expressions.yaml"
+
 
 _SENTENCE_ENDS = "。！？!?；;\n"
 # A sentence with no punctuation for this long is cut so report lines stay readable.
@@ -97,7 +102,7 @@ class ExpressionDictionary:
     @classmethod
     def load_default(cls, extra_paths: Iterable[str | Path] = ()) -> ExpressionDictionary:
         """The shipped list followed by the office's own files."""
-        return cls.load([DEFAULT_EXPRESSIONS_PATH, *extra_paths])
+        return cls.load([default_expressions_path(), *extra_paths])
 
     def entry(self, wrong: str) -> Expression:
         return self._by_wrong[wrong]

@@ -12,7 +12,6 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -28,6 +27,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from monitor.app import App
 from monitor.config.models import WebConfig
 from monitor.errors import ConfigError
+from monitor.resources import package_dir
 from monitor.web import filters, labels
 from monitor.web.auth import (
     CsrfRejected,
@@ -42,9 +42,8 @@ from monitor.web.pages import api, evidence, login, overview, problems, reports,
 from monitor.web.pages.common import render
 from monitor.web.security import SecurityHeaders
 
-HERE = Path(__file__).resolve().parent
-TEMPLATES = HERE / "templates"
-STATIC = HERE / "static"
+TEMPLATES = package_dir("monitor.web", "templates")
+STATIC = package_dir("monitor.web", "static")
 SESSION_COOKIE = "monitor_session"
 
 

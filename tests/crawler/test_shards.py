@@ -61,7 +61,7 @@ def test_counts_survive_their_trip_through_a_line() -> None:
                        outcome_by_column={
                            4: ColumnDone(4, "ok", None, 3, True, date(2024, 4, 1)),
                            6: ColumnDone(6, "unreachable", "timeout", 0, False, None)},
-                       home_page="refused",
+                       home_page="ok", home_newest_item=date(2024, 4, 29),
                        link_hosts={"http://file.ruihe.gov.cn": HostTally(4, 4)})
     line = counts_line(counts)
     assert line.startswith(COUNTS_PREFIX) and "\n" not in line
@@ -89,3 +89,9 @@ def test_merged_counts_keep_the_home_page_and_add_up_each_hosts_link_checks() ->
                                             "http://b": HostTally(1, 0)}))
     assert run.home_page == "timeout"
     assert run.link_hosts == {"http://a": HostTally(5, 4), "http://b": HostTally(1, 0)}
+
+
+def test_merged_counts_keep_the_newest_item_the_home_page_listed() -> None:
+    run = RunCounts()
+    merge_counts(run, RunCounts(home_page="ok", home_newest_item=date(2024, 4, 29)))
+    assert (run.home_page, run.home_newest_item) == ("ok", date(2024, 4, 29))

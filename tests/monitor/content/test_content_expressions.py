@@ -5,8 +5,8 @@ import pytest
 import yaml
 
 from monitor.content.expressions import (
-    DEFAULT_EXPRESSIONS_PATH,
     ExpressionDictionary,
+    default_expressions_path,
     find_expressions,
 )
 from monitor.errors import ConfigError
@@ -28,7 +28,7 @@ def _wrongs(text: str, dictionary: ExpressionDictionary) -> list[str]:
 
 
 def test_every_shipped_entry_names_a_defined_public_source():
-    raw = yaml.safe_load(DEFAULT_EXPRESSIONS_PATH.read_text(encoding="utf-8"))
+    raw = yaml.safe_load(default_expressions_path().read_text(encoding="utf-8"))
     assert raw["expressions"]
     for entry in raw["expressions"]:
         assert entry["source"] in raw["sources"], entry["wrong"]

@@ -7,10 +7,10 @@ batch mode because it cannot ALTER most things in place.
 
 from __future__ import annotations
 
+from alembic import context
 from sqlalchemy import Connection
 
 import storage.models  # noqa: F401  (registers every table on the metadata)
-from alembic import context
 from monitor.settings import DEFAULT_DB_URL, Environment
 from storage.base import Base
 from storage.session import create_db_engine
