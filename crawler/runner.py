@@ -309,7 +309,8 @@ def _read_columns(config: PortalConfig, browser: str | None, recorder: CrawlReco
         if len(signals_received) == 1:
             reactor.callFromThread(process.stop)
         else:
-            reactor.callFromThread(reactor.stop)
+            # The reactor is typed as its interface, whose methods have no `self`.
+            reactor.callFromThread(reactor.stop)  # type: ignore[misc]
 
     failures: list[Failure] = []
     process.crawl(ColumnSpider, plan=plan, recorder=recorder,

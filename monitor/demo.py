@@ -22,7 +22,6 @@ from typing import Protocol
 import yaml
 
 from monitor.errors import MonitorError
-from monitor.scheduler.jobs import command_available
 from sampleportal import generate_portal
 from sampleportal.clock import parse_instant
 from sampleportal.configfile import portal_config
@@ -102,8 +101,6 @@ class DemoResult:
     nights: tuple[NightResult, ...]
     problems: dict[str, int]
     units_behind: tuple[str, ...]
-    # Empty when the report ran; otherwise why it did not.
-    report_skipped: str = ""
     logs: Path = field(default=Path())
     # When the office "reads" the results: the dashboard is served as of this instant.
     morning: datetime | None = None
@@ -113,10 +110,6 @@ class DemoProgress(Protocol):
     def begin(self, total: int) -> None: ...
     def step_started(self, step: DemoStep) -> None: ...
     def step_finished(self, step: DemoStep) -> None: ...
-
-
-def report_command_available() -> bool:
-    return command_available(["report", "monthly"])
 
 
 def write_demo_config(portal: Portal, base_url: str, path: Path) -> Path:
@@ -149,7 +142,7 @@ def crawl_steps(plan: DemoPlan) -> list[DemoStep]:
     return steps
 
 
-def office_steps(plan: DemoPlan, with_report: bool) -> list[DemoStep]:
+def office_steps(plan: DemoPlan) -> list[DemoStep]:
     """What the office does the morning after: check a unit, the 月报, the weekly alerts."""
     out_dir, morning = plan.out_dir, plan.morning
     steps = [
@@ -159,12 +152,9 @@ def office_steps(plan: DemoPlan, with_report: bool) -> list[DemoStep]:
         DemoStep("check-json", f"check --unit {plan.unit} --json",
                  ("check", "--unit", plan.unit, "--no-crawl", "--json"), morning,
                  out_dir / "check" / f"{plan.unit}.json"),
-    ]
-    if with_report:
-        steps.append(DemoStep("report", f"monthly report {plan.month}",
-                              ("report", "monthly", "--month", plan.month,
-                               "--out", str(out_dir / "report")), morning))
-    steps += [
+        DemoStep("report", f"monthly report {plan.month}",
+                 ("report", "monthly", "--month", plan.month, "--out", str(out_dir / "report")),
+                 morning),
         DemoStep("dashboard-user", f"dashboard user {DEMO_USER}",
                  ("users", "add", DEMO_USER, "--role", "office"), morning,
                  environment=(("MONITOR_PASSWORD", DEMO_PASSWORD),)),
@@ -251,17 +241,16 @@ def run_demo(plan: DemoPlan, progress: DemoProgress) -> DemoResult:
     if plan.nights < 0:
         raise MonitorError("--nights must be 0 or more")
     fresh_out_dir(plan.out_dir)
-    with_report = report_command_available()
     running = serve_portal(generate_portal(1), now=plan.night(0))
     try:
         demo = DemoRun(plan, running)
-        steps = crawl_steps(plan) + office_steps(plan, with_report)
+        steps = crawl_steps(plan) + office_steps(plan)
         progress.begin(len(steps) + 1)
         upgrade = DemoStep("db-upgrade", "db upgrade", ("db", "upgrade"), plan.night(0))
         results = list(_run_all(demo, [upgrade, *steps], progress))
     finally:
         running.stop()
-    return summarise(plan, demo, results, with_report)
+    return summarise(plan, demo, results)
 
 
 def _run_all(demo: DemoRun, steps: list[DemoStep],
@@ -287,8 +276,7 @@ def units_behind(problems: list[dict[str, object]]) -> tuple[str, ...]:
                          if problem["type"] in BEHIND_TYPES and problem["unit"]}))
 
 
-def summarise(plan: DemoPlan, demo: DemoRun, results: list[StepResult],
-              with_report: bool) -> DemoResult:
+def summarise(plan: DemoPlan, demo: DemoRun, results: list[StepResult]) -> DemoResult:
     by_name = {result.step.name: result for result in results}
     problems = json.loads(by_name["problems"].stdout)
     report_dir = plan.out_dir / "report"
@@ -296,16 +284,14 @@ def summarise(plan: DemoPlan, demo: DemoRun, results: list[StepResult],
         out_dir=plan.out_dir,
         config=demo.config,
         database=demo.database,
-        check_files=tuple(by_name[name].step.output for name in ("check", "check-json")
-                          if by_name[name].step.output is not None),
-        report_files=tuple(sorted(report_dir.rglob("*.*"))) if with_report else (),
+        check_files=tuple(output for name in ("check", "check-json")
+                          if (output := by_name[name].step.output) is not None),
+        report_files=tuple(sorted(report_dir.rglob("*.*"))),
         alert_files=tuple(sorted((plan.out_dir / "alerts").glob("*.eml"))),
         nights=tuple(night_result(result) for result in results
                      if result.step.name.startswith("crawl-")),
         problems=problem_counts(problems),
         units_behind=units_behind(problems),
-        report_skipped="" if with_report else
-        "this build has no `monitor report monthly` command yet; the report step was skipped",
         logs=demo.logs,
         morning=plan.morning,
     )

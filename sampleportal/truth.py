@@ -134,7 +134,7 @@ class Truth:
     def posts(self, at: datetime | None = None, include_withdrawn: bool = False,
               unit: str | None = None) -> list[PostTruth]:
         """Posts known at `at` (all posts when None), optionally of one unit."""
-        found = []
+        found: list[PostTruth] = []
         for each in self.portal.units:
             if unit is not None and unit not in (each.name, each.slug):
                 continue

@@ -32,6 +32,7 @@ from crawler.linkcheck.urls import request_url
 from crawler.plan import ColumnJob
 from monitor.domain import CrawlOutcome, DateSource, LinkKind, LinkStatus, RunStatus, TitleSource
 from monitor.rules.outage import HostTally, origin
+from storage.base import rows_changed
 from storage.models import (
     Column,
     ColumnCrawl,
@@ -288,8 +289,8 @@ class CrawlRecorder:
             if item.oldest_date is None:
                 return 0
             unseen += [Post.date.is_not(None), Post.date > item.oldest_date]
-        result = session.execute(update(Post).where(*unseen).values(removed_at=self.now))
-        return result.rowcount or 0
+        changed = rows_changed(session, update(Post).where(*unseen).values(removed_at=self.now))
+        return changed
 
     # -- articles ------------------------------------------------------------------------
 
@@ -388,12 +389,12 @@ class CrawlRecorder:
         with self.sessions.begin() as session:
             total = 0
             for chunk in chunks(list(urls)):
-                result = session.execute(
+                changed = rows_changed(session,
                     update(LinkTarget).where(LinkTarget.url.in_(chunk)).values(
                         status=LinkStatus.UNCHECKED.value, reason=reason, http_status=None,
                         final_url=None, redirect_chain=[], last_checked_at=self.now,
                         next_check_at=self.now))
-                total += result.rowcount or 0
+                total += changed
             return total
 
     def checked_now(self, status: LinkStatus) -> list[str]:

@@ -207,7 +207,8 @@ def expire(session: Session, root: Path, evidence_ids: Iterable[int], at: dateti
 
 def _shared(session: Session, evidence: Evidence) -> bool:
     """Another kept capture points at the same folder (identical content)."""
-    return session.scalar(
+    others = session.scalar(
         select(func.count()).select_from(Evidence)
         .where(Evidence.path == evidence.path, Evidence.id != evidence.id,
-               Evidence.status == CAPTURED)) > 0
+               Evidence.status == CAPTURED))
+    return bool(others)

@@ -29,6 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.errors import MonitorError
+from storage.base import rows_changed
 from storage.models import SchedulerLock
 
 log = logging.getLogger("storage.lease")
@@ -115,12 +116,12 @@ class DatabaseLease:
     def heartbeat(self) -> bool:
         """Refresh the lease; False when it is no longer ours (taken over while we stalled)."""
         with self._sessions.begin() as session:
-            result = session.execute(
+            changed = rows_changed(session,
                 update(SchedulerLock)
                 .where(SchedulerLock.name == self._name, SchedulerLock.holder == self.holder)
                 .values(heartbeat_at=self._now())
             )
-            return result.rowcount == 1
+            return changed == 1
 
     def release(self) -> None:
         with self._sessions.begin() as session:
@@ -150,7 +151,7 @@ class DatabaseLease:
     def _take_over(self, stale: LeaseHolder) -> bool:
         now = self._now()
         with self._sessions.begin() as session:
-            result = session.execute(
+            changed = rows_changed(session,
                 update(SchedulerLock)
                 .where(
                     SchedulerLock.name == self._name,
@@ -159,4 +160,4 @@ class DatabaseLease:
                 )
                 .values(holder=self.holder, acquired_at=now, heartbeat_at=now)
             )
-            return result.rowcount == 1
+            return changed == 1

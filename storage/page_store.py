@@ -141,8 +141,9 @@ def _insert_references(session: Session, reads: Sequence[PageRead], pages: dict[
                        targets: dict[str, LinkTarget]) -> None:
     """page → target rows not yet stored, with the first anchor text seen for each."""
     page_ids = list({pages[read.page_url].id for read in reads})
-    stored = {pair for chunk in chunks(page_ids) for pair in session.execute(
-        select(LinkRef.page_id, LinkRef.target_id).where(LinkRef.page_id.in_(chunk)))}
+    stored: set[tuple[int, int]] = {
+        (row.page_id, row.target_id) for chunk in chunks(page_ids) for row in session.execute(
+            select(LinkRef.page_id, LinkRef.target_id).where(LinkRef.page_id.in_(chunk)))}
     rows = []
     for read in reads:
         page_id = pages[read.page_url].id

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
 from sqlalchemy import Select, delete, select
 from sqlalchemy.orm import Session
 
+from storage.base import rows_changed
 from storage.models import Unit, WebUser
 
 
@@ -24,12 +26,17 @@ class UserRow:
     created_at: datetime
 
 
-def _user_query() -> Select[tuple[int, str, str, str | None, str, datetime]]:
-    return (
+_UserColumns = tuple[int, str, str, str | None, str, datetime]
+
+
+def _user_query() -> Select[_UserColumns]:
+    # The outer join makes the unit's name NULL for office users: the typed tuple says so.
+    query = (
         select(WebUser.id, WebUser.name, WebUser.role, Unit.name, WebUser.password_hash,
                WebUser.created_at)
         .outerjoin(Unit, Unit.id == WebUser.unit_id)
     )
+    return cast(Select[_UserColumns], query)
 
 
 def user_by_name(session: Session, name: str) -> UserRow | None:
@@ -56,5 +63,5 @@ def set_password_hash(session: Session, name: str, password_hash: str) -> None:
 
 def delete_user(session: Session, name: str) -> bool:
     """Remove the user `name`; False when there was none."""
-    result = session.execute(delete(WebUser).where(WebUser.name == name))
-    return bool(result.rowcount)
+    changed = rows_changed(session, delete(WebUser).where(WebUser.name == name))
+    return changed > 0

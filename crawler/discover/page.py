@@ -150,13 +150,14 @@ def _crumbs(root: html.HtmlElement) -> tuple[str, ...]:
             continue
         if not (element.text and breadcrumb_marker(element.text)):
             continue
-        node = element
+        node: html.HtmlElement = element
         # `<span>当前位置：</span><a>首页</a> > …`: the parts are the lead-in's siblings.
         for _ in range(3):
             parts = _crumb_parts(visible_text(node))
-            if len(parts) >= 2 or node.getparent() is None:
+            parent = node.getparent()
+            if len(parts) >= 2 or parent is None:
                 return parts
-            node = node.getparent()
+            node = parent
         return _crumb_parts(visible_text(node))
     return ()
 

@@ -167,7 +167,7 @@ def find_body(root: html.HtmlElement) -> html.HtmlElement | None:
     marked = _marked_body(root)
     if marked is not None:
         return marked
-    containers = _BODY_CONTAINERS(root)
+    containers: list[html.HtmlElement] = _BODY_CONTAINERS(root)  # an element list, by the query
     if containers:
         return max(containers, key=lambda element: len(visible_text(element)))
     return _densest_block(root)

@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from lxml.html import HtmlElement
+
 from crawler.extract.html import parse_fragment
 from crawler.extract.listing import ListItem, items_from_rows
 from crawler.extract.urls import normalize_url
@@ -152,7 +154,7 @@ def parse_datastore(answer: str, base_url: str) -> HanwebPage:
     """The posts in a dataproxy answer (or an inline datastore), resolved against
     `base_url` (the column page)."""
     total = _TOTAL_TAG.search(answer)
-    rows = []
+    rows: list[HtmlElement] = []
     for record in _RECORD.finditer(answer):
         markup = record.group(1) if record.group(1) is not None else record.group(2)
         if record.group(1) is None:

@@ -52,7 +52,7 @@ def _take_in_stray_documents(root: html.HtmlElement) -> None:
             continue  # a comment or processing instruction between the two
         for part in list(stray):
             # The first document's meta tags come first, so they win where both have one.
-            into = {"body": body, "head": head}.get(part.tag)
+            into = {"body": body, "head": head}.get(str(part.tag))
             if into is not None:
                 into.extend(list(part))
             else:

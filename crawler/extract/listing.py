@@ -222,9 +222,10 @@ def _candidate_blocks(
             parent = node.getparent()
             if parent is None or parent.tag in ("body", "html"):
                 break
-            seen.setdefault((parent, node.tag), None)
+            seen.setdefault((parent, str(node.tag)), None)
             node = parent
-    repeated, single = [], []
+    repeated: list[tuple[html.HtmlElement, str]] = []
+    single: list[tuple[html.HtmlElement, str]] = []
     for parent, tag in seen:
         same = sum(1 for child in parent if child.tag == tag)
         (repeated if same > 1 else single).append((parent, tag))

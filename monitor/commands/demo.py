@@ -112,8 +112,6 @@ def print_summary(result: DemoResult) -> None:
               f"{result.out_dir / 'alerts'}", markup=False)
     out.print(f"  config: {result.config}; database: {result.database}; logs: {result.logs}",
               markup=False)
-    if result.report_skipped:
-        out.print(f"note: {result.report_skipped}", markup=False)
     print_dashboard_hint(result)
 
 

@@ -54,7 +54,6 @@ def _as_json(listing: JobListing) -> dict[str, object]:
         "job": listing.name,
         "description": listing.description,
         "enabled": listing.enabled,
-        "available": listing.available,
         "trigger": listing.trigger,
         "next_run": to_local(listing.next_run).isoformat() if listing.next_run else None,
         "stored": listing.stored,
@@ -68,8 +67,6 @@ def jobs_table(listings: list[JobListing]) -> Table:
     for listing in listings:
         if not listing.enabled:
             next_run = "disabled"
-        elif not listing.available:
-            next_run = "not available: no such command in this build"
         elif listing.next_run is None:
             next_run = "never"
         else:

@@ -86,6 +86,7 @@ class _Loader(yaml.SafeLoader):
     report it with its line instead of the YAML library failing without one."""
 
     def construct_yaml_timestamp(self, node: yaml.Node) -> Any:
+        assert isinstance(node, yaml.ScalarNode)  # the timestamp tag resolves on scalars only
         try:
             return super().construct_yaml_timestamp(node)
         except ValueError:
@@ -93,6 +94,11 @@ class _Loader(yaml.SafeLoader):
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
+def _mark_line(mark: Any) -> int:
+    """The 1-based line of a parser event's mark (every event of `yaml.parse` has one)."""
+    return int(mark.line) + 1
 
 
 def _check_shape(path: Path, text: str) -> None:
@@ -106,7 +112,7 @@ def _check_shape(path: Path, text: str) -> None:
             if isinstance(event, yaml.CollectionStartEvent):
                 open_nodes.append([event.anchor, 1])
                 if len(open_nodes) > MAX_DEPTH:
-                    raise ConfigError([f"{path}:{event.start_mark.line + 1} (YAML): nested more "
+                    raise ConfigError([f"{path}:{_mark_line(event.start_mark)} (YAML): nested more "
                                        f"than {MAX_DEPTH} levels deep"])
                 continue
             if isinstance(event, yaml.CollectionEndEvent):
@@ -124,7 +130,7 @@ def _check_shape(path: Path, text: str) -> None:
             else:
                 total += size
             if total + sum(entry[1] for entry in open_nodes) > MAX_NODES:
-                raise ConfigError([f"{path}:{event.start_mark.line + 1} (YAML): more than "
+                raise ConfigError([f"{path}:{_mark_line(event.start_mark)} (YAML): more than "
                                    f"{MAX_NODES} values once aliases are expanded; write the "
                                    "values out instead of nesting aliases"])
     except yaml.MarkedYAMLError as err:

@@ -69,12 +69,13 @@ def check_article(
     (`lxml.html`), which the crawler already has; a parsed tree is only read.
     """
     findings: list[ContentFinding] = []
-    for where, body in (("title", title), ("text", text)):
+    texts: tuple[tuple[Where, str], ...] = (("title", title), ("text", text))
+    for where, body in texts:
         findings += _privacy_findings(find_privacy_leaks(body), where)
     # Not `if html`: the truth of an lxml element is its number of children.
     if not isinstance(html, str) or html:
         findings += [_hidden_finding(f) for f in find_hidden_links(html, page_url, site_hosts)]
-    for where, body in (("title", title), ("text", text)):
+    for where, body in texts:
         expressions = find_expressions(body, dictionary, published)
         findings += [_expression_finding(f, where) for f in expressions]
     return _merge_same_key(findings)

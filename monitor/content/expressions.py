@@ -156,10 +156,14 @@ def _sentence_around(text: str, start: int, end: int) -> str:
 # --- compiling the matcher ----------------------------------------------------------------
 
 
+# A trie of terms: each character leads to the rest; the key "" marks the end of a term.
+_Trie = dict[str, "_Trie"]
+
+
 def _trie_regex(words: Iterable[str]) -> str:
     """One regex for all terms, shaped as a trie so the engine tests one character class per
     position instead of every alternative, and greedy so the longest term wins."""
-    trie: dict[str, dict] = {}
+    trie: _Trie = {}
     for word in words:
         node = trie
         for char in word:
@@ -168,7 +172,7 @@ def _trie_regex(words: Iterable[str]) -> str:
     return _node_regex(trie)
 
 
-def _node_regex(node: dict[str, dict]) -> str:
+def _node_regex(node: _Trie) -> str:
     branches = [re.escape(char) + _node_regex(child) for char, child in sorted(node.items())
                 if char]
     if not branches:
@@ -249,7 +253,8 @@ class _Reader:
                     entries.append(entry)
         return disabled, entries
 
-    def mapping(self, node: yaml.Node, where: str, allowed: tuple[str, ...]) -> dict:
+    def mapping(self, node: yaml.Node, where: str, allowed: tuple[str, ...]
+                ) -> dict[str, yaml.Node]:
         if not isinstance(node, yaml.MappingNode):
             self.fail(node, f"{where}: expected a mapping with keys {', '.join(allowed)}")
             return {}
@@ -307,7 +312,8 @@ class _Reader:
         self.fail(node, f"{where}: expected a date like 2018-03-17")
         return None
 
-    def required_text(self, node: yaml.Node, fields: dict, key: str, where: str) -> str | None:
+    def required_text(self, node: yaml.Node, fields: dict[str, yaml.Node], key: str,
+                      where: str) -> str | None:
         if key not in fields:
             self.fail(node, f"{where}: missing key '{key}'")
             return None
@@ -322,10 +328,11 @@ class _Reader:
         if not isinstance(node, yaml.ScalarNode) or node.tag != _STR_TAG:
             self.fail(node, f"{where}: expected text")
             return None
-        if not node.value.strip():
+        value: str = node.value.strip()
+        if not value:
             self.fail(node, f"{where}: must not be empty")
             return None
-        return node.value.strip()
+        return value
 
     def strings(self, node: yaml.Node, where: str) -> list[str]:
         if not isinstance(node, yaml.SequenceNode):

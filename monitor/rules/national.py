@@ -193,7 +193,8 @@ def _counted(key: NationalKey, columns: Sequence[JudgedColumn], threshold: int,
 
 
 def _links(key: NationalKey, links: Sequence[BrokenLink], warning: int | None) -> NationalItem:
-    behind = [{"target": link.target, "page": page} for link in links for page in link.pages]
+    behind: list[dict[str, str | None]] = [{"target": link.target, "page": page}
+                                           for link in links for page in link.pages]
     return _item(key, len(links), "links", None, warning, behind)
 
 

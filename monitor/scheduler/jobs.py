@@ -110,12 +110,10 @@ class PlannedJob:
     trigger: BaseTrigger
     when: str
     args: tuple[str, str, str]
-    # False when this build has no such command yet: the job is not scheduled.
-    available: bool = True
 
     @property
     def runs(self) -> bool:
-        return self.enabled and self.available
+        return self.enabled
 
 
 def planned_jobs(config: PortalConfig, config_path: Path, db_url: str) -> list[PlannedJob]:
@@ -129,7 +127,6 @@ def planned_jobs(config: PortalConfig, config_path: Path, db_url: str) -> list[P
             trigger=trigger_for(definition, schedule),
             when=describe_schedule(definition, schedule),
             args=(definition.name, str(config_path.resolve()), db_url),
-            available=command_available(command_words(definition.name)),
         ))
     return jobs
 
@@ -142,24 +139,6 @@ def command_words(name: str) -> list[str]:
             break
         words.append(word)
     return words
-
-
-def command_available(arguments: list[str]) -> bool:
-    """Whether `monitor ARGUMENTS` names a command of this build."""
-    import typer.main
-    from typer.core import TyperGroup
-
-    from monitor.cli import app  # the CLI imports the scheduler: resolved at call time
-
-    command: object = typer.main.get_command(app)
-    for word in arguments:
-        if not isinstance(command, TyperGroup):
-            break
-        # get_command, not the `commands` dict: the CLI loads its commands on demand.
-        command = command.get_command(typer.Context(command), word)
-        if command is None:
-            return False
-    return True
 
 
 class _Children:

@@ -29,7 +29,6 @@ from monitor.errors import SchedulerLockError
 from monitor.scheduler.jobs import (
     CHILDREN,
     PlannedJob,
-    command_words,
     planned_jobs,
     run_job,
 )
@@ -47,7 +46,6 @@ class JobListing:
     name: str
     description: str
     enabled: bool
-    available: bool
     trigger: str
     next_run: datetime | None
     # False: the scheduler has not stored the job yet; next_run is what the trigger gives.
@@ -75,10 +73,6 @@ def make_scheduler(app: App, workers: int) -> BackgroundScheduler:
 
 def reconcile(scheduler: BackgroundScheduler, jobs: list[PlannedJob], grace: int) -> None:
     """Make the stored jobs those of the config, keeping unchanged jobs' next run times."""
-    for job in jobs:
-        if job.enabled and not job.available:
-            log.warning("job %s not scheduled: this build has no `monitor %s` command",
-                        job.name, " ".join(command_words(job.name)))
     wanted = {job.name: job for job in jobs if job.runs}
     for stored in scheduler.get_jobs():
         if stored.id not in wanted:
@@ -115,7 +109,7 @@ def list_jobs(app: App) -> list[JobListing]:
             next_run = kept.next_run_time
         else:
             next_run = job.trigger.get_next_fire_time(None, now) if job.runs else None
-        listings.append(JobListing(job.name, job.description, job.enabled, job.available,
+        listings.append(JobListing(job.name, job.description, job.enabled,
                                    job.when, next_run, kept is not None))
     return listings
 

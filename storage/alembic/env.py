@@ -22,7 +22,9 @@ target_metadata = Base.metadata
 FOREIGN_TABLES = frozenset({"apscheduler_jobs"})
 
 
-def include_object(obj, name, type_, reflected, compare_to):  # noqa: ANN001 - Alembic's hook
+def include_object(obj: object, name: str | None, type_: str, reflected: bool,
+                   compare_to: object) -> bool:
+    """Alembic's hook: leave other libraries' tables out of the comparison."""
     return not (type_ == "table" and name in FOREIGN_TABLES)
 
 

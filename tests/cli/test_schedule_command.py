@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from typer.testing import Result
 
+from monitor.scheduler.jobs import DEFINITIONS
 from storage.models import ProbeResult, SchedulerLock
 from storage.session import session_factory
 
@@ -127,7 +128,7 @@ def test_scheduler_runs_a_job_in_a_child_refuses_a_second_one_and_stops_on_sigte
     jobs = {job["job"]: job for job in json.loads(listed.stdout)}
     assert jobs["probe"] | {"next_run": None} == {
         "job": "probe", "description": "availability probe of the home and key pages",
-        "enabled": True, "available": True, "trigger": "every 1 s", "next_run": None,
+        "enabled": True, "trigger": "every 1 s", "next_run": None,
         "stored": True}
     assert jobs["crawl"]["enabled"] is False and jobs["crawl"]["next_run"] is None
 
@@ -143,14 +144,12 @@ def test_schedule_list_shows_the_default_jobs_before_the_first_run(
         assert re.search(rf"{job}\s.*{re.escape(when)}", result.stdout), result.stdout
 
 
-def test_schedule_list_shows_every_job_available_including_the_link_recheck(
+def test_schedule_list_shows_every_job_including_the_link_recheck(
     engine: Engine, database_url: str, run_cli: Callable[..., Result]
 ) -> None:
     sample = str(REPO / "config" / "sample.yaml")
     listed = run_cli("schedule", "--list", "--json", "--config", sample, "--db", database_url)
     assert listed.exit_code == 0
     jobs = {job["job"]: job for job in json.loads(listed.stdout)}
-    assert {name for name, job in jobs.items() if not job["available"]} == set()
+    assert set(jobs) == {definition.name for definition in DEFINITIONS}
     assert jobs["link_recheck"]["trigger"] == "cron 0 4 * * *"
-    table = run_cli("schedule", "--list", "--config", sample, "--db", database_url)
-    assert "not available" not in table.stdout

@@ -18,6 +18,7 @@ from monitor.services.reports import monthly_report, quarterly_report
 from monitor.web.auth import NotFound, check_csrf
 from monitor.web.pages.common import config, context, flash, office_user, reading, render
 from reports import ALL_FORMATS, parse_formats, write_report
+from reports.model import MonthlyReport, QuarterlyReport
 
 FORMAT_LABELS = {"docx": "Word（DOCX）", "xlsx": "Excel（XLSX）", "md": "Markdown",
                  "html": "网页（HTML）"}
@@ -69,6 +70,7 @@ def _write(request: Request, kind: str, period_text: str, formats: str) -> list[
     portal = application.config
     chosen = parse_formats(formats)
     as_of = application.clock.today()
+    report: MonthlyReport | QuarterlyReport
     with reading(request) as session:
         if kind == "monthly":
             period = Period.parse_month(period_text)
