@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed-stamp
 help:
 	@echo "make demo   - set up and run the monitor on the bundled sample portal"
 	@echo "make test   - set up and run the whole test suite"
-	@echo "make lint   - ruff over the project"
+	@echo "make lint   - ruff, the layer contract (import-linter) and the types (mypy)"
 
 # The venv is (re)built when it is missing or pyproject.toml changed.
 $(STAMP): pyproject.toml
@@ -41,6 +41,8 @@ messages: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf var out .pytest_cache

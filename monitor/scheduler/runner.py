@@ -58,7 +58,7 @@ class _Scheduler(BackgroundScheduler):
         # next run times forward without running them (the executor is gone): a lost run.
         if self.state == STATE_STOPPED:
             return None
-        return super()._process_jobs()  # type: ignore[no-any-return]
+        return super()._process_jobs()
 
 
 def make_scheduler(app: App, workers: int) -> BackgroundScheduler:

@@ -40,12 +40,12 @@ class JudgementCache:
         with self._lock:
             self._move_to(version)
             if key in self._entries:
-                return self._entries[key]  # type: ignore[no-any-return]
+                return self._entries[key]
             computing = self._computing.setdefault(key, threading.Lock())
         with computing:
             with self._lock:
                 if version == self._version and key in self._entries:
-                    return self._entries[key]  # type: ignore[no-any-return]
+                    return self._entries[key]
             value = compute()
             with self._lock:
                 # Kept only if nothing changed meanwhile; else the next request recomputes.

@@ -25,7 +25,7 @@ T = TypeVar("T")
 
 
 def context(request: Request) -> WebContext:
-    return request.app.state.web  # type: ignore[no-any-return]
+    return request.app.state.web
 
 
 def config(request: Request) -> PortalConfig:

@@ -1,0 +1,1 @@
+"""The `monitor` commands: one module each, loaded by `monitor.cli` when they run."""
