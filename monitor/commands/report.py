@@ -15,10 +15,9 @@ import typer
 from monitor.app import App
 from monitor.commands.console import warn
 from monitor.commands.options import ConfigOption, DbOption, resolve
-from monitor.errors import ReportError
 from monitor.rules.periods import Period
 from monitor.services.problems import refresh_recorded
-from monitor.services.reports import monthly_report, quarterly_report
+from monitor.services.reports import monthly_report, quarterly_report, templates_dir
 from reports import ALL_FORMATS, MonthlyReport, QuarterlyReport, parse_formats, write_report
 from storage import migrations
 
@@ -41,17 +40,6 @@ OutOption = Annotated[
     typer.Option("--out", "-o", help="Directory to write into (default: schedule.report_dir).",
                   show_default=False),
 ]
-
-
-def templates_dir(application: App) -> Path | None:
-    """The office's template directory; a relative path is read from the config's folder."""
-    configured = application.config.report.templates_dir
-    if configured is None:
-        return None
-    path = application.config_path.parent / configured
-    if not path.is_dir():
-        raise ReportError(f"report.templates_dir: {path} is not a directory")
-    return path
 
 
 def _out_dir(application: App, out: Path | None) -> Path:
@@ -80,7 +68,7 @@ def monthly(
     formats = parse_formats(format)
     application = resolve(ctx, config, db)
     portal = application.config
-    office_templates = templates_dir(application)
+    office_templates = templates_dir(application.config, application.config_path)
     migrations.require_current(application.engine)
     # The rule problems are judged today, so the report is right without a crawl first.
     refresh_recorded(application)

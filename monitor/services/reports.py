@@ -45,6 +45,17 @@ from reports import (
 from storage.queries import ArticleRow, ProblemFilter, ProblemRow, live_articles, problems
 
 
+def templates_dir(config: PortalConfig, config_path: Path) -> Path | None:
+    """The office's template directory; a relative path is read from the config's folder."""
+    configured = config.report.templates_dir
+    if configured is None:
+        return None
+    path = config_path.parent / configured
+    if not path.is_dir():
+        raise ReportError(f"report.templates_dir: {path} is not a directory")
+    return path
+
+
 @dataclass(frozen=True)
 class MonthlyInputs:
     """Everything `build_monthly_report` needs besides the office's settings."""

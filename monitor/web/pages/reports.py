@@ -11,10 +11,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
-from monitor.commands.report import templates_dir
 from monitor.errors import MonitorError
 from monitor.rules.periods import Period
-from monitor.services.reports import monthly_report, quarterly_report
+from monitor.services.reports import monthly_report, quarterly_report, templates_dir
 from monitor.web.auth import NotFound, check_csrf
 from monitor.web.pages.common import config, context, flash, office_user, reading, render
 from reports import ALL_FORMATS, parse_formats, write_report
@@ -75,7 +74,8 @@ def _write(request: Request, kind: str, period_text: str, formats: str) -> list[
         if kind == "monthly":
             period = Period.parse_month(period_text)
             report = monthly_report(session, portal, period.start.year, period.start.month,
-                                    as_of, templates_dir(application))
+                                    as_of, templates_dir(application.config,
+                                                                 application.config_path))
         elif kind == "quarterly":
             period = Period.parse_quarter(period_text)
             report = quarterly_report(session, portal, period.start.year,

@@ -1,0 +1,75 @@
+"""The layer contract of docs/architecture.md, as import-linter checks it in `make lint`."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+from importlinter.cli import lint_imports
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def contract_settings() -> dict[str, object]:
+    with (REPO / "pyproject.toml").open("rb") as handle:
+        return tomllib.load(handle)["tool"]["importlinter"]
+
+
+def write_settings(settings: dict[str, object], path: Path) -> Path:
+    """A TOML file holding `settings` as `[tool.importlinter]`."""
+    def value(item: object) -> str:
+        if isinstance(item, bool):
+            return "true" if item else "false"
+        if isinstance(item, list):
+            return "[" + ", ".join(value(each) for each in item) + "]"
+        return '"' + str(item).replace('"', '\\"') + '"'
+
+    lines = ["[tool.importlinter]"]
+    lines += [f"{key} = {value(item)}" for key, item in settings.items() if key != "contracts"]
+    for contract in settings["contracts"]:
+        lines.append("[[tool.importlinter.contracts]]")
+        lines += [f"{key} = {value(item)}" for key, item in contract.items()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def lint(config: Path, monkeypatch: pytest.MonkeyPatch) -> int:
+    monkeypatch.chdir(REPO)
+    return lint_imports(config_filename=str(config), no_cache=True, no_logo=True)
+
+
+def test_packages_import_downwards_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert lint(REPO / "pyproject.toml", monkeypatch) == 0
+
+
+def test_the_contract_fails_on_the_upward_imports_it_lists(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The listed imports are real and upward: without the list the contract breaks, so the
+    # list cannot hide an import that has since been removed, nor pass a new one.
+    settings = contract_settings()
+    [contract] = settings["contracts"]
+    assert contract["ignore_imports"], "no upward import left: drop this test's premise"
+    unlisted = dict(settings, contracts=[dict(contract, ignore_imports=[])])
+    assert lint(write_settings(unlisted, tmp_path / "unlisted.toml"), monkeypatch) == 1
+
+
+@pytest.mark.parametrize("edge", contract_settings()["contracts"][0]["ignore_imports"])
+def test_each_listed_upward_import_still_exists(
+        edge: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = contract_settings()
+    [contract] = settings["contracts"]
+    others = [each for each in contract["ignore_imports"] if each != edge]
+    one_less = dict(settings, contracts=[dict(contract, ignore_imports=others)])
+    assert lint(write_settings(one_less, tmp_path / "one-less.toml"), monkeypatch) == 1, (
+        f"{edge} is no longer imported: remove it from ignore_imports in pyproject.toml")
+
+
+def test_the_architecture_page_names_every_layer_module() -> None:
+    page = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
+    [contract] = contract_settings()["contracts"]
+    for layer in contract["layers"]:
+        for module in (part.strip() for part in layer.replace("|", ":").split(":")):
+            # The core's one-level modules are listed by their short names.
+            short = module.removeprefix("monitor.") if module.count(".") == 1 else module
+            assert module in page or short in page, f"docs/architecture.md omits {module}"
