@@ -8,6 +8,7 @@ Each PostgreSQL test gets a schema of its own, dropped afterwards.
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -90,11 +91,28 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         admin.dispose()
 
 
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    """A database migrated to the newest schema."""
-    engine = create_db_engine(database_url)
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated to the newest schema once per run; tests start from a copy."""
+    path = tmp_path_factory.mktemp("template") / "migrated.db"
+    engine = create_db_engine(f"sqlite:///{path}")
     migrations.upgrade(engine)
+    engine.dispose()
+    assert not path.with_name(path.name + "-wal").exists(), "the template must be one file"
+    return path
+
+
+@pytest.fixture
+def engine(database_url: str, migrated_sqlite: Path) -> Iterator[Engine]:
+    """A database migrated to the newest schema (on SQLite a copy of the migrated file)."""
+    url = make_url(database_url)
+    fresh_sqlite = url.get_backend_name() == "sqlite" and url.database and not Path(
+        url.database).exists()
+    if fresh_sqlite:
+        shutil.copyfile(migrated_sqlite, str(url.database))
+    engine = create_db_engine(database_url)
+    if not fresh_sqlite:
+        migrations.upgrade(engine)
     yield engine
     engine.dispose()
 
