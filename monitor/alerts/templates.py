@@ -68,3 +68,11 @@ class AlertTemplates:
         except TemplateError as err:
             raise AlertError(f"alert template {name}: {err}") from None
         return subject, text, html
+
+    def render_chat(self, name: str, context: dict[str, Any]) -> str:
+        """The short chat text of template family `name` (no subject, no HTML: the first
+        line is the heading)."""
+        try:
+            return self._text.get_template(f"{name}.chat.j2").render(context)
+        except TemplateError as err:
+            raise AlertError(f"alert template {name}.chat: {err}") from None
