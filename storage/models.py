@@ -29,7 +29,8 @@ URL = String(2048)
 SHORT = String(32)
 # The outbox channel of e-mail; any other channel is a chat URL.
 EMAIL_CHANNEL = "email"
-# A chat URL as the config writes it is at most this long (it is part of a unique key).
+# A chat URL as the config writes it is at most this long (monitor.config.models.
+# CHAT_URL_LENGTH), as it is part of a unique key.
 CHANNEL_LENGTH = 500
 
 

@@ -120,6 +120,8 @@ def _deadline(value: str) -> str:
 _VARIABLE = re.compile(r"\$\{([^}]*)\}")
 _VARIABLE_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://\S+$")
+# The outbox keys a chat delivery by its URL as written (storage.models.CHANNEL_LENGTH).
+CHAT_URL_LENGTH = 500
 
 
 def variables_of(template: str) -> list[str]:
@@ -131,6 +133,8 @@ def _chat_url(value: str) -> str:
     """An apprise URL whose secret parts are `${NAME}` references to environment variables.
     Only the names are in the file; the values are put in when a message is sent."""
     _no_control(value)
+    if len(value) > CHAT_URL_LENGTH:
+        raise ValueError(f"a chat URL is at most {CHAT_URL_LENGTH} characters long")
     if not _SCHEME.match(value):
         # Not echoed: the value may hold a token.
         raise ValueError("not a notification URL of the form scheme://… (write e.g. "

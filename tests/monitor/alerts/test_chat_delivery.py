@@ -89,7 +89,10 @@ def test_each_group_gets_its_short_message_once_beside_the_e_mails(
     [digest] = robots.robot.texts("wecombot")
     assert digest.startswith("【政务公开周报】瑞河县人民政府门户网站（2024年5月6日—5月12日）\n"
                              "3个单位需要督促整改（已要求5月20日前整改）：\n1. 县水利局：")
-    assert digest.endswith("\n详见：https://jc.example.gov.cn/")
+    # A line break in a unit's name cannot start a line of its own in the group.
+    assert ("1. 县水利局：逾期栏目1个，本月未达标1周，错链2个\n"
+            "2. 县应急管理局 Bcc: evil@example.com：逾期栏目1个\n"
+            "3. 县卫生健康委员会：错链1个\n详见：https://jc.example.gov.cn/") in digest
     for text in (slj, wjw, digest):
         assert "本邮件" not in text and len(text.encode()) <= 2048
 
