@@ -561,7 +561,8 @@ class UnitConfig(StrictModel):
         default_factory=list,
         description=(
             "Chat groups (apprise URLs: dingtalk://, wecombot://, …) that receive this unit's "
-            "alerts; tokens as ${NAME} from the environment. Needs the `chat` extra."
+            "alerts; tokens as ${NAME} from the environment. Schemes other than dingtalk and "
+            "wecombot need the `chat` extra."
         ),
     )
     columns: list[ColumnConfig] = Field(min_length=1, description="The unit's watched columns.")
