@@ -71,7 +71,7 @@ def digest_text(workspace, day: str, directory: Path) -> str:
                                       str(directory / "alerts"), "--config", str(config)],
                                 env=workspace.env(night(day)), catch_exceptions=False)
     assert result.exit_code == 0, result.stderr
-    [digest] = (directory / "alerts").glob("digest-*.eml")
+    [digest] = (directory / "alerts").glob("*_办公室汇总.eml")
     message = message_from_bytes(digest.read_bytes(), policy=default)
     return message.get_body(preferencelist=("plain",)).get_content()
 
