@@ -4,6 +4,10 @@
 robots likewise. Messages to one URL are spaced evenly, 60 / per_minute seconds apart, so
 no minute — however the vendor counts it — holds more than the limit. The clock and the
 sleep are given, so a test can watch the spacing without waiting.
+
+The spacing holds within one run (`alerts weekly`, `alerts send`), which is where the
+messages of a week go out together; runs are minutes apart, and a message a robot still
+refuses for its limit waits in the outbox for the next one.
 """
 
 from __future__ import annotations

@@ -122,6 +122,14 @@ _VARIABLE_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://\S+$")
 # The outbox keys a chat delivery by its URL as written (storage.models.CHANNEL_LENGTH).
 CHAT_URL_LENGTH = 500
+# The robots the monitor posts to itself (monitor.alerts.chatpost), in the forms it reads.
+_ROBOT_URLS = {
+    "dingtalk": (re.compile(r"^dingtalk://([^@/?#]+@)?[^@/?#]+/?(\?secret=[^&#]+)?$"),
+                 "a 钉钉 robot is written dingtalk://${SECRET}@${TOKEN}/ (or dingtalk://${TOKEN}/ "
+                 "without 加签)"),
+    "wecombot": (re.compile(r"^wecombot://([^/?#]+/?|/?\?key=[^&#]+)$"),
+                 "a 企业微信 group robot is written wecombot://${KEY}"),
+}
 
 
 def variables_of(template: str) -> list[str]:
@@ -149,6 +157,9 @@ def _chat_url(value: str) -> str:
         raise ValueError("the URL names no environment variable: a chat URL carries a token, "
                          "which belongs in the environment, not in the config file — write it "
                          "as ${NAME} (e.g. wecombot://${WECOM_KEY})")
+    shape, form = _ROBOT_URLS.get(value.partition("://")[0], (None, ""))
+    if shape is not None and not shape.match(value):
+        raise ValueError(form)
     return value
 
 
