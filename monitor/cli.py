@@ -84,7 +84,7 @@ COMMANDS: dict[str, LazyCommand] = {
     "links": LazyCommand("monitor.commands.links", "app",
                          "Link, image and attachment checks."),
     "alerts": LazyCommand("monitor.commands.alerts", "app",
-                         "E-mail alerts to units and the office."),
+                         "Alerts to units and the office, by e-mail and in chat groups."),
     "sample-portal": LazyCommand("sampleportal.command", "app",
                          "The bundled sample county portal (瑞河县), for demos, tests and "
                          "benchmarks."),

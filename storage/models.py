@@ -27,6 +27,11 @@ from storage.base import Base
 
 URL = String(2048)
 SHORT = String(32)
+# The outbox channel of e-mail; any other channel is a chat URL.
+EMAIL_CHANNEL = "email"
+# A chat URL as the config writes it is at most this long (monitor.config.models.
+# CHAT_URL_LENGTH), as it is part of a unique key.
+CHANNEL_LENGTH = 500
 
 
 class Site(Base):
@@ -299,12 +304,21 @@ class ProbeResult(Base):
 
 
 class AlertMessage(Base):
-    """An e-mail written to the outbox before it is sent, so none is lost or sent twice."""
+    """An alert written to the outbox before it is sent, so none is lost or sent twice.
+
+    One alert goes to each of its channels as a delivery of its own: the same dedupe key
+    once for e-mail and once per chat group, each followed and retried on its own.
+    """
 
     __tablename__ = "alert_outbox"
+    __table_args__ = (UniqueConstraint("dedupe_key", "channel"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
+    dedupe_key: Mapped[str] = mapped_column(String(200))
+    # `email`, or the chat URL as the config writes it: its tokens as ${NAME}, never their
+    # values, which only the environment of the sending process holds.
+    channel: Mapped[str] = mapped_column(String(CHANNEL_LENGTH), default=EMAIL_CHANNEL,
+                                         server_default=EMAIL_CHANNEL)
     kind: Mapped[str] = mapped_column(SHORT)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="SET NULL"))
     week: Mapped[date] = mapped_column(Date)

@@ -1,4 +1,5 @@
-"""Whether chat channels can be used here: apprise is the optional `chat` extra.
+"""Whether chat channels can be used here: apprise is the optional `chat` extra, needed
+for every scheme but 钉钉 and 企业微信 group robots, which the monitor posts to itself.
 
 Kept apart from the sending code so `monitor config check` can say what is missing without
 importing apprise itself.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 
+from monitor.alerts.chattext import DINGTALK, WECOMBOT, vendor_of
 from monitor.config import PortalConfig
 from monitor.errors import AlertError
 from monitor.settings import Environment
@@ -23,9 +25,18 @@ def apprise_installed() -> bool:
         return False
 
 
+# Posted by the monitor itself (monitor.alerts.chatpost), without apprise.
+OWN_SCHEMES = (DINGTALK, WECOMBOT)
+
+
+def apprise_urls(config: PortalConfig) -> list[str]:
+    """The chat URLs only apprise can post to (飞书, json:// …)."""
+    return [url for url in config.chat_urls() if vendor_of(url) not in OWN_SCHEMES]
+
+
 def require_apprise(config: PortalConfig) -> None:
-    """One clear error when chat URLs are configured and the extra is missing."""
-    if config.chat_urls() and not apprise_installed():
+    """One clear error when chat URLs need apprise and the extra is missing."""
+    if apprise_urls(config) and not apprise_installed():
         raise AlertError(MISSING_APPRISE)
 
 

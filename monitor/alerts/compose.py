@@ -16,6 +16,7 @@ from datetime import date
 
 from monitor.alerts.facts import UnitFacts, WeekFacts
 from monitor.alerts.templates import AlertTemplates
+from storage.models import EMAIL_CHANNEL
 
 WEEKLY = "weekly"
 DIGEST = "digest"
@@ -36,6 +37,8 @@ class ComposedMessage:
     body_html: str
     # The unit a unit's message is for (None for the office digest): names its .eml file.
     unit_name: str | None = None
+    # `email`, or the chat URL (as the config writes it) the message is for.
+    channel: str = EMAIL_CHANNEL
 
 
 def one_line(text: str) -> str:
@@ -45,27 +48,49 @@ def one_line(text: str) -> str:
 
 def compose_weekly(facts: WeekFacts, office: Sequence[str],
                    templates: AlertTemplates) -> list[ComposedMessage]:
-    behind = facts.units_behind
     messages = [_unit_message(facts, unit, WEEKLY, templates)
-                for unit in behind if unit.contacts]
-    crawl_failed = facts.last_crawl is not None and facts.last_crawl.failed
-    news = (behind or facts.site_wide or facts.unreachable or crawl_failed or facts.undelivered
-            or facts.national_alarm)
-    if news and office:
-        subject, text, html = templates.render("alert_digest", {
-            **_context(facts), "units": behind, "site_wide": facts.site_wide,
-            "unreachable": facts.unreachable, "last_crawl": facts.last_crawl,
-            "crawl_failed": crawl_failed, "undelivered": facts.undelivered,
-            "national": facts.national, "national_lines": facts.national_lines})
+                for unit in facts.units_behind if unit.contacts]
+    if digest_has_news(facts) and office:
+        subject, text, html = templates.render("alert_digest", digest_context(facts))
         messages.append(ComposedMessage(
-            DIGEST, f"{DIGEST}:{facts.week.isoformat()}", None, facts.week, tuple(office),
-            one_line(subject), text, html))
+            DIGEST, digest_key(facts), None, facts.week, tuple(office), one_line(subject), text,
+            html))
     return messages
+
+
+def _crawl_failed(facts: WeekFacts) -> bool:
+    return facts.last_crawl is not None and facts.last_crawl.failed
+
+
+def digest_has_news(facts: WeekFacts) -> bool:
+    """Whether the office hears anything this week (on any channel)."""
+    return bool(facts.units_behind or facts.site_wide or facts.unreachable
+                or _crawl_failed(facts) or facts.undelivered or facts.national_alarm)
+
+
+def digest_key(facts: WeekFacts) -> str:
+    return f"{DIGEST}:{facts.week.isoformat()}"
+
+
+def unit_key(facts: WeekFacts, unit: UnitFacts, kind: str) -> str:
+    return f"{kind}:{facts.week.isoformat()}:unit:{unit.unit_id}"
+
+
+def digest_context(facts: WeekFacts) -> dict[str, object]:
+    return {**_context(facts), "units": facts.units_behind, "site_wide": facts.site_wide,
+            "unreachable": facts.unreachable, "last_crawl": facts.last_crawl,
+            "crawl_failed": _crawl_failed(facts), "undelivered": facts.undelivered,
+            "national": facts.national, "national_lines": facts.national_lines,
+            "national_alarm": facts.national_alarm}
 
 
 def compose_due_soon(facts: WeekFacts, templates: AlertTemplates) -> list[ComposedMessage]:
     return [_unit_message(facts, unit, DUE_SOON, templates)
             for unit in facts.units if unit.due_soon and unit.contacts]
+
+
+def unit_context(facts: WeekFacts, unit: UnitFacts, kind: str) -> dict[str, object]:
+    return {**_context(facts), "kind": kind, "unit": unit}
 
 
 def _context(facts: WeekFacts) -> dict[str, object]:
@@ -77,8 +102,7 @@ def _context(facts: WeekFacts) -> dict[str, object]:
 
 def _unit_message(facts: WeekFacts, unit: UnitFacts, kind: str,
                   templates: AlertTemplates) -> ComposedMessage:
-    subject, text, html = templates.render("alert_unit", {
-        **_context(facts), "kind": kind, "unit": unit})
+    subject, text, html = templates.render("alert_unit", unit_context(facts, unit, kind))
     return ComposedMessage(
-        kind, f"{kind}:{facts.week.isoformat()}:unit:{unit.unit_id}", unit.unit_id, facts.week,
-        unit.contacts, one_line(subject), text, html, unit.name)
+        kind, unit_key(facts, unit, kind), unit.unit_id, facts.week, unit.contacts,
+        one_line(subject), text, html, unit.name)

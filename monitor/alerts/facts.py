@@ -140,6 +140,8 @@ class MailNotDelivered:
     week: date
     refused: bool
     reply: str
+    # Posted to a chat group (the recipient is its URL as written in the config).
+    chat: bool = False
 
 
 @dataclass(frozen=True)

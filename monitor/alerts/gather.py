@@ -81,7 +81,8 @@ def _undelivered_last_week(session: Session, as_of: date) -> tuple[MailNotDelive
     monday = as_of - timedelta(days=as_of.weekday())
     end = datetime.combine(monday, time(), SHANGHAI)
     return tuple(
-        MailNotDelivered(item.recipient, item.kind, item.week, item.refused, item.reply)
+        MailNotDelivered(item.recipient, item.kind, item.week, item.refused, item.reply,
+                         item.chat)
         for item in undelivered_since(session, end - timedelta(days=7), end))
 
 

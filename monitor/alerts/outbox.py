@@ -1,8 +1,9 @@
 """The outbox: every alert is written here before it is sent, and marked sent after the
-SMTP server accepted it. Nothing is lost (a message the server did not take waits for the
-next run, with a growing back-off) and nothing is sent twice (a message's dedupe key is
-unique, and a sender claims a message before sending it, so two runs at the same time —
-the weekly job and the outbox job — cannot both send it).
+SMTP server (or the chat group's robot, `monitor.alerts.chatoutbox`) accepted it. Nothing
+is lost (a message the server did not take waits for the next run, with a growing
+back-off) and nothing is sent twice (a message's dedupe key is unique on its channel —
+e-mail, or one chat URL — and a sender claims a message before sending it, so two runs at
+the same time — the weekly job and the outbox job — cannot both send it).
 
 Each recipient is followed on its own. A recipient the server accepted is done. One it
 refused for now (4xx) stays pending: the next attempts go to the pending recipients only,
@@ -25,7 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.alerts.compose import ComposedMessage
 from monitor.alerts.mailer import DeliveryError, SmtpMailer, Transaction, build_email
-from storage.models import AlertMessage
+from storage.models import EMAIL_CHANNEL, AlertMessage
 
 FIRST_RETRY = timedelta(minutes=5)
 LONGEST_RETRY = timedelta(hours=6)
@@ -49,14 +50,16 @@ def enqueue(session: Session, messages: Iterable[ComposedMessage], now: datetime
     added = already = 0
     for message in messages:
         exists = session.scalar(
-            select(AlertMessage.id).where(AlertMessage.dedupe_key == message.dedupe_key))
+            select(AlertMessage.id).where(AlertMessage.dedupe_key == message.dedupe_key,
+                                          AlertMessage.channel == message.channel))
         if exists is not None:
             already += 1
             continue
         try:
             with session.begin_nested():
                 session.add(AlertMessage(
-                    dedupe_key=message.dedupe_key, kind=message.kind, unit_id=message.unit_id,
+                    dedupe_key=message.dedupe_key, channel=message.channel,
+                    kind=message.kind, unit_id=message.unit_id,
                     week=message.week, recipients=list(message.recipients),
                     subject=message.subject, body_text=message.body_text,
                     body_html=message.body_html, created_at=now, attempts=0))
@@ -86,18 +89,18 @@ def deliver_due(
     errors: list[str] = []
     undelivered: list[str] = []
     unreachable: str | None = None
-    for message_id in _due_ids(sessions, now):
-        if not _claim(sessions, message_id, now):
+    for message_id in due_ids(sessions, now, chat=False):
+        if not claim(sessions, message_id, now):
             continue
         if unreachable is not None:
             # The server cannot be reached: do not wait for its timeout once per message.
-            _record_failure(sessions, message_id, unreachable, now)
+            record_failure(sessions, message_id, unreachable, now)
             failed += 1
             continue
         try:
             transaction = _send(sessions, mailer, sender, message_id)
         except DeliveryError as err:
-            _record_failure(sessions, message_id, str(err), now)
+            record_failure(sessions, message_id, str(err), now)
             failed += 1
             errors.append(str(err))
             if err.unreachable:
@@ -116,19 +119,24 @@ def deliver_due(
 
 
 UNCERTAIN = "no reply after the message was sent; maybe delivered, not sent again"
+UNCERTAIN_CHAT = "no answer from the chat robot after the message was posted; maybe delivered, " \
+    "not posted again"
 
 
-def _due_ids(sessions: sessionmaker[Session], now: datetime) -> list[int]:
+def due_ids(sessions: sessionmaker[Session], now: datetime, chat: bool) -> list[int]:
+    """The unsent e-mails (or chat messages) whose retry time has come, oldest first."""
+    on_channel = (AlertMessage.channel != EMAIL_CHANNEL if chat
+                  else AlertMessage.channel == EMAIL_CHANNEL)
     with sessions() as session:
         return list(session.scalars(
             select(AlertMessage.id)
-            .where(AlertMessage.sent_at.is_(None),
+            .where(AlertMessage.sent_at.is_(None), on_channel,
                    or_(AlertMessage.next_attempt_at.is_(None),
                        AlertMessage.next_attempt_at <= now))
             .order_by(AlertMessage.id)))
 
 
-def _claim(sessions: sessionmaker[Session], message_id: int, now: datetime) -> bool:
+def claim(sessions: sessionmaker[Session], message_id: int, now: datetime) -> bool:
     with sessions.begin() as session:
         result = session.execute(
             update(AlertMessage)
@@ -185,7 +193,7 @@ def deferred_summary(transaction: Transaction) -> str:
                      for recipient, reply in transaction.deferred.items())[:1000]
 
 
-def _record_failure(sessions: sessionmaker[Session], message_id: int, error: str,
+def record_failure(sessions: sessionmaker[Session], message_id: int, error: str,
                     now: datetime) -> None:
     with sessions.begin() as session:
         row = session.get(AlertMessage, message_id)
@@ -219,6 +227,8 @@ class Undelivered:
     refused: bool
     reply: str
     at: datetime
+    # A chat group (the recipient is its URL as the config writes it), not a mailbox.
+    chat: bool = False
 
 
 @dataclass(frozen=True)
@@ -258,8 +268,11 @@ def undelivered_of(rows: Iterable[AlertMessage]) -> tuple[Undelivered, ...]:
     for row in rows:
         if not (row.refused_to or row.uncertain_to) or row.sent_at is None:
             continue
-        found += [Undelivered(row.id, row.kind, row.week, recipient, True, reply, row.sent_at)
+        chat = row.channel != EMAIL_CHANNEL
+        found += [Undelivered(row.id, row.kind, row.week, recipient, True, reply, row.sent_at,
+                              chat)
                   for recipient, reply in (row.refused_to or {}).items()]
-        found += [Undelivered(row.id, row.kind, row.week, recipient, False, UNCERTAIN,
-                              row.sent_at) for recipient in row.uncertain_to or ()]
+        found += [Undelivered(row.id, row.kind, row.week, recipient, False,
+                              UNCERTAIN_CHAT if chat else UNCERTAIN, row.sent_at, chat)
+                  for recipient in row.uncertain_to or ()]
     return tuple(found)

@@ -18,6 +18,7 @@ from monitor.domain import Cycle, ProblemType
 from monitor.errors import AlertError
 from monitor.problem_types import kind_of
 from monitor.resources import defaults_dir
+from monitor.safetext import one_line
 
 CYCLE_LABELS = {
     Cycle.WEEKLY: "每周更新", Cycle.MONTHLY: "每月更新", Cycle.QUARTERLY: "每季度更新",
@@ -56,6 +57,9 @@ class AlertTemplates:
             cn_date=cn_date, month_day=month_day, week_range=week_range,
             cycle_label=lambda cycle: CYCLE_LABELS[Cycle(cycle)],
             problem_label=lambda kind: kind_of(ProblemType(kind)).alert_label,
+            # A name from the config or a page kept on one line: in a chat message a line
+            # break in a unit's name would start a line of its own making.
+            one_line=one_line,
         )
         return environment
 
@@ -68,3 +72,11 @@ class AlertTemplates:
         except TemplateError as err:
             raise AlertError(f"alert template {name}: {err}") from None
         return subject, text, html
+
+    def render_chat(self, name: str, context: dict[str, Any]) -> str:
+        """The short chat text of template family `name` (no subject, no HTML: the first
+        line is the heading)."""
+        try:
+            return self._text.get_template(f"{name}.chat.j2").render(context)
+        except TemplateError as err:
+            raise AlertError(f"alert template {name}.chat: {err}") from None

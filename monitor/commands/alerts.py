@@ -26,14 +26,16 @@ from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
 from monitor.errors import AlertError
 from storage import migrations
 
-app = typer.Typer(help="E-mail alerts to units and the office.", no_args_is_help=True)
+app = typer.Typer(help="Alerts to units and the office, by e-mail and in chat groups.",
+                  no_args_is_help=True)
 
 DryRunOption = Annotated[
     bool, typer.Option("--dry-run", help="Compose the messages but neither queue nor send them.")
 ]
 OutOption = Annotated[
     Path | None,
-    typer.Option("--out", help="With --dry-run: write each message as an .eml file here.",
+    typer.Option("--out", help=("With --dry-run: write each e-mail as an .eml file here, and "
+                                "each chat message as a .txt file of its text."),
                  show_default=False),
 ]
 
@@ -127,10 +129,11 @@ def _fail_if_waiting(delivery: Delivery) -> None:
     if delivery.undelivered and not delivery.failed:
         raise AlertError(
             f"{len(delivery.undelivered)} recipient(s) refused for good or not confirmed "
-            "by the SMTP server; they are not retried (see `monitor alerts status`)")
+            "by the SMTP server or a chat robot; they are not retried (see `monitor alerts "
+            "status`)")
     if delivery.failed:
         raise AlertError(
-            f"{delivery.failed} message(s) not accepted by the SMTP server "
+            f"{delivery.failed} message(s) not accepted by the SMTP server or a chat robot "
             f"({'; '.join(delivery.errors) or 'server unreachable'}); they wait in the outbox "
             "and are retried by `monitor alerts send` and the scheduler's outbox job")
 
@@ -161,7 +164,8 @@ def undelivered_table(state: OutboxStatus) -> Table:
 
 def _message_json(message: ComposedMessage) -> dict[str, object]:
     return {"kind": message.kind, "key": message.dedupe_key, "week": message.week.isoformat(),
-            "recipients": list(message.recipients), "subject": message.subject}
+            "channel": message.channel, "recipients": list(message.recipients),
+            "subject": message.subject}
 
 
 def _delivery_json(delivery: Delivery) -> dict[str, object]:

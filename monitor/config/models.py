@@ -120,6 +120,16 @@ def _deadline(value: str) -> str:
 _VARIABLE = re.compile(r"\$\{([^}]*)\}")
 _VARIABLE_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://\S+$")
+# The outbox keys a chat delivery by its URL as written (storage.models.CHANNEL_LENGTH).
+CHAT_URL_LENGTH = 500
+# The robots the monitor posts to itself (monitor.alerts.chatpost), in the forms it reads.
+_ROBOT_URLS = {
+    "dingtalk": (re.compile(r"^dingtalk://([^@/?#]+@)?[^@/?#]+/?(\?secret=[^&#]+)?$"),
+                 "a 钉钉 robot is written dingtalk://${SECRET}@${TOKEN}/ (or dingtalk://${TOKEN}/ "
+                 "without 加签)"),
+    "wecombot": (re.compile(r"^wecombot://([^/?#]+/?|/?\?key=[^&#]+)$"),
+                 "a 企业微信 group robot is written wecombot://${KEY}"),
+}
 
 
 def variables_of(template: str) -> list[str]:
@@ -131,6 +141,8 @@ def _chat_url(value: str) -> str:
     """An apprise URL whose secret parts are `${NAME}` references to environment variables.
     Only the names are in the file; the values are put in when a message is sent."""
     _no_control(value)
+    if len(value) > CHAT_URL_LENGTH:
+        raise ValueError(f"a chat URL is at most {CHAT_URL_LENGTH} characters long")
     if not _SCHEME.match(value):
         # Not echoed: the value may hold a token.
         raise ValueError("not a notification URL of the form scheme://… (write e.g. "
@@ -145,6 +157,9 @@ def _chat_url(value: str) -> str:
         raise ValueError("the URL names no environment variable: a chat URL carries a token, "
                          "which belongs in the environment, not in the config file — write it "
                          "as ${NAME} (e.g. wecombot://${WECOM_KEY})")
+    shape, form = _ROBOT_URLS.get(value.partition("://")[0], (None, ""))
+    if shape is not None and not shape.match(value):
+        raise ValueError(form)
     return value
 
 
@@ -557,7 +572,8 @@ class UnitConfig(StrictModel):
         default_factory=list,
         description=(
             "Chat groups (apprise URLs: dingtalk://, wecombot://, …) that receive this unit's "
-            "alerts; tokens as ${NAME} from the environment. Needs the `chat` extra."
+            "alerts; tokens as ${NAME} from the environment. Schemes other than dingtalk and "
+            "wecombot need the `chat` extra."
         ),
     )
     columns: list[ColumnConfig] = Field(min_length=1, description="The unit's watched columns.")

@@ -52,7 +52,7 @@ DEFINITIONS: tuple[JobDefinition, ...] = (
                   default_cron="0 15 * * thu"),
     JobDefinition("weekly_alerts", "weekly staleness alerts and the office digest",
                   default_cron="30 8 * * mon"),
-    JobDefinition("outbox", "retry e-mails the SMTP server did not accept",
+    JobDefinition("outbox", "retry e-mails and chat messages not yet accepted",
                   default_every_seconds=900),
     JobDefinition("monthly_report", "monthly report of the previous month",
                   default_cron="0 7 1 * *"),

@@ -18,15 +18,16 @@ units:
 """
 
 
-def test_alerts_without_an_email_section_exit_1_saying_what_to_add(
+def test_alerts_without_e_mail_or_chat_exit_1_saying_what_to_add(
     run_cli: Callable[..., Result], engine: Engine, database_url: str, tmp_path: Path
 ) -> None:
     config = tmp_path / "portal.yaml"
     config.write_text(NO_EMAIL, encoding="utf-8")
     result = run_cli("alerts", "weekly", "--config", str(config), "--db", database_url)
     assert result.exit_code == 1
-    assert result.stderr == ("error: e-mail is not configured: add an email: section "
-                             "(smtp, sender, office)\n")
+    assert result.stderr == ("error: alerts are not configured: add an email: section "
+                             "(smtp, sender, office) or chat URLs (chat: office, a unit's "
+                             "chat)\n")
 
 
 def test_out_without_dry_run_is_refused_before_anything_is_sent(

@@ -100,6 +100,12 @@ def test_config_check_without_apprise_says_which_extra_to_install(
     monkeypatch.setitem(sys.modules, "apprise", None)
     path = tmp_path / "portal.yaml"
     path.write_text(CHAT_CONFIG, encoding="utf-8")
+    # 钉钉 and 企业微信 robots are posted to without apprise …
+    assert run_cli("config", "check", "--config", str(path)).exit_code == 0
+    # … a 飞书 group (or a json:// webhook) needs it.
+    path.write_text(CHAT_CONFIG.replace('chat: ["wecombot://${SLJ_WECOM_KEY}"]',
+                                        'chat: ["feishu://${SLJ_FEISHU_TOKEN}"]'),
+                    encoding="utf-8")
     result = run_cli("config", "check", "--config", str(path))
     assert result.exit_code == 1
     assert result.stderr == (

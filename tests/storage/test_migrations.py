@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import inspect
+from alembic import command
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from monitor.errors import DatabaseError
 from storage import migrations
@@ -38,4 +40,34 @@ def test_commands_refuse_an_unmigrated_database(database_url: str) -> None:
     engine = create_db_engine(database_url)
     with pytest.raises(DatabaseError, match=r"database is empty; run 'monitor db upgrade' first"):
         migrations.require_current(engine)
+    engine.dispose()
+
+
+def test_outbox_rows_queued_before_channels_become_e_mails_and_a_key_is_unique_per_channel(
+    database_url: str,
+) -> None:
+    engine = create_db_engine(database_url)
+    migrations.upgrade(engine, "0008")
+    row = ("'weekly:2024-05-13:unit:1', 'weekly', '2024-05-13', '[]', 's', 't', 'h', "
+           "'2024-05-13 00:30:00', 0, '[]', '{}', '[]'")
+    columns = ("dedupe_key, kind, week, recipients, subject, body_text, body_html, created_at, "
+               "attempts, delivered_to, refused_to, uncertain_to")
+    with engine.begin() as connection:
+        connection.execute(text(f"INSERT INTO alert_outbox ({columns}) VALUES ({row})"))
+    migrations.upgrade(engine)
+    with engine.begin() as connection:
+        assert connection.scalar(text("SELECT channel FROM alert_outbox")) == "email"
+        # The same alert to a chat group is a delivery of its own …
+        connection.execute(text(
+            f"INSERT INTO alert_outbox ({columns}, channel) "
+            f"VALUES ({row}, 'wecombot://${{WECOM_KEY}}')"))
+    # … but never twice to the same channel.
+    with pytest.raises(IntegrityError), engine.begin() as connection:
+        connection.execute(text(f"INSERT INTO alert_outbox ({columns}) VALUES ({row})"))
+    config = migrations.alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0008")
+    with engine.begin() as connection:
+        assert connection.scalar(text("SELECT count(*) FROM alert_outbox")) == 1
     engine.dispose()

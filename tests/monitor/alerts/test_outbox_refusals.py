@@ -183,7 +183,8 @@ def test_a_permanent_refusal_shows_in_status_and_in_next_weeks_digest(
     assert week.exit_code == 1
     assert "not delivered: slj2@example.gov.cn: SMTP 550: 5.1.1 no such user" in week.stdout
     assert week.stderr == ("error: 1 recipient(s) refused for good or not confirmed by the "
-                           "SMTP server; they are not retried (see `monitor alerts status`)\n")
+                           "SMTP server or a chat robot; they are not retried (see `monitor "
+                           "alerts status`)\n")
     shown = monitor("alerts", "status")
     assert shown.stdout.endswith("4 sent (last 2024-05-13 08:30), 0 waiting, "
                                  "1 recipient(s) not reached\n")

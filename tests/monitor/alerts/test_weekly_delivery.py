@@ -126,8 +126,8 @@ def test_with_the_server_down_messages_wait_and_arrive_exactly_once_when_it_is_u
 ) -> None:
     down = monitor("alerts", "weekly")
     assert down.exit_code == 1
-    assert down.stderr.startswith("error: 4 message(s) not accepted by the SMTP server "
-                                  "(ConnectionRefusedError")
+    assert down.stderr.startswith("error: 4 message(s) not accepted by the SMTP server or a "
+                                  "chat robot (ConnectionRefusedError")
     status = json.loads(monitor("alerts", "status", "--json").stdout)
     assert status["sent"] == 0
     assert [m["attempts"] for m in status["waiting"]] == [1, 1, 1, 1]

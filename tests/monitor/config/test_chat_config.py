@@ -59,6 +59,17 @@ def test_a_chat_url_with_its_token_written_out_is_refused_without_echoing_it(
     assert "d41d8cd98f00b204e980" not in message
 
 
+def test_a_robot_url_in_a_form_the_monitor_cannot_post_to_is_refused(tmp_path: Path) -> None:
+    message = error_of(write(tmp_path, unit_chat='"dingtalk://${TOKEN}/13800000000"'))
+    assert ("units[0].chat[0]: a 钉钉 robot is written dingtalk://${SECRET}@${TOKEN}/ "
+            "(or dingtalk://${TOKEN}/ without 加签)") in message
+    message = error_of(write(tmp_path, unit_chat='"wecombot://${KEY}/extra"'))
+    assert "units[0].chat[0]: a 企业微信 group robot is written wecombot://${KEY}" in message
+    for good in ('"dingtalk://${TOKEN}/"', '"dingtalk://${TOKEN}/?secret=${SECRET}"',
+                 '"wecombot://${KEY}"', '"wecombot://?key=${KEY}"'):
+        assert load_config(write(tmp_path, unit_chat=good)).units[0].chat
+
+
 def test_a_reference_that_is_not_a_variable_name_is_refused(tmp_path: Path) -> None:
     message = error_of(write(tmp_path, unit_chat='"wecombot://${wecom-key}"'))
     assert "'${wecom-key}' is not an environment variable name" in message
