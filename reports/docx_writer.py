@@ -6,7 +6,6 @@ Text goes in through python-docx runs, which store it as XML text nodes: a crawl
 
 from __future__ import annotations
 
-from datetime import datetime, time
 from pathlib import Path
 
 import docx
@@ -16,8 +15,6 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.shared import Mm, Pt
 
-from monitor.calendar import LOCAL_ZONE
-from monitor.rules.periods import Period
 from reports.docx_style import (
     BODY_FONT,
     BODY_LINE,
@@ -47,6 +44,7 @@ from reports.docx_style import (
     setup_page,
     shade_cell,
 )
+from reports.issued import written_at
 from reports.model import MonthlyReport, QuarterlyReport, WeekMark
 from reports.outline import (
     MARK_FILLS,
@@ -219,22 +217,6 @@ def render_docx(blocks: list[Block]) -> Document:
     setup_page(document)
     add_page_number_footer(document)
     return document
-
-
-def written_at(report: MonthlyReport | QuarterlyReport) -> datetime:
-    """The file's creation time: the start of the report's issue day in Asia/Shanghai.
-
-    The issue day comes from the clock the report was made with (MONITOR_NOW in tests and
-    replays), so a replayed report carries its own day and the same inputs give the same
-    file; a report without one is dated by the end of its period.
-    """
-    if report.issued_on is not None:
-        day = report.issued_on
-    elif isinstance(report, MonthlyReport):
-        day = Period.month(report.year, report.month).end
-    else:
-        day = report.ytd_last_day
-    return datetime.combine(day, time(0), LOCAL_ZONE)
 
 
 def write_docx(report: MonthlyReport | QuarterlyReport, path: Path) -> Path:

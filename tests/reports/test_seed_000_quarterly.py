@@ -82,4 +82,4 @@ def test_docx_and_xlsx_carry_the_quarterly_tables(quarterly, tmp_path: Path) -> 
         "1", "行政审批服务局", "477", "477", "21", "21", "4"]
     book = openpyxl.load_workbook(write_xlsx(quarterly, tmp_path / "q.xlsx"))
     assert book.sheetnames == ["附件1 乡镇", "附件2 县直单位"]
-    assert [c.value for c in book["附件1 乡镇"][2]] == [1, "十字路街道", 393, 393, 36, 36, 3]
+    assert [c.value for c in book["附件1 乡镇"][3]] == [1, "十字路街道", 393, 393, 36, 36, 3]

@@ -79,7 +79,7 @@ def test_docx_attachments_carry_the_seed_tables_as_printed(
 def test_xlsx_attachments_carry_the_seed_figures_as_numbers(seed_report, tmp_path: Path) -> None:
     book = openpyxl.load_workbook(write_xlsx(seed_report, tmp_path / "seed.xlsx"))
     sheet = book["附件1 县直单位"]
-    values = [list(row) for row in sheet.iter_rows(min_row=2, values_only=True)]
+    values = [list(row) for row in sheet.iter_rows(min_row=3, values_only=True)]
     assert values[0] == ["县农业农村局", 550, 631, 153, 114.73]
     assert values[-1] == ["高新区管委会", 560, 81, 5, 14.46]
-    assert len(list(book["附件2 乡镇"].iter_rows(min_row=2))) == 16
+    assert len(list(book["附件2 乡镇"].iter_rows(min_row=3))) == 16
