@@ -13,7 +13,7 @@ from docx.document import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
-from docx.shared import Mm, Pt
+from docx.shared import Length, Mm, Pt
 
 from reports.docx_style import (
     BODY_FONT,
@@ -61,13 +61,27 @@ from reports.outline import (
     outline,
 )
 from reports.text import line_break_hints, one_line, xml_safe
+from reports.title_lines import title_lines
+
+# Word's and LibreOffice's default left and right cell margins (0.19 cm each).
+CELL_MARGINS_MM = 3.8
+
+
+def _add_lines(paragraph: object, text: str, east_asia: str, size: Pt, width: Length) -> None:
+    """`text` broken into balanced lines that fit `width` (`reports.title_lines`), each
+    line ended by a line break, so the word processor never leaves an orphan."""
+    lines = title_lines(text, width.pt / size.pt)
+    for number, line in enumerate(lines):
+        run = add_run(paragraph, line, east_asia, size)  # type: ignore[arg-type]
+        if number < len(lines) - 1:
+            run.add_break()
 
 
 def _title(document: Document, block: Title) -> None:
     paragraph = document.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     paragraph.paragraph_format.space_after = Pt(12)
-    add_run(paragraph, xml_safe(block.text), TITLE_FONT, SIZE_ER)
+    _add_lines(paragraph, xml_safe(block.text), TITLE_FONT, SIZE_ER, Mm(TYPE_AREA_WIDTH_MM))
 
 
 def _masthead(document: Document, block: Masthead) -> None:
@@ -176,13 +190,17 @@ def _table(document: Document, block: Table) -> None:
     caption = document.add_paragraph()
     caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
     caption.paragraph_format.space_after = Pt(12)
-    add_run(caption, block.caption, TITLE_FONT, SIZE_XIAO_ER)
+    _add_lines(caption, block.caption, TITLE_FONT, SIZE_XIAO_ER, Mm(area_mm))
     table = document.add_table(rows=1 + len(block.rows), cols=len(block.header))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     repeat_as_header(table.rows[0])
-    for cell, text in zip(table.rows[0].cells, block.header, strict=True):
-        _cell(cell, text, HEADING_FONT, cell_size, center=True)
+    total = sum(block.widths)
+    for cell, text, share in zip(table.rows[0].cells, block.header, block.widths, strict=True):
+        paragraph = cell.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        text_width = Mm(area_mm * share / total - CELL_MARGINS_MM)
+        _add_lines(paragraph, text, HEADING_FONT, cell_size, text_width)
     for row, values in zip(table.rows[1:], block.rows, strict=True):
         for position, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
             is_text = isinstance(value, str) and (position <= 1 or block.wide_text)

@@ -250,7 +250,7 @@ def quarterly_tables(report: QuarterlyReport) -> tuple[Table, ...]:
                  r.dynamics_ytd, r.missed_weeks)
                 for index, r in enumerate(table.rows, start=1)
             ),
-            widths=(7, 28, 12, 12, 12, 12, 14),
+            widths=(9, 21, 14, 14, 14, 14, 14),
             notes=notes,
             sheet_title=table.caption,
         )
