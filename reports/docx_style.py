@@ -97,7 +97,12 @@ def body_format(paragraph: Paragraph, indent: bool = True) -> None:
     fmt.line_spacing = BODY_LINE
     fmt.space_before = fmt.space_after = Pt(0)
     fmt.first_line_indent = FIRST_LINE_INDENT if indent else None
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    # Left-aligned, not justified. Chinese characters are all one em wide, so the lines end
+    # together anyway, short only by part of a character where figures stand. Justified,
+    # LibreOffice hangs a comma that falls just past the line's end into the margin and
+    # does not print it ("正文和附件确保…"), and a line before a figure it cannot break is
+    # stretched until its characters stand apart.
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
 
 
 def _field_char(kind: str) -> OxmlElement:
