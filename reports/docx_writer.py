@@ -122,7 +122,13 @@ def _paragraph(document: Document, block: Paragraph) -> None:
 
 
 def _annexes(document: Document, block: AnnexList) -> None:
-    """GB/T 9704 附件说明: a blank line, then "附件：1.…" with later captions under the first."""
+    """GB/T 9704 附件说明: a blank line, then "附件：1.…" with later captions under the first.
+
+    The paragraph before it goes along to the next page when the 附件说明 does, so that a
+    page never holds the 附件说明 alone.
+    """
+    if document.paragraphs:
+        document.paragraphs[-1].paragraph_format.keep_with_next = True
     paragraph = document.add_paragraph()
     body_format(paragraph, indent=False)
     fmt = paragraph.paragraph_format

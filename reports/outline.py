@@ -164,7 +164,7 @@ def week_table(label: str, grid: WeekGrid, month: int, year_text: str = "") -> T
         sheet_name="每周更新情况",
         header=("单位名称", "类别", *(wording.week_header(m) for m in grid.mondays)),
         rows=tuple((row.unit, row.group, *row.marks) for row in grid.rows),
-        widths=(30, 12, *(11 for _ in grid.mondays)),
+        widths=(26, 16, *(11 for _ in grid.mondays)),
         notes=(wording.WEEK_MARK_LEGEND,),
         sheet_title=year_text + caption,
     )

@@ -42,7 +42,6 @@ SECTION_TITLES: dict[SectionKind, str] = {
 # "经常态化监测发现" would lengthen the body and say nothing.
 SECTION_LEADS: dict[SectionKind, str] = {
     SectionKind.UPDATES: "栏目按期更新是政府网站的基本要求。",
-    SectionKind.INDICATORS: "对照国办政府网站检查指标的单项否决项，",
     SectionKind.BACKDATED: "信息标注的发布日期应与实际发布时间一致。",
 }
 
