@@ -143,6 +143,14 @@ def shade_cell(cell: object, fill_hex: str) -> None:
     properties.append(shading)
 
 
+def keep_on_one_page(row: object) -> None:
+    """A row is not split across pages (w:cantSplit): a problem's cells stay together."""
+    properties = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
+    cant_split = OxmlElement("w:cantSplit")
+    cant_split.set(qn("w:val"), "true")
+    properties.insert(0, cant_split)  # w:cantSplit comes before w:tblHeader in CT_TrPr
+
+
 def repeat_as_header(row: object) -> None:
     """Marks a table row to be repeated at the top of each page the table runs onto."""
     properties = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]

@@ -35,6 +35,7 @@ from reports.docx_style import (
     body_format,
     breakable_anywhere,
     colour_run,
+    keep_on_one_page,
     masthead_size,
     repeat_as_header,
     rule_below,
@@ -208,6 +209,7 @@ def _table(document: Document, block: Table) -> None:
         text_width = Mm(area_mm * share / total - CELL_MARGINS_MM)
         _add_lines(paragraph, text, HEADING_FONT, cell_size, text_width)
     for row, values in zip(table.rows[1:], block.rows, strict=True):
+        keep_on_one_page(row)
         for position, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
             is_text = isinstance(value, str) and (position <= 1 or block.wide_text)
             _cell(cell, cell_text(value), BODY_FONT, cell_size, center=not is_text,

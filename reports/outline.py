@@ -130,7 +130,8 @@ def problem_table(label: str, problems: tuple[ReportProblem, ...],
              wording.problem_text(p), wording.problem_link(p), p.seen_on.isoformat())
             for p in problems
         ),
-        widths=(14, 12, 26, 15, 30, 32, 15),
+        # 单位 fits eight characters ("县卫生健康委员会"), the dates one line each.
+        widths=(22, 12, 20, 15, 28, 32, 15),
         notes=(wording.EVIDENCE_NOTE,) if any(p.evidence for p in problems) else (),
         wide_text=True,
         sheet_title=period_text + caption,
