@@ -97,7 +97,12 @@ def body_format(paragraph: Paragraph, indent: bool = True) -> None:
     fmt.line_spacing = BODY_LINE
     fmt.space_before = fmt.space_after = Pt(0)
     fmt.first_line_indent = FIRST_LINE_INDENT if indent else None
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    # Left-aligned, not justified. Chinese characters are all one em wide, so the lines end
+    # together anyway, short only by part of a character where figures stand. Justified,
+    # LibreOffice hangs a comma that falls just past the line's end into the margin and
+    # does not print it ("正文和附件确保…"), and a line before a figure it cannot break is
+    # stretched until its characters stand apart.
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
 
 
 def _field_char(kind: str) -> OxmlElement:
@@ -136,6 +141,14 @@ def shade_cell(cell: object, fill_hex: str) -> None:
     shading.set(qn("w:color"), "auto")
     shading.set(qn("w:fill"), fill_hex)
     properties.append(shading)
+
+
+def keep_on_one_page(row: object) -> None:
+    """A row is not split across pages (w:cantSplit): a problem's cells stay together."""
+    properties = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
+    cant_split = OxmlElement("w:cantSplit")
+    cant_split.set(qn("w:val"), "true")
+    properties.insert(0, cant_split)  # w:cantSplit comes before w:tblHeader in CT_TrPr
 
 
 def repeat_as_header(row: object) -> None:

@@ -6,7 +6,6 @@ Text goes in through python-docx runs, which store it as XML text nodes: a crawl
 
 from __future__ import annotations
 
-from datetime import datetime, time
 from pathlib import Path
 
 import docx
@@ -14,10 +13,8 @@ from docx.document import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
-from docx.shared import Mm, Pt
+from docx.shared import Length, Mm, Pt
 
-from monitor.calendar import LOCAL_ZONE
-from monitor.rules.periods import Period
 from reports.docx_style import (
     BODY_FONT,
     BODY_LINE,
@@ -38,6 +35,7 @@ from reports.docx_style import (
     body_format,
     breakable_anywhere,
     colour_run,
+    keep_on_one_page,
     masthead_size,
     repeat_as_header,
     rule_below,
@@ -47,6 +45,7 @@ from reports.docx_style import (
     setup_page,
     shade_cell,
 )
+from reports.issued import written_at
 from reports.model import MonthlyReport, QuarterlyReport, WeekMark
 from reports.outline import (
     MARK_FILLS,
@@ -63,13 +62,27 @@ from reports.outline import (
     outline,
 )
 from reports.text import line_break_hints, one_line, xml_safe
+from reports.title_lines import title_lines
+
+# Word's and LibreOffice's default left and right cell margins (0.19 cm each).
+CELL_MARGINS_MM = 3.8
+
+
+def _add_lines(paragraph: object, text: str, east_asia: str, size: Pt, width: Length) -> None:
+    """`text` broken into balanced lines that fit `width` (`reports.title_lines`), each
+    line ended by a line break, so the word processor never leaves an orphan."""
+    lines = title_lines(text, width.pt / size.pt)
+    for number, line in enumerate(lines):
+        run = add_run(paragraph, line, east_asia, size)  # type: ignore[arg-type]
+        if number < len(lines) - 1:
+            run.add_break()
 
 
 def _title(document: Document, block: Title) -> None:
     paragraph = document.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     paragraph.paragraph_format.space_after = Pt(12)
-    add_run(paragraph, xml_safe(block.text), TITLE_FONT, SIZE_ER)
+    _add_lines(paragraph, xml_safe(block.text), TITLE_FONT, SIZE_ER, Mm(TYPE_AREA_WIDTH_MM))
 
 
 def _masthead(document: Document, block: Masthead) -> None:
@@ -110,7 +123,13 @@ def _paragraph(document: Document, block: Paragraph) -> None:
 
 
 def _annexes(document: Document, block: AnnexList) -> None:
-    """GB/T 9704 附件说明: a blank line, then "附件：1.…" with later captions under the first."""
+    """GB/T 9704 附件说明: a blank line, then "附件：1.…" with later captions under the first.
+
+    The paragraph before it goes along to the next page when the 附件说明 does, so that a
+    page never holds the 附件说明 alone.
+    """
+    if document.paragraphs:
+        document.paragraphs[-1].paragraph_format.keep_with_next = True
     paragraph = document.add_paragraph()
     body_format(paragraph, indent=False)
     fmt = paragraph.paragraph_format
@@ -178,14 +197,19 @@ def _table(document: Document, block: Table) -> None:
     caption = document.add_paragraph()
     caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
     caption.paragraph_format.space_after = Pt(12)
-    add_run(caption, block.caption, TITLE_FONT, SIZE_XIAO_ER)
+    _add_lines(caption, block.caption, TITLE_FONT, SIZE_XIAO_ER, Mm(area_mm))
     table = document.add_table(rows=1 + len(block.rows), cols=len(block.header))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     repeat_as_header(table.rows[0])
-    for cell, text in zip(table.rows[0].cells, block.header, strict=True):
-        _cell(cell, text, HEADING_FONT, cell_size, center=True)
+    total = sum(block.widths)
+    for cell, text, share in zip(table.rows[0].cells, block.header, block.widths, strict=True):
+        paragraph = cell.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        text_width = Mm(area_mm * share / total - CELL_MARGINS_MM)
+        _add_lines(paragraph, text, HEADING_FONT, cell_size, text_width)
     for row, values in zip(table.rows[1:], block.rows, strict=True):
+        keep_on_one_page(row)
         for position, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
             is_text = isinstance(value, str) and (position <= 1 or block.wide_text)
             _cell(cell, cell_text(value), BODY_FONT, cell_size, center=not is_text,
@@ -219,22 +243,6 @@ def render_docx(blocks: list[Block]) -> Document:
     setup_page(document)
     add_page_number_footer(document)
     return document
-
-
-def written_at(report: MonthlyReport | QuarterlyReport) -> datetime:
-    """The file's creation time: the start of the report's issue day in Asia/Shanghai.
-
-    The issue day comes from the clock the report was made with (MONITOR_NOW in tests and
-    replays), so a replayed report carries its own day and the same inputs give the same
-    file; a report without one is dated by the end of its period.
-    """
-    if report.issued_on is not None:
-        day = report.issued_on
-    elif isinstance(report, MonthlyReport):
-        day = Period.month(report.year, report.month).end
-    else:
-        day = report.ytd_last_day
-    return datetime.combine(day, time(0), LOCAL_ZONE)
 
 
 def write_docx(report: MonthlyReport | QuarterlyReport, path: Path) -> Path:

@@ -91,6 +91,9 @@ class Table:
     rows: tuple[tuple[Cell, ...], ...]
     widths: tuple[int, ...]
     notes: tuple[str, ...] = ()
+    # The title above the table on a sheet of its own (XLSX), where no document around it
+    # says whose and which period's it is: "<site>2024年4月县直单位信息发布统计表".
+    sheet_title: str = ""
     # A wide table of long text (the problem list): a landscape page, every cell set
     # left-aligned and breakable, so URLs wrap instead of stretching the line.
     wide_text: bool = False
@@ -113,11 +116,13 @@ def chinese_number(n: int) -> str:
 PROBLEM_HEADER = ("单位", "栏目", "标题", "发布日期", "问题", "链接", "发现日期")
 
 
-def problem_table(label: str, problems: tuple[ReportProblem, ...]) -> Table:
+def problem_table(label: str, problems: tuple[ReportProblem, ...],
+                  period_text: str = "") -> Table:
     """The detailed problem list (附件): one row per problem, in report order."""
+    caption = "常态化监测发现问题清单"
     return Table(
         label=label,
-        caption="常态化监测发现问题清单",
+        caption=caption,
         sheet_name=f"{label} 问题清单",
         header=PROBLEM_HEADER,
         rows=tuple(
@@ -125,9 +130,11 @@ def problem_table(label: str, problems: tuple[ReportProblem, ...]) -> Table:
              wording.problem_text(p), wording.problem_link(p), p.seen_on.isoformat())
             for p in problems
         ),
-        widths=(14, 12, 26, 15, 30, 32, 15),
+        # 单位 fits eight characters ("县卫生健康委员会"), the dates one line each.
+        widths=(22, 12, 20, 15, 28, 32, 15),
         notes=(wording.EVIDENCE_NOTE,) if any(p.evidence for p in problems) else (),
         wide_text=True,
+        sheet_title=period_text + caption,
     )
 
 
@@ -136,7 +143,7 @@ def reported_problems(report: MonthlyReport) -> tuple[ReportProblem, ...]:
 
 
 def unit_table(label: str, caption: str, sheet: str, rows: tuple[UnitRow, ...],
-               month: int) -> Table:
+               month: int, period_text: str = "") -> Table:
     return Table(
         label=label,
         caption=caption,
@@ -146,18 +153,21 @@ def unit_table(label: str, caption: str, sheet: str, rows: tuple[UnitRow, ...],
             (r.unit, r.annual_target, r.ytd_total, r.period_total, r.completion) for r in rows
         ),
         widths=(30, 14, 14, 14, 14),
+        sheet_title=period_text + caption,
     )
 
 
-def week_table(label: str, grid: WeekGrid, month: int) -> Table:
+def week_table(label: str, grid: WeekGrid, month: int, year_text: str = "") -> Table:
+    caption = f"{month}月工作动态每周更新情况表"
     return Table(
         label=label,
-        caption=f"{month}月工作动态每周更新情况表",
+        caption=caption,
         sheet_name="每周更新情况",
         header=("单位名称", "类别", *(wording.week_header(m) for m in grid.mondays)),
         rows=tuple((row.unit, row.group, *row.marks) for row in grid.rows),
-        widths=(30, 12, *(11 for _ in grid.mondays)),
+        widths=(26, 16, *(11 for _ in grid.mondays)),
         notes=(wording.WEEK_MARK_LEGEND,),
+        sheet_title=year_text + caption,
     )
 
 
@@ -183,15 +193,19 @@ PROBLEM_ANNEX = "附件4"
 
 
 def monthly_tables(report: MonthlyReport) -> tuple[Table, ...]:
+    year_text = f"{report.site_name}{report.year}年"
+    period_text = f"{year_text}{report.month}月"
     tables = (
         unit_table("附件1", "县直单位信息发布统计表", "附件1 县直单位",
-                   report.county_rows, report.month),
+                   report.county_rows, report.month, period_text),
         unit_table("附件2", "乡镇信息发布统计表", "附件2 乡镇", report.township_rows,
-                   report.month),
-        week_table("附件3", report.week_grid, report.month),
+                   report.month, period_text),
+        week_table("附件3", report.week_grid, report.month, year_text),
     )
     problems = reported_problems(report)
-    return (*tables, problem_table(PROBLEM_ANNEX, problems)) if problems else tables
+    if not problems:
+        return tables
+    return (*tables, problem_table(PROBLEM_ANNEX, problems, period_text))
 
 
 def _masthead(issuer: str, issue_no: str, issued_on: date | None) -> Masthead:
@@ -237,8 +251,9 @@ def quarterly_tables(report: QuarterlyReport) -> tuple[Table, ...]:
                  r.dynamics_ytd, r.missed_weeks)
                 for index, r in enumerate(table.rows, start=1)
             ),
-            widths=(7, 28, 12, 12, 12, 12, 14),
+            widths=(9, 21, 14, 14, 14, 14, 14),
             notes=notes,
+            sheet_title=table.caption,
         )
         for number, table in enumerate(report.tables, start=1)
     )

@@ -39,6 +39,9 @@ def docx_to_pdf(docx: Path, out_dir: Path) -> Path:
 
 def pdf_to_pngs(pdf: Path, out_dir: Path, dpi: int = 80) -> list[Path]:
     prefix = out_dir / pdf.stem
+    # Pages of an earlier, longer rendering would otherwise pass for this one's.
+    for stale in out_dir.glob(f"{pdf.stem}-*.png"):
+        stale.unlink()
     subprocess.run([_tool("pdftoppm"), "-png", "-r", str(dpi), str(pdf), str(prefix)],
                    check=True, timeout=TIMEOUT_SECONDS, capture_output=True)
     return sorted(out_dir.glob(f"{pdf.stem}-*.png"))

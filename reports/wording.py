@@ -37,17 +37,12 @@ SECTION_TITLES: dict[SectionKind, str] = {
     SectionKind.UNREACHABLE: "栏目或网站无法访问",
 }
 
+# The sentence before the findings where the heading alone does not say why they matter
+# (seed 004: "栏目更新是政府网站工作的基本要求"); a lead that only repeated the heading or
+# "经常态化监测发现" would lengthen the body and say nothing.
 SECTION_LEADS: dict[SectionKind, str] = {
     SectionKind.UPDATES: "栏目按期更新是政府网站的基本要求。",
-    SectionKind.NATIONAL: "按照政府网站栏目更新时限的国家规定，",
-    SectionKind.INDICATORS: "对照国办政府网站检查指标的单项否决项，",
-    SectionKind.LINKS: "经常态化监测发现，",
     SectionKind.BACKDATED: "信息标注的发布日期应与实际发布时间一致。",
-    SectionKind.UNDATED: "发布的信息应标注发布日期。",
-    SectionKind.PRIVACY: "经常态化监测发现，",
-    SectionKind.HIDDEN: "经常态化监测发现，",
-    SectionKind.EXPRESSION: "经常态化监测发现，",
-    SectionKind.UNREACHABLE: "经常态化监测发现，",
 }
 
 def day_text(day: date) -> str:
@@ -79,11 +74,12 @@ def lowest_text(basic: BasicFacts) -> str:
     lowest = basic.lowest_county_units
     if not lowest:
         return ""
+    # Names only, as seed 004: the completion of each is in 附件1, a line of percentages
+    # here only lengthens the body (and, unbreakable, stretches the justified line).
     names = join_names([row.unit for row in lowest])
-    figures = "、".join(f"{percent_text(row.completion)}%" for row in lowest)
     place = "末五位" if len(lowest) == 5 else f"末{len(lowest)}位"
     tie = "（完成比例相同的单位并列）" if len(lowest) > 5 else ""
-    return f"{names}居县直单位{place}{tie}，年度任务完成比例分别为{figures}。"
+    return f"{names}居县直单位年度任务完成比例{place}{tie}。"
 
 
 @dataclass(frozen=True)
@@ -95,7 +91,6 @@ class Finding:
     column: str | None
     days: tuple[date, ...]
     count: int
-    columns: int = 1  # columns named together in `column` ("工作动态、通知公告")
 
 
 def findings(problems: Sequence[ReportProblem]) -> list[Finding]:
@@ -109,47 +104,51 @@ def findings(problems: Sequence[ReportProblem]) -> list[Finding]:
     ]
 
 
+def days_text(days: Sequence[date]) -> str:
+    return "、".join(day_text(day) for day in days)
+
+
+def _count_text(count: int, places: int) -> str:
+    """"（共3处）" when a place was found more than once: the 附件 lists each."""
+    return f"（共{count}处）" if count > places else ""
+
+
 def finding_clause(finding: Finding) -> str:
-    days = "、".join(day_text(day) for day in finding.days)
     where = f"{finding.unit}{finding.column}" if finding.column else finding.unit
-    count = f"（共{finding.count}处）" if finding.count > finding.columns else ""
-    return f"{days}{where}{kind_of(finding.type).wording}{count}"
+    return (f"{days_text(finding.days)}{where}{kind_of(finding.type).wording}"
+            f"{_count_text(finding.count, 1)}")
 
 
-def merged_columns(found: Sequence[Finding]) -> list[Finding]:
-    """Findings of one unit, type and days that follow each other become one, naming its
-    columns together ("县市场监督管理局工作动态、通知公告栏目尚无任何信息")."""
-    merged: list[Finding] = []
+def named_together(found: Sequence[Finding]) -> str:
+    """The units and columns of findings of one type and days, each unit named once and
+    units with the same columns named together: "县市场监督管理局工作动态、通知公告",
+    "县农业农村局、县教育体育局工作动态"."""
+    columns_of: dict[str, list[str]] = {}
     for finding in found:
-        last = merged[-1] if merged else None
-        if (last is not None and finding.column and last.column
-                and (last.type, last.unit, last.days) == (finding.type, finding.unit,
-                                                          finding.days)):
-            merged[-1] = Finding(last.type, last.unit, f"{last.column}、{finding.column}",
-                                 last.days, last.count + finding.count,
-                                 last.columns + finding.columns)
-        else:
-            merged.append(finding)
-    return merged
+        columns = columns_of.setdefault(finding.unit, [])
+        if finding.column and finding.column not in columns:
+            columns.append(finding.column)
+    units_of: dict[str, list[str]] = {}
+    for unit, columns in columns_of.items():
+        units_of.setdefault("、".join(columns), []).append(unit)
+    return "、".join(join_names(units) + columns for columns, units in units_of.items())
 
 
 def dated_clauses(found: Sequence[Finding]) -> list[str]:
-    """One clause per finding, shortened where it repeats the one before: the same days are
-    not said again ("4月24日甲…；乙…"), and a further finding of the same unit on the same
-    days joins its clause ("白沙乡乡镇动态照片不能显示，通知公告出现不可用链接")."""
+    """One clause per days and type, the days said once for the clauses that share them:
+    "4月24日县市场监督管理局工作动态、通知公告栏目尚无任何信息；桃源镇年度报告出现逾期；
+    4月29日县农业农村局、县教育体育局工作动态出现逾期". Seed 004 keeps the body short
+    this way; each problem with its page and link is in the 附件 table."""
+    groups: dict[tuple[tuple[date, ...], ProblemType], list[Finding]] = {}
+    for finding in found:
+        groups.setdefault((finding.days, finding.type), []).append(finding)
     clauses: list[str] = []
-    previous: Finding | None = None
-    for finding in merged_columns(found):
-        days = "、".join(day_text(day) for day in finding.days)
-        clause = finding_clause(finding)
-        if previous is not None and previous.days == finding.days:
-            clause = clause[len(days):]
-            if previous.unit == finding.unit:
-                clauses[-1] += "，" + clause[len(finding.unit):]
-                previous = finding
-                continue
-        clauses.append(clause)
-        previous = finding
+    said: tuple[date, ...] | None = None
+    for (days, kind), members in sorted(groups.items(), key=lambda item: item[0][0]):
+        count = _count_text(sum(f.count for f in members), len(members))
+        clause = f"{named_together(members)}{kind_of(kind).wording}{count}"
+        clauses.append(clause if days == said else days_text(days) + clause)
+        said = days
     return clauses
 
 
@@ -169,7 +168,7 @@ def section_text(section: ProblemSection) -> str:
     others = [p for p in section.problems if p.type is not ProblemType.DUE_SOON_COLUMN]
     clauses = dated_clauses(findings(others))
     clauses += repeated_reminders_clause(due_soon)
-    return SECTION_LEADS[section.kind] + "；".join(clauses) + "。"
+    return SECTION_LEADS.get(section.kind, "") + "；".join(clauses) + "。"
 
 
 def monitoring_text(report: MonthlyReport) -> str:
@@ -178,12 +177,10 @@ def monitoring_text(report: MonthlyReport) -> str:
     if count == 0:
         text = f"{report.month}月常态化监测未发现需要通报的问题。"
     else:
+        # The headings of 存在问题 follow straight after: a count by heading would only
+        # repeat them.
         units = {p.unit for section in report.sections for p in section.problems}
-        parts = "、".join(
-            f"{SECTION_TITLES[s.kind]}{len(s.problems)}个" for s in report.sections
-        )
-        text = (f"{report.month}月常态化监测共发现问题{count}个，涉及{len(units)}个单位，"
-                f"其中{parts}。")
+        text = f"{report.month}月常态化监测共发现问题{count}个，涉及{len(units)}个单位。"
     if report.unverified_links:
         text += (f"另有{report.unverified_links}个链接因目标网站访问防护未能核实，"
                  "未作为问题通报。")

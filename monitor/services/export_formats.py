@@ -18,15 +18,25 @@ from enum import StrEnum
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 
-from monitor import safetext
+from monitor import safetext, spreadsheet
 from monitor.calendar import LOCAL_ZONE
+from monitor.i18n import N_, _
 from monitor.services.export import ExportKind, ExportRow, field_names
 
 CSV_ENCODING = "utf-8-sig"
 _CELL_TIME = "%Y-%m-%d %H:%M:%S"
 
 CellValue = str | int | bool | date | datetime | tuple[str, ...] | None
+
+
+# The title row of an XLSX export, when the caller names none.
+EXPORT_TITLES = {
+    ExportKind.POSTS: N_("信息导出"),
+    ExportKind.LINKS: N_("链接导出"),
+    ExportKind.PROBLEMS: N_("问题导出"),
+}
 
 
 class ExportFormat(StrEnum):
@@ -96,31 +106,50 @@ def json_text(kind: ExportKind, rows: Sequence[ExportRow]) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2)
 
 
-def write_xlsx(kind: ExportKind, rows: Sequence[ExportRow], path: Path) -> None:
+def _store(cell: Cell) -> None:
+    value = cell.value
+    if isinstance(value, str):
+        # Stored as text, and kept text when an officer edits the cell.
+        cell.data_type = "s"
+        cell.quotePrefix = safetext.looks_like_formula(value)
+    elif isinstance(value, datetime):
+        cell.number_format = "yyyy-mm-dd hh:mm:ss"
+    elif isinstance(value, date):
+        cell.number_format = "yyyy-mm-dd"
+
+
+def write_xlsx(kind: ExportKind, rows: Sequence[ExportRow], path: Path, *,
+               title: str | None = None, creator: str = "",
+               created: datetime | None = None) -> None:
+    """One sheet laid out for print (`monitor.spreadsheet`): title, header, data from row 3.
+
+    `created` is the caller's clock (MONITOR_NOW in replays); without it, the writing time.
+    """
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
     sheet.title = kind.value
-    sheet.append(list(field_names(kind)))
-    for row in rows:
-        sheet.append([_xlsx_cell(value) for value in astuple(row)])
-    for cells in sheet.iter_rows(min_row=2):
-        for cell in cells:
-            if isinstance(cell.value, str):
-                # Stored as text, and kept text when an officer edits the cell.
-                cell.data_type = "s"
-                cell.quotePrefix = safetext.looks_like_formula(cell.value)
-            elif isinstance(cell.value, datetime):
-                cell.number_format = "yyyy-mm-dd hh:mm:ss"
-            elif isinstance(cell.value, date):
-                cell.number_format = "yyyy-mm-dd"
+    header = list(field_names(kind))
+    values = [[_xlsx_cell(value) for value in astuple(row)] for row in rows]
+    heading = title or _(EXPORT_TITLES[kind])
+    widths = spreadsheet.column_widths(header, ([_text_cell(v) for v in astuple(row)]
+                                                for row in rows))
+    spreadsheet.start_sheet(sheet, heading, header, widths)
+    for row_number, row_values in enumerate(values, start=spreadsheet.FIRST_DATA_ROW):
+        for column_number, value in enumerate(row_values, start=1):
+            cell = sheet.cell(row=row_number, column=column_number, value=value)
+            _store(cell)
+    text_columns = [n for n, width in enumerate(widths, start=1) if width >= 20]
+    spreadsheet.finish_table(sheet, len(header), spreadsheet.FIRST_DATA_ROW + len(rows) - 1,
+                             text_columns)
+    spreadsheet.set_properties(workbook, creator, heading, created)
     workbook.save(path)
 
 
 def write_export(kind: ExportKind, rows: Sequence[ExportRow], fmt: ExportFormat,
-                 path: Path) -> None:
+                 path: Path, *, title: str | None = None, creator: str = "") -> None:
     if fmt is ExportFormat.XLSX:
-        write_xlsx(kind, rows, path)
+        write_xlsx(kind, rows, path, title=title, creator=creator)
     elif fmt is ExportFormat.CSV:
         path.write_text(csv_text(kind, rows), encoding=CSV_ENCODING, newline="")
     else:

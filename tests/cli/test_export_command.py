@@ -120,7 +120,7 @@ def test_problems_xlsx_has_the_exact_header_and_rows(
                      env=NOW)
     assert result.exit_code == 0, result.stderr
     sheet = load_workbook(out).active
-    rows = list(sheet.iter_rows(values_only=True))
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert ",".join(rows[0]) == PROBLEM_FIELDS
     # The columns were never crawled, so no status is judged; but the township's post dated
     # 5 March was first seen on 20 April, which is back-dating whatever the crawls say.
@@ -130,6 +130,25 @@ def test_problems_xlsx_has_the_exact_header_and_rows(
          "dated 2024-03-05, first seen 2024-04-20 (46 days later)", "open", refreshed,
          refreshed, False, None),
     ]
+
+
+def test_problems_xlsx_is_laid_out_for_print_under_a_title_row(
+    run_cli: Callable[..., Result], options: list[str], tmp_path: Path
+) -> None:
+    assert run_cli("check", "-u", "县水利局", "--no-crawl", "--json", *options,
+                   env=NOW).exit_code == 0
+    out = tmp_path / "problems.xlsx"
+    assert run_cli("export", "problems", "--format", "xlsx", "--out", str(out), *options,
+                   env=NOW).exit_code == 0
+    sheet = load_workbook(out).active
+    assert sheet["A1"].value == "问题导出"
+    assert [str(r) for r in sheet.merged_cells.ranges] == ["A1:L1"]
+    assert sheet.freeze_panes == "A3" and sheet.print_title_rows == "$2:$2"
+    assert (sheet.page_setup.orientation, sheet.page_setup.fitToWidth) == ("landscape", 1)
+    assert all(cell.border.left.style == "thin" for row in sheet["A2:L3"] for cell in row)
+    assert {cell.font.name for cell in sheet[3]} == {"宋体"}
+    # Widths follow the content: the URL column is wider than the id column.
+    assert sheet.column_dimensions["E"].width > sheet.column_dimensions["A"].width
 
 
 def test_xlsx_without_out_exits_1(run_cli: Callable[..., Result], options: list[str]) -> None:
@@ -183,7 +202,7 @@ def test_hostile_titles_export_to_xlsx_as_text_cells_without_a_crash(
                      env=NOW)
     assert result.exit_code == 0, result.stderr
     sheet = load_workbook(out).active
-    cells = {cell.value: cell for cell in (row[3] for row in sheet.iter_rows(min_row=2))}
+    cells = {cell.value: cell for cell in (row[3] for row in sheet.iter_rows(min_row=3))}
     assert sorted(cells) == sorted([HOSTILE_TITLES[0], HOSTILE_TITLES[1], "标题带控制[2J字符",
                                     "通知txt.exe"])
     assert all(cell.data_type == "s" for cell in cells.values())

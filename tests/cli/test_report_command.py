@@ -25,7 +25,7 @@ def test_monthly_writes_every_format_and_prints_the_paths(
     assert result.stdout.splitlines() == [str(out / f"monthly-2024-04.{name}") for name in ALL]
     assert result.stderr == ""
     sheet = openpyxl.load_workbook(out / "monthly-2024-04.xlsx")["附件1 县直单位"]
-    assert [cell.value for cell in sheet[2]] == ["县水利局", 450, 4, 3, 0.89]
+    assert [cell.value for cell in sheet[3]] == ["县水利局", 450, 4, 3, 0.89]
 
 
 def test_monthly_writes_only_the_formats_asked_for(
@@ -49,7 +49,7 @@ def test_quarterly_writes_the_table(
     sheet = openpyxl.load_workbook(tmp_path / "quarterly-2024Q1.xlsx")["附件2 县直单位"]
     # 信息公开 this quarter and year-to-date, 动态信息 likewise, missed weeks of the quarter:
     # all 13 (the Spring Festival week counts: Sunday 18 February 2024 was a working day).
-    assert [cell.value for cell in sheet[2]] == [1, "县水利局", 1, 1, 0, 0, 13]
+    assert [cell.value for cell in sheet[3]] == [1, "县水利局", 1, 1, 0, 0, 13]
 
 
 def test_report_settings_and_templates_come_from_the_config(

@@ -133,7 +133,7 @@ def sheet_rows(path: Path, title_prefix: str) -> list[tuple]:
     workbook = openpyxl.load_workbook(path)
     [sheet] = [s for s in workbook.worksheets if s.title.startswith(title_prefix)]
     rows = []
-    for row in sheet.iter_rows(min_row=2, values_only=True):
+    for row in sheet.iter_rows(min_row=3, values_only=True):
         if all(value is None for value in row):
             break
         rows.append(row)

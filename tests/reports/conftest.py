@@ -21,6 +21,7 @@ from monitor.rules.weekly import WeeklyResult
 from reports import build_monthly_report
 from reports.model import MonthlyReport, ReportProblem
 from reports.monthly import MonthlySettings
+from reports.texts import TextContext, render_monthly_texts
 
 SEED_004_CSV = Path(__file__).parent / "fixtures" / "seed_004_tables.csv"
 
@@ -147,6 +148,22 @@ def april_report_model() -> MonthlyReport:
             for f in units}
     return build_monthly_report(units, april_problems(), previous_problems(), grid, settings(),
                                 ["2024年节假日安排未知，按周末休息计算。"])
+
+
+@pytest.fixture(scope="session")
+def full_size_report() -> MonthlyReport:
+    """A 月报 the size of a real one: seed 004's 56 units, April's problems, the shipped
+    编者按 and 工作要求, the demo's issuer."""
+    issuer = "瑞河县人民政府办公室"
+    texts = render_monthly_texts(TextContext(site_name="瑞河县人民政府门户网站", issuer=issuer,
+                                             year=2024, month=4))
+    units = seed_004_figures()
+    grid = {f.unit: weekly((APRIL_2024_MONDAYS[2],) if f.unit == "县水利局" else ())
+            for f in units}
+    return build_monthly_report(
+        units, april_problems(), previous_problems(), grid,
+        settings(issuer=issuer, title="政务公开工作月报", editor_note=texts.editor_note,
+                 requirements=texts.requirements))
 
 
 @pytest.fixture

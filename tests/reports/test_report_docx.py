@@ -15,7 +15,9 @@ from docx.shared import Pt, RGBColor
 
 from reports import write_docx
 from reports.docx_style import BODY_FONT, HEADING_FONT, LEAD_FONT, TITLE_FONT
+from reports.docx_writer import render_docx
 from reports.model import MonthlyReport
+from reports.outline import Paragraph
 
 
 @pytest.fixture
@@ -161,10 +163,14 @@ def test_problem_table_cells_are_left_aligned_and_break_anywhere(document) -> No
             assert wrap is not None and wrap.get(qn("w:val")) == "0"
 
 
-def test_body_paragraphs_get_a_break_hint_between_chinese_punctuation_and_figures(
-        document) -> None:
-    basic = [p for p in document.paragraphs if p.text.startswith("（一）信息发布情况。")][0]
-    assert "%、\u200b" in basic.text
+def test_body_paragraphs_get_a_break_hint_between_chinese_punctuation_and_figures() -> None:
+    document = render_docx([Paragraph("完成比例分别为0.00%、10.00%、12.81%。")])
+    assert document.paragraphs[0].text == "完成比例分别为0.00%、\u200b10.00%、\u200b12.81%。"
+
+
+def test_body_paragraphs_are_left_aligned_so_no_line_is_stretched(document) -> None:
+    body = [p for p in document.paragraphs if p.text.startswith("（一）信息发布情况。")][0]
+    assert body.alignment == WD_ALIGN_PARAGRAPH.LEFT
 
 
 def test_annex_list_puts_one_caption_a_line_under_the_first(document) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 import openpyxl
@@ -34,18 +35,73 @@ def test_xlsx_has_one_sheet_per_table_with_frozen_header_and_widths(
     book = openpyxl.load_workbook(write_xlsx(april_report, tmp_path / "a.xlsx"))
     assert book.sheetnames == ["附件1 县直单位", "附件2 乡镇", "每周更新情况", "附件4 问题清单"]
     sheet = book["附件1 县直单位"]
-    assert sheet.freeze_panes == "A2"
+    assert sheet.freeze_panes == "A3"
     assert sheet.column_dimensions["A"].width == 30
-    assert [c.value for c in sheet[1]] == ["单位名称", "本年度任务数", "已发布总数", "4月发布条数",
+    assert [c.value for c in sheet[2]] == ["单位名称", "本年度任务数", "已发布总数", "4月发布条数",
                                            "完成比例(%)"]
-    first = sheet[2]
+    first = sheet[3]
     assert [type(c.value) for c in first[1:4]] == [int, int, int]
     assert first[4].value == 69.14 and first[4].number_format == "0.00"
 
 
+def test_xlsx_sheets_carry_a_merged_title_row_naming_site_period_and_table(
+    april_report: MonthlyReport, tmp_path: Path
+) -> None:
+    book = openpyxl.load_workbook(write_xlsx(april_report, tmp_path / "a.xlsx"))
+    titles = {sheet.title: (sheet["A1"].value, [str(r) for r in sheet.merged_cells.ranges])
+              for sheet in book.worksheets}
+    assert titles == {
+        "附件1 县直单位": ("瑞河县人民政府门户网站2024年4月县直单位信息发布统计表", ["A1:E1"]),
+        "附件2 乡镇": ("瑞河县人民政府门户网站2024年4月乡镇信息发布统计表", ["A1:E1"]),
+        "每周更新情况": ("瑞河县人民政府门户网站2024年4月工作动态每周更新情况表", ["A1:G1"]),
+        "附件4 问题清单": ("瑞河县人民政府门户网站2024年4月常态化监测发现问题清单", ["A1:G1"]),
+    }
+
+
+def test_xlsx_prints_on_a4_landscape_one_page_wide_with_the_header_repeated(
+    april_report: MonthlyReport, tmp_path: Path
+) -> None:
+    book = openpyxl.load_workbook(write_xlsx(april_report, tmp_path / "a.xlsx"))
+    for sheet in book.worksheets:
+        setup = sheet.page_setup
+        assert (setup.paperSize, setup.orientation) == (9, "landscape")  # 9 is A4
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert (setup.fitToWidth, setup.fitToHeight) == (1, 0)
+        assert sheet.print_title_rows == "$2:$2"
+        assert sheet.freeze_panes == "A3"
+
+
+def test_xlsx_table_cells_have_thin_borders_and_office_fonts(
+    april_report: MonthlyReport, tmp_path: Path
+) -> None:
+    sheet = openpyxl.load_workbook(write_xlsx(april_report, tmp_path / "a.xlsx"))["附件4 问题清单"]
+    table = list(sheet.iter_rows(min_row=2, max_row=sheet.max_row, max_col=7))
+    rows_with_text = [row for row in table if any(cell.value is not None for cell in row)]
+    bordered = rows_with_text[:-1]  # the evidence note under the table has no border
+    assert bordered and all(
+        {cell.border.left.style, cell.border.right.style, cell.border.top.style,
+         cell.border.bottom.style} == {"thin"}
+        for row in bordered for cell in row
+    )
+    assert (sheet["A1"].font.name, sheet["A1"].font.b) == ("宋体", True)
+    assert {cell.font.name for cell in table[0]} == {"黑体"}
+    assert {cell.font.name for row in bordered[1:] for cell in row} == {"宋体"}
+    assert sheet["F3"].alignment.wrap_text  # a long URL wraps inside its column
+
+
+def test_xlsx_core_properties_name_the_issuer_and_the_reports_own_day(
+    april_report: MonthlyReport, tmp_path: Path
+) -> None:
+    properties = openpyxl.load_workbook(write_xlsx(april_report, tmp_path / "a.xlsx")).properties
+    assert (properties.creator, properties.lastModifiedBy) == ("瑞河县政务公开办",) * 2
+    assert properties.title == "瑞河县政务公开月报"
+    # Issued 6 May 2024, Asia/Shanghai midnight, as the DOCX says.
+    assert properties.created == datetime(2024, 5, 5, 16, 0)
+
+
 def test_xlsx_week_grid_is_shaded(april_report: MonthlyReport, tmp_path: Path) -> None:
     sheet = openpyxl.load_workbook(write_xlsx(april_report, tmp_path / "a.xlsx"))["每周更新情况"]
-    row = [r for r in sheet.iter_rows(min_row=2) if r[0].value == "县卫健委"][0]
+    row = [r for r in sheet.iter_rows(min_row=3) if r[0].value == "县卫健委"][0]
     assert [c.value for c in row[2:]] == ["√", "×", "√", "√", "—"]
     assert row[3].fill.fgColor.rgb.endswith("FFC7CE")
 
@@ -54,7 +110,7 @@ def test_xlsx_text_that_looks_like_a_formula_stays_text(
     hostile_report: MonthlyReport, tmp_path: Path
 ) -> None:
     sheet = openpyxl.load_workbook(write_xlsx(hostile_report, tmp_path / "h.xlsx"))["附件1 县直单位"]
-    cell = sheet["A2"]
+    cell = sheet["A3"]
     assert cell.data_type == "s" and cell.value == "=HYPERLINK(\"http://x\")|局"
 
 
@@ -138,4 +194,4 @@ def test_xlsx_formula_like_text_is_quote_prefixed(
     hostile_report: MonthlyReport, tmp_path: Path
 ) -> None:
     sheet = openpyxl.load_workbook(write_xlsx(hostile_report, tmp_path / "h.xlsx"))["附件1 县直单位"]
-    assert sheet["A2"].quotePrefix and not sheet["A3"].quotePrefix
+    assert sheet["A3"].quotePrefix and not sheet["A4"].quotePrefix

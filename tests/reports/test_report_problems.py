@@ -65,7 +65,8 @@ def test_privacy_is_worded_as_a_suspicion(april_report) -> None:
 
 
 def test_monitoring_summary_counts_problems_and_units(april_report) -> None:
-    assert monitoring_text(april_report).startswith("4月常态化监测共发现问题6个，涉及5个单位，")
+    # The headings of 存在问题 follow with the findings: no count by heading here.
+    assert monitoring_text(april_report).startswith("4月常态化监测共发现问题6个，涉及5个单位。另有")
 
 
 def test_rectification_splits_last_months_reported_problems(april_report) -> None:
@@ -89,7 +90,7 @@ def test_nothing_found_is_said_plainly(make_settings) -> None:
     assert rectification_text(report.rectification) == "上期未通报需要整改的问题。"
 
 
-def test_same_day_findings_of_one_unit_name_their_columns_together(make_problem) -> None:
+def test_findings_of_one_type_and_day_name_units_and_columns_together(make_problem) -> None:
     problems = tuple(make_problem(ProblemType.EMPTY_COLUMN, "县市场监督管理局", 24, column=c)
                      for c in ("工作动态", "通知公告"))
     problems += (make_problem(ProblemType.OVERDUE_COLUMN, "县市场监督管理局", 24, column="年报"),
@@ -97,4 +98,12 @@ def test_same_day_findings_of_one_unit_name_their_columns_together(make_problem)
                  make_problem(ProblemType.OVERDUE_COLUMN, "县农业农村局", 29, column="工作动态"))
     text = section_text(ProblemSection(SectionKind.UPDATES, problems))
     assert text == ("栏目按期更新是政府网站的基本要求。4月24日县市场监督管理局工作动态、通知公告"
-                    "栏目尚无任何信息，年报出现逾期；桃源镇年度报告出现逾期；4月29日县农业农村局工作动态出现逾期。")
+                    "栏目尚无任何信息；县市场监督管理局年报、桃源镇年度报告出现逾期；"
+                    "4月29日县农业农村局工作动态出现逾期。")
+
+
+def test_units_with_the_same_column_and_problem_share_it(make_problem) -> None:
+    problems = tuple(make_problem(ProblemType.OVERDUE_COLUMN, unit, 29, column="工作动态")
+                     for unit in ("县农业农村局", "县教育体育局", "县自然资源局"))
+    text = section_text(ProblemSection(SectionKind.UPDATES, problems))
+    assert text.endswith("4月29日县农业农村局、县教育体育局、县自然资源局工作动态出现逾期。")

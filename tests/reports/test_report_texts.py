@@ -15,7 +15,8 @@ CONTEXT = TextContext(site_name="瑞河县人民政府门户网站", issuer="瑞
 
 def test_default_templates_render_with_the_context() -> None:
     texts = render_monthly_texts(CONTEXT)
-    assert "2024年4月" in texts.editor_note and "{{" not in texts.editor_note
+    assert "瑞河县政务公开办按月通报瑞河县人民政府门户网站" in texts.editor_note
+    assert "{{" not in texts.editor_note
     assert len(texts.requirements) == 4
     assert "7个工作日内完成整改" in texts.requirements[0]
 
