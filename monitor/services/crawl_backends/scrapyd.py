@@ -80,15 +80,15 @@ def job_counts(job_id: str, log_text: str | None) -> RunCounts:
     raise ScrapydJobFailed(f"scrapyd job {job_id} ended without finishing the crawl: {detail}")
 
 
-def schedule_form(spec: JobSpec, version: str, job_id: str) -> list[tuple[str, str]]:
+def schedule_form(spec: JobSpec, version: str, job_id: str) -> dict[str, str | list[str]]:
     """The fields of `schedule.json`: the spider's one argument and the job's settings
     (repeated `setting=NAME=value`); the portal's own crawl settings the job derives from
     the config it is given, as a local crawl does."""
-    return [
-        ("project", SCRAPYD_PROJECT), ("spider", JOB_SPIDER), ("_version", version),
-        ("jobid", job_id), ("spec", spec.encode()),
-        *(("setting", f"{name}={value}") for name, value in JOB_SETTINGS.items()),
-    ]
+    return {
+        "project": SCRAPYD_PROJECT, "spider": JOB_SPIDER, "_version": version,
+        "jobid": job_id, "spec": spec.encode(),
+        "setting": [f"{name}={value}" for name, value in JOB_SETTINGS.items()],
+    }
 
 
 def job_id_for(spec: JobSpec) -> str:
@@ -114,8 +114,8 @@ class ScrapydClient:
                    data={"project": SCRAPYD_PROJECT, "version": egg.version},
                    files={"egg": (f"{SCRAPYD_PROJECT}.egg", egg.content)})
 
-    def schedule(self, form: Sequence[tuple[str, str]]) -> str:
-        answer = self._call("POST", "schedule.json", data=list(form))
+    def schedule(self, form: Mapping[str, str | list[str]]) -> str:
+        answer = self._call("POST", "schedule.json", data=dict(form))
         return str(answer["jobid"])
 
     def jobs(self) -> Mapping[str, Any]:
