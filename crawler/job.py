@@ -18,8 +18,9 @@ import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 from crawler.shards import COUNTS_PREFIX, counts_from_json
 from monitor.config import PortalConfig
@@ -45,7 +46,7 @@ class JobSpec:
     @classmethod
     def of(cls, run_id: int, site_id: int, now: datetime, db_url: str, config: PortalConfig,
            column_ids: Iterable[int]) -> JobSpec:
-        return cls(run_id, site_id, now, without_password(db_url),
+        return cls(run_id, site_id, now, without_password(anchored(db_url, Path.cwd())),
                    config.model_dump_json(), tuple(column_ids))
 
     def portal_config(self) -> PortalConfig:
@@ -68,9 +69,23 @@ class JobSpec:
                    config=data["config"], column_ids=tuple(data["column_ids"]))
 
 
+def anchored(db_url: str, cwd: Path) -> str:
+    """An SQLite file named relative to `cwd` (the default `var/monitor.db`) named from the
+    root: scrapyd runs its jobs in a directory of its own."""
+    url = make_url(db_url)
+    if not url.drivername.startswith("sqlite") or url.database in (None, "", ":memory:"):
+        return db_url
+    if Path(url.database).is_absolute():
+        return db_url
+    return url.set(database=str(cwd / url.database)).render_as_string(hide_password=False)
+
+
 def without_password(db_url: str) -> str:
     url = make_url(db_url)
-    return url.set(password=None).render_as_string(hide_password=False)
+    # `URL.set(password=None)` leaves the password: None there means "unchanged".
+    bare = URL.create(url.drivername, url.username, None, url.host, url.port, url.database,
+                      url.query)
+    return bare.render_as_string(hide_password=False)
 
 
 def job_database_url(spec_url: str, job_environment_url: str | None) -> str:
