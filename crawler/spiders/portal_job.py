@@ -47,6 +47,8 @@ class PortalJobSpider(ColumnSpider):
 
     def __init__(self, spec: str, **kwargs: Any):
         job = JobSpec.decode(spec)
+        # Which code runs: the egg scrapyd was given, or an installation found before it.
+        log.info("run %s read from %s", job.run_id, __file__)
         config = job.portal_config()
         environment = Environment.from_environ()
         sessions = session_factory(create_db_engine(

@@ -4,6 +4,7 @@ that is down, or a job that fails, is a clean error that accuses nobody."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -75,9 +76,12 @@ def test_a_crawl_through_scrapyd_records_what_a_local_crawl_records(
     for name in SNAPSHOT_QUERIES:
         assert remote_rows[name] == local_rows[name], name
     assert local_rows["posts"] and local_rows["link verdicts"]
-    # The job really ran on scrapyd: its log is there, with the counts it reported.
-    logs = list((scrapyd_server.directory / "logs").rglob("*.log"))
-    assert any("@counts " in log.read_text(encoding="utf-8") for log in logs)
+    # The job really ran on scrapyd, from the uploaded egg: its log says so, and holds the
+    # counts it reported.
+    [log] = [path.read_text(encoding="utf-8")
+             for path in (scrapyd_server.directory / "logs").rglob("*.log")]
+    assert "@counts " in log
+    assert re.search(r"read from \S+/eggs/portal-monitor/\S+\.egg/crawler/spiders/", log), log
 
 
 def test_a_scrapyd_that_is_down_is_one_clean_error_and_opens_no_run(
