@@ -23,7 +23,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 from twisted.python.failure import Failure
 
 from crawler.browser import find_browser, launch_args
@@ -32,7 +32,7 @@ from crawler.linkcheck.checker import CheckerSettings, check_links
 from crawler.linkcheck.model import LinkCheckResult
 from crawler.linkcheck.model import LinkTarget as CheckTarget
 from crawler.linkcheck.policy import RetryPolicy
-from crawler.plan import CrawlPlan
+from crawler.plan import ColumnJob, CrawlPlan
 from crawler.politeness import download_delay, user_agent
 from crawler.pool import WorkerPool
 from crawler.progress import CrawlProgress
@@ -81,19 +81,61 @@ class CrawlSummary:
         return self.counts.columns_failed
 
 
+@dataclass(frozen=True)
+class RunStart:
+    """What a reader of the columns gets from the run that has just been opened."""
+
+    app: App
+    site_id: int
+    run_id: int
+    now: datetime
+    jobs: tuple[ColumnJob, ...]
+    browser: str | None
+    shards: int
+
+
+# Reads the run's columns and checks the link targets due (`link_targets`), recording
+# through the recorder, whose counts it completes. The local reader runs Scrapy here or in
+# worker processes; another backend (monitor.services.crawl_backends) may run it elsewhere.
+ColumnReader = Callable[
+    [RunStart, CrawlRecorder, Any, Callable[[], Sequence[CheckTarget]]], None]
+
+
 def run_crawl(app: App, unit_names: list[str], trigger: str = "cli",
-              show_progress: bool = True, workers: int | None = None) -> CrawlSummary:
+              show_progress: bool = True, workers: int | None = None,
+              reader: ColumnReader | None = None) -> CrawlSummary:
     """Crawl the columns (of the named units, else all), check the link targets due, and
-    record the run. `workers` overrides `crawl.workers`. One crawl per portal at a time:
-    raises CrawlLockError when another is running. A signal (SIGTERM, Ctrl-C) stops the
-    run, recorded as interrupted, and raises CrawlInterrupted."""
+    record the run. `workers` overrides `crawl.workers`; `reader` replaces the local
+    reading of the columns (the run is opened, judged and closed here all the same). One
+    crawl per portal at a time: raises CrawlLockError when another is running. A signal
+    (SIGTERM, Ctrl-C) stops the run, recorded as interrupted, and raises
+    CrawlInterrupted."""
     config = app.config
     units = [find_unit(config, name).name for name in unit_names]
     migrations.require_current(app.engine)
     with app.sessions.begin() as session:
         site_id = sync_config(session, config).site_id
     with portal_lease(app, site_id):
-        return _run_locked(app, site_id, units, trigger, show_progress, workers)
+        return _run_locked(app, site_id, units, trigger, show_progress, workers,
+                           reader or read_locally)
+
+
+def read_locally(start: RunStart, recorder: CrawlRecorder, progress: Any,
+                 link_targets: Callable[[], Sequence[CheckTarget]]) -> None:
+    """Read the columns in this process, or in `start.shards` worker processes."""
+    app = start.app
+    config = app.config
+    if start.shards == 1:
+        plan = CrawlPlan(start.run_id, start.jobs, app.clock.today(),
+                         config.crawl.max_pages_per_column, start.browser, config.site.url,
+                         soft404_patterns=tuple(config.crawl.soft404_patterns),
+                         max_items_per_page=config.crawl.max_items_per_page)
+        crawl_in_process(config, start.browser, recorder, progress, plan, link_targets,
+                         browser_netlog=app.environment.browser_netlog)
+    else:
+        pool = WorkerPool(app, start.site_id, start.run_id, start.now, start.browser,
+                          start.shards)
+        pool.crawl([job.column_id for job in start.jobs], recorder, progress, link_targets)
 
 
 def _open_run(session: Session, site_id: int, units: list[str], now: datetime
@@ -108,8 +150,14 @@ def _open_run(session: Session, site_id: int, units: list[str], now: datetime
 
 
 def run_recorder(app: App, run_id: int, now: datetime) -> CrawlRecorder:
-    config = app.config
-    return CrawlRecorder(app.sessions, run_id, now, urlsplit(config.site.url).hostname or "",
+    return recorder_for(app.sessions, app.config, run_id, now)
+
+
+def recorder_for(sessions: sessionmaker[Session], config: PortalConfig, run_id: int,
+                 now: datetime) -> CrawlRecorder:
+    """The recorder of run `run_id`: in the process that starts the run, in a worker, or in
+    a scrapyd job (which has the config but no `App`)."""
+    return CrawlRecorder(sessions, run_id, now, urlsplit(config.site.url).hostname or "",
                          timedelta(days=config.crawl.recheck_ok_days))
 
 
@@ -129,7 +177,7 @@ def portal_lease(app: App, site_id: int) -> Iterator[None]:
 
 
 def _run_locked(app: App, site_id: int, units: list[str], trigger: str, show_progress: bool,
-                workers: int | None) -> CrawlSummary:
+                workers: int | None, reader: ColumnReader) -> CrawlSummary:
     config = app.config
     now = app.clock.now()
     with app.sessions.begin() as session:
@@ -149,18 +197,10 @@ def _run_locked(app: App, site_id: int, units: list[str], trigger: str, show_pro
     def link_targets() -> Sequence[CheckTarget]:
         return targets_to_check(recorder, config.site.url, portal)
 
+    start = RunStart(app, site_id, run_id, now, tuple(jobs), browser, shards)
     try:
         with progress if progress is not None else nullcontext():
-            if shards == 1:
-                plan = CrawlPlan(run_id, tuple(jobs), app.clock.today(),
-                                 config.crawl.max_pages_per_column, browser, config.site.url,
-                                 soft404_patterns=tuple(config.crawl.soft404_patterns),
-                                 max_items_per_page=config.crawl.max_items_per_page)
-                crawl_in_process(config, browser, recorder, progress, plan, link_targets,
-                                 browser_netlog=app.environment.browser_netlog)
-            else:
-                pool = WorkerPool(app, site_id, run_id, now, browser, shards)
-                pool.crawl([job.column_id for job in jobs], recorder, progress, link_targets)
+            reader(start, recorder, progress, link_targets)
     except CrawlInterrupted as stop:
         recorder.not_reached([job.column_id for job in jobs])
         # A column whose list was read but whose undated posts wait for their articles is
@@ -415,6 +455,14 @@ def crawl_settings(config: PortalConfig, browser: str | None, shards: int = 1,
                    browser_args: list[str] | None = None) -> Settings:
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
+    apply_crawl_settings(settings, config, browser, shards, browser_args)
+    return settings
+
+
+def apply_crawl_settings(settings: Settings, config: PortalConfig, browser: str | None,
+                         shards: int = 1, browser_args: list[str] | None = None) -> None:
+    """Put the portal's crawl settings over the project's (`crawler.settings`): here, in a
+    worker, or in a scrapyd job's crawler before its settings are frozen."""
     crawl = config.crawl
     share = worker_share(crawl.concurrency_per_host, crawl.delay_seconds, shards)
     settings.setdict({
@@ -446,4 +494,3 @@ def crawl_settings(config: PortalConfig, browser: str | None, shards: int = 1,
             "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": crawl.timeout_seconds * 1000,
             "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": share.concurrency_per_host,
         }, priority="cmdline")
-    return settings

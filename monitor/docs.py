@@ -112,6 +112,8 @@ def type_name(annotation: object, metadata: list[object] | None = None) -> str:
         return " or ".join(names) + optional
     if origin is list:
         return f"list of {type_name(arguments[0])}"
+    if origin is typing.Literal:
+        return " \\| ".join(str(argument) for argument in arguments)
     return simple_type_name(annotation)
 
 

@@ -70,6 +70,17 @@ class CrawlWorkerFailed(CrawlError):
         super().__init__(f"{message}: {detail.splitlines()[-1]}" if detail else message)
 
 
+class ScrapydError(CrawlError):
+    """Raised by `monitor.services.crawl_backends.scrapyd` when the scrapyd server of
+    `crawl.scrapyd_url` cannot be reached or refuses a request."""
+
+
+class ScrapydJobFailed(CrawlError):
+    """Raised by `monitor.services.crawl_backends.scrapyd` when a crawl's scrapyd job ends
+    without reporting its counts: the run is recorded as failed, as when a local worker
+    fails (what the job wrote stays; nothing is judged on the columns it did not read)."""
+
+
 class CrawlIncomplete(CrawlError):
     """Raised by `monitor crawl` after its summary when the run did not read everything:
     the portal did not answer, or some columns could not be read (exit status 1)."""

@@ -7,11 +7,11 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from crawler.runner import run_crawl
 from monitor.calendar import local_date
 from monitor.commands.console import SafeTable, out, print_json, warn
 from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
 from monitor.services.check import UnitCheck, check_document, check_unit
+from monitor.services.crawl_backends import run_crawl
 from monitor.services.dates import optional_day, requested_period
 from monitor.services.problems import refresh_now
 from monitor.units import find_unit

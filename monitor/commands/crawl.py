@@ -9,12 +9,13 @@ import typer
 from rich.table import Table
 from sqlalchemy import select
 
-from crawler.runner import CrawlSummary, run_crawl
+from crawler.runner import CrawlSummary
 from monitor.app import App
 from monitor.commands.console import SafeTable, log_warnings_to_stderr, out, print_json, warn
 from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
 from monitor.domain import CrawlOutcome
 from monitor.errors import CrawlIncomplete
+from monitor.services.crawl_backends import run_crawl
 from monitor.services.evidence import EvidenceRun, capture_evidence
 from monitor.services.problems import refresh_now
 from storage.models import Column, Unit

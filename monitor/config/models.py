@@ -14,7 +14,7 @@ from datetime import date
 from email.utils import parseaddr
 from pathlib import Path
 from string import Formatter
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from apscheduler.triggers.cron import CronTrigger
@@ -249,6 +249,21 @@ class CrawlConfig(StrictModel):
             "more than one uses more CPU cores on a large first crawl."
         ),
     )
+    backend: Literal["local", "scrapyd"] = Field(
+        default="local",
+        description=(
+            "Where the columns are read: local (processes on this machine) or scrapyd (one "
+            "job per crawl on the scrapyd server at crawl.scrapyd_url, writing to the same "
+            "database)."
+        ),
+    )
+    scrapyd_url: HttpUrl | None = Field(
+        default=None,
+        description=(
+            "The scrapyd server crawls run on when crawl.backend is scrapyd "
+            "(e.g. http://127.0.0.1:6800/)."
+        ),
+    )
     recheck_ok_days: int = Field(
         default=7, ge=1, le=365,
         description="Links found working are checked again after this many days.",
@@ -269,6 +284,19 @@ class CrawlConfig(StrictModel):
             raise ValueError("YAML reads an unquoted off as false: write browser: \"off\" "
                              "(in quotes)")
         return value
+
+    @model_validator(mode="after")
+    def _backend_is_complete(self) -> CrawlConfig:
+        if self.backend != "scrapyd":
+            return self
+        if self.scrapyd_url is None:
+            raise ValueError("backend: scrapyd needs crawl.scrapyd_url, the scrapyd server's "
+                             "address (e.g. http://127.0.0.1:6800/)")
+        if self.workers > 1:
+            # One scrapyd job reads the whole crawl; scrapyd spreads crawls, not shards.
+            raise ValueError("workers: more than one applies to backend: local; on scrapyd "
+                             "each crawl is one job (remove workers or set it to 1)")
+        return self
 
     @model_validator(mode="after")
     def _browser_is_known(self) -> CrawlConfig:

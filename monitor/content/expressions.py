@@ -14,17 +14,19 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import yaml
 
 from monitor.errors import ConfigError
-from monitor.resources import defaults_dir
 
 
-def default_expressions_path() -> Path:
-    """The shipped default list (package data, found wherever the product is installed)."""
-    return defaults_dir() / "expressions.yaml"
+def default_expressions_path() -> Traversable:
+    """The shipped default list (package data, found wherever the product is installed:
+    read as a resource, it is found in a zipped egg too, as a scrapyd job runs the crawl)."""
+    return files("monitor.defaults") / "expressions.yaml"
 
 
 _SENTENCE_ENDS = "。！？!?；;\n"
@@ -82,13 +84,13 @@ class ExpressionDictionary:
         object.__setattr__(self, "_shields", _shields(self.entries, set(by_wrong)))
 
     @classmethod
-    def load(cls, paths: Iterable[str | Path]) -> ExpressionDictionary:
+    def load(cls, paths: Iterable[str | Traversable]) -> ExpressionDictionary:
         """Merge the files in order: a later entry for the same wrong term replaces an earlier
         one, and a file's `disable:` list drops entries loaded before it."""
         merged: dict[str, Expression] = {}
         problems: list[str] = []
         for path in paths:
-            parsed = _parse_file(Path(path), problems)
+            parsed = _parse_file(Path(path) if isinstance(path, str) else path, problems)
             if parsed is None:
                 continue
             disabled, entries = parsed
@@ -100,7 +102,7 @@ class ExpressionDictionary:
         return cls(tuple(merged.values()))
 
     @classmethod
-    def load_default(cls, extra_paths: Iterable[str | Path] = ()) -> ExpressionDictionary:
+    def load_default(cls, extra_paths: Iterable[str | Traversable] = ()) -> ExpressionDictionary:
         """The shipped list followed by the office's own files."""
         return cls.load([default_expressions_path(), *extra_paths])
 
@@ -202,7 +204,7 @@ def _shields(
 
 
 def _parse_file(
-    path: Path, problems: list[str]
+    path: Traversable, problems: list[str]
 ) -> tuple[list[str], list[Expression]] | None:
     try:
         text = path.read_text(encoding="utf-8")
@@ -226,7 +228,7 @@ def _parse_file(
 class _Reader:
     """Walks the YAML node tree so every problem can name the file and line."""
 
-    path: Path
+    path: Traversable
     problems: list[str]
 
     def fail(self, node: yaml.Node, message: str) -> None:
