@@ -292,6 +292,7 @@ class Finished:
     returncode: int
     stdout: str
     stderr: str
+    cpu_seconds: float = 0.0  # user + system of the child and the descendants it waited for
 
     @property
     def seconds(self) -> float:
@@ -382,7 +383,8 @@ def run_measured(argv: list[str], env: dict[str, str], stdin_text: str = "") -> 
         peak_kib = max(usage.ru_maxrss, memory.peak_kib)
         return Finished(started, ended, peak_kib / 1024, process.returncode,
                         out.read().decode("utf-8", "replace"),
-                        err.read().decode("utf-8", "replace"))
+                        err.read().decode("utf-8", "replace"),
+                        usage.ru_utime + usage.ru_stime)
 
 
 class Watch:
@@ -492,8 +494,26 @@ class ToolFailed(Exception):
     """A peer ended without output the benchmark can read."""
 
 
+@dataclass
+class FoundTargets:
+    """The link targets of portal-monitor's last crawl, (url, kind), on `hosts`: what its
+    link checker is then run on alone."""
+
+    hosts: Hosts | None = None
+    targets: list[tuple[str, str]] = field(default_factory=list)
+
+
+def moved(url: str, old: Hosts, new: Hosts) -> str:
+    """`url` of a portal served at `old` as the same portal served at `new` names it."""
+    for before, after in ((old.site, new.site), (old.external, new.external),
+                          (old.refused, new.refused)):
+        if before and (url == before or url.startswith(before + "/")):
+            return after + url[len(before):]
+    return url
+
+
 def run_portal_monitor(job: Job, running: RunningPortal, watch: Watch,
-                       workers: int) -> ToolResult:
+                       workers: int, found: FoundTargets | None = None) -> ToolResult:
     directory = job.workdir / "portal-monitor"
     directory.mkdir()
     config_path = directory / "portal.yaml"
@@ -511,12 +531,15 @@ def run_portal_monitor(job: Job, running: RunningPortal, watch: Watch,
         raise ToolFailed(f"monitor crawl failed:\n{done.stderr[-3000:]}")
     list_pages = int(json.loads(done.stdout)["pages"])
     with sqlite3.connect(db_path) as connection:
-        targets = connection.execute("SELECT url, status FROM link_target").fetchall()
+        rows = connection.execute("SELECT url, status, kind FROM link_target").fetchall()
+        targets = [(url, status) for url, status, _ in rows]
         pages = {canonical(url) for (url,) in connection.execute("SELECT url FROM page")}
     target_verdicts = {canonical(url): (status if status in (OK, BROKEN, BLOCKED) else SKIPPED)
                        for url, status in targets}
     verdicts = dict.fromkeys(pages, OK) | target_verdicts
     checked_targets = checked_count(target_verdicts)
+    if found is not None:
+        found.hosts, found.targets = running.hosts, [(url, kind) for url, _, kind in rows]
     return ToolResult(
         tool="portal-monitor" + (f", {workers} workers" if workers > 1 else ""),
         version=__version__,
@@ -531,6 +554,49 @@ def run_portal_monitor(job: Job, running: RunningPortal, watch: Watch,
         phases=phases(watch.requests, pages, set(target_verdicts), done.started,
                       watch.last_answer, done.ended),
         link_targets=checked_targets,
+    )
+
+
+CHECKER_ALONE = "portal-monitor, link check alone"
+
+
+def run_checker_alone(job: Job, running: RunningPortal, watch: Watch,
+                      found: FoundTargets) -> ToolResult:
+    """portal-monitor's link checker in a process of its own (`python -m
+    crawler.linkcheck.run`) on the targets its crawl found, with the crawl's retry policy
+    and no pause between requests: the link-check phase without the crawl around it."""
+    if found.hosts is None:
+        raise ToolFailed("no targets: portal-monitor's crawl did not run first")
+    directory = job.workdir / "checker"
+    directory.mkdir()
+    targets, out = directory / "targets.json", directory / "results.jsonl"
+    targets.write_text(json.dumps([{"url": moved(url, found.hosts, running.hosts), "kind": kind}
+                                   for url, kind in found.targets], ensure_ascii=False),
+                       encoding="utf-8")
+    done = run_measured([sys.executable, "-m", "crawler.linkcheck.run", "--targets",
+                         str(targets), "--out", str(out), "--site-url", running.base_url + "/",
+                         "--allow-private", "--delay", "0",
+                         "--timeout", str(TIMEOUT_SECONDS),
+                         "--concurrency-per-host", str(job.concurrency)], loopback_env())
+    if done.returncode != 0:
+        raise ToolFailed(f"the link checker failed:\n{done.stderr[-3000:]}")
+    verdicts: dict[str, str] = {}
+    for line in out.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        status = row["status"] if row["status"] in (OK, BROKEN, BLOCKED) else SKIPPED
+        merge(verdicts, canonical(row["url"]), status)
+    urls = checked_count(verdicts)
+    first = watch.requests[0][0] if watch.requests else done.started
+    return ToolResult(
+        tool=CHECKER_ALONE, version=__version__,
+        told=f"concurrency_per_host {job.concurrency}", seconds=done.seconds, urls=urls,
+        peak_rss_mib=done.peak_rss_mib, requests=len(watch.requests),
+        max_connections=watch.max_connections,
+        score=judge(verdicts, expected_traps(running.hosts)),
+        notes=[f"process start to first request {first - done.started:.1f} s, first request "
+               f"to last answer {watch.last_answer - first:.1f} s; CPU {done.cpu_seconds:.2f} s "
+               f"({urls / done.cpu_seconds if done.cpu_seconds else 0:.0f} targets per "
+               "CPU-second)"],
     )
 
 
@@ -674,10 +740,13 @@ def find_peer(option: str | None, name: str) -> str | None:
 
 
 def planned_runs(args: argparse.Namespace) -> tuple[list[tuple[str, Runner]], list[str]]:
+    found = FoundTargets()
     runs: list[tuple[str, Runner]] = [
-        (f"portal-monitor ({workers} workers)", partial(run_portal_monitor, workers=workers))
+        (f"portal-monitor ({workers} workers)",
+         partial(run_portal_monitor, workers=workers, found=found))
         for workers in args.workers
     ]
+    runs.append((CHECKER_ALONE, partial(run_checker_alone, found=found)))
     missing = []
     linkchecker = find_peer(args.linkchecker, "linkchecker")
     if linkchecker:
@@ -753,10 +822,19 @@ CAPPED_PEER = "linkinator (capped)"
 
 
 def comparison(results: list[ToolResult]) -> list[Ratio]:
-    """The first portal-monitor run against capped linkinator, when both ran."""
-    ours = next((r for r in results if r.tool.startswith("portal-monitor")), None)
+    """The first portal-monitor run, and its link checker alone, against capped
+    linkinator, when they ran."""
+    ours = next((r for r in results if r.tool.startswith("portal-monitor")
+                 and r.tool != CHECKER_ALONE), None)
     peer = next((r for r in results if r.tool == CAPPED_PEER), None)
-    return against(ours, peer) if ours is not None and peer is not None else []
+    if ours is None or peer is None:
+        return []
+    ratios = against(ours, peer)
+    alone = next((r for r in results if r.tool == CHECKER_ALONE), None)
+    if alone is not None:
+        ratios.insert(-1, Ratio("link checker alone, own process, URLs/s",
+                                alone.urls_per_second, peer.urls_per_second, 3.0))
+    return ratios
 
 
 def comparison_table(ratios: list[Ratio]) -> str:

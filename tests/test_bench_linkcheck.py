@@ -195,3 +195,24 @@ def test_a_process_tree_is_the_root_and_everything_below_it(bench) -> None:
 
 def test_the_benchmark_process_tree_holds_at_least_this_process(bench) -> None:
     assert bench.tree_rss_kib(os.getpid()) > 1000
+
+
+def test_the_checker_alone_meets_the_crawls_targets_on_the_fresh_servers_ports(bench) -> None:
+    fresh = Hosts("http://127.0.0.1:9100", "http://127.0.0.1:9101", "http://127.0.0.1:9102")
+    assert bench.moved(trap("footer_broken"), HOSTS, fresh) == trap("footer_broken").replace(
+        HOSTS.site, fresh.site)
+    assert bench.moved(trap("external_ok"), HOSTS, fresh).startswith(fresh.external + "/")
+    assert bench.moved(trap("refused"), HOSTS, fresh).startswith(fresh.refused + "/")
+    # A port that merely starts like the site's is another host.
+    assert bench.moved("http://127.0.0.1:80001/a", Hosts("http://127.0.0.1:8000", "", ""),
+                       fresh) == "http://127.0.0.1:80001/a"
+
+
+def test_the_checker_alone_is_compared_too(bench) -> None:
+    results = [result(bench, "portal-monitor", 5.0, 3000, 150.0),
+               result(bench, bench.CHECKER_ALONE, 1.0, 1500, 90.0),
+               result(bench, "linkinator (capped)", 4.0, 2000, 200.0)]
+    ratios = [(ratio.what, round(ratio.times, 2)) for ratio in bench.comparison(results)]
+    assert ratios == [("whole run, URLs/s", 1.2),
+                      ("link checker alone, own process, URLs/s", 3.0),
+                      ("peak RSS, MiB", 0.75)]
