@@ -24,9 +24,18 @@ tool's process tree, and the verdicts on the traps against the truth. A false po
 is a URL reported broken that is not (working, WAF-blocked, or never to be requested,
 like `mailto:`); a false negative is a broken trap target not reported broken.
 
+Before the tools, the portal server is measured alone with wrk (Debian package `wrk`),
+so that a reader can see whether it, not a tool, set the pace. After the table, the
+issue's targets: portal-monitor's whole run and its link-check phase against capped
+linkinator's URLs/s of the same invocation, and the peak RSS of both.
+
+The peers are no project dependency and are skipped when absent: LinkChecker from the
+Debian package `linkchecker`; linkinator from npm, installed beside this script where git
+ignores it (`npm install --prefix bench/.node linkinator@7`; found there or on PATH).
+
 Run: .venv/bin/python bench/bench_linkcheck.py [--concurrency 8] [--extra-columns N]
          [--latency-ms MS] [--workers N [N ...]] [--repeat N] [--linkchecker PATH]
-         [--linkinator PATH] [--json]
+         [--linkinator PATH] [--server-seconds S] [--json]
 """
 
 from __future__ import annotations
@@ -48,7 +57,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
-from urllib.parse import unquote, urldefrag, urljoin
+from urllib.parse import quote, unquote, urldefrag, urljoin, urlsplit
 
 import yaml
 
@@ -208,6 +217,10 @@ class Phases:
     columns: float  # lists, articles and the home page
     link_check: float  # first link-check request → last answer
     after: float  # last answer → process end (problem rules, summary)
+    # First link-check request → the last target asked for the first time: every target
+    # asked once, before the confirmations and retries that come after deliberate waits.
+    first_pass: float = 0.0
+    first_pass_targets: int = 0
 
 
 def phases(requests: list[tuple[float, str]], pages: set[str], targets: set[str],
@@ -219,12 +232,53 @@ def phases(requests: list[tuple[float, str]], pages: set[str], targets: set[str]
     if not page_times:
         return None
     end_of_pages = max(page_times)
-    later = [moment for moment, _ in requests if moment > end_of_pages]
+    later = [(moment, url) for moment, url in requests if moment > end_of_pages]
     if not later:
         return None
-    first = requests[0][0]
-    return Phases(first - started, min(later) - first, last_answer - min(later),
-                  ended - last_answer)
+    first, start = requests[0][0], later[0][0]
+    firsts: dict[str, float] = {}
+    for moment, url in later:
+        if url in targets:
+            firsts.setdefault(url, moment)
+    first_pass = max(firsts.values(), default=start) - start
+    return Phases(first - started, start - first, last_answer - start, ended - last_answer,
+                  first_pass, len(firsts))
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """portal-monitor against a peer in the same run: how many times its URLs/s."""
+
+    what: str
+    ours: float
+    theirs: float
+    target: float  # at least this many times (at most, for `lower_is_better`)
+    lower_is_better: bool = False
+
+    @property
+    def times(self) -> float:
+        return self.ours / self.theirs if self.theirs else 0.0
+
+    @property
+    def met(self) -> bool:
+        return self.times <= self.target if self.lower_is_better else self.times >= self.target
+
+
+def against(ours: ToolResult, peer: ToolResult) -> list[Ratio]:
+    """The issue's targets: the whole run at ≥ 1.5× the peer's URLs/s, the link-check
+    phase at ≥ 3×, peak RSS at most the peer's."""
+    ratios = [Ratio("whole run, URLs/s", ours.urls_per_second, peer.urls_per_second, 1.5)]
+    p = ours.phases
+    if p is not None and p.link_check > 0:
+        ratios.append(Ratio("link-check phase, URLs/s", ours.link_targets / p.link_check,
+                            peer.urls_per_second, 3.0))
+        if p.first_pass > 0:
+            ratios.append(Ratio("  its first pass (every target asked once), URLs/s",
+                                p.first_pass_targets / p.first_pass, peer.urls_per_second,
+                                3.0))
+    ratios.append(Ratio("peak RSS, MiB", ours.peak_rss_mib, peer.peak_rss_mib, 1.0,
+                        lower_is_better=True))
+    return ratios
 
 
 # --- running a tool and watching the portal ---------------------------------------------
@@ -238,6 +292,7 @@ class Finished:
     returncode: int
     stdout: str
     stderr: str
+    cpu_seconds: float = 0.0  # user + system of the child and the descendants it waited for
 
     @property
     def seconds(self) -> float:
@@ -328,7 +383,8 @@ def run_measured(argv: list[str], env: dict[str, str], stdin_text: str = "") -> 
         peak_kib = max(usage.ru_maxrss, memory.peak_kib)
         return Finished(started, ended, peak_kib / 1024, process.returncode,
                         out.read().decode("utf-8", "replace"),
-                        err.read().decode("utf-8", "replace"))
+                        err.read().decode("utf-8", "replace"),
+                        usage.ru_utime + usage.ru_stime)
 
 
 class Watch:
@@ -438,8 +494,26 @@ class ToolFailed(Exception):
     """A peer ended without output the benchmark can read."""
 
 
+@dataclass
+class FoundTargets:
+    """The link targets of portal-monitor's last crawl, (url, kind), on `hosts`: what its
+    link checker is then run on alone."""
+
+    hosts: Hosts | None = None
+    targets: list[tuple[str, str]] = field(default_factory=list)
+
+
+def moved(url: str, old: Hosts, new: Hosts) -> str:
+    """`url` of a portal served at `old` as the same portal served at `new` names it."""
+    for before, after in ((old.site, new.site), (old.external, new.external),
+                          (old.refused, new.refused)):
+        if before and (url == before or url.startswith(before + "/")):
+            return after + url[len(before):]
+    return url
+
+
 def run_portal_monitor(job: Job, running: RunningPortal, watch: Watch,
-                       workers: int) -> ToolResult:
+                       workers: int, found: FoundTargets | None = None) -> ToolResult:
     directory = job.workdir / "portal-monitor"
     directory.mkdir()
     config_path = directory / "portal.yaml"
@@ -457,12 +531,15 @@ def run_portal_monitor(job: Job, running: RunningPortal, watch: Watch,
         raise ToolFailed(f"monitor crawl failed:\n{done.stderr[-3000:]}")
     list_pages = int(json.loads(done.stdout)["pages"])
     with sqlite3.connect(db_path) as connection:
-        targets = connection.execute("SELECT url, status FROM link_target").fetchall()
+        rows = connection.execute("SELECT url, status, kind FROM link_target").fetchall()
+        targets = [(url, status) for url, status, _ in rows]
         pages = {canonical(url) for (url,) in connection.execute("SELECT url FROM page")}
     target_verdicts = {canonical(url): (status if status in (OK, BROKEN, BLOCKED) else SKIPPED)
                        for url, status in targets}
     verdicts = dict.fromkeys(pages, OK) | target_verdicts
     checked_targets = checked_count(target_verdicts)
+    if found is not None:
+        found.hosts, found.targets = running.hosts, [(url, kind) for url, _, kind in rows]
     return ToolResult(
         tool="portal-monitor" + (f", {workers} workers" if workers > 1 else ""),
         version=__version__,
@@ -477,6 +554,49 @@ def run_portal_monitor(job: Job, running: RunningPortal, watch: Watch,
         phases=phases(watch.requests, pages, set(target_verdicts), done.started,
                       watch.last_answer, done.ended),
         link_targets=checked_targets,
+    )
+
+
+CHECKER_ALONE = "portal-monitor, link check alone"
+
+
+def run_checker_alone(job: Job, running: RunningPortal, watch: Watch,
+                      found: FoundTargets) -> ToolResult:
+    """portal-monitor's link checker in a process of its own (`python -m
+    crawler.linkcheck.run`) on the targets its crawl found, with the crawl's retry policy
+    and no pause between requests: the link-check phase without the crawl around it."""
+    if found.hosts is None:
+        raise ToolFailed("no targets: portal-monitor's crawl did not run first")
+    directory = job.workdir / "checker"
+    directory.mkdir()
+    targets, out = directory / "targets.json", directory / "results.jsonl"
+    targets.write_text(json.dumps([{"url": moved(url, found.hosts, running.hosts), "kind": kind}
+                                   for url, kind in found.targets], ensure_ascii=False),
+                       encoding="utf-8")
+    done = run_measured([sys.executable, "-m", "crawler.linkcheck.run", "--targets",
+                         str(targets), "--out", str(out), "--site-url", running.base_url + "/",
+                         "--allow-private", "--delay", "0",
+                         "--timeout", str(TIMEOUT_SECONDS),
+                         "--concurrency-per-host", str(job.concurrency)], loopback_env())
+    if done.returncode != 0:
+        raise ToolFailed(f"the link checker failed:\n{done.stderr[-3000:]}")
+    verdicts: dict[str, str] = {}
+    for line in out.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        status = row["status"] if row["status"] in (OK, BROKEN, BLOCKED) else SKIPPED
+        merge(verdicts, canonical(row["url"]), status)
+    urls = checked_count(verdicts)
+    first = watch.requests[0][0] if watch.requests else done.started
+    return ToolResult(
+        tool=CHECKER_ALONE, version=__version__,
+        told=f"concurrency_per_host {job.concurrency}", seconds=done.seconds, urls=urls,
+        peak_rss_mib=done.peak_rss_mib, requests=len(watch.requests),
+        max_connections=watch.max_connections,
+        score=judge(verdicts, expected_traps(running.hosts)),
+        notes=[f"process start to first request {first - done.started:.1f} s, first request "
+               f"to last answer {watch.last_answer - first:.1f} s; CPU {done.cpu_seconds:.2f} s "
+               f"({urls / done.cpu_seconds if done.cpu_seconds else 0:.0f} targets per "
+               "CPU-second)"],
     )
 
 
@@ -564,18 +684,69 @@ def run_linkinator(executable: str, job: Job, running: RunningPortal, watch: Wat
 
 Runner = Callable[[Job, RunningPortal, Watch], ToolResult]
 
+WRK_SCRIPT = """\
+-- Written by bench_linkcheck.py: the pages every tool reads, asked in turn.
+paths = {{{paths}}}
+i = 0
+request = function()
+  i = i % #paths + 1
+  return wrk.format("GET", paths[i])
+end
+"""
+
+
+def wrk_rate(output: str) -> float | None:
+    """Requests per second from wrk's report."""
+    for line in output.splitlines():
+        if line.startswith("Requests/sec:"):
+            return float(line.split()[1])
+    return None
+
+
+def server_alone(site: BenchSite, concurrency: int, seconds: float, latency: float,
+                 workdir: Path) -> dict[str, object] | None:
+    """What the portal server answers with nothing else running but wrk (Debian package
+    `wrk`), at the tools' concurrency, asked for the home page and the articles in turn,
+    with the same request watch as the tools' runs: the most any tool could get from it.
+    None without wrk."""
+    wrk = shutil.which("wrk")
+    if wrk is None or seconds <= 0:
+        return None
+    with serve_portal(site.portal, latency_seconds=latency) as running:
+        Watch(running)
+        paths = [quote(urlsplit(url).path) for url in site.start_urls(running)]
+        script = workdir / "pages.lua"
+        script.write_text(WRK_SCRIPT.format(paths=",".join(json.dumps(p) for p in paths)),
+                          encoding="utf-8")
+        done = subprocess.run([wrk, "-t1", f"-c{concurrency}", f"-d{seconds:g}s", "-s",
+                               str(script), running.base_url + "/"],
+                              capture_output=True, text=True, env=loopback_env(), timeout=120)
+    rate = wrk_rate(done.stdout)
+    if rate is None:
+        return None
+    return {"tool": "wrk", "connections": concurrency, "seconds": seconds,
+            "requests_per_second": rate}
+
+
+# Where `npm install --prefix bench/.node linkinator@7` puts it (ignored by git).
+LOCAL_NODE_BIN = Path(__file__).resolve().parent / ".node" / "node_modules" / ".bin"
+
 
 def find_peer(option: str | None, name: str) -> str | None:
     if option:
         return option if os.access(option, os.X_OK) else None
-    return shutil.which(name)
+    local = LOCAL_NODE_BIN / name
+    return shutil.which(name) or (str(local) if os.access(local, os.X_OK) else None)
 
 
 def planned_runs(args: argparse.Namespace) -> tuple[list[tuple[str, Runner]], list[str]]:
+    found = FoundTargets()
     runs: list[tuple[str, Runner]] = [
-        (f"portal-monitor ({workers} workers)", partial(run_portal_monitor, workers=workers))
+        (f"portal-monitor ({workers} workers)",
+         partial(run_portal_monitor, workers=workers, found=found))
         for workers in args.workers
     ]
+    runs.append((CHECKER_ALONE, partial(run_checker_alone, found=found)))
     missing = []
     linkchecker = find_peer(args.linkchecker, "linkchecker")
     if linkchecker:
@@ -591,8 +762,9 @@ def planned_runs(args: argparse.Namespace) -> tuple[list[tuple[str, Runner]], li
         runs.append(("linkinator (capped)", lambda job, run, watch: run_linkinator(
             linkinator, job, run, watch, capped=True)))
     else:
-        missing.append("linkinator not found (npm package `linkinator`, or pass "
-                       "--linkinator PATH to its executable): skipped")
+        missing.append("linkinator not found: skipped (install it outside the project's "
+                       "dependencies with `npm install --prefix bench/.node linkinator@7`, "
+                       "or pass --linkinator PATH to its executable)")
     return runs, missing
 
 
@@ -646,13 +818,55 @@ def aligned(rows: list[tuple[str, ...]]) -> str:
                      .rstrip() for row in rows)
 
 
+CAPPED_PEER = "linkinator (capped)"
+
+
+def comparison(results: list[ToolResult]) -> list[Ratio]:
+    """The first portal-monitor run, and its link checker alone, against capped
+    linkinator, when they ran."""
+    ours = next((r for r in results if r.tool.startswith("portal-monitor")
+                 and r.tool != CHECKER_ALONE), None)
+    peer = next((r for r in results if r.tool == CAPPED_PEER), None)
+    if ours is None or peer is None:
+        return []
+    ratios = against(ours, peer)
+    alone = next((r for r in results if r.tool == CHECKER_ALONE), None)
+    if alone is not None:
+        ratios.insert(-1, Ratio("link checker alone, own process, URLs/s",
+                                alone.urls_per_second, peer.urls_per_second, 3.0))
+    return ratios
+
+
+def comparison_table(ratios: list[Ratio]) -> str:
+    rows = [("portal-monitor against capped linkinator", "ours", "theirs", "ratio", "target",
+             "met")]
+    for ratio in ratios:
+        sign = "≤" if ratio.lower_is_better else "≥"
+        rows.append((ratio.what, f"{ratio.ours:.0f}", f"{ratio.theirs:.0f}",
+                     f"{ratio.times:.2f}×", f"{sign} {ratio.target:g}×",
+                     "yes" if ratio.met else "no"))
+    return aligned(rows)
+
+
 def print_report(results: list[ToolResult], expected: list[Expected], site: dict[str, int],
-                 args: argparse.Namespace) -> None:
+                 args: argparse.Namespace, server: dict[str, object] | None) -> None:
     print(f"site: {site['columns']} columns of the large sample portal, {site['articles']} "
           f"articles, every link trap once; concurrency {args.concurrency}, timeout "
           f"{TIMEOUT_SECONDS} s, portal latency {args.latency_ms} ms; each tool's fastest of "
           f"{args.repeat} run(s)\n")
+    if server is not None:
+        busiest = max(results, key=lambda r: r.requests / r.seconds if r.seconds else 0.0,
+                      default=None)
+        asked = (f"; the busiest tool asked {busiest.requests / busiest.seconds:.0f}/s "
+                 f"({busiest.tool})" if busiest is not None else "")
+        print(f"portal server alone (wrk, {server['connections']} connections, home page "
+              f"and articles in turn, {server['seconds']:g} s): "
+              f"{server['requests_per_second']:.0f} requests/s{asked}\n")
     print(table(results))
+    ratios = comparison(results)
+    if ratios:
+        print()
+        print(comparison_table(ratios))
     print()
     print(trap_table(results, expected))
     for result in results:
@@ -660,7 +874,9 @@ def print_report(results: list[ToolResult], expected: list[Expected], site: dict
         if result.phases is not None:
             p = result.phases
             print(f"  start-up {p.start_up:.1f} s, lists+articles {p.columns:.1f} s, link check "
-                  f"{p.link_check:.1f} s, after the last answer {p.after:.1f} s")
+                  f"{p.link_check:.1f} s (every target asked once in the first "
+                  f"{p.first_pass:.1f} s: {p.first_pass_targets} targets), after the last "
+                  f"answer {p.after:.1f} s")
         shown = 8
         for label, urls in (("reported broken, but not", result.score.false_positives),
                             ("broken, not reported", result.score.false_negatives)):
@@ -688,6 +904,9 @@ def main() -> None:
                         help="run each tool this many times and show its fastest run")
     parser.add_argument("--linkchecker", help="LinkChecker executable (default: on PATH)")
     parser.add_argument("--linkinator", help="linkinator executable (default: on PATH)")
+    parser.add_argument("--server-seconds", type=float, default=5.0,
+                        help="measure the portal server alone with wrk for this long first "
+                             "(0: skip; skipped without wrk)")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     args = parser.parse_args()
     site = BenchSite.choose(generate_portal(1, large=True), args.extra_columns)
@@ -698,6 +917,11 @@ def main() -> None:
     expected: list[Expected] = []
     sizes: dict[str, int] = {}
     with tempfile.TemporaryDirectory() as work, linkchecker_rate_header():
+        print("measuring the portal server alone …", file=sys.stderr, flush=True)
+        server = server_alone(site, args.concurrency, args.server_seconds,
+                              args.latency_ms / 1000, Path(work))
+        if server is None and args.server_seconds > 0:
+            missing.append("portal server alone: not measured (Debian package `wrk`)")
         for name, runner in runs:
             tries: list[ToolResult] = []
             for attempt in range(1, args.repeat + 1):
@@ -724,10 +948,15 @@ def main() -> None:
         print(json.dumps({"concurrency": args.concurrency, "latency_ms": args.latency_ms,
                           "repeat": args.repeat,
                           "timeout_seconds": TIMEOUT_SECONDS, "site": sizes, "skipped": missing,
+                          "server_alone": server,
                           "tools": [asdict(result) | {"urls_per_second": result.urls_per_second}
-                                    for result in results]}, ensure_ascii=False, indent=2))
+                                    for result in results],
+                          "against_capped_linkinator": [
+                              asdict(ratio) | {"times": ratio.times, "met": ratio.met}
+                              for ratio in comparison(results)]},
+                         ensure_ascii=False, indent=2))
         return
-    print_report(results, expected, sizes, args)
+    print_report(results, expected, sizes, args, server)
 
 
 if __name__ == "__main__":

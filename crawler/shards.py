@@ -48,7 +48,8 @@ class Assignment:
     def to_json(self) -> str:
         data = asdict(self)
         data["now"] = self.now.isoformat()
-        data["targets"] = [[target.url, target.kind.value] for target in self.targets]
+        data["targets"] = [[target.url, target.kind.value, target.known_broken]
+                           for target in self.targets]
         return json.dumps(data, ensure_ascii=False)
 
     @classmethod
@@ -56,7 +57,8 @@ class Assignment:
         data = json.loads(text)
         data["now"] = datetime.fromisoformat(data["now"])
         data["column_ids"] = tuple(data["column_ids"])
-        data["targets"] = tuple(LinkTarget(url, LinkKind(kind)) for url, kind in data["targets"])
+        data["targets"] = tuple(LinkTarget(url, LinkKind(kind), known_broken)
+                                for url, kind, known_broken in data["targets"])
         return cls(**data)
 
 

@@ -336,10 +336,11 @@ class CrawlRecorder:
         with `unit_ids`, only those carried by the articles of these units.
 
         Broken and blocked targets are checked every run until they pass, so a fixed
-        link is noticed the next night; ok ones wait `recheck_ok_days`.
+        link is noticed the next night; ok ones wait `recheck_ok_days`. A target broken
+        last time is marked `known_broken`: its re-check is final after one try.
         """
         self.flush()
-        query = select(LinkTarget.url, LinkTarget.kind).where(
+        query = select(LinkTarget.url, LinkTarget.kind, LinkTarget.status).where(
             (LinkTarget.status.in_(("pending", "broken", "blocked")))
             | (LinkTarget.next_check_at.is_(None))
             | (LinkTarget.next_check_at <= self.now)
@@ -352,7 +353,8 @@ class CrawlRecorder:
                        .where(Column.unit_id.in_(unit_ids)))
             query = query.where(LinkTarget.id.in_(carried))
         with self.sessions() as session:
-            return [CheckTarget(url, LinkKind(kind)) for url, kind in session.execute(query)]
+            return [CheckTarget(url, LinkKind(kind), known_broken=status == LinkStatus.BROKEN)
+                    for url, kind, status in session.execute(query)]
 
     def link_result(self, result: LinkCheckResult) -> None:
         self._verdicts.append(result)

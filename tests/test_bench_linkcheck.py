@@ -117,7 +117,48 @@ def test_the_link_check_phase_starts_after_the_last_page_read(bench) -> None:
                 (5.0, image), (6.0, home)]
     phases = bench.phases(requests, pages={home, article}, targets={home, image},
                           started=0.5, last_answer=6.5, ended=8.0)
-    assert phases == bench.Phases(start_up=0.5, columns=4.0, link_check=1.5, after=1.5)
+    assert phases == bench.Phases(start_up=0.5, columns=4.0, link_check=1.5, after=1.5,
+                                  first_pass=1.0, first_pass_targets=2)
+
+
+def test_the_first_pass_ends_when_the_last_target_is_first_asked_not_at_its_confirmation(
+        bench) -> None:
+    article, broken, image = "http://h/a.html", "http://h/gone.html", "http://h/i.png"
+    requests = [(1.0, article), (2.0, broken), (2.5, image), (5.0, broken)]
+    phases = bench.phases(requests, pages={article}, targets={broken, image},
+                          started=0.0, last_answer=5.1, ended=6.0)
+    assert (phases.link_check, phases.first_pass, phases.first_pass_targets) == \
+        pytest.approx((3.1, 0.5, 2))
+
+
+def result(bench, tool: str, seconds: float, urls: int, rss: float, phases=None,
+           link_targets: int = 0):
+    return bench.ToolResult(tool, "1", "", seconds, urls, rss, urls, 8, bench.Score([], [], {}),
+                            phases=phases, link_targets=link_targets)
+
+
+def test_portal_monitor_is_compared_with_capped_linkinator_of_the_same_run(bench) -> None:
+    phases = bench.Phases(1.0, 2.0, 2.0, 0.5, first_pass=0.5, first_pass_targets=1000)
+    ours = result(bench, "portal-monitor", 5.0, 3000, 150.0, phases, link_targets=1200)
+    results = [ours, result(bench, "linkinator", 2.0, 2000, 500.0),
+               result(bench, "linkinator (capped)", 4.0, 2000, 200.0)]
+    ratios = {ratio.what.strip(): (round(ratio.times, 2), ratio.met)
+              for ratio in bench.comparison(results)}
+    assert ratios == {
+        "whole run, URLs/s": (1.2, False),  # 600 against 500
+        "link-check phase, URLs/s": (1.2, False),  # 600 against 500
+        "its first pass (every target asked once), URLs/s": (4.0, True),
+        "peak RSS, MiB": (0.75, True),
+    }
+    assert bench.comparison(results[:2]) == []
+
+
+def test_wrk_report_gives_the_request_rate(bench) -> None:
+    report = ("Running 5s test @ http://127.0.0.1:1/\n  1 threads and 8 connections\n"
+              "  19234 requests in 5.00s, 50.1MB read\nRequests/sec:   3846.71\n"
+              "Transfer/sec:     10.02MB\n")
+    assert bench.wrk_rate(report) == pytest.approx(3846.71)
+    assert bench.wrk_rate("unable to connect") is None
 
 
 def test_the_site_is_every_trap_carrier_and_the_config_names_only_its_columns(bench) -> None:
@@ -154,3 +195,24 @@ def test_a_process_tree_is_the_root_and_everything_below_it(bench) -> None:
 
 def test_the_benchmark_process_tree_holds_at_least_this_process(bench) -> None:
     assert bench.tree_rss_kib(os.getpid()) > 1000
+
+
+def test_the_checker_alone_meets_the_crawls_targets_on_the_fresh_servers_ports(bench) -> None:
+    fresh = Hosts("http://127.0.0.1:9100", "http://127.0.0.1:9101", "http://127.0.0.1:9102")
+    assert bench.moved(trap("footer_broken"), HOSTS, fresh) == trap("footer_broken").replace(
+        HOSTS.site, fresh.site)
+    assert bench.moved(trap("external_ok"), HOSTS, fresh).startswith(fresh.external + "/")
+    assert bench.moved(trap("refused"), HOSTS, fresh).startswith(fresh.refused + "/")
+    # A port that merely starts like the site's is another host.
+    assert bench.moved("http://127.0.0.1:80001/a", Hosts("http://127.0.0.1:8000", "", ""),
+                       fresh) == "http://127.0.0.1:80001/a"
+
+
+def test_the_checker_alone_is_compared_too(bench) -> None:
+    results = [result(bench, "portal-monitor", 5.0, 3000, 150.0),
+               result(bench, bench.CHECKER_ALONE, 1.0, 1500, 90.0),
+               result(bench, "linkinator (capped)", 4.0, 2000, 200.0)]
+    ratios = [(ratio.what, round(ratio.times, 2)) for ratio in bench.comparison(results)]
+    assert ratios == [("whole run, URLs/s", 1.2),
+                      ("link checker alone, own process, URLs/s", 3.0),
+                      ("peak RSS, MiB", 0.75)]

@@ -191,6 +191,8 @@ class LinkChecker:
         self.settings = settings
         self.on_result = on_result
         self._waiting: dict[TargetKey, list[LinkTarget]] = {}
+        # Targets every spelling of which an earlier run confirmed broken.
+        self._known_broken: set[TargetKey] = set()
         self._gates: dict[str, HostGate] = {}
         self._paused_until: dict[tuple[str, str, int], float] = {}
         self._queue: asyncio.Queue[Probe | None] = asyncio.Queue()
@@ -260,8 +262,12 @@ class LinkChecker:
         key = (url, target.kind)
         if key in self._waiting:
             self._waiting[key].append(target)
+            if not target.known_broken:
+                self._known_broken.discard(key)
             return
         self._waiting[key] = [target]
+        if target.known_broken:
+            self._known_broken.add(key)
         self._queue.put_nowait(Probe(url, target.kind, first_method(target.kind), 1, (url,)))
 
     async def _work(self) -> None:
@@ -356,7 +362,8 @@ class LinkChecker:
             self._queue.put_nowait(replace(probe, method="GET", chain=(probe.url,)))
             return
         assert result is not None
-        delay = retry_delay(result, probe.attempt, self.settings.retry_policy)
+        delay = retry_delay(result, probe.attempt, self.settings.retry_policy,
+                            probe.key in self._known_broken)
         if delay is None:
             self._report(probe, result)
             return

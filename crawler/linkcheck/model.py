@@ -9,10 +9,16 @@ from monitor.domain import LinkKind, LinkStatus
 
 @dataclass(frozen=True, slots=True)
 class LinkTarget:
-    """One link, image or attachment URL found on a page, as written there (absolute)."""
+    """One link, image or attachment URL found on a page, as written there (absolute).
+
+    `known_broken`: an earlier run already confirmed it broken. Its re-check is final
+    after one try: the retries and the confirmation guard against accusing a working
+    target on one bad answer, which was settled the night it was first found broken.
+    """
 
     url: str
     kind: LinkKind
+    known_broken: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -58,10 +58,15 @@ def is_transient(result: CheckResult) -> bool:
     )
 
 
-def retry_delay(result: CheckResult, attempt: int, policy: RetryPolicy) -> float | None:
+def retry_delay(result: CheckResult, attempt: int, policy: RetryPolicy,
+                known_broken: bool = False) -> float | None:
     """Seconds to wait before trying the target again after try number `attempt` (1 =
-    first GET), or None when `result` is final."""
+    first GET), or None when `result` is final. A target confirmed broken on an earlier
+    run (`known_broken`) is not tried again when it fails again: one more broken answer
+    keeps it broken. A rate limit (429) is still waited out: it says nothing of the target."""
     if result.status in (LinkStatus.OK, LinkStatus.UNCHECKED):
+        return None
+    if known_broken and result.status is LinkStatus.BROKEN:
         return None
     if is_transient(result):
         if attempt <= policy.transient_retries:

@@ -3,7 +3,8 @@ JSON lines (the link checker's own harness, used by its tests):
 
     python -m crawler.linkcheck.run --targets targets.json --site-url URL --out results.jsonl
 
-`targets.json` is a list of {"url": ..., "kind": "a" | "img" | "attachment"}.
+`targets.json` is a list of {"url": ..., "kind": "a" | "img" | "attachment"}, with
+"known_broken": true for a target an earlier run confirmed broken.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from monitor.domain import LinkKind
 
 def read_targets(path: Path) -> list[LinkTarget]:
     rows = json.loads(path.read_text(encoding="utf-8"))
-    return [LinkTarget(url=row["url"], kind=LinkKind(row["kind"])) for row in rows]
+    return [LinkTarget(url=row["url"], kind=LinkKind(row["kind"]),
+                       known_broken=bool(row.get("known_broken", False))) for row in rows]
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:

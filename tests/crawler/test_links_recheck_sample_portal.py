@@ -31,6 +31,9 @@ class Recheck:
     output: dict
     requested: set[tuple[str, str]]  # (host, path) the portal was asked for
     requests: int
+    # Due targets of the portal's own host found broken without a redirect last time.
+    broken_before: set[str]
+    site_counts: dict[tuple[str, str], int]  # (method, path) → requests
 
 
 def due_targets(workspace, now: datetime, unit: str | None = None) -> set[str]:
@@ -66,11 +69,15 @@ def recheck(workspace, now: datetime, *args: str) -> Recheck:
     due = due_targets(workspace, now, *([args[1]] if args[:1] == ("--unit",) else []))
     allowed = set(due)
     due_statuses = []
+    broken_before = set()
     for url, chain, status in workspace.query(
             "SELECT url, redirect_chain, status FROM link_target"):
         if url in due:
             allowed.update(json.loads(chain or "[]"))
             due_statuses.append(status)
+            if status == "broken" and len(json.loads(chain or "[]")) <= 1 \
+                    and url.startswith(running.base_url + "/"):
+                broken_before.add(url)
     running.set_now(now)
     running.log.reset()
     running.external_log.reset()
@@ -78,7 +85,8 @@ def recheck(workspace, now: datetime, *args: str) -> Recheck:
                           env=workspace.env(now), capture_output=True, text=True, timeout=300)
     output = json.loads(done.stdout) if done.returncode == 0 else {"stderr": done.stderr}
     return Recheck(now, due, allowed, due_statuses, done.returncode, output, requested_by_portal(running),
-                   running.log.total + running.external_log.total)
+                   running.log.total + running.external_log.total, broken_before,
+                   running.log.counts())
 
 
 @pytest.fixture(scope="module")
@@ -108,6 +116,14 @@ def test_a_recheck_soon_after_the_crawl_asks_only_for_the_broken_and_blocked_tar
     assert set(soon.due_statuses) <= {"broken", "blocked", "unchecked"}
     assert soon.output["checked"] == len(soon.due)
     assert soon.requested <= as_requested(workspace.running, soon.allowed)
+
+
+def test_a_target_broken_since_the_crawl_is_asked_once_by_the_recheck(rechecks):
+    soon: Recheck = rechecks["soon"]
+    assert soon.broken_before
+    for url in soon.broken_before:
+        path = unquote(urlsplit(url).path)
+        assert soon.site_counts.get(("GET", path), 0) <= 1, url
 
 
 def test_a_recheck_reads_no_column_list_and_no_article(rechecks):

@@ -1,5 +1,6 @@
 """The asyncio checker in this process: a failing recorder stops the run with its error
-instead of leaving it waiting for verdicts."""
+instead of leaving it waiting for verdicts; a target already confirmed broken is asked
+once."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import pytest
 
 from crawler.linkcheck.checker import CheckerSettings, check_links
 from crawler.linkcheck.model import LinkCheckResult, LinkTarget
+from crawler.linkcheck.policy import RetryPolicy
 from monitor.domain import LinkKind
 
 
@@ -33,3 +35,19 @@ def test_each_verdict_reaches_the_recorder_once_per_spelling(site) -> None:
                 lambda result: seen.append(f"{result.url} {result.status}"))
     assert sorted(seen) == sorted([f"{site.url}/ok.html ok", f"{site.url}/ok.html#top ok",
                                    "mailto:gkb@example.gov.cn unchecked"])
+
+
+def test_a_target_confirmed_broken_on_an_earlier_night_is_asked_once(site,
+                                                                     closed_port_url) -> None:
+    seen: dict[str, LinkCheckResult] = {}
+    known = [LinkTarget(site.url + "/gone-since-may.html", LinkKind.A, known_broken=True),
+             LinkTarget(closed_port_url, LinkKind.A, known_broken=True)]
+    fresh = LinkTarget(site.url + "/gone-since-june.html", LinkKind.A)
+    settings = CheckerSettings(site_url=site.url + "/", timeout_seconds=5, allow_private=True,
+                               retry_policy=RetryPolicy(2, 0.1, 0.1))
+    check_links([*known, fresh], settings, lambda result: seen.setdefault(result.url, result))
+    assert {url: (result.status, result.attempts) for url, result in seen.items()} == {
+        known[0].url: ("broken", 1), closed_port_url: ("broken", 1), fresh.url: ("broken", 2)}
+    assert len(site.log.of("/gone-since-may.html")) == 1
+    # A target not broken before is still confirmed before it is called broken.
+    assert len(site.log.of("/gone-since-june.html")) == 2

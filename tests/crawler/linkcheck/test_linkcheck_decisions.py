@@ -149,6 +149,14 @@ def test_a_definite_failure_is_confirmed_once() -> None:
     assert retry_delay(broken("http_404", 404), 2, POLICY) is None
 
 
+def test_a_target_broken_on_an_earlier_run_is_final_after_one_failing_try() -> None:
+    for failure in (broken("http_404", 404), broken("timeout"), broken("http_503", 503)):
+        assert retry_delay(failure, 1, POLICY, known_broken=True) is None
+    # A rate limit says nothing of the target: still waited out.
+    rate_limited = CheckResult(LinkStatus.BLOCKED, "http_429", 429)
+    assert retry_delay(rate_limited, 1, POLICY, known_broken=True) == 1.0
+
+
 def test_rate_limiting_is_retried_but_other_blocks_are_final() -> None:
     assert retry_delay(CheckResult(LinkStatus.BLOCKED, "http_429", 429), 1, POLICY) == 1.0
     assert retry_delay(CheckResult(LinkStatus.BLOCKED, "waf_challenge", 412), 1, POLICY) is None
