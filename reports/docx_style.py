@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from docx.document import Document
 from docx.enum.section import WD_ORIENT
@@ -51,6 +52,13 @@ TYPE_AREA_WIDTH_MM = 210 - Margins.left_mm - Margins.right_mm
 LANDSCAPE_TYPE_AREA_WIDTH_MM = 297 - Margins.top_mm - Margins.bottom_mm
 
 
+
+def new_element(tag: str) -> Any:
+    """A WordprocessingML element. python-docx gives a plain lxml element for a tag it has
+    no class for, which its `append` and `insert_element_before` take at run time though
+    their type hints ask for its own classes."""
+    return OxmlElement(tag)
+
 def set_run_fonts(run: Run, east_asia: str, size: Pt, bold: bool = False) -> None:
     run.font.name = LATIN_FONT
     run.font.size = size
@@ -86,7 +94,7 @@ def setup_normal_style(document: Document) -> None:
     style.font.name = LATIN_FONT
     style.font.size = SIZE_SAN
     style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
-    lang = OxmlElement("w:lang")
+    lang = new_element("w:lang")
     lang.set(qn("w:eastAsia"), "zh-CN")
     style.element.get_or_add_rPr().append(lang)
 
@@ -105,8 +113,8 @@ def body_format(paragraph: Paragraph, indent: bool = True) -> None:
     paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
 
 
-def _field_char(kind: str) -> OxmlElement:
-    element = OxmlElement("w:fldChar")
+def _field_char(kind: str) -> Any:
+    element = new_element("w:fldChar")
     element.set(qn("w:fldCharType"), kind)
     return element
 
@@ -120,13 +128,13 @@ def add_page_number_footer(document: Document) -> None:
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     add_run(paragraph, "— ", PAGE_NUMBER_FONT, SIZE_SI)
     run = add_run(paragraph, "", PAGE_NUMBER_FONT, SIZE_SI)
-    instruction = OxmlElement("w:instrText")
+    instruction = new_element("w:instrText")
     instruction.set(qn("xml:space"), "preserve")
     instruction.text = " PAGE "
     run._element.append(_field_char("begin"))
     run._element.append(instruction)
     run._element.append(_field_char("separate"))
-    number = OxmlElement("w:t")
+    number = new_element("w:t")
     number.text = "1"
     run._element.append(number)
     run._element.append(_field_char("end"))
@@ -136,7 +144,7 @@ def add_page_number_footer(document: Document) -> None:
 def shade_cell(cell: object, fill_hex: str) -> None:
     """Background colour of a table cell (w:shd), e.g. "C6EFCE"."""
     properties = cell._element.get_or_add_tcPr()  # type: ignore[attr-defined]
-    shading = OxmlElement("w:shd")
+    shading = new_element("w:shd")
     shading.set(qn("w:val"), "clear")
     shading.set(qn("w:color"), "auto")
     shading.set(qn("w:fill"), fill_hex)
@@ -146,7 +154,7 @@ def shade_cell(cell: object, fill_hex: str) -> None:
 def keep_on_one_page(row: object) -> None:
     """A row is not split across pages (w:cantSplit): a problem's cells stay together."""
     properties = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
-    cant_split = OxmlElement("w:cantSplit")
+    cant_split = new_element("w:cantSplit")
     cant_split.set(qn("w:val"), "true")
     properties.insert(0, cant_split)  # w:cantSplit comes before w:tblHeader in CT_TrPr
 
@@ -154,7 +162,7 @@ def keep_on_one_page(row: object) -> None:
 def repeat_as_header(row: object) -> None:
     """Marks a table row to be repeated at the top of each page the table runs onto."""
     properties = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
-    header = OxmlElement("w:tblHeader")
+    header = new_element("w:tblHeader")
     header.set(qn("w:val"), "true")
     properties.append(header)
 
@@ -170,7 +178,7 @@ def set_table_width(table: object, width: Length) -> None:
     properties = table._tbl.tblPr  # type: ignore[attr-defined]
     preferred = properties.find(qn("w:tblW"))
     if preferred is None:
-        preferred = OxmlElement("w:tblW")
+        preferred = new_element("w:tblW")
         properties.insert_element_before(preferred, *_AFTER_TBLW)
     preferred.set(qn("w:w"), str(round(width.twips)))
     preferred.set(qn("w:type"), "dxa")
@@ -197,8 +205,8 @@ def rule_below(paragraph: Paragraph, hex_rgb: str = MASTHEAD_RED, eighths: int =
     """A horizontal rule under `paragraph` across the type area: its bottom border
     (w:pBdr/w:bottom), `eighths` eighths of a point thick (18 = 2.25 pt)."""
     properties = paragraph._p.get_or_add_pPr()
-    borders = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
+    borders = new_element("w:pBdr")
+    bottom = new_element("w:bottom")
     for name, value in (("w:val", "single"), ("w:sz", str(eighths)), ("w:space", "1"),
                         ("w:color", hex_rgb)):
         bottom.set(qn(name), value)
@@ -222,7 +230,7 @@ def breakable_anywhere(paragraph: Paragraph) -> None:
     """
     paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
     properties = paragraph._p.get_or_add_pPr()
-    wrap = OxmlElement("w:wordWrap")
+    wrap = new_element("w:wordWrap")
     wrap.set(qn("w:val"), "0")
     properties.insert_element_before(
         wrap, "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN",

@@ -6,7 +6,9 @@ Text goes in through python-docx runs, which store it as XML text nodes: a crawl
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import docx
 from docx.document import Document
@@ -223,7 +225,8 @@ def _table(document: Document, block: Table) -> None:
         add_run(paragraph, note, BODY_FONT, SIZE_XIAO_SI)
 
 
-_RENDERERS = {
+# Each block type's renderer; the table is read by the block's own type.
+_RENDERERS: dict[type[Any], Callable[[Document, Any], None]] = {
     Title: _title,
     Masthead: _masthead,
     Heading: _heading,

@@ -83,6 +83,7 @@ def lowest_units(rows: Sequence[UnitRow], count: int = LOWEST_COUNT) -> tuple[Un
     if len(ranked) <= count:
         return tuple(ranked)
     threshold = ranked[count - 1].completion
+    assert threshold is not None  # `ranked` holds only rows with a completion
     return tuple(row for row in ranked if row.completion is not None
                  and row.completion <= threshold)
 

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.alerts.compose import ComposedMessage
 from monitor.alerts.mailer import DeliveryError, SmtpMailer, Transaction, build_email
+from storage.base import rows_changed
 from storage.models import EMAIL_CHANNEL, AlertMessage
 
 FIRST_RETRY = timedelta(minutes=5)
@@ -138,13 +139,13 @@ def due_ids(sessions: sessionmaker[Session], now: datetime, chat: bool) -> list[
 
 def claim(sessions: sessionmaker[Session], message_id: int, now: datetime) -> bool:
     with sessions.begin() as session:
-        result = session.execute(
+        claimed = rows_changed(session, (
             update(AlertMessage)
             .where(AlertMessage.id == message_id, AlertMessage.sent_at.is_(None),
                    or_(AlertMessage.next_attempt_at.is_(None),
                        AlertMessage.next_attempt_at <= now))
-            .values(next_attempt_at=now + CLAIM))
-        return result.rowcount == 1
+            .values(next_attempt_at=now + CLAIM)))
+        return claimed == 1
 
 
 def _send(sessions: sessionmaker[Session], mailer: SmtpMailer, sender: str,
