@@ -8,8 +8,6 @@ two deliveries, each sent once.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-
 from monitor.alerts.chattext import dashboard_link, fit, text_limit
 from monitor.alerts.compose import (
     DIGEST,
@@ -25,19 +23,14 @@ from monitor.alerts.compose import (
 )
 from monitor.alerts.facts import UnitFacts, WeekFacts
 from monitor.alerts.templates import AlertTemplates
-from monitor.config import ChatConfig, PortalConfig
-
-
-def unit_chats(config: PortalConfig) -> dict[str, tuple[str, ...]]:
-    """Each unit's chat URLs by unit name, as the config writes them."""
-    return {unit.name: tuple(unit.chat) for unit in config.units if unit.chat}
+from monitor.config import ChatConfig
 
 
 def compose_chat_weekly(facts: WeekFacts, chat: ChatConfig,
-                        chats: Mapping[str, Sequence[str]],
                         templates: AlertTemplates) -> list[ComposedMessage]:
+    """One message per chat group of each unit behind; the digest in the office's."""
     messages = [message for unit in facts.units_behind
-                for message in _unit_messages(facts, unit, WEEKLY, chat, chats, templates)]
+                for message in _unit_messages(facts, unit, WEEKLY, chat, templates)]
     if digest_has_news(facts) and chat.office:
         text = templates.render_chat("alert_digest", digest_context(facts))
         link = dashboard_link(chat.link_base)
@@ -48,23 +41,20 @@ def compose_chat_weekly(facts: WeekFacts, chat: ChatConfig,
 
 
 def compose_chat_due_soon(facts: WeekFacts, chat: ChatConfig,
-                          chats: Mapping[str, Sequence[str]],
                           templates: AlertTemplates) -> list[ComposedMessage]:
     return [message for unit in facts.units if unit.due_soon
-            for message in _unit_messages(facts, unit, DUE_SOON, chat, chats, templates)]
+            for message in _unit_messages(facts, unit, DUE_SOON, chat, templates)]
 
 
 def _unit_messages(facts: WeekFacts, unit: UnitFacts, kind: str, chat: ChatConfig,
-                   chats: Mapping[str, Sequence[str]],
                    templates: AlertTemplates) -> list[ComposedMessage]:
-    channels = chats.get(unit.name, ())
-    if not channels:
+    if not unit.chat:
         return []
     text = templates.render_chat("alert_unit", unit_context(facts, unit, kind))
     link = dashboard_link(chat.link_base, unit.name)
     return [_message(kind, unit_key(facts, unit, kind), unit, facts, channel,
                      fit(text, link, text_limit(channel, chat.max_bytes)))
-            for channel in channels]
+            for channel in unit.chat]
 
 
 def _message(kind: str, key: str, unit: UnitFacts | None, facts: WeekFacts, channel: str,

@@ -68,7 +68,10 @@ class ChatPoster:
         # 钉钉 checks the signature's timestamp against its own clock (within an hour): the
         # real time, never MONITOR_NOW.
         self._wall_clock = wall_clock
-        self._client = httpx.Client(timeout=timeout)
+        # A new connection for each message (a few a minute): a connection the robot closed
+        # while idle can then never be taken for a robot that went silent after a request.
+        self._client = httpx.Client(timeout=timeout,
+                                    limits=httpx.Limits(max_keepalive_connections=0))
 
     def close(self) -> None:
         self._client.close()
@@ -144,7 +147,7 @@ class ChatPoster:
         except (httpx.ConnectError, httpx.ConnectTimeout) as err:
             raise DeliveryError(f"{channel}: cannot connect ({_describe(err)})",
                                 unreachable=True) from None
-        except (httpx.ReadTimeout, httpx.RemoteProtocolError):
+        except (httpx.ReadTimeout, httpx.ReadError, httpx.RemoteProtocolError):
             # The request went out and no answer came: maybe posted. Not posted again.
             return Posted.UNCERTAIN
         except httpx.HTTPError as err:

@@ -79,6 +79,8 @@ class UnitFacts:
     unreachable: tuple[ColumnLag, ...] = ()
     # Privacy leaks and hidden links: the first thing a unit must fix.
     urgent: tuple[PageProblem, ...] = ()
+    # The unit's chat groups (URLs as the config writes them): its alert goes there too.
+    chat: tuple[str, ...] = ()
 
     def overdue_as(self, lateness: str) -> tuple[ColumnLag, ...]:
         return tuple(lag for lag in self.overdue if lag.lateness == lateness)

@@ -61,7 +61,9 @@ def gather_week(
     pages = [p.url for found in problems.values() for p in found if p.url]
     site_wide = site_wide_problems(session, SITE_WIDE_TYPES)
     articles = live_articles(session, pages + [row.url for row in site_wide if row.url])
-    facts = tuple(_unit_facts(unit, problems.get(unit.id, []), judgement, articles)
+    chats = {unit.name: tuple(unit.chat) for unit in config.units}
+    facts = tuple(_unit_facts(unit, problems.get(unit.id, []), judgement, articles,
+                              chats.get(unit.name, ()))
                   for unit in units)
     return WeekFacts(
         config.site.name, as_of, facts,
@@ -117,7 +119,7 @@ def _open_problems(session: Session, unit_ids: list[int]) -> dict[int, list[Prob
 
 
 def _unit_facts(unit: Unit, problems: list[Problem], judgement: PortalJudgement,
-                articles: dict[str, ArticleRow]) -> UnitFacts:
+                articles: dict[str, ArticleRow], chat: tuple[str, ...]) -> UnitFacts:
     columns = {judged.facts.column.id: judged for judged in judgement.of_unit(unit.id)}
     lags = _lags(problems, columns)
     month, quarter = _missed_weeks(unit.id, judgement)
@@ -132,6 +134,7 @@ def _unit_facts(unit: Unit, problems: list[Problem], judgement: PortalJudgement,
                           if judged.status is ColumnStatus.UNREACHABLE
                           and judged.facts.last_crawl is not None),
         urgent=_pages(problems, URGENT_TYPES, articles),
+        chat=chat,
     )
 
 

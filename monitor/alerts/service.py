@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from monitor.alerts.chatcompose import compose_chat_due_soon, compose_chat_weekly, unit_chats
+from monitor.alerts.chatcompose import compose_chat_due_soon, compose_chat_weekly
 from monitor.alerts.chatoutbox import deliver_chat_due
 from monitor.alerts.chatpost import ChatPoster
 from monitor.alerts.chatsupport import require_apprise
@@ -47,16 +47,14 @@ def weekly_messages(app: App, templates: AlertTemplates) -> list[ComposedMessage
     facts = _facts(app)
     email = app.config.email
     messages = compose_weekly(facts, email.office, templates) if email is not None else []
-    return messages + compose_chat_weekly(facts, app.config.chat, unit_chats(app.config),
-                                          templates)
+    return messages + compose_chat_weekly(facts, app.config.chat, templates)
 
 
 def due_soon_messages(app: App, templates: AlertTemplates) -> list[ComposedMessage]:
     _require_a_channel(app)
     facts = _facts(app)
     messages = compose_due_soon(facts, templates) if app.config.email is not None else []
-    return messages + compose_chat_due_soon(facts, app.config.chat, unit_chats(app.config),
-                                            templates)
+    return messages + compose_chat_due_soon(facts, app.config.chat, templates)
 
 
 def _facts(app: App) -> WeekFacts:
