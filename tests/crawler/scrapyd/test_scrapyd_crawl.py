@@ -4,15 +4,22 @@ that is down, or a job that fails, is a clean error that accuses nobody."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
+import time
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from sampleportal import serve_portal
 from sampleportal.model import Portal
+from tests.conftest import BACKENDS, PG_URL_VARIABLE
 from tests.crawler.scrapyd.conftest import ScrapydServer, free_port, use_scrapyd
 
 pytestmark = pytest.mark.slow
@@ -39,9 +46,40 @@ SNAPSHOT_QUERIES = {
 }
 
 
-def workspace_in(factory, running, directory: Path):
+def workspace_in(factory, running, directory: Path, db_url: str | None = None):
+    """A crawl workspace in `directory`, on its own SQLite file or on `db_url`."""
     directory.mkdir(parents=True)
-    return factory(running, directory, evidence=False)
+    workspace = factory(running, directory, evidence=False)
+    if db_url is not None:
+        workspace.db_url = db_url
+        subprocess.run([sys.executable, "-m", "monitor", "db", "upgrade"],
+                       env=workspace.env(), check=True, capture_output=True)
+    return workspace
+
+
+@pytest.fixture(params=BACKENDS)
+def two_databases(request: pytest.FixtureRequest) -> Iterator[tuple[str | None, str | None]]:
+    """Two empty databases: SQLite files of the workspaces, or two PostgreSQL schemas."""
+    if request.param == "sqlite":
+        yield None, None
+        return
+    base = os.environ.get(PG_URL_VARIABLE)
+    if not base:
+        pytest.skip(f"PostgreSQL tests need {PG_URL_VARIABLE}")
+    schemas = [f"t_{uuid.uuid4().hex[:12]}" for _ in range(2)]
+    admin = create_engine(base)
+    with admin.begin() as connection:
+        for schema in schemas:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield tuple(  # type: ignore[misc]
+            make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+            .render_as_string(hide_password=False) for schema in schemas)
+    finally:
+        with admin.begin() as connection:
+            for schema in schemas:
+                connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
 
 
 def by_unit(summary: dict) -> dict:
@@ -50,7 +88,13 @@ def by_unit(summary: dict) -> dict:
 
 
 def snapshot(workspace) -> dict[str, list[tuple]]:
-    return {name: workspace.query(sql) for name, sql in SNAPSHOT_QUERIES.items()}
+    engine = create_engine(workspace.db_url)
+    try:
+        with engine.connect() as connection:
+            return {name: [tuple(row) for row in connection.execute(text(sql))]
+                    for name, sql in SNAPSHOT_QUERIES.items()}
+    finally:
+        engine.dispose()
 
 
 def crawl_failing(workspace, now) -> subprocess.CompletedProcess[str]:
@@ -60,11 +104,13 @@ def crawl_failing(workspace, now) -> subprocess.CompletedProcess[str]:
 
 def test_a_crawl_through_scrapyd_records_what_a_local_crawl_records(
         sample_portal: Portal, crawl_workspace, scrapyd_server: ScrapydServer,
-        tmp_path: Path) -> None:
+        two_databases: tuple[str | None, str | None], tmp_path: Path) -> None:
     now = sample_portal.default_now
+    started = time.time()
+    local_db, remote_db = two_databases
     with serve_portal(sample_portal) as running:
-        local = workspace_in(crawl_workspace, running, tmp_path / "local")
-        remote = workspace_in(crawl_workspace, running, tmp_path / "scrapyd")
+        local = workspace_in(crawl_workspace, running, tmp_path / "local", local_db)
+        remote = workspace_in(crawl_workspace, running, tmp_path / "scrapyd", remote_db)
         use_scrapyd(remote.config, scrapyd_server.url)
 
         local_summary = local.crawl(now)
@@ -79,7 +125,8 @@ def test_a_crawl_through_scrapyd_records_what_a_local_crawl_records(
     # The job really ran on scrapyd, from the uploaded egg: its log says so, and holds the
     # counts it reported.
     [log] = [path.read_text(encoding="utf-8")
-             for path in (scrapyd_server.directory / "logs").rglob("*.log")]
+             for path in (scrapyd_server.directory / "logs").rglob("*.log")
+             if path.stat().st_mtime >= started]
     assert "@counts " in log
     assert re.search(r"read from \S+/eggs/portal-monitor/\S+\.egg/crawler/spiders/", log), log
 
