@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -13,6 +14,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -170,3 +172,47 @@ def test_a_failed_job_fails_the_run_and_accuses_no_unit(
     assert outcomes == {"not_reached"}
     assert workspace.query("SELECT count(*) FROM problem") == [(0,)]
     assert workspace.query("SELECT count(*) FROM post") == [(0,)]
+
+
+def test_workers_on_scrapyd_are_refused_before_anything_runs(
+        sample_portal: Portal, crawl_workspace, tmp_path: Path) -> None:
+    with serve_portal(sample_portal) as running:
+        workspace = workspace_in(crawl_workspace, running, tmp_path / "portal")
+        use_scrapyd(workspace.config, f"http://127.0.0.1:{free_port()}/")
+        done = subprocess.run([sys.executable, "-m", "monitor", "crawl", "--workers", "2"],
+                              env=workspace.env(sample_portal.default_now),
+                              capture_output=True, text=True, timeout=120)
+
+    assert done.returncode == 1
+    assert "--workers applies to crawl.backend: local" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert workspace.query("SELECT count(*) FROM crawl_run") == [(0,)]
+
+
+def test_sigterm_while_the_job_runs_cancels_it_and_records_the_run_as_interrupted(
+        sample_portal: Portal, crawl_workspace, scrapyd_server: ScrapydServer,
+        tmp_path: Path) -> None:
+    now = sample_portal.default_now
+    # Slow answers, so the job is still reading when the signal comes.
+    with serve_portal(sample_portal, latency_seconds=0.05) as running:
+        workspace = workspace_in(crawl_workspace, running, tmp_path / "portal")
+        use_scrapyd(workspace.config, scrapyd_server.url)
+        crawl = workspace.start_crawl(now)
+        deadline = time.monotonic() + 120
+        while workspace.query("SELECT count(*) FROM column_crawl")[0][0] < 3:
+            assert crawl.poll() is None and time.monotonic() < deadline, crawl.stderr.read()
+            time.sleep(0.2)
+        crawl.send_signal(signal.SIGTERM)
+        _out, err = crawl.communicate(timeout=180)
+
+    assert crawl.returncode == 1
+    assert err.strip().splitlines()[-1].startswith("error: crawl interrupted by SIGTERM")
+    [(status,)] = workspace.query("SELECT status FROM crawl_run")
+    assert status == "interrupted"
+    outcomes = dict(workspace.query(
+        "SELECT outcome, count(*) FROM column_crawl GROUP BY outcome"))
+    assert outcomes.get("not_reached", 0) > 0
+    assert workspace.query("SELECT count(*) FROM problem") == [(0,)]
+    # The job was cancelled and has ended: nothing of it runs on.
+    jobs = httpx.get(scrapyd_server.url + "listjobs.json").json()
+    assert jobs["running"] == [] and jobs["pending"] == []
