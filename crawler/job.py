@@ -24,10 +24,14 @@ from sqlalchemy.engine import URL, make_url
 
 from crawler.shards import COUNTS_PREFIX, counts_from_json
 from monitor.config import PortalConfig
+from monitor.errors import CrawlError
 from storage.crawl_store import RunCounts
 
 # The job's spider (crawler.spiders.portal_job) as scrapyd lists it.
 JOB_SPIDER = "portal_job"
+# scrapyd passes a spider argument on the job's command line, where Linux allows one
+# argument 128 KiB (`-a spec=` included).
+MAX_ARGUMENT = 128 * 1024 - 64
 
 
 @dataclass(frozen=True)
@@ -54,12 +58,17 @@ class JobSpec:
 
     def encode(self) -> str:
         """One spider argument: a whole county's config is some hundred kilobytes of JSON
-        and one command-line argument may not exceed 128 KiB; compressed it is a tenth."""
+        and one command-line argument may not exceed 128 KiB; compressed it is a tenth.
+        Raises CrawlError when even that is too large."""
         data = json.dumps({
             "run_id": self.run_id, "site_id": self.site_id, "now": self.now.isoformat(),
             "db_url": self.db_url, "config": self.config, "column_ids": list(self.column_ids),
         }, ensure_ascii=False)
-        return base64.urlsafe_b64encode(zlib.compress(data.encode("utf-8"), 9)).decode("ascii")
+        encoded = base64.urlsafe_b64encode(zlib.compress(data.encode("utf-8"), 9)).decode("ascii")
+        if len(encoded) > MAX_ARGUMENT:
+            raise CrawlError(f"the portal's config is too large to hand to a scrapyd job "
+                             f"({len(encoded)} bytes compressed, at most {MAX_ARGUMENT})")
+        return encoded
 
     @classmethod
     def decode(cls, text: str) -> JobSpec:

@@ -84,6 +84,14 @@ def test_the_installed_wheel_runs_the_demo_outside_the_checkout(tmp_path: Path) 
                  "import monitor, storage, reports; print(monitor.__file__, storage.__file__,"
                  " reports.__file__)"], elsewhere, env, 60)
     assert all(path.startswith(str(venv)) for path in where.split()), where
+    # The scrapyd egg (crawl.backend: scrapyd) is built from the installed packages too.
+    egg = run([str(venv / "bin" / "python"), "-c",
+               "import io, zipfile; from monitor.services.crawl_backends.egg import build_egg;"
+               " names = zipfile.ZipFile(io.BytesIO(build_egg().content)).namelist();"
+               " print(*sorted(n for n in names if n.endswith(('portal_job.py',"
+               " 'expressions.yaml', 'entry_points.txt', 'env.py'))))"], elsewhere, env, 60)
+    assert egg.split() == ["EGG-INFO/entry_points.txt", "crawler/spiders/portal_job.py",
+                           "monitor/defaults/expressions.yaml", "storage/alembic/env.py"]
 
     out = tmp_path / "out"
     summary = run([str(venv / "bin" / "monitor"), "demo", "--nights", "1", "--out", str(out)],

@@ -37,6 +37,8 @@ log = logging.getLogger("monitor.scrapyd")
 POLL_SECONDS = 1.0
 UNREACHABLE_GRACE_SECONDS = 120.0
 REQUEST_TIMEOUT_SECONDS = 60.0
+# How long a cancelled job is given to stop (Scrapy ends its requests in flight first).
+CANCEL_WAIT_SECONDS = 60.0
 # What the job's log must hold for the opening process to read the counts it reports.
 JOB_SETTINGS = {
     # Our project settings keep Scrapy off the root logger (the CLI owns it); a job's log
@@ -209,9 +211,16 @@ class ScrapydReader:
             self.sleep(POLL_SECONDS)
 
     def _cancel(self, job_id: str) -> None:
-        """Stop the job of a run that is given up (interrupted, or failed here), so it does
-        not go on writing to a closed run."""
+        """Stop the job of a run that is given up (interrupted, or failed here), and wait a
+        while for it to end: what it read is written before the run is closed, not after."""
         try:
             self.client.cancel(job_id)
+            deadline = time.monotonic() + CANCEL_WAIT_SECONDS
+            while time.monotonic() < deadline:
+                if job_state(self.client.jobs(), job_id).state in ("finished", None):
+                    return
+                self.sleep(POLL_SECONDS)
+            log.warning("scrapyd job %s still runs %.0f s after it was cancelled",
+                        job_id, CANCEL_WAIT_SECONDS)
         except ScrapydError as error:
             log.warning("scrapyd job %s could not be cancelled: %s", job_id, error)

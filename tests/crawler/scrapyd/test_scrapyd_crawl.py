@@ -4,15 +4,24 @@ that is down, or a job that fails, is a clean error that accuses nobody."""
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 import subprocess
 import sys
+import time
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from sampleportal import serve_portal
 from sampleportal.model import Portal
+from tests.conftest import BACKENDS, PG_URL_VARIABLE
 from tests.crawler.scrapyd.conftest import ScrapydServer, free_port, use_scrapyd
 
 pytestmark = pytest.mark.slow
@@ -39,9 +48,40 @@ SNAPSHOT_QUERIES = {
 }
 
 
-def workspace_in(factory, running, directory: Path):
+def workspace_in(factory, running, directory: Path, db_url: str | None = None):
+    """A crawl workspace in `directory`, on its own SQLite file or on `db_url`."""
     directory.mkdir(parents=True)
-    return factory(running, directory, evidence=False)
+    workspace = factory(running, directory, evidence=False)
+    if db_url is not None:
+        workspace.db_url = db_url
+        subprocess.run([sys.executable, "-m", "monitor", "db", "upgrade"],
+                       env=workspace.env(), check=True, capture_output=True)
+    return workspace
+
+
+@pytest.fixture(params=BACKENDS)
+def two_databases(request: pytest.FixtureRequest) -> Iterator[tuple[str | None, str | None]]:
+    """Two empty databases: SQLite files of the workspaces, or two PostgreSQL schemas."""
+    if request.param == "sqlite":
+        yield None, None
+        return
+    base = os.environ.get(PG_URL_VARIABLE)
+    if not base:
+        pytest.skip(f"PostgreSQL tests need {PG_URL_VARIABLE}")
+    schemas = [f"t_{uuid.uuid4().hex[:12]}" for _ in range(2)]
+    admin = create_engine(base)
+    with admin.begin() as connection:
+        for schema in schemas:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield tuple(  # type: ignore[misc]
+            make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+            .render_as_string(hide_password=False) for schema in schemas)
+    finally:
+        with admin.begin() as connection:
+            for schema in schemas:
+                connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
 
 
 def by_unit(summary: dict) -> dict:
@@ -50,7 +90,13 @@ def by_unit(summary: dict) -> dict:
 
 
 def snapshot(workspace) -> dict[str, list[tuple]]:
-    return {name: workspace.query(sql) for name, sql in SNAPSHOT_QUERIES.items()}
+    engine = create_engine(workspace.db_url)
+    try:
+        with engine.connect() as connection:
+            return {name: [tuple(row) for row in connection.execute(text(sql))]
+                    for name, sql in SNAPSHOT_QUERIES.items()}
+    finally:
+        engine.dispose()
 
 
 def crawl_failing(workspace, now) -> subprocess.CompletedProcess[str]:
@@ -60,11 +106,13 @@ def crawl_failing(workspace, now) -> subprocess.CompletedProcess[str]:
 
 def test_a_crawl_through_scrapyd_records_what_a_local_crawl_records(
         sample_portal: Portal, crawl_workspace, scrapyd_server: ScrapydServer,
-        tmp_path: Path) -> None:
+        two_databases: tuple[str | None, str | None], tmp_path: Path) -> None:
     now = sample_portal.default_now
+    started = time.time()
+    local_db, remote_db = two_databases
     with serve_portal(sample_portal) as running:
-        local = workspace_in(crawl_workspace, running, tmp_path / "local")
-        remote = workspace_in(crawl_workspace, running, tmp_path / "scrapyd")
+        local = workspace_in(crawl_workspace, running, tmp_path / "local", local_db)
+        remote = workspace_in(crawl_workspace, running, tmp_path / "scrapyd", remote_db)
         use_scrapyd(remote.config, scrapyd_server.url)
 
         local_summary = local.crawl(now)
@@ -79,7 +127,8 @@ def test_a_crawl_through_scrapyd_records_what_a_local_crawl_records(
     # The job really ran on scrapyd, from the uploaded egg: its log says so, and holds the
     # counts it reported.
     [log] = [path.read_text(encoding="utf-8")
-             for path in (scrapyd_server.directory / "logs").rglob("*.log")]
+             for path in (scrapyd_server.directory / "logs").rglob("*.log")
+             if path.stat().st_mtime >= started]
     assert "@counts " in log
     assert re.search(r"read from \S+/eggs/portal-monitor/\S+\.egg/crawler/spiders/", log), log
 
@@ -123,3 +172,47 @@ def test_a_failed_job_fails_the_run_and_accuses_no_unit(
     assert outcomes == {"not_reached"}
     assert workspace.query("SELECT count(*) FROM problem") == [(0,)]
     assert workspace.query("SELECT count(*) FROM post") == [(0,)]
+
+
+def test_workers_on_scrapyd_are_refused_before_anything_runs(
+        sample_portal: Portal, crawl_workspace, tmp_path: Path) -> None:
+    with serve_portal(sample_portal) as running:
+        workspace = workspace_in(crawl_workspace, running, tmp_path / "portal")
+        use_scrapyd(workspace.config, f"http://127.0.0.1:{free_port()}/")
+        done = subprocess.run([sys.executable, "-m", "monitor", "crawl", "--workers", "2"],
+                              env=workspace.env(sample_portal.default_now),
+                              capture_output=True, text=True, timeout=120)
+
+    assert done.returncode == 1
+    assert "--workers applies to crawl.backend: local" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert workspace.query("SELECT count(*) FROM crawl_run") == [(0,)]
+
+
+def test_sigterm_while_the_job_runs_cancels_it_and_records_the_run_as_interrupted(
+        sample_portal: Portal, crawl_workspace, scrapyd_server: ScrapydServer,
+        tmp_path: Path) -> None:
+    now = sample_portal.default_now
+    # Slow answers, so the job is still reading when the signal comes.
+    with serve_portal(sample_portal, latency_seconds=0.05) as running:
+        workspace = workspace_in(crawl_workspace, running, tmp_path / "portal")
+        use_scrapyd(workspace.config, scrapyd_server.url)
+        crawl = workspace.start_crawl(now)
+        deadline = time.monotonic() + 120
+        while workspace.query("SELECT count(*) FROM column_crawl")[0][0] < 3:
+            assert crawl.poll() is None and time.monotonic() < deadline, crawl.stderr.read()
+            time.sleep(0.2)
+        crawl.send_signal(signal.SIGTERM)
+        _out, err = crawl.communicate(timeout=180)
+
+    assert crawl.returncode == 1
+    assert err.strip().splitlines()[-1].startswith("error: crawl interrupted by SIGTERM")
+    [(status,)] = workspace.query("SELECT status FROM crawl_run")
+    assert status == "interrupted"
+    outcomes = dict(workspace.query(
+        "SELECT outcome, count(*) FROM column_crawl GROUP BY outcome"))
+    assert outcomes.get("not_reached", 0) > 0
+    assert workspace.query("SELECT count(*) FROM problem") == [(0,)]
+    # The job was cancelled and has ended: nothing of it runs on.
+    jobs = httpx.get(scrapyd_server.url + "listjobs.json").json()
+    assert jobs["running"] == [] and jobs["pending"] == []

@@ -4,6 +4,7 @@ a job's state and log, and the egg that carries the project to scrapyd."""
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import sys
 import zipfile
@@ -15,7 +16,7 @@ import pytest
 from crawler.job import JobSpec, anchored, job_database_url
 from crawler.shards import counts_line
 from monitor.config import load_config
-from monitor.errors import ScrapydJobFailed
+from monitor.errors import CrawlError, ScrapydJobFailed
 from monitor.services.crawl_backends.egg import build_egg
 from monitor.services.crawl_backends.scrapyd import JobState, job_counts, job_state
 from storage.crawl_store import RunCounts
@@ -34,6 +35,12 @@ def test_a_job_spec_carries_the_run_and_the_config_but_not_the_database_password
     assert back == spec
     assert back.db_url == "postgresql+psycopg://monitor@db.internal/monitor"
     assert back.portal_config() == config
+
+
+def test_a_spec_too_large_for_one_command_line_argument_is_a_clear_error() -> None:
+    spec = JobSpec(7, 2, NOW, "sqlite:////srv/monitor.db", os.urandom(200_000).hex(), ())
+    with pytest.raises(CrawlError, match="too large to hand to a scrapyd job"):
+        spec.encode()
 
 
 def test_a_relative_sqlite_file_is_named_from_the_root_for_the_job() -> None:
