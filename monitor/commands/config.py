@@ -12,13 +12,13 @@ from monitor.commands.console import SafeTable, out, print_json
 from monitor.commands.options import ConfigOption, JsonOption, resolve
 from monitor.config import PortalConfig
 from monitor.domain import Category, Cycle
+from monitor.i18n import N_
 
-app = typer.Typer(help="Validate the portal config.", no_args_is_help=True)
+app = typer.Typer(help=N_("Validate the portal config."), no_args_is_help=True)
 
 
-@app.command("check")
+@app.command("check", help=N_("Validate the config file and print a summary of its units and columns."))
 def check(ctx: typer.Context, config: ConfigOption = None, json: JsonOption = False) -> None:
-    """Validate the config file and print a summary of its units and columns."""
     application = resolve(ctx, config=config)
     portal = application.config
     require_apprise(portal)

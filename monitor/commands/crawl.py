@@ -15,6 +15,7 @@ from monitor.commands.console import SafeTable, log_warnings_to_stderr, out, pri
 from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
 from monitor.domain import CrawlOutcome
 from monitor.errors import CrawlIncomplete
+from monitor.i18n import N_
 from monitor.services.evidence import EvidenceRun, capture_evidence
 from monitor.services.problems import refresh_now
 from storage.models import Column, Unit
@@ -23,15 +24,18 @@ log = logging.getLogger("monitor.crawl")
 
 UnitOption = Annotated[
     list[str] | None,
-    typer.Option("--unit", "-u", help="Crawl only this unit (name or alias); repeatable."),
+    typer.Option("--unit", "-u", help=N_("Crawl only this unit (name or alias); repeatable.")),
 ]
 
 
 WorkersOption = Annotated[
     int | None,
     typer.Option("--workers", min=1, max=16,
-                 help="Crawl processes for this run (overrides crawl.workers)."),
+                 help=N_("Crawl processes for this run (overrides crawl.workers).")),
 ]
+
+
+HELP = N_("Crawl the configured columns, record new posts and read their articles.")
 
 
 def crawl(
@@ -42,7 +46,6 @@ def crawl(
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Crawl the configured columns, record new posts and read their articles."""
     application = resolve(ctx, config, db)
     log_warnings_to_stderr()
     summary = run_crawl(application, unit or [], show_progress=not json, workers=workers)

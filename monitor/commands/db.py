@@ -6,14 +6,14 @@ import typer
 
 from monitor.commands.console import out
 from monitor.commands.options import DbOption, resolve
+from monitor.i18n import N_
 from storage import migrations
 
-app = typer.Typer(help="Create or migrate the database.", no_args_is_help=True)
+app = typer.Typer(help=N_("Create or migrate the database."), no_args_is_help=True)
 
 
-@app.command("upgrade")
+@app.command("upgrade", help=N_("Create the database or migrate it to the newest schema (safe to run twice)."))
 def upgrade(ctx: typer.Context, db: DbOption = None) -> None:
-    """Create the database or migrate it to the newest schema (safe to run twice)."""
     application = resolve(ctx, db=db)
     before, after = migrations.upgrade(application.engine)
     where = application.db_url_for_display

@@ -31,13 +31,14 @@ from monitor.demo import (
     DemoStep,
     run_demo,
 )
+from monitor.i18n import N_
 
 OutDirOption = Annotated[
-    Path, typer.Option("--out", "-o", help="Directory for the database, reports and alerts.")
+    Path, typer.Option("--out", "-o", help=N_("Directory for the database, reports and alerts."))
 ]
 NightsOption = Annotated[
     int, typer.Option("--nights", min=0, max=30,
-                      help="Nights replayed after the first crawl (fewer is quicker).")
+                      help=N_("Nights replayed after the first crawl (fewer is quicker)."))
 ]
 
 
@@ -67,11 +68,12 @@ class RichDemoProgress:
             self.progress.advance(self.task)
 
 
-def demo(out_dir: OutDirOption = DEFAULT_OUT, nights: NightsOption = DEFAULT_NIGHTS) -> None:
-    """Run the monitor on the bundled sample portal: crawl nights, check, report, alerts.
+HELP = "\n\n".join((N_("Run the monitor on the bundled sample portal: crawl nights, check, report, "
+   "alerts."),
+    N_("Needs no network: the portal is served on 127.0.0.1 and stopped at the end.")))
 
-    Needs no network: the portal is served on 127.0.0.1 and stopped at the end.
-    """
+
+def demo(out_dir: OutDirOption = DEFAULT_OUT, nights: NightsOption = DEFAULT_NIGHTS) -> None:
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())
     with terminate_as_interrupt(), Progress(*columns, console=err, transient=False) as progress:

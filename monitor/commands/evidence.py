@@ -10,25 +10,28 @@ import typer
 from monitor.calendar import LOCAL_ZONE
 from monitor.commands.console import out, print_json
 from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
+from monitor.i18n import N_
 from monitor.services.evidence import copy_evidence
 from storage import migrations
 
 OutOption = Annotated[
     Path | None,
-    typer.Option("--out", "-o", help="Directory to copy into (default: ./evidence-ID).",
+    typer.Option("--out", "-o", help=N_("Directory to copy into (default: ./evidence-ID)."),
                  show_default=False),
 ]
 
 
+HELP = N_("Copy a problem's evidence: screenshots, the page as fetched and manifest.json.")
+
+
 def evidence_command(
     ctx: typer.Context,
-    problem_id: Annotated[int, typer.Argument(help="The problem's id (see 'problems list').")],
+    problem_id: Annotated[int, typer.Argument(help=N_("The problem's id (see 'problems list')."))],
     out_dir: OutOption = None,
     config: ConfigOption = None,
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Copy a problem's evidence: screenshots, the page as fetched and manifest.json."""
     application = resolve(ctx, config, db)
     migrations.require_current(application.engine)
     target = out_dir or Path(f"evidence-{problem_id}")

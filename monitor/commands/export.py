@@ -13,6 +13,7 @@ from monitor.commands.check import FromOption, ToOption
 from monitor.commands.console import err
 from monitor.commands.options import ConfigOption, DbOption, resolve
 from monitor.errors import MonitorError
+from monitor.i18n import N_
 from monitor.services.dates import requested_period
 from monitor.services.export import ExportKind, ExportRequest, ExportRow, export_rows
 from monitor.services.export_formats import (
@@ -24,16 +25,21 @@ from monitor.services.export_formats import (
 )
 from storage import migrations
 
-KindArgument = Annotated[ExportKind, typer.Argument(help="What to export.")]
+KindArgument = Annotated[ExportKind, typer.Argument(help=N_("What to export."))]
 UnitOption = Annotated[
-    str | None, typer.Option("--unit", "-u", help="Only this unit (name or alias).",
+    str | None, typer.Option("--unit", "-u", help=N_("Only this unit (name or alias)."),
                              show_default=False)
 ]
-FormatOption = Annotated[ExportFormat, typer.Option("--format", "-f", help="File format.")]
+FormatOption = Annotated[ExportFormat, typer.Option("--format", "-f", help=N_("File format."))]
 OutOption = Annotated[
-    Path | None, typer.Option("--out", "-o", help="Write to this file (default: stdout; "
-                              "xlsx needs a file).", show_default=False)
+    Path | None, typer.Option("--out", "-o", help=N_("Write to this file (default: stdout; "
+                              "xlsx needs a file)."), show_default=False)
 ]
+
+
+HELP = "\n\n".join((N_("Export posts, links or problems as CSV (UTF-8 with BOM, for Excel), JSON or "
+   "XLSX."),
+    N_("Times are shown in Asia/Shanghai.")))
 
 
 def export(
@@ -47,10 +53,6 @@ def export(
     config: ConfigOption = None,
     db: DbOption = None,
 ) -> None:
-    """Export posts, links or problems as CSV (UTF-8 with BOM, for Excel), JSON or XLSX.
-
-    Times are shown in Asia/Shanghai.
-    """
     application = resolve(ctx, config, db)
     portal = application.config
     period = requested_period(first, last)

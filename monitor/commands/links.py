@@ -9,18 +9,20 @@ import typer
 from crawler.runner import recheck_links
 from monitor.commands.console import out, print_json
 from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
+from monitor.i18n import N_
 
-app = typer.Typer(help="Link, image and attachment checks.", no_args_is_help=True)
+app = typer.Typer(help=N_("Link, image and attachment checks."), no_args_is_help=True)
 
 UnitOption = Annotated[
     list[str] | None,
     typer.Option("--unit", "-u",
-                 help="Only the targets on this unit's articles (name or alias); repeatable."),
+                 help=N_("Only the targets on this unit's articles (name or alias); repeatable.")),
 ]
 STATUSES = ("ok", "broken", "blocked", "unchecked")
 
 
-@app.command("recheck")
+@app.command("recheck", help=N_("Re-check the targets that are due: broken and blocked ones, and ok ones whose "
+       "re-check period has passed. Link problems follow the new verdicts."))
 def recheck(
     ctx: typer.Context,
     unit: UnitOption = None,
@@ -28,8 +30,6 @@ def recheck(
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Re-check the targets that are due: broken and blocked ones, and ok ones whose
-    re-check period has passed. Link problems follow the new verdicts."""
     application = resolve(ctx, config, db)
     summary = recheck_links(application, unit or [])
     counts = {status: summary.by_status.get(status, 0) for status in STATUSES}

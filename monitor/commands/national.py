@@ -24,6 +24,9 @@ from storage import migrations
 BEHIND_SHOWN = 5
 
 
+HELP = N_("The portal against the national indicators' single-veto items (国办秘函〔2019〕19号).")
+
+
 def national(
     ctx: typer.Context,
     as_of: AsOfOption = None,
@@ -31,7 +34,6 @@ def national(
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
-    """The portal against the national indicators' single-veto items (国办秘函〔2019〕19号)."""
     application = resolve(ctx, config, db)
     portal = application.config
     day = optional_day(as_of, "--as-of") or application.clock.today()

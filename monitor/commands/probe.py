@@ -11,6 +11,8 @@ from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
 from monitor.probe.service import PageReport, run_probe
 from storage import migrations
 
+HELP = N_("Fetch the home page and the key pages once; judge the availability window.")
+
 
 def probe(
     ctx: typer.Context,
@@ -18,7 +20,6 @@ def probe(
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Fetch the home page and the key pages once; judge the availability window."""
     application = resolve(ctx, config, db)
     portal = application.config
     migrations.require_current(application.engine)

@@ -15,10 +15,12 @@ from sqlalchemy.orm import Session
 from monitor.calendar import local_date
 from monitor.commands.check import print_table
 from monitor.commands.console import SafeTable, out, print_json
+from monitor.commands.evidence import HELP as EVIDENCE_HELP
 from monitor.commands.evidence import evidence_command
 from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
 from monitor.config import PortalConfig
 from monitor.domain import ProblemState, ProblemType
+from monitor.i18n import N_
 from monitor.problem_types import kind_of
 from monitor.services.evidence import evidence_paths
 from monitor.units import find_unit
@@ -26,25 +28,26 @@ from storage import migrations
 from storage.problem_store import confirm_problem, ignore_problem, reopen_problem
 from storage.queries import ProblemFilter, ProblemRow, problems, site_id_of, unit_id_by_name
 
-app = typer.Typer(help="List problems; confirm one, ignore one with a reason, reopen one, or "
-                  "copy its evidence.", no_args_is_help=True)
-app.command("evidence")(evidence_command)
+app = typer.Typer(help=N_("List problems; confirm one, ignore one with a reason, reopen one, or "
+                  "copy its evidence."), no_args_is_help=True)
+app.command("evidence", help=EVIDENCE_HELP)(evidence_command)
 
 UnitFilterOption = Annotated[
-    str | None, typer.Option("--unit", "-u", help="Only this unit's problems (name or alias).",
+    str | None, typer.Option("--unit", "-u", help=N_("Only this unit's problems (name or alias)."),
                              show_default=False)
 ]
 TypeOption = Annotated[
-    ProblemType | None, typer.Option("--type", "-t", help="Only problems of this type.",
+    ProblemType | None, typer.Option("--type", "-t", help=N_("Only problems of this type."),
                                      show_default=False)
 ]
 StateOption = Annotated[
-    ProblemState, typer.Option("--state", "-s", help="Only problems in this state.")
+    ProblemState, typer.Option("--state", "-s", help=N_("Only problems in this state."))
 ]
-ProblemIdArgument = Annotated[int, typer.Argument(help="The problem's id (see 'problems list').")]
+ProblemIdArgument = Annotated[int, typer.Argument(help=N_("The problem's id (see 'problems list')."))]
 
 
-@app.command("list")
+@app.command("list", help=N_("List problems: open ones unless --state says otherwise (ignored ones only on "
+       "request)."))
 def list_command(
     ctx: typer.Context,
     unit: UnitFilterOption = None,
@@ -54,7 +57,6 @@ def list_command(
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
-    """List problems: open ones unless --state says otherwise (ignored ones only on request)."""
     application = resolve(ctx, config, db)
     migrations.require_current(application.engine)
     with application.sessions() as session:
@@ -113,38 +115,36 @@ def _act(ctx: typer.Context, config: Path | None, db: str | None,
         action(session, application.clock.now())
 
 
-@app.command("ignore")
+@app.command("ignore", help=N_("Ignore a problem: it stays recorded but is no longer reported."))
 def ignore_command(
     ctx: typer.Context,
     problem_id: ProblemIdArgument,
-    reason: Annotated[str, typer.Option("--reason", "-r", help="Why it is not to be reported.")],
+    reason: Annotated[str, typer.Option("--reason", "-r", help=N_("Why it is not to be reported."))],
     config: ConfigOption = None,
     db: DbOption = None,
 ) -> None:
-    """Ignore a problem: it stays recorded but is no longer reported."""
     _act(ctx, config, db, lambda session, now: ignore_problem(session, problem_id, reason, now))
     out.print(f"problem {problem_id} ignored: {reason.strip()}")
 
 
-@app.command("confirm")
+@app.command("confirm", help=N_("Confirm an open problem is real: it stays open, the confirmation goes in its "
+       "history."))
 def confirm_command(
     ctx: typer.Context,
     problem_id: ProblemIdArgument,
     config: ConfigOption = None,
     db: DbOption = None,
 ) -> None:
-    """Confirm an open problem is real: it stays open, the confirmation goes in its history."""
     _act(ctx, config, db, lambda session, now: confirm_problem(session, problem_id, now))
     out.print(f"problem {problem_id} confirmed")
 
 
-@app.command("reopen")
+@app.command("reopen", help=N_("Reopen an ignored (or fixed) problem."))
 def reopen_command(
     ctx: typer.Context,
     problem_id: ProblemIdArgument,
     config: ConfigOption = None,
     db: DbOption = None,
 ) -> None:
-    """Reopen an ignored (or fixed) problem."""
     _act(ctx, config, db, lambda session, now: reopen_problem(session, problem_id, now))
     out.print(f"problem {problem_id} reopened")

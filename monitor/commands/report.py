@@ -16,20 +16,21 @@ from monitor.app import App
 from monitor.commands.console import warn
 from monitor.commands.options import ConfigOption, DbOption, resolve
 from monitor.errors import ReportError
+from monitor.i18n import N_
 from monitor.rules.periods import Period
 from monitor.services.problems import refresh_recorded
 from monitor.services.reports import monthly_report, quarterly_report
 from reports import ALL_FORMATS, MonthlyReport, QuarterlyReport, parse_formats, write_report
 from storage import migrations
 
-app = typer.Typer(help="Write the monthly report (月报) or the quarterly table.",
+app = typer.Typer(help=N_("Write the monthly report (月报) or the quarterly table."),
                   no_args_is_help=True)
 
 MonthOption = Annotated[
-    str, typer.Option("--month", metavar="YYYY-MM", help="The month reported, e.g. 2024-04.")
+    str, typer.Option("--month", metavar="YYYY-MM", help=N_("The month reported, e.g. 2024-04."))
 ]
 QuarterOption = Annotated[
-    str, typer.Option("--quarter", metavar="YYYYQN", help="The quarter reported, e.g. 2024Q1.")
+    str, typer.Option("--quarter", metavar="YYYYQN", help=N_("The quarter reported, e.g. 2024Q1."))
 ]
 FormatOption = Annotated[
     str,
@@ -38,7 +39,7 @@ FormatOption = Annotated[
 ]
 OutOption = Annotated[
     Path | None,
-    typer.Option("--out", "-o", help="Directory to write into (default: schedule.report_dir).",
+    typer.Option("--out", "-o", help=N_("Directory to write into (default: schedule.report_dir)."),
                   show_default=False),
 ]
 
@@ -66,7 +67,7 @@ def _publish(report: MonthlyReport | QuarterlyReport, out_dir: Path,
         print(path)
 
 
-@app.command("monthly")
+@app.command("monthly", help=N_("The 月报 of one month: 基本情况, 存在问题, 上期问题整改情况, 工作要求, 附件 tables."))
 def monthly(
     ctx: typer.Context,
     month: MonthOption,
@@ -75,7 +76,6 @@ def monthly(
     config: ConfigOption = None,
     db: DbOption = None,
 ) -> None:
-    """The 月报 of one month: 基本情况, 存在问题, 上期问题整改情况, 工作要求, 附件 tables."""
     period = Period.parse_month(month)
     formats = parse_formats(format)
     application = resolve(ctx, config, db)
@@ -90,7 +90,8 @@ def monthly(
     _publish(report, _out_dir(application, out), formats)
 
 
-@app.command("quarterly")
+@app.command("quarterly", help=N_("The quarterly table: 信息公开 and 动态信息 this quarter and year-to-date, missed "
+       "weeks."))
 def quarterly(
     ctx: typer.Context,
     quarter: QuarterOption,
@@ -99,7 +100,6 @@ def quarterly(
     config: ConfigOption = None,
     db: DbOption = None,
 ) -> None:
-    """The quarterly table: 信息公开 and 动态信息 this quarter and year-to-date, missed weeks."""
     period = Period.parse_quarter(quarter)
     formats = parse_formats(format)
     application = resolve(ctx, config, db)

@@ -11,11 +11,15 @@ from rich.table import Table
 from monitor.clock import to_local
 from monitor.commands.console import SafeTable, out, print_json
 from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
+from monitor.i18n import N_
 from monitor.scheduler.runner import JobListing, list_jobs, run_scheduler
 
 ListOption = Annotated[
-    bool, typer.Option("--list", help="Print the jobs and their next run times, then exit.")
+    bool, typer.Option("--list", help=N_("Print the jobs and their next run times, then exit."))
 ]
+
+
+HELP = N_("Run the jobs of the config on their schedule until SIGINT or SIGTERM.")
 
 
 def schedule(
@@ -25,7 +29,6 @@ def schedule(
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Run the jobs of the config on their schedule until SIGINT or SIGTERM."""
     application = resolve(ctx, config, db)
     if list_only:
         listings = list_jobs(application)

@@ -9,13 +9,19 @@ import uvicorn
 
 from monitor.commands.console import err
 from monitor.commands.options import ConfigOption, DbOption, resolve
+from monitor.i18n import N_
 from monitor.web.app import create_app, warm_up
 from storage import migrations
 
 HostOption = Annotated[
-    str, typer.Option("--host", help="Address to listen on (keep 127.0.0.1 behind a proxy).")
+    str, typer.Option("--host", help=N_("Address to listen on (keep 127.0.0.1 behind a proxy)."))
 ]
-PortOption = Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")]
+PortOption = Annotated[int, typer.Option("--port", min=1, max=65535, help=N_("Port to listen on."))]
+
+
+HELP = "\n\n".join((N_("Serve the dashboard: 总览, 单位, 问题, 报告, 采集记录 and the JSON API, behind a login."),
+    N_("Add users first with 'monitor users add'. X-Forwarded-* headers are believed "
+   "only from the addresses in web.trusted_proxies.")))
 
 
 def serve(
@@ -25,11 +31,6 @@ def serve(
     config: ConfigOption = None,
     db: DbOption = None,
 ) -> None:
-    """Serve the dashboard: 总览, 单位, 问题, 报告, 采集记录 and the JSON API, behind a login.
-
-    Add users first with 'monitor users add'. X-Forwarded-* headers are believed only
-    from the addresses in web.trusted_proxies.
-    """
     application = resolve(ctx, config, db)
     migrations.require_current(application.engine)
     web = create_app(application)

@@ -12,6 +12,10 @@ from monitor.services.dates import optional_day, requested_period
 from monitor.services.stats import StatsResult, stats_document, unit_stats
 from storage import migrations
 
+HELP = "\n\n".join((N_("Posts per unit (动态信息 / 信息公开) for a period and the year, weekly rule, "
+   "completion."),
+    N_("The period defaults to the current month up to as-of.")))
+
 
 def stats(
     ctx: typer.Context,
@@ -22,10 +26,6 @@ def stats(
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Posts per unit (动态信息 / 信息公开) for a period and the year, weekly rule, completion.
-
-    The period defaults to the current month up to as-of.
-    """
     application = resolve(ctx, config, db)
     portal = application.config
     day = optional_day(as_of, "--as-of") or application.clock.today()

@@ -13,13 +13,14 @@ from monitor.commands.check import print_table
 from monitor.commands.console import out
 from monitor.commands.options import ConfigOption, DbOption, resolve
 from monitor.errors import UserError
+from monitor.i18n import N_
 from monitor.services.users import Role, add_user, list_users, remove_user
 from storage import migrations
 
-app = typer.Typer(help="Add, list or remove the users of the web dashboard.",
+app = typer.Typer(help=N_("Add, list or remove the users of the web dashboard."),
                   no_args_is_help=True)
 
-NameArgument = Annotated[str, typer.Argument(help="The user's login name.")]
+NameArgument = Annotated[str, typer.Argument(help=N_("The user's login name."))]
 
 
 def read_password(from_environment: str | None) -> str:
@@ -35,18 +36,17 @@ def read_password(from_environment: str | None) -> str:
     return line
 
 
-@app.command("add")
+@app.command("add", help=N_("Add a dashboard user; the password is read from stdin or MONITOR_PASSWORD."))
 def add_command(
     ctx: typer.Context,
     name: NameArgument,
-    role: Annotated[Role, typer.Option("--role", help="office sees everything; unit one unit.")],
+    role: Annotated[Role, typer.Option("--role", help=N_("office sees everything; unit one unit."))],
     unit: Annotated[str | None, typer.Option(
-        "--unit", "-u", help="The unit a unit user sees (name or alias).",
+        "--unit", "-u", help=N_("The unit a unit user sees (name or alias)."),
         show_default=False)] = None,
     config: ConfigOption = None,
     db: DbOption = None,
 ) -> None:
-    """Add a dashboard user; the password is read from stdin or MONITOR_PASSWORD."""
     application = resolve(ctx, config, db)
     migrations.require_current(application.engine)
     password = read_password(application.environment.password)
@@ -57,9 +57,8 @@ def add_command(
     out.print(f"user {user.name} added ({user.role.value}{where})", markup=False)
 
 
-@app.command("list")
+@app.command("list", help=N_("List the dashboard users with their role and unit."))
 def list_command(ctx: typer.Context, config: ConfigOption = None, db: DbOption = None) -> None:
-    """List the dashboard users with their role and unit."""
     application = resolve(ctx, config, db)
     migrations.require_current(application.engine)
     with application.sessions() as session:
@@ -75,11 +74,10 @@ def list_command(ctx: typer.Context, config: ConfigOption = None, db: DbOption =
     print_table(table)
 
 
-@app.command("remove")
+@app.command("remove", help=N_("Remove a dashboard user; their open sessions end at their next request."))
 def remove_command(
     ctx: typer.Context, name: NameArgument, config: ConfigOption = None, db: DbOption = None
 ) -> None:
-    """Remove a dashboard user; their open sessions end at their next request."""
     application = resolve(ctx, config, db)
     migrations.require_current(application.engine)
     with application.sessions.begin() as session:
