@@ -11,9 +11,10 @@ import typer
 
 from monitor.commands.check import FromOption, ToOption
 from monitor.commands.console import err
+from monitor.commands.language import paragraphs
 from monitor.commands.options import ConfigOption, DbOption, resolve
 from monitor.errors import MonitorError
-from monitor.i18n import N_
+from monitor.i18n import N_, _
 from monitor.services.dates import requested_period
 from monitor.services.export import ExportKind, ExportRequest, ExportRow, export_rows
 from monitor.services.export_formats import (
@@ -27,19 +28,21 @@ from storage import migrations
 
 KindArgument = Annotated[ExportKind, typer.Argument(help=N_("What to export."))]
 UnitOption = Annotated[
-    str | None, typer.Option("--unit", "-u", help=N_("Only this unit (name or alias)."),
+    str | None, typer.Option("--unit", "-u", metavar=N_("UNIT"),
+                             help=N_("Only this unit (name or alias)."),
                              show_default=False)
 ]
 FormatOption = Annotated[ExportFormat, typer.Option("--format", "-f", help=N_("File format."))]
 OutOption = Annotated[
-    Path | None, typer.Option("--out", "-o", help=N_("Write to this file (default: stdout; "
+    Path | None, typer.Option("--out", "-o", metavar=N_("FILE"),
+                              help=N_("Write to this file (default: stdout; "
                               "xlsx needs a file)."), show_default=False)
 ]
 
 
-HELP = "\n\n".join((N_("Export posts, links or problems as CSV (UTF-8 with BOM, for Excel), JSON or "
-   "XLSX."),
-    N_("Times are shown in Asia/Shanghai.")))
+HELP = paragraphs(
+    N_("Export posts, links or problems as CSV (UTF-8 with BOM, for Excel), JSON or XLSX."),
+    N_("Times are shown in Asia/Shanghai."))
 
 
 def export(
@@ -57,8 +60,8 @@ def export(
     portal = application.config
     period = requested_period(first, last)
     if fmt is ExportFormat.XLSX and out_file is None:
-        raise MonitorError(
-            f"xlsx is a binary file: give --out FILE, e.g. --out {kind.value}.xlsx")
+        raise MonitorError(_("xlsx is a binary file: give --out FILE, e.g. --out {file}")
+                           .format(file=f"{kind.value}.xlsx"))
     migrations.require_current(application.engine)
     with application.sessions() as session:
         rows = export_rows(session, portal, ExportRequest(kind, unit, period))
@@ -68,8 +71,10 @@ def export(
     try:
         write_export(kind, rows, fmt, out_file)
     except OSError as error:
-        raise MonitorError(f"cannot write {out_file}: {error.strerror}") from None
-    err.print(f"wrote {len(rows)} {kind.value} to {out_file}", markup=False)
+        raise MonitorError(_("cannot write {file}: {reason}").format(
+            file=out_file, reason=error.strerror)) from None
+    err.print(_("wrote {count} rows ({kind}) to {file}").format(
+        count=len(rows), kind=kind.value, file=out_file), markup=False)
 
 
 def _to_stdout(kind: ExportKind, rows: Sequence[ExportRow], fmt: ExportFormat) -> None:

@@ -9,20 +9,23 @@ import typer
 from crawler.runner import recheck_links
 from monitor.commands.console import out, print_json
 from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
-from monitor.i18n import N_
+from monitor.domain import LinkStatus
+from monitor.i18n import N_, _
+from monitor.labels import label
 
 app = typer.Typer(help=N_("Link, image and attachment checks."), no_args_is_help=True)
 
 UnitOption = Annotated[
     list[str] | None,
-    typer.Option("--unit", "-u",
+    typer.Option("--unit", "-u", metavar=N_("UNIT"),
                  help=N_("Only the targets on this unit's articles (name or alias); repeatable.")),
 ]
 STATUSES = ("ok", "broken", "blocked", "unchecked")
 
 
-@app.command("recheck", help=N_("Re-check the targets that are due: broken and blocked ones, and ok ones whose "
-       "re-check period has passed. Link problems follow the new verdicts."))
+@app.command("recheck", help=N_("Re-check the targets that are due: broken and blocked ones, "
+                                 "and ok ones whose re-check period has passed. Link problems "
+                                 "follow the new verdicts."))
 def recheck(
     ctx: typer.Context,
     unit: UnitOption = None,
@@ -36,5 +39,7 @@ def recheck(
     if json:
         print_json({"run": summary.run_id, "checked": summary.checked, **counts})
         return
-    out.print(f"run {summary.run_id}: {summary.checked} link targets re-checked: "
-              + ", ".join(f"{counts[status]} {status}" for status in STATUSES))
+    out.print(_("run {run}: {checked} link targets re-checked: {counts}").format(
+        run=summary.run_id, checked=summary.checked,
+        counts=_(", ").join(f"{label(status, LinkStatus)} {counts[status]}"
+                            for status in STATUSES)))
