@@ -29,8 +29,9 @@ ExistingOption = Annotated[
 ]
 AlsoOption = Annotated[
     list[str] | None,
-    typer.Option("--also", metavar="URL", help=N_("Another entry page on the same platform (e.g. the 信息公开 "
-                                "directory on its own host); repeatable.")),
+    typer.Option("--also", metavar="URL",
+                 help=N_("Another entry page on the same platform (e.g. the 信息公开 "
+                         "directory on its own host); repeatable.")),
 ]
 MaxPagesOption = Annotated[
     int, typer.Option("--max-pages", min=1, max=100_000, metavar=N_("NUMBER"),

@@ -16,7 +16,7 @@ from monitor.app import App
 from monitor.commands.console import warn
 from monitor.commands.options import ConfigOption, DbOption, resolve
 from monitor.errors import ReportError
-from monitor.i18n import N_
+from monitor.i18n import N_, _
 from monitor.rules.periods import Period
 from monitor.services.problems import refresh_recorded
 from monitor.services.reports import monthly_report, quarterly_report
@@ -34,12 +34,13 @@ QuarterOption = Annotated[
 ]
 FormatOption = Annotated[
     str,
-    typer.Option("--format", "-f", metavar="LIST",
-                 help=f"Comma-separated formats among {','.join(ALL_FORMATS)}."),
+    typer.Option("--format", "-f", metavar=N_("FORMATS"),
+                 help=N_("Formats, separated by commas (default: all of them).")),
 ]
 OutOption = Annotated[
     Path | None,
-    typer.Option("--out", "-o", help=N_("Directory to write into (default: schedule.report_dir)."),
+    typer.Option("--out", "-o", metavar=N_("DIR"),
+                 help=N_("Directory to write into (default: schedule.report_dir)."),
                   show_default=False),
 ]
 
@@ -51,7 +52,7 @@ def templates_dir(application: App) -> Path | None:
         return None
     path = application.config_path.parent / configured
     if not path.is_dir():
-        raise ReportError(f"report.templates_dir: {path} is not a directory")
+        raise ReportError(_("report.templates_dir: {path} is not a directory").format(path=path))
     return path
 
 
@@ -67,7 +68,8 @@ def _publish(report: MonthlyReport | QuarterlyReport, out_dir: Path,
         print(path)
 
 
-@app.command("monthly", help=N_("The 月报 of one month: 基本情况, 存在问题, 上期问题整改情况, 工作要求, 附件 tables."))
+@app.command("monthly", help=N_("The 月报 of one month: 基本情况, 存在问题, 上期问题整改情况, "
+                                 "工作要求, 附件 tables."))
 def monthly(
     ctx: typer.Context,
     month: MonthOption,
@@ -90,8 +92,8 @@ def monthly(
     _publish(report, _out_dir(application, out), formats)
 
 
-@app.command("quarterly", help=N_("The quarterly table: 信息公开 and 动态信息 this quarter and year-to-date, missed "
-       "weeks."))
+@app.command("quarterly", help=N_("The quarterly table: 信息公开 and 动态信息 this quarter and "
+                                   "year-to-date, missed weeks."))
 def quarterly(
     ctx: typer.Context,
     quarter: QuarterOption,

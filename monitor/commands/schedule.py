@@ -11,7 +11,7 @@ from rich.table import Table
 from monitor.clock import to_local
 from monitor.commands.console import SafeTable, out, print_json
 from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
-from monitor.i18n import N_
+from monitor.i18n import N_, _
 from monitor.scheduler.runner import JobListing, list_jobs, run_scheduler
 
 ListOption = Annotated[
@@ -65,19 +65,19 @@ def _as_json(listing: JobListing) -> dict[str, object]:
 
 
 def jobs_table(listings: list[JobListing]) -> Table:
-    table = SafeTable(title="Scheduled jobs (Asia/Shanghai)")
-    for heading in ("job", "what", "when", "next run"):
+    table = SafeTable(title=_("Scheduled jobs (Asia/Shanghai)"))
+    for heading in (_("job"), _("what"), _("when"), _("next run")):
         table.add_column(heading)
     for listing in listings:
         if not listing.enabled:
-            next_run = "disabled"
+            next_run = _("disabled")
         elif not listing.available:
-            next_run = "not available: no such command in this build"
+            next_run = _("not available: no such command in this build")
         elif listing.next_run is None:
-            next_run = "never"
+            next_run = _("never")
         else:
             next_run = to_local(listing.next_run).strftime("%Y-%m-%d %H:%M:%S")
             if not listing.stored:
-                next_run += " (once the scheduler runs)"
-        table.add_row(listing.name, listing.description, listing.trigger, next_run)
+                next_run += _(" (once the scheduler runs)")
+        table.add_row(listing.name, _(listing.description), listing.trigger, next_run)
     return table
