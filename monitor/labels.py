@@ -86,7 +86,12 @@ LABELS: MappingProxyType[type[StrEnum], dict[StrEnum, str]] = MappingProxyType({
 def label(value: StrEnum | str, kind: type[StrEnum] | None = None) -> str:
     """The label of `value` (an enum member, or its string with `kind`) in the active
     language; a value without a label is shown as it is."""
-    member = kind(value) if kind is not None and not isinstance(value, kind) else value
+    member = value
+    if kind is not None and not isinstance(value, kind):
+        try:
+            member = kind(value)
+        except ValueError:
+            return str(value)
     labels = LABELS.get(type(member), {})
     text = labels.get(member)  # type: ignore[call-overload]
     return str(value) if text is None else _(text)
