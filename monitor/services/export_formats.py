@@ -56,7 +56,8 @@ HEADERS: dict[ExportKind, dict[str, str]] = {
 }
 
 # The XLSX sheet's name, by export kind.
-SHEETS = {ExportKind.POSTS: N_("信息"), ExportKind.LINKS: N_("链接"), ExportKind.PROBLEMS: N_("问题")}
+SHEETS = {ExportKind.POSTS: N_("信息"), ExportKind.LINKS: N_("链接"),
+          ExportKind.PROBLEMS: N_("问题")}
 
 # The fields whose values are a closed set, shown by their labels in CSV and XLSX.
 _VALUE_KINDS = {"date_source": DateSource, "kind": LinkKind, "status": LinkStatus,
