@@ -39,11 +39,14 @@ UnitFilterOption = Annotated[
                              show_default=False)
 ]
 TypeOption = Annotated[
-    ProblemType | None, typer.Option("--type", "-t", help=N_("Only problems of this type."),
+    ProblemType | None, typer.Option("--type", "-t", metavar=N_("TYPE"),
+                                     help=N_("Only problems of this type, e.g. broken_link (every "
+                                             "type: docs/problems.md)."),
                                      show_default=False)
 ]
 StateOption = Annotated[
-    ProblemState, typer.Option("--state", "-s", help=N_("Only problems in this state."))
+    ProblemState, typer.Option("--state", "-s", metavar=N_("STATE"),
+                               help=N_("Only problems in this state: open, fixed or ignored."))
 ]
 
 
