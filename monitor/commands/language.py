@@ -7,7 +7,8 @@ process). A help text is translated paragraph by paragraph, so a command's first
 is the same catalogue entry as its summary in `monitor --help`.
 
 Typer's own words — `Usage:`, the panel titles, `[default: …]`, the `--help` option's help,
-`[OPTIONS]` — are English literals inside Typer; they are put in the active language here
+`[OPTIONS]`, and the usage errors a mistyped command gets (a missing or unknown option, a
+bad value) — are English literals inside Typer; they are put in the active language here
 too. A flag shows no value placeholder (Typer would print `<bool>`).
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from typer import _click
+from typer._click.exceptions import BadParameter, ClickException, MissingParameter, NoSuchOption
 from typer.core import TyperGroup
 
 from monitor.i18n import N_, _
@@ -91,11 +93,48 @@ def _localise_parameter(parameter: Any) -> None:
 
 def speak_typer_words() -> None:
     """Typer's panel titles and notes in the active language (module constants it reads
-    when it prints help or a usage error)."""
+    when it prints help or a usage error), and its usage errors' messages."""
     from typer import rich_utils
 
     for name, text in PANEL_TITLES.items():
         setattr(rich_utils, name, _(text))
+    if not getattr(rich_utils.rich_format_error, _DONE, False):
+        rich_utils.rich_format_error = _localised_errors(rich_utils.rich_format_error)
+
+
+def _localised_errors(format_error: Any) -> Any:
+    def format_localised(error: ClickException) -> None:
+        message = usage_message(error)
+        if message is not None:
+            error.format_message = lambda: message  # type: ignore[method-assign]
+        format_error(error)
+
+    setattr(format_localised, _DONE, True)
+    return format_localised
+
+
+def usage_message(error: ClickException) -> str | None:
+    """The message of a usage error in the active language; None: Typer's own is kept."""
+    if isinstance(error, MissingParameter) and not error.message and error.param is not None:
+        hint = error.param.get_error_hint()
+        if error.param.param_type_name == "argument":
+            return _("Missing argument {name}.").format(name=hint)
+        return _("Missing option {name}.").format(name=hint)
+    if isinstance(error, NoSuchOption):
+        message = _("No such option: {name}").format(name=error.option_name)
+        if error.possibilities:
+            message += _(" (did you mean {names}?)").format(
+                names=", ".join(sorted(error.possibilities)))
+        return message
+    if isinstance(error, BadParameter) and not isinstance(error, MissingParameter):
+        hint = error.param_hint or (error.param.get_error_hint() if error.param
+                                    else None)
+        if hint is None:
+            return None
+        if not isinstance(hint, str):
+            hint = " / ".join(f"'{name}'" for name in hint)
+        return _("Invalid value for {name}: {message}").format(name=hint, message=error.message)
+    return None
 
 
 def paragraphs(*texts: str) -> str:
