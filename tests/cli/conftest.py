@@ -3,7 +3,8 @@ CLI reads it, as a config file next to a migrated database with posts and crawls
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -15,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner, Result
 
+from monitor import i18n
 from monitor.cli import app
 from monitor.config import load_config
 from storage import migrations
@@ -47,15 +49,36 @@ COUNTED_POSTS = [("slj/gzdt/", date(2024, 4, 3)), ("slj/gzdt/", date(2024, 4, 24
 
 
 @pytest.fixture
-def run_cli(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
-    """Run `monitor ARGS` in-process with a clean MONITOR_* environment."""
+def cli_language() -> str:
+    """The language the command tests read: English (`MONITOR_LANG=en`), in which most of
+    them were written; tests/cli/test_language.py reads the office's Chinese, the default.
+    A test module overrides this fixture to read the other one."""
+    return "en"
+
+
+@pytest.fixture
+def run_cli(monkeypatch: pytest.MonkeyPatch, cli_language: str) -> Callable[..., Result]:
+    """Run `monitor ARGS` in-process with a clean MONITOR_* environment, in `cli_language`."""
     for name in ("MONITOR_CONFIG", "MONITOR_DB", "MONITOR_NOW"):
         monkeypatch.delenv(name, raising=False)
 
     def run(*args: str, env: dict[str, str] | None = None) -> Result:
-        return CliRunner().invoke(app, list(args), env=env, catch_exceptions=False)
+        with speaking(cli_language):
+            return CliRunner().invoke(app, list(args), env=env, catch_exceptions=False)
 
     return run
+
+
+@contextmanager
+def speaking(language: str) -> Iterator[None]:
+    """Texts in `language` (a catalogue name) within the block, as MONITOR_LANG would make
+    them for a whole process."""
+    before = i18n.active_language()
+    i18n.activate(language)
+    try:
+        yield
+    finally:
+        i18n.activate(before)
 
 
 def portal_config(units: list[dict[str, Any]], **sections: Any) -> dict[str, Any]:
