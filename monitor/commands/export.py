@@ -73,8 +73,8 @@ def export(
     except OSError as error:
         raise MonitorError(_("cannot write {file}: {reason}").format(
             file=out_file, reason=error.strerror)) from None
-    err.print(_("wrote {count} rows ({kind}) to {file}").format(
-        count=len(rows), kind=kind.value, file=out_file), markup=False)
+    err.print(_("wrote {count} rows to {file}").format(count=len(rows), file=out_file),
+              markup=False)
 
 
 def _to_stdout(kind: ExportKind, rows: Sequence[ExportRow], fmt: ExportFormat) -> None:

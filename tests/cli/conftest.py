@@ -3,8 +3,7 @@ CLI reads it, as a config file next to a migrated database with posts and crawls
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -16,9 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner, Result
 
-from monitor import i18n
 from monitor.cli import app
 from monitor.config import load_config
+from monitor.i18n import speaking
 from storage import migrations
 from storage.models import Column, ColumnCrawl, CrawlRun, Post
 from storage.session import create_db_engine, session_factory
@@ -68,17 +67,6 @@ def run_cli(monkeypatch: pytest.MonkeyPatch, cli_language: str) -> Callable[...,
 
     return run
 
-
-@contextmanager
-def speaking(language: str) -> Iterator[None]:
-    """Texts in `language` (a catalogue name) within the block, as MONITOR_LANG would make
-    them for a whole process."""
-    before = i18n.active_language()
-    i18n.activate(language)
-    try:
-        yield
-    finally:
-        i18n.activate(before)
 
 
 def portal_config(units: list[dict[str, Any]], **sections: Any) -> dict[str, Any]:
