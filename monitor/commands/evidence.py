@@ -24,7 +24,7 @@ OutOption = Annotated[
 
 HELP = N_("Copy a problem's evidence: screenshots, the page as fetched and manifest.json.")
 ProblemIdArgument = Annotated[int, typer.Argument(
-    metavar="ID", help=N_("The problem's id (see 'problems list')."), show_default=False)]
+    metavar=N_("ID"), help=N_("The problem's id (see 'problems list')."), show_default=False)]
 
 
 def evidence_command(

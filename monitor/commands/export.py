@@ -26,7 +26,8 @@ from monitor.services.export_formats import (
 )
 from storage import migrations
 
-KindArgument = Annotated[ExportKind, typer.Argument(help=N_("What to export."))]
+KindArgument = Annotated[ExportKind, typer.Argument(metavar=N_("WHAT"),
+                                                    help=N_("What to export."))]
 UnitOption = Annotated[
     str | None, typer.Option("--unit", "-u", metavar=N_("UNIT"),
                              help=N_("Only this unit (name or alias)."),

@@ -18,7 +18,7 @@ from typing import Any
 
 from typer import _click
 from typer._click.exceptions import BadParameter, ClickException, MissingParameter, NoSuchOption
-from typer.core import TyperGroup
+from typer.core import TyperArgument, TyperGroup
 
 from monitor.i18n import N_, _
 
@@ -87,6 +87,9 @@ def _localise_parameter(parameter: Any) -> None:
         parameter.help = translated(parameter.help)
     if parameter.metavar:
         parameter.metavar = _(parameter.metavar)
+        if isinstance(parameter, TyperArgument) and not parameter.type_descriptor.is_choice:
+            # The placeholder says what to give; Typer would add its type (`<int>`).
+            parameter.display_type_rich = lambda ctx: None
     elif getattr(parameter, "is_flag", False):
         parameter.metavar = ""
 
