@@ -41,7 +41,7 @@ LABELS: MappingProxyType[type[StrEnum], dict[StrEnum, str]] = MappingProxyType({
         Category.GUIDE: N_("办事指南"),
         Category.DUTIES: N_("机构职能"),
         Category.REPORT: N_("年度报告"),
-        Category.DISCLOSURE: N_("其他公开信息"),
+        Category.DISCLOSURE: N_("信息公开"),
     },
     Cycle: {
         Cycle.WEEKLY: N_("每周"),
