@@ -259,7 +259,7 @@ def run_demo(plan: DemoPlan, progress: DemoProgress) -> DemoResult:
         demo = DemoRun(plan, running)
         steps = crawl_steps(plan) + office_steps(plan, with_report)
         progress.begin(len(steps) + 1)
-        upgrade = DemoStep("db-upgrade", "db upgrade", ("db", "upgrade"), plan.night(0))
+        upgrade = DemoStep("db-upgrade", _("database upgrade"), ("db", "upgrade"), plan.night(0))
         results = list(_run_all(demo, [upgrade, *steps], progress))
     finally:
         running.stop()
