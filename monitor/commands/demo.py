@@ -117,7 +117,7 @@ def print_summary(result: DemoResult) -> None:
     for title, paths in ((_("check"), result.check_files),
                          (_("monthly report"), result.report_files)):
         listed = ", ".join(str(path) for path in paths) or none
-        out.print(f"  {title}: {listed}", markup=False)
+        out.print("  " + _("{title}: {files}").format(title=title, files=listed), markup=False)
     out.print("  " + _("weekly alerts: {count} .eml files in {dir}").format(
         count=len(result.alert_files), dir=result.out_dir / "alerts"), markup=False)
     out.print("  " + _("config: {config}; database: {database}; logs: {logs}").format(
