@@ -18,6 +18,12 @@ HELP = N_("The bundled sample county portal (瑞河县), for demos, tests and be
 app = typer.Typer(help=HELP, no_args_is_help=True)
 
 
+@app.callback()
+def main() -> None:
+    # A group even with one command: `serve` is named on the command line.
+    pass
+
+
 @app.command(help=N_("Serve the sample portal until Ctrl-C and print its URL."))
 def serve(
     seed: int = typer.Option(1, metavar=N_("NUMBER"),
