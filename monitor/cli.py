@@ -92,6 +92,8 @@ _LISTING = "monitor.listing_commands"
 
 class MonitorGroup(TyperGroup):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Built anew for every run (`app()` or a test's invoke): its help and Typer's own
+        # words are put in the language active now.
         super().__init__(*args, **kwargs)
         speak_typer_words()
         localise(self)
