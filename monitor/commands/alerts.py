@@ -107,8 +107,9 @@ def _run(application: App, messages: list[ComposedMessage], dry_run: bool,
                         "files": [str(path) for path in paths]})
             return
         for message in messages:
-            out.print(f"{_kind(message.kind)}: {', '.join(message.recipients)}: "
-                      f"{message.subject}", markup=False)
+            out.print(_("{kind}: {recipients}: {subject}").format(
+                kind=_kind(message.kind), recipients=", ".join(message.recipients),
+                subject=message.subject), markup=False)
         if out_dir is None:
             out.print(_("dry run: {count} messages composed; nothing sent")
                       .format(count=len(messages)), markup=False)
