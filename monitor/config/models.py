@@ -21,6 +21,7 @@ from apscheduler.triggers.cron import CronTrigger
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from monitor.domain import Category, Cycle, Render
+from monitor.i18n import _
 
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 _DEADLINE = re.compile(r"^(\d{2})-(\d{2})$")
@@ -30,7 +31,6 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _CHROMIUM_NAME = re.compile(r"chrom|headless_shell", re.IGNORECASE)
 
 
-_EXAMPLE_URL = "(write e.g. http://www.example.gov.cn/)"
 
 
 def _http_url(value: str) -> str:
@@ -53,7 +53,8 @@ def _http_url(value: str) -> str:
         raise ValueError(f"'{value}' is not a URL that can be requested: "
                          f"{_url_problem(value, bad)}") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"'{value}' is not an http(s) URL {_EXAMPLE_URL}")
+        raise ValueError(_("'{value}' is not an http(s) URL (write e.g. "
+                           "http://www.example.gov.cn/)").format(value=value))
     if port == 0:
         raise ValueError(f"'{value}' is not a URL that can be requested: "
                          "port 0 is out of range 1-65535")
@@ -91,7 +92,7 @@ def _visible(value: str) -> str:
 
 def _email(value: str) -> str:
     if not _EMAIL.match(value):
-        raise ValueError(f"'{value}' is not an e-mail address")
+        raise ValueError(_("'{value}' is not an e-mail address").format(value=value))
     return value
 
 
@@ -101,7 +102,8 @@ def _mailbox(value: str) -> str:
     _name, address = parseaddr(value)
     if not address or not _EMAIL.match(address):
         raise ValueError(
-            f"'{value}' is not an e-mail address (write e.g. 政务公开办 <gkb@example.gov.cn>)"
+            _("'{value}' is not an e-mail address (write e.g. 政务公开办 "
+              "<gkb@example.gov.cn>)").format(value=value)
         )
     return value
 
@@ -109,11 +111,12 @@ def _mailbox(value: str) -> str:
 def _deadline(value: str) -> str:
     match = _DEADLINE.match(value)
     if not match:
-        raise ValueError(f"'{value}' is not a MM-DD date (write e.g. \"03-31\")")
+        raise ValueError(_("'{value}' is not a MM-DD date (write e.g. \"03-31\")")
+                         .format(value=value))
     try:
         date(2024, int(match[1]), int(match[2]))  # a leap year admits 02-29
     except ValueError:
-        raise ValueError(f"'{value}' is not a day of the year") from None
+        raise ValueError(_("'{value}' is not a day of the year").format(value=value)) from None
     return value
 
 
@@ -422,7 +425,7 @@ class SmtpConfig(StrictModel):
     @model_validator(mode="after")
     def _one_tls_mode(self) -> SmtpConfig:
         if self.starttls and self.ssl:
-            raise ValueError("starttls and ssl exclude each other: choose one")
+            raise ValueError(_("starttls and ssl exclude each other: choose one"))
         return self
 
 
@@ -521,13 +524,13 @@ class ColumnConfig(StrictModel):
     def _deadline_fits_cycle(self) -> ColumnConfig:
         if self.deadline is not None and self.cycle is not Cycle.YEARLY:
             raise ValueError(
-                f"deadline is only for yearly columns (this one is {self.cycle.value}): "
-                "remove it or set cycle: yearly"
+                _("deadline is only for yearly columns (this one is {cycle}): remove it or set "
+                  "cycle: yearly").format(cycle=self.cycle.value)
             )
         # The annual report (年度报告) has a legal deadline; without one it is never overdue.
         if self.cycle is Cycle.YEARLY and self.category is Category.REPORT and not self.deadline:
             raise ValueError(
-                "a yearly report column needs a deadline (write e.g. deadline: \"01-31\")"
+                _("a yearly report column needs a deadline (write e.g. deadline: \"01-31\")")
             )
         return self
 
@@ -569,12 +572,13 @@ def _crontab(value: str) -> str:
     fields = value.split()
     if len(fields) != 5:
         raise ValueError(
-            f"'{value}' is not a cron line of five fields: minute hour day month weekday "
-            "(write e.g. \"30 8 * * mon\")"
+            _("'{value}' is not a cron line of five fields: minute hour day month weekday "
+              "(write e.g. \"30 8 * * mon\")").format(value=value)
         )
     if re.search(r"\d", fields[4]):
         raise ValueError(
-            f"'{value}': write the weekday by name (mon, tue, … sun), not by number"
+            _("'{value}': write the weekday by name (mon, tue, … sun), not by number")
+            .format(value=value)
         )
     try:
         CronTrigger.from_crontab(value)
@@ -605,7 +609,7 @@ class JobSchedule(StrictModel):
     @model_validator(mode="after")
     def _one_trigger(self) -> JobSchedule:
         if self.cron is not None and self.every_seconds is not None:
-            raise ValueError("cron and every_seconds exclude each other: choose one")
+            raise ValueError(_("cron and every_seconds exclude each other: choose one"))
         return self
 
 
