@@ -70,7 +70,7 @@ def test_known_years_give_no_warning() -> None:
 
 def test_warnings_for_names_each_unknown_year_once() -> None:
     warnings = WorkCalendar().warnings_for([2027, 2024, 2027, 2003])
-    assert [warning[:5] for warning in warnings] == ["2003年：", "2027年："]
+    assert [warning[:6] for warning in warnings] == ["2003年：", "2027年："]
 
 
 def test_covered_year_uses_config_lists_without_a_warning() -> None:
