@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from monitor.clock import Clock
 from monitor.errors import ConfigError
+from monitor.i18n import _
 from monitor.settings import DEFAULT_DB_URL, Environment
 
 if TYPE_CHECKING:
@@ -42,7 +43,8 @@ class App:
     def config_path(self) -> Path:
         path = self.config_option or self.environment.config_path
         if path is None:
-            raise ConfigError(["no config file given: use --config PATH or set MONITOR_CONFIG"])
+            raise ConfigError([_("no config file given: use --config PATH or set "
+                                 "MONITOR_CONFIG")])
         return path
 
     @cached_property

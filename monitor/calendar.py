@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 
 import chinese_calendar
 
+from monitor.i18n import _
+
 LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 
 _SATURDAY = 5
@@ -129,7 +131,7 @@ class WorkCalendar:
 
 
 def _fallback_warning(year: int) -> str:
-    return (
-        f"{year}: the official holiday calendar is not known; weekends only are treated as "
+    return _(
+        "{year}: the official holiday calendar is not known; weekends only are treated as "
         "rest days (add calendar.holidays/workdays and calendar.covered_years to the config)"
-    )
+    ).format(year=year)

@@ -22,6 +22,7 @@ from typing import Protocol
 import yaml
 
 from monitor.errors import MonitorError
+from monitor.i18n import _
 from sampleportal import generate_portal
 from sampleportal.clock import parse_instant
 from sampleportal.configfile import portal_config
@@ -133,11 +134,12 @@ def write_demo_config(portal: Portal, base_url: str, path: Path) -> Path:
 
 def crawl_steps(plan: DemoPlan) -> list[DemoStep]:
     crawls = plan.out_dir / "crawls"
-    steps = [DemoStep("crawl-00", "first crawl (the portal's history since 2023-09)",
+    steps = [DemoStep("crawl-00", _("first crawl (the portal's history since 2023-09)"),
                       ("crawl", "--json"), plan.night(0), crawls / "night-00.json")]
     for number in range(1, plan.nights + 1):
         now = plan.night(number)
-        steps.append(DemoStep(f"crawl-{number:02d}", f"night {number}: crawl of {now:%Y-%m-%d}",
+        title = _("night {number}: crawl of {day}").format(number=number, day=f"{now:%Y-%m-%d}")
+        steps.append(DemoStep(f"crawl-{number:02d}", title,
                               ("crawl", "--json"), now, crawls / f"night-{number:02d}.json"))
     return steps
 
@@ -146,22 +148,22 @@ def office_steps(plan: DemoPlan) -> list[DemoStep]:
     """What the office does the morning after: check a unit, the 月报, the weekly alerts."""
     out_dir, morning = plan.out_dir, plan.morning
     steps = [
-        DemoStep("check", f"check --unit {plan.unit}",
+        DemoStep("check", _("check {unit}").format(unit=plan.unit),
                  ("check", "--unit", plan.unit, "--no-crawl"), morning,
                  out_dir / "check" / f"{plan.unit}.txt"),
-        DemoStep("check-json", f"check --unit {plan.unit} --json",
+        DemoStep("check-json", _("check {unit} (JSON)").format(unit=plan.unit),
                  ("check", "--unit", plan.unit, "--no-crawl", "--json"), morning,
                  out_dir / "check" / f"{plan.unit}.json"),
-        DemoStep("report", f"monthly report {plan.month}",
+        DemoStep("report", _("monthly report {month}").format(month=plan.month),
                  ("report", "monthly", "--month", plan.month, "--out", str(out_dir / "report")),
                  morning),
-        DemoStep("dashboard-user", f"dashboard user {DEMO_USER}",
+        DemoStep("dashboard-user", _("dashboard user {user}").format(user=DEMO_USER),
                  ("users", "add", DEMO_USER, "--role", "office"), morning,
                  environment=(("MONITOR_PASSWORD", DEMO_PASSWORD),)),
-        DemoStep("alerts", "weekly alerts (dry run, .eml files)",
+        DemoStep("alerts", _("weekly alerts (dry run, .eml files)"),
                  ("alerts", "weekly", "--dry-run", "--out", str(out_dir / "alerts")), morning,
                  out_dir / "alerts" / "summary.txt"),
-        DemoStep("problems", "open problems",
+        DemoStep("problems", _("open problems"),
                  ("problems", "list", "--json"), morning, out_dir / "problems.json"),
     ]
     return steps
@@ -246,7 +248,7 @@ def run_demo(plan: DemoPlan, progress: DemoProgress) -> DemoResult:
         demo = DemoRun(plan, running)
         steps = crawl_steps(plan) + office_steps(plan)
         progress.begin(len(steps) + 1)
-        upgrade = DemoStep("db-upgrade", "db upgrade", ("db", "upgrade"), plan.night(0))
+        upgrade = DemoStep("db-upgrade", _("database upgrade"), ("db", "upgrade"), plan.night(0))
         results = list(_run_all(demo, [upgrade, *steps], progress))
     finally:
         running.stop()

@@ -248,7 +248,7 @@ def cli_page(app: typer.Typer | None = None) -> str:
         "a test fails when it is out of date or an option has no help text.",
     ]
     for name, command in cli_commands(app):
-        context = typer.Context(command, info_name=name)
+        context = command.context_class(command, info_name=name)
         lines += ["", f"## `{name}`", "", f"`{command.get_usage(context)}`"]
         if command.help:
             lines += ["", command.help.strip()]

@@ -37,8 +37,15 @@ class UnknownUnitError(MonitorError):
     def __init__(self, name: str, suggestions: list[str]):
         self.name = name
         self.suggestions = suggestions
-        hint = f"; closest: {', '.join(suggestions)}" if suggestions else ""
-        super().__init__(f"unknown unit '{name}'{hint}")
+        # Imported here: the errors module is imported by everything, i18n by few.
+        from monitor.i18n import _
+
+        if suggestions:
+            message = _("unknown unit '{name}'; closest: {names}").format(
+                name=name, names=_(", ").join(suggestions))
+        else:
+            message = _("unknown unit '{name}'").format(name=name)
+        super().__init__(message)
 
 
 class AmbiguousUnitError(UnknownUnitError):
@@ -47,8 +54,11 @@ class AmbiguousUnitError(UnknownUnitError):
     def __init__(self, name: str, candidates: list[str]):
         self.name = name
         self.suggestions = candidates
+        from monitor.i18n import _
+
         MonitorError.__init__(
-            self, f"'{name}' 可指多个单位：{'、'.join(candidates)}；请写出单位全称或别名")
+            self, _("'{name}' 可指多个单位：{names}；请写出单位全称或别名").format(
+                name=name, names="、".join(candidates)))
 
 
 class CrawlError(MonitorError):

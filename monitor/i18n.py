@@ -14,6 +14,8 @@ The catalogue is chosen once per process from `MONITOR_LANG` (read by `monitor.s
 from __future__ import annotations
 
 import gettext as _gettext
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 DOMAIN = "monitor"
@@ -29,6 +31,18 @@ def activate(language: str) -> None:
     _active = _gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[language],
                                    fallback=True)
     _active_language = language
+
+
+@contextmanager
+def speaking(language: str) -> Iterator[None]:
+    """Texts in `language` within the block, then the language active before (one process
+    reading both languages: the tests)."""
+    before = active_language()
+    activate(language)
+    try:
+        yield
+    finally:
+        activate(before)
 
 
 def active_language() -> str:

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
 from monitor.errors import DatabaseError
+from monitor.i18n import _
 from monitor.resources import package_dir
 
 
@@ -49,12 +50,17 @@ def current_revision(engine: Engine) -> str | None:
         with engine.connect() as connection:
             return MigrationContext.configure(connection).get_current_revision()
     except OperationalError as err:
-        raise DatabaseError(f"cannot open the database: {err.orig}") from None
+        raise DatabaseError(_("cannot open the database: {reason}").format(
+            reason=err.orig)) from None
 
 
 def require_current(engine: Engine) -> None:
     """Commands that read or write data call this first: a clear message beats a SQL error."""
     current = current_revision(engine)
     if current != head_revision():
-        state = "empty" if current is None else f"at revision {current}"
-        raise DatabaseError(f"the database is {state}; run 'monitor db upgrade' first")
+        if current is None:
+            message = _("the database is empty; run 'monitor db upgrade' first")
+        else:
+            message = _("the database is at revision {revision}; run 'monitor db upgrade' "
+                        "first").format(revision=current)
+        raise DatabaseError(message)

@@ -11,6 +11,7 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.errors import DatabaseError
+from monitor.i18n import _
 
 # The scheduler and a CLI command may write at the same time; wait instead of failing.
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -24,14 +25,15 @@ def create_db_engine(url: str) -> Engine:
         parsed = make_url(url)
     except ArgumentError:
         raise DatabaseError(
-            f"'{url}' is not a database URL (write e.g. sqlite:///var/monitor.db or "
-            "postgresql+psycopg://user@host/dbname)"
+            _("'{url}' is not a database URL (write e.g. sqlite:///var/monitor.db or "
+              "postgresql+psycopg://user@host/dbname)").format(url=url)
         ) from None
     if parsed.drivername not in SUPPORTED_DRIVERS:
         # Named by its scheme only: the URL may carry a password.
         raise DatabaseError(
-            f"不支持的数据库 '{parsed.drivername}'：只支持 sqlite（如 sqlite:///var/monitor.db）"
-            "和 postgresql（如 postgresql+psycopg://user@host/dbname）"
+            _("不支持的数据库 '{driver}'：只支持 sqlite（如 sqlite:///var/monitor.db）"
+              "和 postgresql（如 postgresql+psycopg://user@host/dbname）")
+            .format(driver=parsed.drivername)
         )
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed.database, url)

@@ -20,11 +20,17 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from crawler.browser import INSTALL_HINT, find_browser
+from monitor import i18n
 from monitor.settings import Environment
 from storage import migrations
 from storage.session import create_db_engine, session_factory
 
 PG_URL_VARIABLE = "MONITOR_TEST_PG_URL"
+
+# The session's language is MONITOR_LANG's as the run starts (the office's Chinese when
+# unset), chosen now: otherwise the first text translated would choose it, from whatever
+# environment a test's CliRunner had set at that moment.
+i18n.active_language()
 
 BACKENDS = ["sqlite", "postgresql"]
 

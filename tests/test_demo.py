@@ -45,8 +45,9 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.Compl
 def test_demo_exits_0_and_prints_a_summary(demo_run) -> None:
     process, _ = demo_run
     assert process.returncode == 0, process.stderr[-3000:]
-    assert "units behind" in process.stdout
-    assert "open problems" in process.stdout
+    # In the office's language, the default (SPEC §9).
+    assert "未达标单位" in process.stdout
+    assert "未整改问题" in process.stdout
 
 
 def test_demo_check_output_judges_the_unit_at_the_morning_after(demo_run) -> None:
@@ -162,15 +163,15 @@ def test_terminating_the_demo_mid_crawl_stops_the_crawl_and_the_portal(tmp_path:
 def test_demo_ends_with_how_to_open_the_dashboard_on_its_data(demo_run) -> None:
     process, out_dir = demo_run
     lines = process.stdout.splitlines()
-    start = lines.index("dashboard: to look at this data in a browser, run")
+    start = lines.index("监测平台：如需在浏览器中查看这些数据，请运行")
     command, login = lines[start + 1].strip(), lines[start + 2].strip()
     assert f"MONITOR_CONFIG={out_dir / 'portal.yaml'}" in command
     assert f"MONITOR_DB=sqlite:///{(out_dir / 'monitor.db').resolve()}" in command
     assert "MONITOR_NOW=2024-04-25T08:30:00+08:00" in command
     assert command.endswith("monitor serve")
-    assert login.startswith("then open http://127.0.0.1:8080/ and log in as demo")
+    assert login.startswith("然后打开 http://127.0.0.1:8080/ ，以demo登录")
     users = subprocess.run(
         [sys.executable, "-m", "monitor", "users", "list", "--config",
          str(out_dir / "portal.yaml"), "--db", f"sqlite:///{(out_dir / 'monitor.db').resolve()}"],
         capture_output=True, text=True, check=True)
-    assert "demo" in users.stdout and "office" in users.stdout
+    assert "demo" in users.stdout and "政务公开办" in users.stdout

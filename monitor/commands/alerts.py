@@ -24,58 +24,61 @@ from monitor.clock import to_local
 from monitor.commands.console import SafeTable, out, print_json
 from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
 from monitor.errors import AlertError
+from monitor.i18n import N_, _
 from storage import migrations
 
-app = typer.Typer(help="Alerts to units and the office, by e-mail and in chat groups.",
+app = typer.Typer(help=N_("Alerts to units and the office, by e-mail and in chat groups."),
                   no_args_is_help=True)
 
 DryRunOption = Annotated[
-    bool, typer.Option("--dry-run", help="Compose the messages but neither queue nor send them.")
+    bool, typer.Option("--dry-run",
+                       help=N_("Compose the messages but neither queue nor send them."))
 ]
 OutOption = Annotated[
     Path | None,
-    typer.Option("--out", help=("With --dry-run: write each e-mail as an .eml file here, and "
-                                "each chat message as a .txt file of its text."),
+    typer.Option("--out", metavar=N_("DIR"),
+                 help=N_("With --dry-run: write each e-mail as an .eml file here, and each chat "
+                         "message as a .txt file of its text."),
                  show_default=False),
 ]
 
 
-@app.command("weekly")
+@app.command("weekly", help=N_("Send this week's alert to every unit that is behind, and "
+                                "the digest to the office."))
 def weekly(ctx: typer.Context, dry_run: DryRunOption = False, out_dir: OutOption = None,
            config: ConfigOption = None, db: DbOption = None, json: JsonOption = False) -> None:
-    """Send this week's alert to every unit that is behind, and the digest to the office."""
     application = resolve(ctx, config, db)
     messages = weekly_messages(application, AlertTemplates())
     _run(application, messages, dry_run, out_dir, json)
 
 
-@app.command("due-soon")
+@app.command("due-soon", help=N_("Remind units whose columns are due this week (the "
+                                  "scheduler runs it on Thursday)."))
 def due_soon(ctx: typer.Context, dry_run: DryRunOption = False, out_dir: OutOption = None,
              config: ConfigOption = None, db: DbOption = None, json: JsonOption = False) -> None:
-    """Remind units whose columns are due this week (the scheduler runs it on Thursday)."""
     application = resolve(ctx, config, db)
     messages = due_soon_messages(application, AlertTemplates())
     _run(application, messages, dry_run, out_dir, json)
 
 
-@app.command("send")
+@app.command("send", help=N_("Send the messages waiting in the outbox whose retry time has come."))
 def send(ctx: typer.Context, config: ConfigOption = None, db: DbOption = None,
          json: JsonOption = False) -> None:
-    """Send the messages waiting in the outbox whose retry time has come."""
     application = resolve(ctx, config, db)
     delivery = send_due(application)
     if json:
         print_json(_delivery_json(delivery))
     else:
-        out.print(f"{delivery.sent} sent, {delivery.failed} not accepted")
+        out.print(_("{sent} sent, {failed} not accepted").format(sent=delivery.sent,
+                                                                 failed=delivery.failed))
         _print_undelivered(delivery)
     _fail_if_waiting(delivery)
 
 
-@app.command("status")
+@app.command("status", help=N_("Show the outbox: messages sent, and those waiting with their "
+                                "last error."))
 def status(ctx: typer.Context, config: ConfigOption = None, db: DbOption = None,
            json: JsonOption = False) -> None:
-    """Show the outbox: messages sent, and those waiting with their last error."""
     application = resolve(ctx, config, db)
     migrations.require_current(application.engine)
     with application.sessions() as session:
@@ -88,15 +91,17 @@ def status(ctx: typer.Context, config: ConfigOption = None, db: DbOption = None,
     if state.undelivered:
         out.print(undelivered_table(state))
     last = to_local(state.last_sent_at).strftime("%Y-%m-%d %H:%M") if state.last_sent_at else "—"
-    out.print(f"{state.sent} sent (last {last}), {len(state.waiting)} waiting"
-              + (f", {len(state.undelivered)} recipient(s) not reached"
-                 if state.undelivered else ""))
+    line = _("{sent} sent (last {last}), {waiting} waiting").format(
+        sent=state.sent, last=last, waiting=len(state.waiting))
+    if state.undelivered:
+        line += _(", {count} recipient(s) not reached").format(count=len(state.undelivered))
+    out.print(line)
 
 
 def _run(application: App, messages: list[ComposedMessage], dry_run: bool,
          out_dir: Path | None, json: bool) -> None:
     if out_dir is not None and not dry_run:
-        raise AlertError("--out writes .eml files instead of sending: use it with --dry-run")
+        raise AlertError(_("--out writes .eml files instead of sending: use it with --dry-run"))
     if dry_run:
         paths = write_eml(application, messages, out_dir) if out_dir is not None else []
         if json:
@@ -104,62 +109,83 @@ def _run(application: App, messages: list[ComposedMessage], dry_run: bool,
                         "files": [str(path) for path in paths]})
             return
         for message in messages:
-            out.print(f"{message.kind}: {', '.join(message.recipients)}: {message.subject}",
-                      markup=False)
-        where = f", written to {out_dir}" if out_dir is not None else ""
-        out.print(f"dry run: {len(messages)} messages composed{where}; nothing sent")
+            out.print(_("{kind}: {recipients}: {subject}").format(
+                kind=_kind(message.kind), recipients=", ".join(message.recipients),
+                subject=message.subject), markup=False)
+        if out_dir is None:
+            out.print(_("dry run: {count} messages composed; nothing sent")
+                      .format(count=len(messages)), markup=False)
+        else:
+            out.print(_("dry run: {count} messages composed, written to {dir}; nothing sent")
+                      .format(count=len(messages), dir=out_dir), markup=False)
         return
     outcome = queue_and_send(application, messages)
     if json:
         print_json(_outcome_json(outcome))
     else:
-        out.print(f"{outcome.composed} messages for this week: {outcome.queued.added} new, "
-                  f"{outcome.queued.already_queued} already queued before; "
-                  f"{outcome.delivery.sent} sent now, {outcome.delivery.failed} not accepted")
+        out.print(_("{composed} messages for this week: {new} new, {before} already queued "
+                    "before; {sent} sent now, {failed} not accepted").format(
+            composed=outcome.composed, new=outcome.queued.added,
+            before=outcome.queued.already_queued, sent=outcome.delivery.sent,
+            failed=outcome.delivery.failed))
         _print_undelivered(outcome.delivery)
     _fail_if_waiting(outcome.delivery)
 
 
 def _print_undelivered(delivery: Delivery) -> None:
     for line in delivery.undelivered:
-        out.print(f"not delivered: {line}", markup=False)
+        out.print(_("not delivered: {line}").format(line=line), markup=False)
 
 
 def _fail_if_waiting(delivery: Delivery) -> None:
     if delivery.undelivered and not delivery.failed:
         raise AlertError(
-            f"{len(delivery.undelivered)} recipient(s) refused for good or not confirmed "
-            "by the SMTP server or a chat robot; they are not retried (see `monitor alerts "
-            "status`)")
+            _("{count} recipient(s) refused for good or not confirmed by the SMTP server or a "
+              "chat robot; they are not retried (see `monitor alerts status`)").format(
+                count=len(delivery.undelivered)))
     if delivery.failed:
         raise AlertError(
-            f"{delivery.failed} message(s) not accepted by the SMTP server or a chat robot "
-            f"({'; '.join(delivery.errors) or 'server unreachable'}); they wait in the outbox "
-            "and are retried by `monitor alerts send` and the scheduler's outbox job")
+            _("{count} message(s) not accepted by the SMTP server or a chat robot ({errors}); "
+              "they wait in the "
+              "outbox and are retried by `monitor alerts send` and the scheduler's outbox "
+              "job").format(count=delivery.failed,
+                            errors="; ".join(delivery.errors) or _("server unreachable")))
 
 
 def waiting_table(state: OutboxStatus) -> Table:
-    table = SafeTable(title="Waiting in the outbox")
-    for heading in ("id", "kind", "week", "to", "subject", "attempts", "last error", "retry"):
+    table = SafeTable(title=_("Waiting in the outbox"))
+    for heading in (_("id"), _("kind"), _("week"), _("to"), _("subject"), _("attempts"),
+                    _("last error"), _("retry")):
         table.add_column(heading)
     for message in state.waiting:
         retry = (to_local(message.next_attempt_at).strftime("%Y-%m-%d %H:%M")
-                 if message.next_attempt_at else "next run")
-        table.add_row(str(message.id), message.kind, message.week.isoformat(),
+                 if message.next_attempt_at else _("next run"))
+        table.add_row(str(message.id), _kind(message.kind), message.week.isoformat(),
                       ", ".join(message.recipients), message.subject, str(message.attempts),
                       message.last_error or "", retry)
     return table
 
 
 def undelivered_table(state: OutboxStatus) -> Table:
-    table = SafeTable(title="Not delivered (not retried)")
-    for heading in ("id", "kind", "week", "to", "outcome", "reply", "at"):
+    table = SafeTable(title=_("Not delivered (not retried)"))
+    for heading in (_("id"), _("kind"), _("week"), _("to"), _("outcome"), _("reply"), _("at")):
         table.add_column(heading)
     for item in state.undelivered:
-        table.add_row(str(item.message_id), item.kind, item.week.isoformat(), item.recipient,
-                      "refused" if item.refused else "uncertain", item.reply,
+        table.add_row(str(item.message_id), _kind(item.kind), item.week.isoformat(),
+                      item.recipient, _("refused") if item.refused else _("uncertain"),
+                      item.reply,
                       to_local(item.at).strftime("%Y-%m-%d %H:%M"))
     return table
+
+
+# The kinds of message the outbox holds, as the office calls them.
+MESSAGE_KINDS = {"weekly": N_("weekly alert"), "digest": N_("office digest"),
+                 "due_soon": N_("due-soon reminder")}
+
+
+def _kind(kind: str) -> str:
+    text = MESSAGE_KINDS.get(kind)
+    return kind if text is None else _(text)
 
 
 def _message_json(message: ComposedMessage) -> dict[str, object]:

@@ -9,7 +9,10 @@ from rich.table import Table
 
 from monitor.calendar import local_date
 from monitor.commands.console import SafeTable, out, print_json, warn
+from monitor.commands.language import paragraphs
 from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
+from monitor.i18n import N_, _
+from monitor.labels import label, problem_label, yes_no
 from monitor.services.check import UnitCheck, check_document, check_unit
 from monitor.services.crawl_backends import run_crawl
 from monitor.services.dates import optional_day, requested_period
@@ -18,27 +21,33 @@ from monitor.units import find_unit
 from storage import migrations
 
 UnitNameOption = Annotated[
-    str, typer.Option("--unit", "-u", help="The unit: its name, an alias or part of its name.")
+    str, typer.Option("--unit", "-u", metavar=N_("UNIT"),
+                      help=N_("The unit: its name, an alias or part of its name."))
 ]
 NoCrawlOption = Annotated[
-    bool, typer.Option("--no-crawl", help="Judge what is recorded; do not crawl first.")
+    bool, typer.Option("--no-crawl", help=N_("Judge what is recorded; do not crawl first."))
 ]
 AsOfOption = Annotated[
     str | None,
     typer.Option("--as-of", metavar="YYYY-MM-DD",
-                 help="Judge as on this day in Asia/Shanghai (default: today).",
+                 help=N_("Judge as on this day in Asia/Shanghai (default: today)."),
                  show_default=False),
 ]
 FromOption = Annotated[
     str | None,
-    typer.Option("--from", metavar="YYYY-MM-DD", help="First day of the period (with --to).",
-                 show_default=False),
+    typer.Option("--from", metavar="YYYY-MM-DD",
+                 help=N_("First day of the period (with --to)."), show_default=False),
 ]
 ToOption = Annotated[
     str | None,
-    typer.Option("--to", metavar="YYYY-MM-DD", help="Last day of the period (with --from).",
-                 show_default=False),
+    typer.Option("--to", metavar="YYYY-MM-DD",
+                 help=N_("Last day of the period (with --from)."), show_default=False),
 ]
+
+HELP = paragraphs(
+    N_("Crawl one unit now (unless --no-crawl), then print its columns, weekly rule and "
+       "problems."),
+    N_("The weekly rule's period defaults to 1 January of the as-of year up to as-of."))
 
 
 def check(
@@ -52,10 +61,6 @@ def check(
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Crawl one unit now (unless --no-crawl), then print its columns, weekly rule and problems.
-
-    The weekly rule's period defaults to 1 January of the as-of year up to as-of.
-    """
     application = resolve(ctx, config, db)
     portal = application.config
     unit_name = find_unit(portal, unit).name
@@ -65,11 +70,13 @@ def check(
     if not no_crawl:
         summary = run_crawl(application, [unit_name], show_progress=not json)
         if summary.outage.portal_down:
-            warn(f"the portal did not answer: {unit_name} could not be read; its columns "
-                 "are shown as unreachable with their last known state, nobody is accused")
+            warn(_("the portal did not answer: {unit} could not be read; its columns are "
+                   "shown as unreachable with their last known state, nobody is accused")
+                 .format(unit=unit_name))
         elif summary.columns_failed:
-            warn(f"{summary.columns_failed} of {unit_name}'s columns could not be read; "
-                 "they are shown as unreachable with their last known state")
+            warn(_("{count} of {unit}'s columns could not be read; they are shown as "
+                   "unreachable with their last known state")
+                 .format(count=summary.columns_failed, unit=unit_name))
     refresh_now(application)
     with application.sessions() as session:
         result = check_unit(session, portal, unit_name, day, period)
@@ -83,7 +90,7 @@ def check(
     if result.problems:
         print_table(problems_table(result))
     else:
-        out.print("no open problems")
+        out.print(_("no open problems"))
 
 
 def print_table(table: Table) -> None:
@@ -96,18 +103,19 @@ def _day(value: object) -> str:
 
 
 def columns_table(result: UnitCheck) -> Table:
-    table = SafeTable(title=f"{result.unit} at {result.as_of}")
-    for heading in ("column", "category", "cycle", "status", "last post", "due"):
+    table = SafeTable(title=_("{unit} as of {day}").format(unit=result.unit, day=result.as_of))
+    for heading in (_("column"), _("category"), _("cycle"), _("status"), _("last post"),
+                    _("due")):
         table.add_column(heading)
-    for heading in ("this week", "this month"):
+    for heading in (_("this week"), _("this month")):
         table.add_column(heading, justify="right")
-    table.add_column("stale")
-    table.add_column("note")
+    table.add_column(_("stale (national rule)"))
+    table.add_column(_("note"))
     for column in result.columns:
         table.add_row(
-            column.name, column.category.value, column.cycle.value, column.status.value,
+            column.name, label(column.category), label(column.cycle), label(column.status),
             _day(column.last_post), _day(column.due), str(column.posts_this_week),
-            str(column.posts_this_month), "yes" if column.stale else "no",
+            str(column.posts_this_month), yes_no(column.stale),
             column.unreachable_reason or column.stale_reason or "",
         )
     return table
@@ -115,18 +123,21 @@ def columns_table(result: UnitCheck) -> Table:
 
 def weekly_line(result: UnitCheck) -> str:
     weekly = result.weekly
-    line = (f"weekly rule {weekly.period.start} to {weekly.period.end}: "
-            f"{len(weekly.weeks)} weeks counted, {len(weekly.missed)} missed")
+    line = _("weekly rule {start} to {end}: {weeks} weeks counted, {missed} missed").format(
+        start=weekly.period.start, end=weekly.period.end, weeks=len(weekly.weeks),
+        missed=len(weekly.missed))
     if weekly.missed:
-        line += " (weeks of " + ", ".join(str(monday) for monday in weekly.missed) + ")"
+        line += _(" (weeks of {mondays})").format(
+            mondays=_(", ").join(str(monday) for monday in weekly.missed))
     return line
 
 
 def problems_table(result: UnitCheck) -> Table:
-    table = SafeTable(title="Open problems")
-    for heading in ("id", "type", "column", "detail", "first seen"):
+    table = SafeTable(title=_("Open problems"))
+    for heading in (_("id"), _("problem"), _("column"), _("detail"), _("first seen")):
         table.add_column(heading)
     for problem in result.problems:
-        table.add_row(str(problem.id), problem.type.value, problem.column or "", problem.detail,
+        table.add_row(str(problem.id), problem_label(problem.type), problem.column or "",
+                      problem.detail,
                       str(local_date(problem.first_seen)))
     return table

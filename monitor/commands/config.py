@@ -12,13 +12,15 @@ from monitor.commands.console import SafeTable, out, print_json
 from monitor.commands.options import ConfigOption, JsonOption, resolve
 from monitor.config import PortalConfig
 from monitor.domain import Category, Cycle
+from monitor.i18n import N_, _
+from monitor.labels import label
 
-app = typer.Typer(help="Validate the portal config.", no_args_is_help=True)
+app = typer.Typer(help=N_("Validate the portal config."), no_args_is_help=True)
 
 
-@app.command("check")
+@app.command("check", help=N_("Validate the config file and print a summary of its units and "
+                               "columns."))
 def check(ctx: typer.Context, config: ConfigOption = None, json: JsonOption = False) -> None:
-    """Validate the config file and print a summary of its units and columns."""
     application = resolve(ctx, config=config)
     portal = application.config
     require_apprise(portal)
@@ -26,21 +28,28 @@ def check(ctx: typer.Context, config: ConfigOption = None, json: JsonOption = Fa
         print_json({**summary(portal),
                     "chat_unset": unset_variables(portal, application.environment)})
         return
-    out.print(f"{application.config_path}: OK — {portal.site.name} ({portal.site.url})")
+    out.print(_("{path}: OK — {site} ({url})").format(
+        path=application.config_path, site=portal.site.name, url=portal.site.url))
     out.print(summary_table(portal))
     totals = summary(portal)
-    out.print(
-        f"{totals['units']} units, {totals['columns']} columns; by category: "
-        + ", ".join(f"{name} {count}" for name, count in totals["categories"].items())
-        + "; by cycle: "
-        + ", ".join(f"{name} {count}" for name, count in totals["cycles"].items())
-    )
+    out.print(_("{units} units, {columns} columns; by category: {categories}; by cycle: "
+                "{cycles}").format(
+        units=totals["units"], columns=totals["columns"],
+        categories=_counts(totals["categories"], Category),
+        cycles=_counts(totals["cycles"], Cycle)))
     if portal.chat_urls():
         unset = unset_variables(portal, application.environment)
-        out.print(f"chat: {len(portal.chat.office)} office URL(s), "
-                  f"{sum(len(unit.chat) for unit in portal.units)} unit URL(s)"
-                  + (f"; not set in the environment: {', '.join(unset)}" if unset else ""),
-                  markup=False)
+        line = _("chat: {office} office URL(s), {units} unit URL(s)").format(
+            office=len(portal.chat.office), units=sum(len(unit.chat) for unit in portal.units))
+        if unset:
+            line += _("; not set in the environment: {names}").format(names=", ".join(unset))
+        out.print(line, markup=False)
+
+
+def _counts(counts: object, kind: type[Category] | type[Cycle]) -> str:
+    """`动态信息 3, 通知公告 2`: a count per value, by its label."""
+    return _(", ").join(f"{label(name, kind)} {count}"
+                        for name, count in counts.items())  # type: ignore[attr-defined]
 
 
 def summary(portal: PortalConfig) -> dict[str, object]:
@@ -62,12 +71,14 @@ def summary(portal: PortalConfig) -> dict[str, object]:
 
 
 def summary_table(portal: PortalConfig) -> Table:
-    table = SafeTable(title="Units and columns")
-    for heading in ("unit", "group", "target", "columns", "categories", "cycles"):
-        table.add_column(heading, justify="right" if heading in ("target", "columns") else "left")
+    table = SafeTable(title=_("Units and columns"))
+    for heading, justify in ((_("unit"), "left"), (_("group"), "left"),
+                             (_("annual target"), "right"), (_("columns"), "right"),
+                             (_("categories"), "left"), (_("cycles"), "left")):
+        table.add_column(heading, justify=justify)
     for unit in portal.units:
-        categories = Counter(column.category.value for column in unit.columns)
-        cycles = Counter(column.cycle.value for column in unit.columns)
+        categories = Counter(label(column.category) for column in unit.columns)
+        cycles = Counter(label(column.cycle) for column in unit.columns)
         table.add_row(
             unit.name,
             unit.group,

@@ -22,6 +22,7 @@ from rich.markup import escape
 from rich.measure import Measurement
 from rich.table import Table
 
+from monitor.i18n import _
 from monitor.safetext import clean
 from monitor.settings import requested_columns
 
@@ -73,7 +74,7 @@ def print_json(document: Any) -> None:
 
 
 def warn(message: str) -> None:
-    err.print(f"[yellow]warning:[/yellow] {message}", markup=True)
+    err.print(_("warning: {message}").format(message=message), markup=False, style="yellow")
 
 
 _LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"

@@ -13,8 +13,10 @@ from crawler.runner import CrawlSummary
 from monitor.app import App
 from monitor.commands.console import SafeTable, log_warnings_to_stderr, out, print_json, warn
 from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
-from monitor.domain import CrawlOutcome
+from monitor.domain import CrawlOutcome, ProblemType
 from monitor.errors import CrawlIncomplete
+from monitor.i18n import N_, _
+from monitor.labels import label, problem_label
 from monitor.services.crawl_backends import run_crawl
 from monitor.services.evidence import EvidenceRun, capture_evidence
 from monitor.services.problems import refresh_now
@@ -24,15 +26,19 @@ log = logging.getLogger("monitor.crawl")
 
 UnitOption = Annotated[
     list[str] | None,
-    typer.Option("--unit", "-u", help="Crawl only this unit (name or alias); repeatable."),
+    typer.Option("--unit", "-u", metavar=N_("UNIT"),
+                 help=N_("Crawl only this unit (name or alias); repeatable.")),
 ]
 
 
 WorkersOption = Annotated[
     int | None,
-    typer.Option("--workers", min=1, max=16,
-                 help="Crawl processes for this run (overrides crawl.workers)."),
+    typer.Option("--workers", min=1, max=16, metavar=N_("NUMBER"),
+                 help=N_("Crawl processes for this run (overrides crawl.workers).")),
 ]
+
+
+HELP = N_("Crawl the configured columns, record new posts and read their articles.")
 
 
 def crawl(
@@ -43,7 +49,6 @@ def crawl(
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Crawl the configured columns, record new posts and read their articles."""
     application = resolve(ctx, config, db)
     log_warnings_to_stderr()
     summary = run_crawl(application, unit or [], show_progress=not json, workers=workers)
@@ -54,7 +59,7 @@ def crawl(
                 else capture_evidence(application))
     rows = summary_rows(application, summary)
     for reason in evidence.reasons:
-        warn(f"无截图: {reason}")
+        warn(_("no screenshot: {reason}").format(reason=reason))
     if json:
         print_json({"run": summary.run_id, "columns": summary.columns,
                     "pages": summary.counts.pages, "posts_new": summary.counts.posts_new,
@@ -71,16 +76,19 @@ def crawl(
         return
     out.print(summary_table(rows))
     counts = summary.counts
-    out.print(f"run {summary.run_id}: {summary.columns} columns, {counts.columns_ok} read, "
-              f"{counts.columns_failed} not read; {counts.pages} list pages, "
-              f"{counts.posts_new} new posts, {counts.posts_removed} withdrawn")
+    out.print(_("run {run}: {columns} columns, {read} read, {failed} not read; {pages} list "
+                "pages, {new} new posts, {removed} withdrawn").format(
+        run=summary.run_id, columns=summary.columns, read=counts.columns_ok,
+        failed=counts.columns_failed, pages=counts.pages, new=counts.posts_new,
+        removed=counts.posts_removed))
     if counts.columns_capped:
-        warn(f"{counts.columns_capped} column(s) read only in part: a list page longer than "
-             "crawl.max_items_per_page or more list pages than crawl.max_pages_per_column")
+        warn(_("{count} column(s) read only in part: a list page longer than "
+               "crawl.max_items_per_page or more list pages than crawl.max_pages_per_column")
+             .format(count=counts.columns_capped))
     report_evidence(evidence)
     if counts.columns_failed:
-        warn("columns that could not be read keep their last known posts; "
-             "they are shown as unreachable, never as not updated")
+        warn(_("columns that could not be read keep their last known posts; they are shown "
+               "as unreachable, never as not updated"))
     raise_if_incomplete(summary, rows)
 
 
@@ -93,22 +101,27 @@ def raise_if_incomplete(summary: CrawlSummary, rows: list[dict[str, object]]) ->
     outage = summary.outage
     if outage.portal_down:
         raise CrawlIncomplete(
-            f"the portal did not answer this run (home page: {outage.home_page}; "
-            f"{outage.columns.no_answer} of {outage.columns.tried} columns without answer): "
-            "nothing was judged on it, site_unreachable is open")
+            _("the portal did not answer this run (home page: {home}; {silent} of {tried} "
+              "columns without answer): nothing was judged on it, the problem “{problem}” "
+              "is open").format(home=outage.home_page, silent=outage.columns.no_answer,
+                               tried=outage.columns.tried,
+                               problem=problem_label(ProblemType.SITE_UNREACHABLE)))
     if outage.silent_hosts:
         raise CrawlIncomplete(
-            f"host {', '.join(sorted(outage.silent_hosts))} of the portal did not answer this "
-            "run: its links were not checked, site_unreachable is open")
+            _("host {hosts} of the portal did not answer this run: its links were not "
+              "checked, the problem “{problem}” is open").format(
+                hosts=", ".join(sorted(outage.silent_hosts)),
+                problem=problem_label(ProblemType.SITE_UNREACHABLE)))
     if summary.columns_failed:
-        raise CrawlIncomplete(f"{summary.columns_failed} of {summary.columns} columns "
-                              "could not be read; they keep their last known state")
+        raise CrawlIncomplete(
+            _("{failed} of {columns} columns could not be read; they keep their last known "
+              "state").format(failed=summary.columns_failed, columns=summary.columns))
 
 
 def report_evidence(evidence: EvidenceRun) -> None:
     if evidence.captured or evidence.failed:
-        out.print(f"evidence: {evidence.captured} problems captured, "
-                  f"{evidence.failed} without screenshot (无截图)")
+        out.print(_("evidence: {captured} problems captured, {failed} without screenshot")
+                  .format(captured=evidence.captured, failed=evidence.failed))
 
 
 def summary_rows(application: App, summary: CrawlSummary) -> list[dict[str, object]]:
@@ -135,13 +148,13 @@ def summary_rows(application: App, summary: CrawlSummary) -> list[dict[str, obje
 
 
 def summary_table(rows: list[dict[str, object]]) -> Table:
-    table = SafeTable(title="Crawl summary")
-    table.add_column("unit")
-    table.add_column("columns read", justify="right")
-    table.add_column("not read")
-    table.add_column("new posts", justify="right")
+    table = SafeTable(title=_("Crawl summary"))
+    table.add_column(_("unit"))
+    table.add_column(_("columns read"), justify="right")
+    table.add_column(_("not read"))
+    table.add_column(_("new posts"), justify="right")
     for row in rows:
-        failed = "; ".join(f"{f['column']} ({f['outcome']}: {f['reason']})"
+        failed = "; ".join(f"{f['column']} ({label(f['outcome'], CrawlOutcome)}: {f['reason']})"
                            for f in row["failed"])  # type: ignore[attr-defined]
         table.add_row(str(row["unit"]), str(row["ok"]), failed, str(row["posts_new"]))
     return table

@@ -21,6 +21,7 @@ from rich.progress import (
 )
 
 from monitor.commands.console import err, out
+from monitor.commands.language import paragraphs
 from monitor.demo import (
     DEFAULT_NIGHTS,
     DEFAULT_OUT,
@@ -31,13 +32,16 @@ from monitor.demo import (
     DemoStep,
     run_demo,
 )
+from monitor.i18n import N_, _
+from monitor.labels import problem_label
 
 OutDirOption = Annotated[
-    Path, typer.Option("--out", "-o", help="Directory for the database, reports and alerts.")
+    Path, typer.Option("--out", "-o", metavar=N_("DIR"),
+                       help=N_("Directory for the database, reports and alerts."))
 ]
 NightsOption = Annotated[
-    int, typer.Option("--nights", min=0, max=30,
-                      help="Nights replayed after the first crawl (fewer is quicker).")
+    int, typer.Option("--nights", min=0, max=30, metavar=N_("NUMBER"),
+                      help=N_("Nights replayed after the first crawl (fewer is quicker)."))
 ]
 
 
@@ -52,7 +56,7 @@ class RichDemoProgress:
 
     def begin(self, total: int) -> None:
         self.total = total
-        self.task = self.progress.add_task("starting", total=total)
+        self.task = self.progress.add_task(_("starting"), total=total)
 
     def step_started(self, step: DemoStep) -> None:
         self.started += 1
@@ -67,11 +71,12 @@ class RichDemoProgress:
             self.progress.advance(self.task)
 
 
-def demo(out_dir: OutDirOption = DEFAULT_OUT, nights: NightsOption = DEFAULT_NIGHTS) -> None:
-    """Run the monitor on the bundled sample portal: crawl nights, check, report, alerts.
+HELP = paragraphs(
+    N_("Run the monitor on the bundled sample portal: crawl nights, check, report, alerts."),
+    N_("Needs no network: the portal is served on 127.0.0.1 and stopped at the end."))
 
-    Needs no network: the portal is served on 127.0.0.1 and stopped at the end.
-    """
+
+def demo(out_dir: OutDirOption = DEFAULT_OUT, nights: NightsOption = DEFAULT_NIGHTS) -> None:
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())
     with terminate_as_interrupt(), Progress(*columns, console=err, transient=False) as progress:
@@ -96,31 +101,38 @@ def terminate_as_interrupt() -> Iterator[None]:
 
 def print_summary(result: DemoResult) -> None:
     first, *later = result.nights
-    out.print(f"sample portal crawled {len(result.nights)} times: first crawl "
-              f"{first.posts_new} posts, then {sum(n.posts_new for n in later)} new posts "
-              f"over {len(later)} nights", markup=False)
-    out.print(f"units behind ({len(result.units_behind)}): "
-              f"{', '.join(result.units_behind) or 'none'}", markup=False)
-    found = ", ".join(f"{kind} {count}" for kind, count in result.problems.items())
-    out.print(f"open problems ({sum(result.problems.values())}): {found or 'none'}",
-              markup=False)
-    out.print("outputs:", markup=False)
-    for label, paths in (("check", result.check_files), ("monthly report", result.report_files)):
-        listed = ", ".join(str(path) for path in paths) or "none"
-        out.print(f"  {label}: {listed}", markup=False)
-    out.print(f"  weekly alerts: {len(result.alert_files)} .eml files in "
-              f"{result.out_dir / 'alerts'}", markup=False)
-    out.print(f"  config: {result.config}; database: {result.database}; logs: {result.logs}",
-              markup=False)
+    none = _("none")
+    out.print(_("sample portal crawled {times} times: first crawl {first} posts, then {new} new "
+                "posts over {nights} nights").format(
+        times=len(result.nights), first=first.posts_new,
+        new=sum(n.posts_new for n in later), nights=len(later)), markup=False)
+    out.print(_("units behind ({count}): {units}").format(
+        count=len(result.units_behind), units=_(", ").join(result.units_behind) or none),
+        markup=False)
+    found = _(", ").join(f"{problem_label(kind)} {count}"
+                         for kind, count in result.problems.items())
+    out.print(_("open problems ({count}): {found}").format(
+        count=sum(result.problems.values()), found=found or none), markup=False)
+    out.print(_("outputs:"), markup=False)
+    for title, paths in ((_("check"), result.check_files),
+                         (_("monthly report"), result.report_files)):
+        listed = ", ".join(str(path) for path in paths) or none
+        out.print("  " + _("{title}: {files}").format(title=title, files=listed), markup=False)
+    out.print("  " + _("weekly alerts: {count} .eml files in {dir}").format(
+        count=len(result.alert_files), dir=result.out_dir / "alerts"), markup=False)
+    out.print("  " + _("config: {config}; database: {database}; logs: {logs}").format(
+        config=result.config, database=result.database, logs=result.logs), markup=False)
     print_dashboard_hint(result)
 
 
 def print_dashboard_hint(result: DemoResult) -> None:
     """How to look at the demo's data in the web dashboard, as on the morning after."""
     morning = result.morning.isoformat() if result.morning else ""
-    out.print("dashboard: to look at this data in a browser, run", markup=False)
+    out.print(_("dashboard: to look at this data in a browser, run"), markup=False)
     out.print(f"  MONITOR_CONFIG={result.config} MONITOR_DB=sqlite:///{result.database.resolve()} "
               f"MONITOR_NOW={morning} {Path(sys.executable).parent / 'monitor'} serve",
               markup=False)
-    out.print(f"  then open http://127.0.0.1:8080/ and log in as {DEMO_USER} "
-              f"(password {DEMO_PASSWORD}); Ctrl-C stops it", markup=False)
+    out.print("  " + _("then open http://127.0.0.1:8080/ and log in as {user} (password "
+                       "{password}); Ctrl-C stops it").format(user=DEMO_USER,
+                                                             password=DEMO_PASSWORD),
+              markup=False)

@@ -9,38 +9,47 @@ import typer
 
 from crawler.discover.run import DiscoverProgress
 from crawler.discover.walk import DEFAULT_MAX_PAGES
-from monitor.commands.console import err, print_json
+from monitor.commands.console import err, print_json, warn
 from monitor.commands.options import JsonOption, resolve
+from monitor.i18n import N_, _
 from monitor.services.discover import Discovery, discover_portal, start_url
 from monitor.services.discover_draft import draft_data, draft_yaml
 
 OutOption = Annotated[
     Path | None,
-    typer.Option("--out", "-o", help="Write the draft config here (default: print it).",
+    typer.Option("--out", "-o", metavar=N_("FILE"),
+                 help=N_("Write the draft config here (default: print it)."),
                  show_default=False),
 ]
 ExistingOption = Annotated[
     Path | None,
-    typer.Option("--config", "-c", show_default=False,
-                 help="An existing config: its columns are reported as known, new ones as "
-                      "additions, and its crawl settings (delay, concurrency) are used."),
+    typer.Option("--config", "-c", show_default=False, metavar=N_("FILE"),
+                 help=N_("An existing config: its columns are reported as known, new ones as "
+                      "additions, and its crawl settings (delay, concurrency) are used.")),
 ]
 AlsoOption = Annotated[
     list[str] | None,
-    typer.Option("--also", help="Another entry page on the same platform (e.g. the 信息公开 "
-                                "directory on its own host); repeatable."),
+    typer.Option("--also", metavar="URL",
+                 help=N_("Another entry page on the same platform (e.g. the 信息公开 "
+                         "directory on its own host); repeatable.")),
 ]
 MaxPagesOption = Annotated[
-    int, typer.Option("--max-pages", min=1, max=100_000, help="At most this many pages read."),
+    int, typer.Option("--max-pages", min=1, max=100_000, metavar=N_("NUMBER"),
+                      help=N_("At most this many pages read.")),
 ]
 IgnoreRobotsOption = Annotated[
-    bool, typer.Option("--ignore-robots", help="Do not obey the portal's robots.txt."),
+    bool, typer.Option("--ignore-robots", help=N_("Do not obey the portal's robots.txt.")),
 ]
+
+
+HELP = N_("Walk the portal's navigation and write a draft config of its units and "
+   "columns.")
 
 
 def discover(
     ctx: typer.Context,
-    url: Annotated[str, typer.Argument(help="The portal's home page.", show_default=False)],
+    url: Annotated[str, typer.Argument(help=N_("The portal's home page."), metavar="URL",
+                                       show_default=False)],
     out_file: OutOption = None,
     config: ExistingOption = None,
     also: AlsoOption = None,
@@ -48,7 +57,6 @@ def discover(
     ignore_robots: IgnoreRobotsOption = False,
     json: JsonOption = False,
 ) -> None:
-    """Walk the portal's navigation and write a draft config of its units and columns."""
     application = resolve(ctx, config=config)
     existing = application.config if application.config_option is not None else None
     home, entries = start_url(url), tuple(start_url(entry) for entry in also or ())
@@ -66,17 +74,18 @@ def discover(
 
 
 def _summary(discovery: Discovery, out_file: Path | None) -> None:
-    line = (f"{discovery.pages_read} pages read: {len(discovery.units)} units, "
-            f"{len(discovery.columns)} columns")
+    line = _("{pages} pages read: {units} units, {columns} columns").format(
+        pages=discovery.pages_read, units=len(discovery.units), columns=len(discovery.columns))
     if discovery.compared:
-        line += (f" ({len(discovery.known)} known, {len(discovery.additions)} new, "
-                 f"{len(discovery.missing)} configured but not found)")
+        line += _(" ({known} known, {new} new, {missing} configured but not found)").format(
+            known=len(discovery.known), new=len(discovery.additions),
+            missing=len(discovery.missing))
     if discovery.unassigned:
-        line += f"; {len(discovery.unassigned)} list pages without a unit (see the draft's end)"
+        line += _("; {count} list pages without a unit (see the draft's end)").format(
+            count=len(discovery.unassigned))
     err.print(line, markup=False)
     if discovery.budget_exhausted:
-        err.print("warning: the page budget ran out before the walk ended (--max-pages)",
-                  markup=False)
+        warn(_("the page budget ran out before the walk ended (--max-pages)"))
     if out_file is not None:
-        err.print(f"draft written to {out_file}; edit it, then: monitor --config {out_file} "
-                  "config check", markup=False)
+        err.print(_("draft written to {file}; edit it, then: monitor --config {file} config "
+                    "check").format(file=out_file), markup=False)

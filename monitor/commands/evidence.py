@@ -10,25 +10,31 @@ import typer
 from monitor.calendar import LOCAL_ZONE
 from monitor.commands.console import out, print_json
 from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
+from monitor.i18n import N_, _
 from monitor.services.evidence import copy_evidence
 from storage import migrations
 
 OutOption = Annotated[
     Path | None,
-    typer.Option("--out", "-o", help="Directory to copy into (default: ./evidence-ID).",
+    typer.Option("--out", "-o", metavar=N_("DIR"),
+                 help=N_("Directory to copy into (default: ./evidence-ID)."),
                  show_default=False),
 ]
 
 
+HELP = N_("Copy a problem's evidence: screenshots, the page as fetched and manifest.json.")
+ProblemIdArgument = Annotated[int, typer.Argument(
+    metavar=N_("ID"), help=N_("The problem's id (see 'problems list')."), show_default=False)]
+
+
 def evidence_command(
     ctx: typer.Context,
-    problem_id: Annotated[int, typer.Argument(help="The problem's id (see 'problems list').")],
+    problem_id: ProblemIdArgument,
     out_dir: OutOption = None,
     config: ConfigOption = None,
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Copy a problem's evidence: screenshots, the page as fetched and manifest.json."""
     application = resolve(ctx, config, db)
     migrations.require_current(application.engine)
     target = out_dir or Path(f"evidence-{problem_id}")
@@ -39,5 +45,6 @@ def evidence_command(
                     "captured_at": copied.record.captured_at.isoformat()})
         return
     at = copied.record.captured_at.astimezone(LOCAL_ZONE)
-    out.print(f"problem {problem_id}: evidence of {at:%Y-%m-%d %H:%M} copied to {target} "
-              f"({', '.join(copied.files)})", soft_wrap=True)
+    out.print(_("problem {id}: evidence of {at} copied to {dir} ({files})").format(
+        id=problem_id, at=f"{at:%Y-%m-%d %H:%M}", dir=target, files=", ".join(copied.files)),
+        soft_wrap=True)

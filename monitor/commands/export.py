@@ -11,8 +11,10 @@ import typer
 
 from monitor.commands.check import FromOption, ToOption
 from monitor.commands.console import err
+from monitor.commands.language import paragraphs
 from monitor.commands.options import ConfigOption, DbOption, resolve
 from monitor.errors import MonitorError
+from monitor.i18n import N_, _
 from monitor.services.dates import requested_period
 from monitor.services.export import ExportKind, ExportRequest, ExportRow, export_rows
 from monitor.services.export_formats import (
@@ -24,16 +26,24 @@ from monitor.services.export_formats import (
 )
 from storage import migrations
 
-KindArgument = Annotated[ExportKind, typer.Argument(help="What to export.")]
+KindArgument = Annotated[ExportKind, typer.Argument(metavar=N_("WHAT"),
+                                                    help=N_("What to export."))]
 UnitOption = Annotated[
-    str | None, typer.Option("--unit", "-u", help="Only this unit (name or alias).",
+    str | None, typer.Option("--unit", "-u", metavar=N_("UNIT"),
+                             help=N_("Only this unit (name or alias)."),
                              show_default=False)
 ]
-FormatOption = Annotated[ExportFormat, typer.Option("--format", "-f", help="File format.")]
+FormatOption = Annotated[ExportFormat, typer.Option("--format", "-f", help=N_("File format."))]
 OutOption = Annotated[
-    Path | None, typer.Option("--out", "-o", help="Write to this file (default: stdout; "
-                              "xlsx needs a file).", show_default=False)
+    Path | None, typer.Option("--out", "-o", metavar=N_("FILE"),
+                              help=N_("Write to this file (default: stdout; "
+                              "xlsx needs a file)."), show_default=False)
 ]
+
+
+HELP = paragraphs(
+    N_("Export posts, links or problems as CSV (UTF-8 with BOM, for Excel), JSON or XLSX."),
+    N_("Times are shown in Asia/Shanghai."))
 
 
 def export(
@@ -47,16 +57,12 @@ def export(
     config: ConfigOption = None,
     db: DbOption = None,
 ) -> None:
-    """Export posts, links or problems as CSV (UTF-8 with BOM, for Excel), JSON or XLSX.
-
-    Times are shown in Asia/Shanghai.
-    """
     application = resolve(ctx, config, db)
     portal = application.config
     period = requested_period(first, last)
     if fmt is ExportFormat.XLSX and out_file is None:
-        raise MonitorError(
-            f"xlsx is a binary file: give --out FILE, e.g. --out {kind.value}.xlsx")
+        raise MonitorError(_("xlsx is a binary file: give --out FILE, e.g. --out {file}")
+                           .format(file=f"{kind.value}.xlsx"))
     migrations.require_current(application.engine)
     with application.sessions() as session:
         rows = export_rows(session, portal, ExportRequest(kind, unit, period))
@@ -66,8 +72,10 @@ def export(
     try:
         write_export(kind, rows, fmt, out_file)
     except OSError as error:
-        raise MonitorError(f"cannot write {out_file}: {error.strerror}") from None
-    err.print(f"wrote {len(rows)} {kind.value} to {out_file}", markup=False)
+        raise MonitorError(_("cannot write {file}: {reason}").format(
+            file=out_file, reason=error.strerror)) from None
+    err.print(_("wrote {count} rows to {file}").format(count=len(rows), file=out_file),
+              markup=False)
 
 
 def _to_stdout(kind: ExportKind, rows: Sequence[ExportRow], fmt: ExportFormat) -> None:

@@ -9,18 +9,23 @@ import typer
 from crawler.runner import recheck_links
 from monitor.commands.console import out, print_json
 from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
+from monitor.domain import LinkStatus
+from monitor.i18n import N_, _
+from monitor.labels import label
 
-app = typer.Typer(help="Link, image and attachment checks.", no_args_is_help=True)
+app = typer.Typer(help=N_("Link, image and attachment checks."), no_args_is_help=True)
 
 UnitOption = Annotated[
     list[str] | None,
-    typer.Option("--unit", "-u",
-                 help="Only the targets on this unit's articles (name or alias); repeatable."),
+    typer.Option("--unit", "-u", metavar=N_("UNIT"),
+                 help=N_("Only the targets on this unit's articles (name or alias); repeatable.")),
 ]
 STATUSES = ("ok", "broken", "blocked", "unchecked")
 
 
-@app.command("recheck")
+@app.command("recheck", help=N_("Re-check the targets that are due: broken and blocked ones, "
+                                 "and ok ones whose re-check period has passed. Link problems "
+                                 "follow the new verdicts."))
 def recheck(
     ctx: typer.Context,
     unit: UnitOption = None,
@@ -28,13 +33,13 @@ def recheck(
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Re-check the targets that are due: broken and blocked ones, and ok ones whose
-    re-check period has passed. Link problems follow the new verdicts."""
     application = resolve(ctx, config, db)
     summary = recheck_links(application, unit or [])
     counts = {status: summary.by_status.get(status, 0) for status in STATUSES}
     if json:
         print_json({"run": summary.run_id, "checked": summary.checked, **counts})
         return
-    out.print(f"run {summary.run_id}: {summary.checked} link targets re-checked: "
-              + ", ".join(f"{counts[status]} {status}" for status in STATUSES))
+    out.print(_("run {run}: {checked} link targets re-checked: {counts}").format(
+        run=summary.run_id, checked=summary.checked,
+        counts=_(", ").join(f"{label(status, LinkStatus)} {counts[status]}"
+                            for status in STATUSES)))

@@ -8,6 +8,8 @@ from rich.table import Table
 from monitor.commands.check import AsOfOption, print_table
 from monitor.commands.console import SafeTable, out, print_json
 from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
+from monitor.i18n import N_, _
+from monitor.labels import yes_no
 from monitor.rules.national import NationalItem, NationalResult
 from monitor.services.dates import optional_day
 from monitor.services.facts import recorded_site_id
@@ -24,6 +26,9 @@ from storage import migrations
 BEHIND_SHOWN = 5
 
 
+HELP = N_("The portal against the national indicators' single-veto items (国办秘函〔2019〕19号).")
+
+
 def national(
     ctx: typer.Context,
     as_of: AsOfOption = None,
@@ -31,7 +36,6 @@ def national(
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
-    """The portal against the national indicators' single-veto items (国办秘函〔2019〕19号)."""
     application = resolve(ctx, config, db)
     portal = application.config
     day = optional_day(as_of, "--as-of") or application.clock.today()
@@ -42,31 +46,30 @@ def national(
         print_json(national_document(result))
         return
     print_table(national_table(result))
-    verdict = "存在单项否决项，网站不合格" if result.veto else "未触及单项否决项"
-    out.print(f"结论：{verdict}")
+    verdict = _("存在单项否决项，网站不合格") if result.veto else _("未触及单项否决项")
+    out.print(_("结论：{verdict}").format(verdict=verdict))
 
 
 def national_table(result: NationalResult) -> Table:
-    table = SafeTable(title=f"国办指标单项否决项（截至{result.as_of}）")
-    table.add_column("指标")
-    table.add_column("数值", justify="right")
-    table.add_column("否决标准", justify="right")
-    table.add_column("否决")
-    table.add_column("预警")
-    table.add_column("涉及栏目或页面")
+    table = SafeTable(title=_("国办指标单项否决项（截至{day}）").format(day=result.as_of))
+    table.add_column(_("指标"))
+    table.add_column(_("数值"), justify="right")
+    table.add_column(_("否决标准"), justify="right")
+    table.add_column(_("否决"))
+    table.add_column(_("预警"))
+    table.add_column(_("涉及栏目或页面"))
     for item in result.items:
-        table.add_row(item.label, value_words(item), threshold_words(item),
-                      "是" if item.veto else "否", "是" if item.warned else "否",
-                      behind_words(item))
+        table.add_row(_(item.label), value_words(item), threshold_words(item),
+                      yes_no(item.veto), yes_no(item.warned), behind_words(item))
     return table
 
 
 def behind_words(item: NationalItem) -> str:
     """The columns or pages behind an item, the first few by name."""
     names = behind_texts(item)
-    shown = "；".join(names[:BEHIND_SHOWN])
+    shown = _("；").join(names[:BEHIND_SHOWN])
     if len(names) > BEHIND_SHOWN:
-        shown += f"；等{len(names)}处"
+        shown += _("；等{count}处").format(count=len(names))
     if item.note:
         shown = f"{shown}（{item.note}）" if shown else item.note
     return shown

@@ -8,19 +8,22 @@ from typing import Annotated
 import typer
 
 from monitor.app import App
+from monitor.i18n import N_
 
 ConfigOption = Annotated[
     Path | None,
-    typer.Option("--config", "-c", help="Portal config file (default: $MONITOR_CONFIG).",
-                 show_default=False),
+    typer.Option("--config", "-c", metavar=N_("FILE"),
+                 help=N_("Portal config file (default: $MONITOR_CONFIG)."), show_default=False),
 ]
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", help="Database URL (default: $MONITOR_DB or sqlite:///var/monitor.db).",
+    typer.Option("--db", metavar="URL",
+                 help=N_("Database URL (default: $MONITOR_DB or sqlite:///var/monitor.db)."),
                  show_default=False),
 ]
 JsonOption = Annotated[
-    bool, typer.Option("--json", help="Print one JSON document on stdout and nothing else there.")
+    bool, typer.Option("--json",
+                       help=N_("Print one JSON document on stdout and nothing else there."))
 ]
 
 

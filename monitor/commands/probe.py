@@ -8,8 +8,13 @@ from rich.table import Table
 from monitor.clock import to_local
 from monitor.commands.console import SafeTable, out, print_json
 from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
+from monitor.domain import ProblemState, ProblemType
+from monitor.i18n import N_, _
+from monitor.labels import label, problem_label
 from monitor.probe.service import PageReport, run_probe
 from storage import migrations
+
+HELP = N_("Fetch the home page and the key pages once; judge the availability window.")
 
 
 def probe(
@@ -18,7 +23,6 @@ def probe(
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Fetch the home page and the key pages once; judge the availability window."""
     application = resolve(ctx, config, db)
     portal = application.config
     migrations.require_current(application.engine)
@@ -29,8 +33,8 @@ def probe(
     out.print(reports_table(reports, portal.probe.timeout_seconds))
     failed = sum(1 for report in reports if not report.outcome.ok)
     unreachable = sum(1 for report in reports if report.verdict.unreachable)
-    out.print(f"{len(reports)} pages probed, {failed} failed now; "
-              f"{unreachable} over the failure threshold in their window")
+    out.print(_("{pages} pages probed, {failed} failed now; {over} over the failure threshold "
+                "in their window").format(pages=len(reports), failed=failed, over=unreachable))
 
 
 def _as_json(report: PageReport) -> dict[str, object]:
@@ -50,20 +54,33 @@ def _as_json(report: PageReport) -> dict[str, object]:
     }
 
 
+# How a probe round changed the site_unreachable problem.
+CHANGES = {"opened": N_("opened"), "fixed": N_("fixed"), "reopened": N_("reopened")}
+
+
+def _change(change: str) -> str:
+    text = CHANGES.get(change)
+    return change if text is None else _(text)
+
+
 def reports_table(reports: list[PageReport], limit: float) -> Table:
-    table = SafeTable(title=f"Availability probe (limit {limit:g} s)")
-    for heading in ("page", "now", "window", "site_unreachable"):
+    table = SafeTable(title=_("Availability probe (limit {limit} s)").format(limit=f"{limit:g}"))
+    for heading in (_("page"), _("now"), _("window"), problem_label(ProblemType.SITE_UNREACHABLE)):
         table.add_column(heading)
     for report in reports:
         outcome, verdict = report.outcome, report.verdict
-        now = f"ok {outcome.elapsed_ms} ms" if outcome.ok else f"FAILED ({outcome.error})"
+        now = (_("ok, {ms} ms").format(ms=outcome.elapsed_ms) if outcome.ok
+               else _("FAILED ({error})").format(error=outcome.error))
         if verdict.judged:
-            window = f"{verdict.failures}/{verdict.probes} failed ({verdict.ratio:.2%})"
+            window = _("{failures}/{probes} failed ({ratio})").format(
+                failures=verdict.failures, probes=verdict.probes, ratio=f"{verdict.ratio:.2%}")
         else:
-            window = (f"{verdict.failures}/{verdict.probes} failed; not judged: "
-                      f"{len(verdict.thin_days)} day(s) short of probes")
-        state = report.change.state or "none"
+            window = _("{failures}/{probes} failed; not judged: {days} day(s) short of "
+                       "probes").format(failures=verdict.failures, probes=verdict.probes,
+                                        days=len(verdict.thin_days))
+        state = (label(report.change.state, ProblemState) if report.change.state
+                 else _("none"))
         if report.change.change:
-            state += f" ({report.change.change} now)"
+            state += _(" ({change} now)").format(change=_change(report.change.change))
         table.add_row(outcome.url, now, window, state)
     return table

@@ -15,10 +15,13 @@ from sqlalchemy.orm import Session
 from monitor.calendar import local_date
 from monitor.commands.check import print_table
 from monitor.commands.console import SafeTable, out, print_json
-from monitor.commands.evidence import evidence_command
+from monitor.commands.evidence import HELP as EVIDENCE_HELP
+from monitor.commands.evidence import ProblemIdArgument, evidence_command
 from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
 from monitor.config import PortalConfig
 from monitor.domain import ProblemState, ProblemType
+from monitor.i18n import N_, _
+from monitor.labels import label, problem_label, yes_no
 from monitor.problem_types import kind_of
 from monitor.services.evidence import evidence_paths
 from monitor.units import find_unit
@@ -26,25 +29,30 @@ from storage import migrations
 from storage.problem_store import confirm_problem, ignore_problem, reopen_problem
 from storage.queries import ProblemFilter, ProblemRow, problems, site_id_of, unit_id_by_name
 
-app = typer.Typer(help="List problems; confirm one, ignore one with a reason, reopen one, or "
-                  "copy its evidence.", no_args_is_help=True)
-app.command("evidence")(evidence_command)
+app = typer.Typer(help=N_("List problems; confirm one, ignore one with a reason, reopen one, "
+                          "or copy its evidence."), no_args_is_help=True)
+app.command("evidence", help=EVIDENCE_HELP)(evidence_command)
 
 UnitFilterOption = Annotated[
-    str | None, typer.Option("--unit", "-u", help="Only this unit's problems (name or alias).",
+    str | None, typer.Option("--unit", "-u", metavar=N_("UNIT"),
+                             help=N_("Only this unit's problems (name or alias)."),
                              show_default=False)
 ]
 TypeOption = Annotated[
-    ProblemType | None, typer.Option("--type", "-t", help="Only problems of this type.",
+    ProblemType | None, typer.Option("--type", "-t", metavar=N_("TYPE"),
+                                     help=N_("Only problems of this type, e.g. broken_link (every "
+                                             "type: docs/problems.md)."),
                                      show_default=False)
 ]
 StateOption = Annotated[
-    ProblemState, typer.Option("--state", "-s", help="Only problems in this state.")
+    ProblemState, typer.Option("--state", "-s", metavar=N_("STATE"),
+                               help=N_("Only problems in this state: open, fixed or ignored."))
 ]
-ProblemIdArgument = Annotated[int, typer.Argument(help="The problem's id (see 'problems list').")]
 
 
-@app.command("list")
+
+@app.command("list", help=N_("List problems: open ones unless --state says otherwise (ignored "
+                              "ones only on request)."))
 def list_command(
     ctx: typer.Context,
     unit: UnitFilterOption = None,
@@ -54,7 +62,6 @@ def list_command(
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
-    """List problems: open ones unless --state says otherwise (ignored ones only on request)."""
     application = resolve(ctx, config, db)
     migrations.require_current(application.engine)
     with application.sessions() as session:
@@ -67,7 +74,7 @@ def list_command(
         print_json([problem_document(row) | {"evidence": evidence.get(row.id)} for row in rows])
         return
     if not rows:
-        out.print(f"no {state.value} problems")
+        out.print(_("no problems in the state “{state}”").format(state=label(state)))
         return
     print_table(problems_table(rows, state))
 
@@ -91,16 +98,18 @@ def problem_document(row: ProblemRow) -> dict[str, Any]:
 
 
 def problems_table(rows: list[ProblemRow], state: ProblemState) -> Table:
-    table = SafeTable(title=f"{state.value.capitalize()} problems")
-    for heading in ("id", "type", "问题", "unit", "column", "url", "链接目标", "detail",
-                    "first seen", "last seen", "recurring"):
+    table = SafeTable(title=_("Problems ({state})").format(state=label(state)))
+    for heading in (_("id"), _("problem"), _("unit"), _("column"), _("page"), _("link target"),
+                    _("detail"), _("first seen"), _("last seen"), _("recurring")):
         table.add_column(heading)
     for row in rows:
-        table.add_row(str(row.id), row.type.value, kind_of(row.type).alert_label,
+        recurring = (_("yes ({count} times)").format(count=row.reopen_count) if row.recurring
+                     else yes_no(False))
+        table.add_row(str(row.id), problem_label(row.type),
                       row.unit or "", row.column or "", row.url or "", row.target or "",
                       row.detail,
                       str(local_date(row.first_seen)), str(local_date(row.last_seen)),
-                      f"yes ({row.reopen_count}x)" if row.recurring else "no")
+                      recurring)
     return table
 
 
@@ -113,38 +122,37 @@ def _act(ctx: typer.Context, config: Path | None, db: str | None,
         action(session, application.clock.now())
 
 
-@app.command("ignore")
+@app.command("ignore", help=N_("Ignore a problem: it stays recorded but is no longer reported."))
 def ignore_command(
     ctx: typer.Context,
     problem_id: ProblemIdArgument,
-    reason: Annotated[str, typer.Option("--reason", "-r", help="Why it is not to be reported.")],
+    reason: Annotated[str, typer.Option("--reason", "-r", metavar=N_("TEXT"),
+                                        help=N_("Why it is not to be reported."))],
     config: ConfigOption = None,
     db: DbOption = None,
 ) -> None:
-    """Ignore a problem: it stays recorded but is no longer reported."""
     _act(ctx, config, db, lambda session, now: ignore_problem(session, problem_id, reason, now))
-    out.print(f"problem {problem_id} ignored: {reason.strip()}")
+    out.print(_("problem {id} ignored: {reason}").format(id=problem_id, reason=reason.strip()))
 
 
-@app.command("confirm")
+@app.command("confirm", help=N_("Confirm an open problem is real: it stays open, the "
+                                 "confirmation goes in its history."))
 def confirm_command(
     ctx: typer.Context,
     problem_id: ProblemIdArgument,
     config: ConfigOption = None,
     db: DbOption = None,
 ) -> None:
-    """Confirm an open problem is real: it stays open, the confirmation goes in its history."""
     _act(ctx, config, db, lambda session, now: confirm_problem(session, problem_id, now))
-    out.print(f"problem {problem_id} confirmed")
+    out.print(_("problem {id} confirmed").format(id=problem_id))
 
 
-@app.command("reopen")
+@app.command("reopen", help=N_("Reopen an ignored (or fixed) problem."))
 def reopen_command(
     ctx: typer.Context,
     problem_id: ProblemIdArgument,
     config: ConfigOption = None,
     db: DbOption = None,
 ) -> None:
-    """Reopen an ignored (or fixed) problem."""
     _act(ctx, config, db, lambda session, now: reopen_problem(session, problem_id, now))
-    out.print(f"problem {problem_id} reopened")
+    out.print(_("problem {id} reopened").format(id=problem_id))

@@ -15,29 +15,31 @@ import typer
 from monitor.app import App
 from monitor.commands.console import warn
 from monitor.commands.options import ConfigOption, DbOption, resolve
+from monitor.i18n import N_
 from monitor.rules.periods import Period
 from monitor.services.problems import refresh_recorded
 from monitor.services.reports import monthly_report, quarterly_report, templates_dir
 from reports import ALL_FORMATS, MonthlyReport, QuarterlyReport, parse_formats, write_report
 from storage import migrations
 
-app = typer.Typer(help="Write the monthly report (月报) or the quarterly table.",
+app = typer.Typer(help=N_("Write the monthly report (月报) or the quarterly table."),
                   no_args_is_help=True)
 
 MonthOption = Annotated[
-    str, typer.Option("--month", metavar="YYYY-MM", help="The month reported, e.g. 2024-04.")
+    str, typer.Option("--month", metavar="YYYY-MM", help=N_("The month reported, e.g. 2024-04."))
 ]
 QuarterOption = Annotated[
-    str, typer.Option("--quarter", metavar="YYYYQN", help="The quarter reported, e.g. 2024Q1.")
+    str, typer.Option("--quarter", metavar="YYYYQN", help=N_("The quarter reported, e.g. 2024Q1."))
 ]
 FormatOption = Annotated[
     str,
-    typer.Option("--format", "-f", metavar="LIST",
-                 help=f"Comma-separated formats among {','.join(ALL_FORMATS)}."),
+    typer.Option("--format", "-f", metavar=N_("FORMATS"),
+                 help=N_("Formats, separated by commas (default: all of them).")),
 ]
 OutOption = Annotated[
     Path | None,
-    typer.Option("--out", "-o", help="Directory to write into (default: schedule.report_dir).",
+    typer.Option("--out", "-o", metavar=N_("DIR"),
+                 help=N_("Directory to write into (default: schedule.report_dir)."),
                   show_default=False),
 ]
 
@@ -54,7 +56,8 @@ def _publish(report: MonthlyReport | QuarterlyReport, out_dir: Path,
         print(path)
 
 
-@app.command("monthly")
+@app.command("monthly", help=N_("The 月报 of one month: 基本情况, 存在问题, 上期问题整改情况, "
+                                 "工作要求, 附件 tables."))
 def monthly(
     ctx: typer.Context,
     month: MonthOption,
@@ -63,7 +66,6 @@ def monthly(
     config: ConfigOption = None,
     db: DbOption = None,
 ) -> None:
-    """The 月报 of one month: 基本情况, 存在问题, 上期问题整改情况, 工作要求, 附件 tables."""
     period = Period.parse_month(month)
     formats = parse_formats(format)
     application = resolve(ctx, config, db)
@@ -78,7 +80,8 @@ def monthly(
     _publish(report, _out_dir(application, out), formats)
 
 
-@app.command("quarterly")
+@app.command("quarterly", help=N_("The quarterly table: 信息公开 and 动态信息 this quarter and "
+                                   "year-to-date, missed weeks."))
 def quarterly(
     ctx: typer.Context,
     quarter: QuarterOption,
@@ -87,7 +90,6 @@ def quarterly(
     config: ConfigOption = None,
     db: DbOption = None,
 ) -> None:
-    """The quarterly table: 信息公开 and 动态信息 this quarter and year-to-date, missed weeks."""
     period = Period.parse_quarter(quarter)
     formats = parse_formats(format)
     application = resolve(ctx, config, db)

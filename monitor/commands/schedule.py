@@ -11,11 +11,15 @@ from rich.table import Table
 from monitor.clock import to_local
 from monitor.commands.console import SafeTable, out, print_json
 from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
+from monitor.i18n import N_, _
 from monitor.scheduler.runner import JobListing, list_jobs, run_scheduler
 
 ListOption = Annotated[
-    bool, typer.Option("--list", help="Print the jobs and their next run times, then exit.")
+    bool, typer.Option("--list", help=N_("Print the jobs and their next run times, then exit."))
 ]
+
+
+HELP = N_("Run the jobs of the config on their schedule until SIGINT or SIGTERM.")
 
 
 def schedule(
@@ -25,7 +29,6 @@ def schedule(
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Run the jobs of the config on their schedule until SIGINT or SIGTERM."""
     application = resolve(ctx, config, db)
     if list_only:
         listings = list_jobs(application)
@@ -61,17 +64,17 @@ def _as_json(listing: JobListing) -> dict[str, object]:
 
 
 def jobs_table(listings: list[JobListing]) -> Table:
-    table = SafeTable(title="Scheduled jobs (Asia/Shanghai)")
-    for heading in ("job", "what", "when", "next run"):
+    table = SafeTable(title=_("Scheduled jobs (Asia/Shanghai)"))
+    for heading in (_("job"), _("what"), _("when"), _("next run")):
         table.add_column(heading)
     for listing in listings:
         if not listing.enabled:
-            next_run = "disabled"
+            next_run = _("disabled")
         elif listing.next_run is None:
-            next_run = "never"
+            next_run = _("never")
         else:
             next_run = to_local(listing.next_run).strftime("%Y-%m-%d %H:%M:%S")
             if not listing.stored:
-                next_run += " (once the scheduler runs)"
-        table.add_row(listing.name, listing.description, listing.trigger, next_run)
+                next_run += _(" (once the scheduler runs)")
+        table.add_row(listing.name, _(listing.description), listing.trigger, next_run)
     return table

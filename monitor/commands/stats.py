@@ -7,10 +7,17 @@ from rich.table import Table
 
 from monitor.commands.check import AsOfOption, FromOption, ToOption, print_table
 from monitor.commands.console import SafeTable, print_json, warn
+from monitor.commands.language import paragraphs
 from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
+from monitor.i18n import N_, _
 from monitor.services.dates import optional_day, requested_period
 from monitor.services.stats import StatsResult, stats_document, unit_stats
 from storage import migrations
+
+HELP = paragraphs(
+    N_("Posts per unit (动态信息 / 信息公开) for a period and the year, weekly rule, "
+       "completion."),
+    N_("The period defaults to the current month up to as-of."))
 
 
 def stats(
@@ -22,10 +29,6 @@ def stats(
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Posts per unit (动态信息 / 信息公开) for a period and the year, weekly rule, completion.
-
-    The period defaults to the current month up to as-of.
-    """
     application = resolve(ctx, config, db)
     portal = application.config
     day = optional_day(as_of, "--as-of") or application.clock.today()
@@ -43,11 +46,13 @@ def stats(
 
 def stats_table(result: StatsResult) -> Table:
     period = result.period
-    table = SafeTable(title=f"Figures {period.start} to {period.end} (as of {result.as_of})")
-    table.add_column("unit")
-    table.add_column("group")
-    for heading in ("target", "动态信息", "信息公开", "total", "year total", "weeks", "missed",
-                    "completion %", "rank in group", "rank"):
+    table = SafeTable(title=_("Figures {start} to {end} (as of {day})").format(
+        start=period.start, end=period.end, day=result.as_of))
+    table.add_column(_("unit"))
+    table.add_column(_("group"))
+    for heading in (_("annual target"), _("动态信息"), _("信息公开"), _("total"),
+                    _("year total"), _("weeks"), _("missed weeks"), _("completion %"),
+                    _("rank in group"), _("rank")):
         table.add_column(heading, justify="right")
     for figure in result.figures:
         table.add_row(

@@ -7,19 +7,21 @@ import sys
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from monitor.commands.check import print_table
-from monitor.commands.console import out
+from monitor.commands.console import SafeTable, out
 from monitor.commands.options import ConfigOption, DbOption, resolve
 from monitor.errors import UserError
+from monitor.i18n import N_, _
 from monitor.services.users import Role, add_user, list_users, remove_user
 from storage import migrations
 
-app = typer.Typer(help="Add, list or remove the users of the web dashboard.",
+app = typer.Typer(help=N_("Add, list or remove the users of the web dashboard."),
                   no_args_is_help=True)
 
-NameArgument = Annotated[str, typer.Argument(help="The user's login name.")]
+NameArgument = Annotated[str, typer.Argument(metavar=N_("NAME"),
+                                             help=N_("The user's login name."))]
+ROLES = {Role.OFFICE: N_("office"), Role.UNIT: N_("unit")}
 
 
 def read_password(from_environment: str | None) -> str:
@@ -28,60 +30,64 @@ def read_password(from_environment: str | None) -> str:
     if from_environment:
         return from_environment
     if sys.stdin.isatty():
-        return getpass.getpass("password: ")
+        return getpass.getpass(_("password: "))
     line = sys.stdin.readline().rstrip("\r\n")
     if not line:
-        raise UserError("no password: give it on stdin or in MONITOR_PASSWORD")
+        raise UserError(_("no password: give it on stdin or in MONITOR_PASSWORD"))
     return line
 
 
-@app.command("add")
+@app.command("add", help=N_("Add a dashboard user; the password is read from stdin or "
+                             "MONITOR_PASSWORD."))
 def add_command(
     ctx: typer.Context,
     name: NameArgument,
-    role: Annotated[Role, typer.Option("--role", help="office sees everything; unit one unit.")],
+    role: Annotated[Role, typer.Option(
+        "--role", help=N_("office sees everything; unit one unit."))],
     unit: Annotated[str | None, typer.Option(
-        "--unit", "-u", help="The unit a unit user sees (name or alias).",
+        "--unit", "-u", metavar=N_("UNIT"), help=N_("The unit a unit user sees (name or alias)."),
         show_default=False)] = None,
     config: ConfigOption = None,
     db: DbOption = None,
 ) -> None:
-    """Add a dashboard user; the password is read from stdin or MONITOR_PASSWORD."""
     application = resolve(ctx, config, db)
     migrations.require_current(application.engine)
     password = read_password(application.environment.password)
     with application.sessions.begin() as session:
         user = add_user(session, application.config, name, role, unit, password,
                         application.clock.now())
-    where = f" of {user.unit}" if user.unit else ""
-    out.print(f"user {user.name} added ({user.role.value}{where})", markup=False)
+    if user.unit:
+        line = _("user {name} added ({role} of {unit})").format(
+            name=user.name, role=_(ROLES[user.role]), unit=user.unit)
+    else:
+        line = _("user {name} added ({role})").format(name=user.name, role=_(ROLES[user.role]))
+    out.print(line, markup=False)
 
 
-@app.command("list")
+@app.command("list", help=N_("List the dashboard users with their role and unit."))
 def list_command(ctx: typer.Context, config: ConfigOption = None, db: DbOption = None) -> None:
-    """List the dashboard users with their role and unit."""
     application = resolve(ctx, config, db)
     migrations.require_current(application.engine)
     with application.sessions() as session:
         users = list_users(session)
     if not users:
-        out.print("no users")
+        out.print(_("no users"))
         return
-    table = Table(title="Dashboard users")
-    for heading in ("name", "role", "unit"):
+    table = SafeTable(title=_("Dashboard users"))
+    for heading in (_("name"), _("role"), _("unit")):
         table.add_column(heading)
     for user in users:
-        table.add_row(user.name, user.role.value, user.unit or "")
+        table.add_row(user.name, _(ROLES[user.role]), user.unit or "")
     print_table(table)
 
 
-@app.command("remove")
+@app.command("remove", help=N_("Remove a dashboard user; their open sessions end at their next "
+                                "request."))
 def remove_command(
     ctx: typer.Context, name: NameArgument, config: ConfigOption = None, db: DbOption = None
 ) -> None:
-    """Remove a dashboard user; their open sessions end at their next request."""
     application = resolve(ctx, config, db)
     migrations.require_current(application.engine)
     with application.sessions.begin() as session:
         remove_user(session, name)
-    out.print(f"user {name} removed", markup=False)
+    out.print(_("user {name} removed").format(name=name), markup=False)

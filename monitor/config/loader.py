@@ -23,6 +23,7 @@ from monitor.config.messages import describe
 from monitor.config.models import PortalConfig
 from monitor.config.positions import KeyPath, Positions, format_path, scan
 from monitor.errors import ConfigError
+from monitor.i18n import _
 
 MAX_CONFIG_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 64
@@ -35,12 +36,13 @@ def load_config(path: Path) -> PortalConfig:
     node, data = _parse(path, text)
     positions = scan(node)
     problems = [
-        f"{path}:{line} {format_path(key)}: duplicate key, also given on line "
-        f"{positions.line_of(key)}"
+        f"{path}:{line} {format_path(key)}: "
+        + _("duplicate key, also given on line {line}").format(line=positions.line_of(key))
         for key, line in positions.duplicates
     ]
     if not isinstance(data, dict):
-        raise ConfigError([f"{path}:1 (top level): expected a mapping with site: and units:"])
+        raise ConfigError([f"{path}:1 " + _("(top level): expected a mapping with site: and "
+                                            "units:")])
     try:
         config = PortalConfig.model_validate(data)
     except ValidationError as invalid:
@@ -73,12 +75,13 @@ def _read(path: Path) -> str:
         return raw.decode("utf-8")
     except FileNotFoundError:
         raise ConfigError(
-            [f"{path}: no such config file (give --config PATH or set MONITOR_CONFIG)"]
+            [f"{path}: " + _("no such config file (give --config PATH or set MONITOR_CONFIG)")]
         ) from None
     except UnicodeDecodeError:
-        raise ConfigError([f"{path}:1 (top level): the file is not UTF-8 text"]) from None
+        raise ConfigError([f"{path}:1 " + _("(top level): the file is not UTF-8 text")]) from None
     except OSError as err:
-        raise ConfigError([f"{path}: cannot read the config file: {err.strerror}"]) from None
+        raise ConfigError([f"{path}: " + _("cannot read the config file: {reason}").format(
+            reason=err.strerror)]) from None
 
 
 class _Loader(yaml.SafeLoader):

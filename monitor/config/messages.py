@@ -1,4 +1,5 @@
-"""Turn pydantic's validation errors into one-line messages with a hint."""
+"""Turn pydantic's validation errors into one-line messages with a hint, in the language
+people read (the `file:line key.path` before them stays as it is)."""
 
 from __future__ import annotations
 
@@ -10,22 +11,23 @@ from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
 from monitor.config.positions import KeyPath
+from monitor.i18n import N_, _
 
 _TYPE_NAMES = {
-    "int_type": "a whole number",
-    "int_parsing": "a whole number",
-    "int_from_float": "a whole number",
-    "float_type": "a number",
-    "float_parsing": "a number",
-    "bool_type": "true or false",
-    "bool_parsing": "true or false",
-    "string_type": "text",
-    "list_type": "a list",
-    "date_type": "a date (YYYY-MM-DD)",
-    "date_parsing": "a date (YYYY-MM-DD)",
-    "date_from_datetime_parsing": "a date (YYYY-MM-DD)",
-    "model_type": "a mapping of keys",
-    "dict_type": "a mapping of keys",
+    "int_type": N_("a whole number"),
+    "int_parsing": N_("a whole number"),
+    "int_from_float": N_("a whole number"),
+    "float_type": N_("a number"),
+    "float_parsing": N_("a number"),
+    "bool_type": N_("true or false"),
+    "bool_parsing": N_("true or false"),
+    "string_type": N_("text"),
+    "list_type": N_("a list"),
+    "date_type": N_("a date (YYYY-MM-DD)"),
+    "date_parsing": N_("a date (YYYY-MM-DD)"),
+    "date_from_datetime_parsing": N_("a date (YYYY-MM-DD)"),
+    "model_type": N_("a mapping of keys"),
+    "dict_type": N_("a mapping of keys"),
 }
 
 
@@ -42,25 +44,27 @@ def describe(error: ErrorDetails, root: type[BaseModel]) -> tuple[KeyPath, str]:
     if kind == "extra_forbidden":
         return path, _unknown_key(path, root)
     if kind == "missing":
-        return path, "is required but missing"
+        return path, _("is required but missing")
     if kind in ("enum", "literal_error"):
         return path, _not_one_of(value, error)
     if kind in _TYPE_NAMES:
-        return path, f"expected {_TYPE_NAMES[kind]}, got {_show(value)}"
+        return path, _("expected {expected}, got {value}").format(
+            expected=_(_TYPE_NAMES[kind]), value=_show(value))
     if kind == "value_error":
         return path, str(error.get("ctx", {}).get("error", error["msg"]))
-    return path, f"{error['msg'][0].lower()}{error['msg'][1:]} (got {_show(value)})"
+    return path, _("{message} (got {value})").format(
+        message=f"{error['msg'][0].lower()}{error['msg'][1:]}", value=_show(value))
 
 
 def _show(value: Any) -> str:
     if isinstance(value, str):
         return f"'{value}'"
     if isinstance(value, dict):
-        return "a mapping"
+        return _("a mapping")
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     if value is None:
-        return "nothing"
+        return _("nothing")
     return repr(value)
 
 
@@ -68,9 +72,10 @@ def _not_one_of(value: Any, error: ErrorDetails) -> str:
     expected = str(error.get("ctx", {}).get("expected", ""))
     choices = [part.strip(" '\"") for part in expected.replace(" or ", ",").split(",")]
     choices = [choice for choice in choices if choice]
-    message = f"{_show(value)} is not one of {', '.join(choices)}"
+    message = _("{value} is not one of {choices}").format(value=_show(value),
+                                                         choices=", ".join(choices))
     guess = closest(str(value), choices)
-    return f"{message} (did you mean '{guess}'?)" if guess else message
+    return message + _(" (did you mean '{guess}'?)").format(guess=guess) if guess else message
 
 
 def _unknown_key(path: KeyPath, root: type[BaseModel]) -> str:
@@ -78,8 +83,9 @@ def _unknown_key(path: KeyPath, root: type[BaseModel]) -> str:
     allowed = _fields_at(root, path[:-1])
     guess = closest(key, allowed)
     if guess:
-        return f"unknown key '{key}' (did you mean '{guess}'?)"
-    return f"unknown key '{key}' (allowed: {', '.join(allowed)})"
+        return _("unknown key '{key}'").format(key=key) + _(" (did you mean '{guess}'?)").format(
+            guess=guess)
+    return _("unknown key '{key}' (allowed: {keys})").format(key=key, keys=", ".join(allowed))
 
 
 def _fields_at(model: type[BaseModel], path: KeyPath) -> list[str]:

@@ -21,6 +21,7 @@ from apscheduler.triggers.cron import CronTrigger
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from monitor.domain import Category, Cycle, Render
+from monitor.i18n import _
 
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 _DEADLINE = re.compile(r"^(\d{2})-(\d{2})$")
@@ -30,7 +31,6 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _CHROMIUM_NAME = re.compile(r"chrom|headless_shell", re.IGNORECASE)
 
 
-_EXAMPLE_URL = "(write e.g. http://www.example.gov.cn/)"
 
 
 def _http_url(value: str) -> str:
@@ -39,49 +39,53 @@ def _http_url(value: str) -> str:
     try:
         parts = urlsplit(value)
     except ValueError as bad:
-        raise ValueError(f"'{value}' is not a URL that can be requested: "
-                         f"{_url_problem(value, bad)}") from None
+        raise ValueError(_not_requestable(value, _url_problem(value, bad))) from None
     if parts.username is not None or parts.password is not None:
         # Not echoed: the value holds a password.
         raise ValueError(
-            "the URL carries a user name or password: remove it — the config file is no place "
-            "for secrets (give them through environment variables, as email.smtp.password_env "
-            "does)")
+            _("the URL carries a user name or password: remove it — the config file is no "
+              "place for secrets (give them through environment variables, as "
+              "email.smtp.password_env does)"))
     try:
         port = parts.port
     except ValueError as bad:
-        raise ValueError(f"'{value}' is not a URL that can be requested: "
-                         f"{_url_problem(value, bad)}") from None
+        raise ValueError(_not_requestable(value, _url_problem(value, bad))) from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"'{value}' is not an http(s) URL {_EXAMPLE_URL}")
+        raise ValueError(_("'{value}' is not an http(s) URL (write e.g. "
+                           "http://www.example.gov.cn/)").format(value=value))
     if port == 0:
-        raise ValueError(f"'{value}' is not a URL that can be requested: "
-                         "port 0 is out of range 1-65535")
+        raise ValueError(_not_requestable(value, _("port 0 is out of range 1-65535")))
     if parts.netloc.rpartition("@")[2].startswith("[") and not parts.netloc.endswith("]") \
             and port is None:
-        raise ValueError(f"'{value}' is not a URL that can be requested: text after the "
-                         "IPv6 address (write e.g. http://[2001:db8::1]:8000/)")
+        raise ValueError(_not_requestable(value, _(
+            "text after the IPv6 address (write e.g. http://[2001:db8::1]:8000/)")))
     return value
+
+
+def _not_requestable(value: str, problem: str) -> str:
+    return _("'{value}' is not a URL that can be requested: {problem}").format(
+        value=value, problem=problem)
 
 
 def _url_problem(value: str, error: ValueError) -> str:
     message = str(error)
     if "out of range" in message:
-        return "port out of range 1-65535"
+        return _("port out of range 1-65535")
     if "IPv6" in message or "does not appear to be an IPv4 or IPv6" in message:
-        return "malformed IPv6 address (write it in brackets, e.g. http://[2001:db8::1]:8000/)"
+        return _("malformed IPv6 address (write it in brackets, e.g. "
+                 "http://[2001:db8::1]:8000/)")
     if "Port could not be cast" in message:
         if value.count(":") > 2:
-            return "an IPv6 address must be in brackets (e.g. http://[2001:db8::1]:8000/)"
-        return "the port is not a number"
+            return _("an IPv6 address must be in brackets (e.g. http://[2001:db8::1]:8000/)")
+        return _("the port is not a number")
     return message
 
 
 def _no_control(value: str) -> str:
     """A value that goes into a mail header or a command line: one line, no controls."""
     if _CONTROL.search(value):
-        raise ValueError(f"'{_visible(value)}' holds a line break or a control character; "
-                         "write it on one line")
+        raise ValueError(_("'{value}' holds a line break or a control character; write it "
+                           "on one line").format(value=_visible(value)))
     return value
 
 
@@ -91,7 +95,7 @@ def _visible(value: str) -> str:
 
 def _email(value: str) -> str:
     if not _EMAIL.match(value):
-        raise ValueError(f"'{value}' is not an e-mail address")
+        raise ValueError(_("'{value}' is not an e-mail address").format(value=value))
     return value
 
 
@@ -101,7 +105,8 @@ def _mailbox(value: str) -> str:
     _name, address = parseaddr(value)
     if not address or not _EMAIL.match(address):
         raise ValueError(
-            f"'{value}' is not an e-mail address (write e.g. 政务公开办 <gkb@example.gov.cn>)"
+            _("'{value}' is not an e-mail address (write e.g. 政务公开办 "
+              "<gkb@example.gov.cn>)").format(value=value)
         )
     return value
 
@@ -109,11 +114,12 @@ def _mailbox(value: str) -> str:
 def _deadline(value: str) -> str:
     match = _DEADLINE.match(value)
     if not match:
-        raise ValueError(f"'{value}' is not a MM-DD date (write e.g. \"03-31\")")
+        raise ValueError(_("'{value}' is not a MM-DD date (write e.g. \"03-31\")")
+                         .format(value=value))
     try:
         date(2024, int(match[1]), int(match[2]))  # a leap year admits 02-29
     except ValueError:
-        raise ValueError(f"'{value}' is not a day of the year") from None
+        raise ValueError(_("'{value}' is not a day of the year").format(value=value)) from None
     return value
 
 
@@ -145,18 +151,19 @@ def _chat_url(value: str) -> str:
         raise ValueError(f"a chat URL is at most {CHAT_URL_LENGTH} characters long")
     if not _SCHEME.match(value):
         # Not echoed: the value may hold a token.
-        raise ValueError("not a notification URL of the form scheme://… (write e.g. "
-                         "dingtalk://${DINGTALK_SECRET}@${DINGTALK_TOKEN}/)")
+        raise ValueError(_("not a notification URL of the form scheme://… (write e.g. "
+                           "dingtalk://${DINGTALK_SECRET}@${DINGTALK_TOKEN}/)"))
     names = variables_of(value)
     bad = [name for name in names if not _VARIABLE_NAME.match(name)]
     if bad:
-        raise ValueError(f"'${{{bad[0]}}}' is not an environment variable name "
-                         "(capitals, digits and _, e.g. ${DINGTALK_TOKEN})")
+        raise ValueError(_("'{variable}' is not an environment variable name (capitals, "
+                           "digits and _, e.g. ${{DINGTALK_TOKEN}})").format(
+            variable=f"${{{bad[0]}}}"))
     if not names:
         # Not echoed: the value may hold a token.
-        raise ValueError("the URL names no environment variable: a chat URL carries a token, "
-                         "which belongs in the environment, not in the config file — write it "
-                         "as ${NAME} (e.g. wecombot://${WECOM_KEY})")
+        raise ValueError(_("the URL names no environment variable: a chat URL carries a "
+                           "token, which belongs in the environment, not in the config file — "
+                           "write it as ${NAME} (e.g. wecombot://${WECOM_KEY})"))
     shape, form = _ROBOT_URLS.get(value.partition("://")[0], (None, ""))
     if shape is not None and not shape.match(value):
         raise ValueError(form)
@@ -281,8 +288,8 @@ class CrawlConfig(StrictModel):
     @classmethod
     def _browser_off_unquoted(cls, value: object) -> object:
         if value is False:
-            raise ValueError("YAML reads an unquoted off as false: write browser: \"off\" "
-                             "(in quotes)")
+            raise ValueError(_("YAML reads an unquoted off as false: write browser: \"off\" "
+                               "(in quotes)"))
         return value
 
     @model_validator(mode="after")
@@ -305,14 +312,15 @@ class CrawlConfig(StrictModel):
         path = Path(self.browser)
         if not path.is_file():
             raise ValueError(
-                f"browser: '{self.browser}' is neither auto, off nor an existing Chromium "
-                "executable (install one with 'apt-get install chromium' or "
-                "'playwright install chromium')"
+                _("browser: '{browser}' is neither auto, off nor an existing Chromium "
+                  "executable (install one with 'apt-get install chromium' or "
+                  "'playwright install chromium')").format(browser=self.browser)
             )
         if not os.access(path, os.X_OK) or not _CHROMIUM_NAME.search(path.resolve().name):
             raise ValueError(
-                f"browser: '{self.browser}' is not a Chromium executable (expected a program "
-                "named chromium, chrome or headless_shell; or write auto)"
+                _("browser: '{browser}' is not a Chromium executable (expected a program "
+                  "named chromium, chrome or headless_shell; or write auto)")
+                .format(browser=self.browser)
             )
         return self
 
@@ -410,7 +418,8 @@ class NationalRulesConfig(StrictModel):
                  ("blank_warning", "blank_columns"))
         for warning, veto in pairs:
             if getattr(self, warning) > getattr(self, veto):
-                raise ValueError(f"{warning} must not be above {veto}")
+                raise ValueError(_("{warning} must not be above {veto}").format(
+                    warning=warning, veto=veto))
         return self
 
 
@@ -465,7 +474,7 @@ class SmtpConfig(StrictModel):
     @model_validator(mode="after")
     def _one_tls_mode(self) -> SmtpConfig:
         if self.starttls and self.ssl:
-            raise ValueError("starttls and ssl exclude each other: choose one")
+            raise ValueError(_("starttls and ssl exclude each other: choose one"))
         return self
 
 
@@ -522,8 +531,9 @@ class ChatConfig(StrictModel):
     def _known_vendors(cls, value: dict[str, str]) -> dict[str, str]:
         unknown = sorted(set(value) - set(CHAT_VENDORS))
         if unknown:
-            raise ValueError(f"'{unknown[0]}' is not a vendor whose address can be changed "
-                             f"(one of: {', '.join(CHAT_VENDORS)})")
+            raise ValueError(_("'{vendor}' is not a vendor whose address can be changed "
+                               "(one of: {vendors})").format(vendor=unknown[0],
+                                                            vendors=", ".join(CHAT_VENDORS)))
         return value
 
 
@@ -564,13 +574,13 @@ class ColumnConfig(StrictModel):
     def _deadline_fits_cycle(self) -> ColumnConfig:
         if self.deadline is not None and self.cycle is not Cycle.YEARLY:
             raise ValueError(
-                f"deadline is only for yearly columns (this one is {self.cycle.value}): "
-                "remove it or set cycle: yearly"
+                _("deadline is only for yearly columns (this one is {cycle}): remove it or set "
+                  "cycle: yearly").format(cycle=self.cycle.value)
             )
         # The annual report (年度报告) has a legal deadline; without one it is never overdue.
         if self.cycle is Cycle.YEARLY and self.category is Category.REPORT and not self.deadline:
             raise ValueError(
-                "a yearly report column needs a deadline (write e.g. deadline: \"01-31\")"
+                _("a yearly report column needs a deadline (write e.g. deadline: \"01-31\")")
             )
         return self
 
@@ -613,17 +623,19 @@ def _crontab(value: str) -> str:
     fields = value.split()
     if len(fields) != 5:
         raise ValueError(
-            f"'{value}' is not a cron line of five fields: minute hour day month weekday "
-            "(write e.g. \"30 8 * * mon\")"
+            _("'{value}' is not a cron line of five fields: minute hour day month weekday "
+              "(write e.g. \"30 8 * * mon\")").format(value=value)
         )
     if re.search(r"\d", fields[4]):
         raise ValueError(
-            f"'{value}': write the weekday by name (mon, tue, … sun), not by number"
+            _("'{value}': write the weekday by name (mon, tue, … sun), not by number")
+            .format(value=value)
         )
     try:
         CronTrigger.from_crontab(value)
     except ValueError as err:
-        raise ValueError(f"'{value}' is not a valid cron line: {err}") from None
+        raise ValueError(_("'{value}' is not a valid cron line: {reason}").format(
+            value=value, reason=err)) from None
     return value
 
 
@@ -649,7 +661,7 @@ class JobSchedule(StrictModel):
     @model_validator(mode="after")
     def _one_trigger(self) -> JobSchedule:
         if self.cron is not None and self.every_seconds is not None:
-            raise ValueError("cron and every_seconds exclude each other: choose one")
+            raise ValueError(_("cron and every_seconds exclude each other: choose one"))
         return self
 
 

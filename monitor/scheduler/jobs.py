@@ -27,6 +27,7 @@ from monitor.clock import SHANGHAI
 from monitor.config import PortalConfig
 from monitor.config.models import JobSchedule
 from monitor.errors import MonitorError
+from monitor.i18n import N_
 
 log = logging.getLogger("monitor.scheduler")
 
@@ -43,18 +44,18 @@ class JobDefinition:
 
 
 DEFINITIONS: tuple[JobDefinition, ...] = (
-    JobDefinition("crawl", "nightly crawl of every column", default_cron="0 2 * * *"),
-    JobDefinition("link_recheck", "re-check links whose re-check is due",
+    JobDefinition("crawl", N_("nightly crawl of every column"), default_cron="0 2 * * *"),
+    JobDefinition("link_recheck", N_("re-check links whose re-check is due"),
                   default_cron="0 4 * * *"),
-    JobDefinition("probe", "availability probe of the home and key pages",
+    JobDefinition("probe", N_("availability probe of the home and key pages"),
                   default_every_seconds=1800),
-    JobDefinition("due_soon_reminders", "remind units whose weekly column is due soon",
+    JobDefinition("due_soon_reminders", N_("remind units whose weekly column is due soon"),
                   default_cron="0 15 * * thu"),
-    JobDefinition("weekly_alerts", "weekly staleness alerts and the office digest",
+    JobDefinition("weekly_alerts", N_("weekly staleness alerts and the office digest"),
                   default_cron="30 8 * * mon"),
-    JobDefinition("outbox", "retry e-mails and chat messages not yet accepted",
+    JobDefinition("outbox", N_("retry e-mails and chat messages not yet accepted"),
                   default_every_seconds=900),
-    JobDefinition("monthly_report", "monthly report of the previous month",
+    JobDefinition("monthly_report", N_("monthly report of the previous month"),
                   default_cron="0 7 1 * *"),
 )
 DEFINITIONS_BY_NAME = {definition.name: definition for definition in DEFINITIONS}

@@ -10,6 +10,7 @@ import re
 from datetime import date
 
 from monitor.errors import PeriodError
+from monitor.i18n import _
 from monitor.rules.periods import Period
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -23,7 +24,8 @@ def parse_day(text: str, option: str) -> date:
             return date.fromisoformat(stripped)
         except ValueError:
             pass  # right shape, impossible day (2024-02-30): the same message below
-    raise PeriodError(f"{option}: '{text}' is not a date; expected YYYY-MM-DD, e.g. 2024-05-10")
+    raise PeriodError(_("{option}: '{text}' is not a date; expected YYYY-MM-DD, e.g. "
+                        "2024-05-10").format(option=option, text=text))
 
 
 def optional_day(text: str | None, option: str) -> date | None:
@@ -35,6 +37,6 @@ def requested_period(first: str | None, last: str | None) -> Period | None:
     if first is None and last is None:
         return None
     if first is None or last is None:
-        raise PeriodError("--from and --to go together: give both, e.g. "
-                          "--from 2024-04-01 --to 2024-04-30")
+        raise PeriodError(_("--from and --to go together: give both, e.g. --from 2024-04-01 "
+                            "--to 2024-04-30"))
     return Period(parse_day(first, "--from"), parse_day(last, "--to"))

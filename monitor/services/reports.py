@@ -23,6 +23,7 @@ from monitor.calendar import LOCAL_ZONE, local_date
 from monitor.config import PortalConfig
 from monitor.domain import ProblemState
 from monitor.errors import ReportError
+from monitor.i18n import _
 from monitor.rules.figures import UnitFigures
 from monitor.rules.periods import Period
 from monitor.rules.weekly import WeeklyResult
@@ -52,7 +53,7 @@ def templates_dir(config: PortalConfig, config_path: Path) -> Path | None:
         return None
     path = config_path.parent / configured
     if not path.is_dir():
-        raise ReportError(f"report.templates_dir: {path} is not a directory")
+        raise ReportError(_("report.templates_dir: {path} is not a directory").format(path=path))
     return path
 
 

@@ -17,6 +17,7 @@ from typer.testing import CliRunner, Result
 
 from monitor.cli import app
 from monitor.config import load_config
+from monitor.i18n import speaking
 from storage import migrations
 from storage.models import Column, ColumnCrawl, CrawlRun, Post
 from storage.session import create_db_engine, session_factory
@@ -47,15 +48,25 @@ COUNTED_POSTS = [("slj/gzdt/", date(2024, 4, 3)), ("slj/gzdt/", date(2024, 4, 24
 
 
 @pytest.fixture
-def run_cli(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
-    """Run `monitor ARGS` in-process with a clean MONITOR_* environment."""
+def cli_language() -> str:
+    """The language the command tests read: English (`MONITOR_LANG=en`), in which most of
+    them were written; tests/cli/test_language.py reads the office's Chinese, the default.
+    A test module overrides this fixture to read the other one."""
+    return "en"
+
+
+@pytest.fixture
+def run_cli(monkeypatch: pytest.MonkeyPatch, cli_language: str) -> Callable[..., Result]:
+    """Run `monitor ARGS` in-process with a clean MONITOR_* environment, in `cli_language`."""
     for name in ("MONITOR_CONFIG", "MONITOR_DB", "MONITOR_NOW"):
         monkeypatch.delenv(name, raising=False)
 
     def run(*args: str, env: dict[str, str] | None = None) -> Result:
-        return CliRunner().invoke(app, list(args), env=env, catch_exceptions=False)
+        with speaking(cli_language):
+            return CliRunner().invoke(app, list(args), env=env, catch_exceptions=False)
 
     return run
+
 
 
 def portal_config(units: list[dict[str, Any]], **sections: Any) -> dict[str, Any]:

@@ -10,6 +10,10 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
+from monitor.domain import ProblemType
+from monitor.i18n import speaking
+from monitor.labels import problem_label
+
 SITE = "http://127.0.0.1:8000/"  # the site of every portal the conftest writes
 UNITS = [
     {"name": "县水利局", "group": "县直单位", "aliases": ["水利局"], "annual_target": 450,
@@ -84,10 +88,13 @@ def test_check_table_shows_columns_weekly_line_and_problems(
 ) -> None:
     result = run_cli("check", "-u", "县水利局", "--no-crawl", *recorded, env=NOW)
     assert result.exit_code == 0, result.stderr
-    assert "县水利局 at 2024-05-10" in result.stdout
+    assert "县水利局 as of 2024-05-10" in result.stdout
     assert ("weekly rule 2024-01-01 to 2024-05-10: 18 weeks counted, 3 missed "
             "(weeks of 2024-02-12, 2024-04-22, 2024-04-29)") in result.stdout
-    assert "overdue_column" in result.stdout and "unreachable_column" in result.stdout
+    with speaking("en"):
+        labels = [problem_label(t) for t in (ProblemType.OVERDUE_COLUMN,
+                                             ProblemType.UNREACHABLE_COLUMN)]
+    assert all(label in result.stdout for label in labels)
     assert result.stderr == ""
 
 
@@ -121,12 +128,13 @@ def test_part_of_an_alias_names_the_unit(
     assert json.loads(result.stdout)["unit"] == "县卫生健康委员会"
 
 
+@pytest.mark.parametrize("cli_language", ["zh_CN"])
 def test_a_part_that_fits_several_units_exits_1_listing_them(
     run_cli: Callable[..., Result], recorded: list[str]
 ) -> None:
     result = run_cli("check", "--unit", "县", "--no-crawl", *recorded, env=NOW)
     assert (result.exit_code, result.stdout) == (1, "")
-    assert result.stderr == ("error: '县' 可指多个单位：县水利局、县卫生健康委员会；"
+    assert result.stderr == ("错误：'县' 可指多个单位：县水利局、县卫生健康委员会；"
                              "请写出单位全称或别名\n")
 
 

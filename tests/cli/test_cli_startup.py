@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from monitor.cli import COMMANDS, app
+from monitor.i18n import _
 
 HEAVY = ("scrapy", "sqlalchemy", "openpyxl", "docx", "aiohttp", "starlette", "playwright",
          "monitor.commands.crawl", "monitor.config")
@@ -33,20 +34,20 @@ def test_monitor_help_lists_every_command_with_its_summary() -> None:
     assert result.exit_code == 0
     rows = [" ".join(line.strip("│ ").split()) for line in result.stdout.splitlines()]
     for name, lazy in COMMANDS.items():
-        assert f"{name} {lazy.summary}" in rows
+        assert f"{name} {_(lazy.summary)}" in rows
 
 
 @pytest.mark.parametrize("name", list(COMMANDS))
 def test_each_summary_is_the_first_paragraph_of_the_commands_own_help(name: str) -> None:
     command = COMMANDS[name].load(name)
     first = (command.help or "").strip().split("\n\n")[0].replace("\n", " ")
-    assert COMMANDS[name].summary == first
+    assert _(COMMANDS[name].summary) == first
 
 
 def test_a_command_runs_after_its_module_is_loaded_on_demand() -> None:
     result = CliRunner().invoke(app, ["config", "--help"])
     assert result.exit_code == 0
-    assert "Validate the portal config." in result.stdout
+    assert _("Validate the portal config.") in result.stdout
     assert "check" in result.stdout
 
 

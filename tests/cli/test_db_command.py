@@ -42,13 +42,14 @@ def test_a_malformed_db_url_exits_1(run_cli: Callable[..., Result]) -> None:
     ("postgresql+asyncpg://postgres@127.0.0.1/monitor", "postgresql+asyncpg"),
     ("oracle://x", "oracle"),
 ])
+@pytest.mark.parametrize("cli_language", ["zh_CN"])
 def test_an_unsupported_database_exits_1_naming_the_supported_ones(
     run_cli: Callable[..., Result], url: str, scheme: str
 ) -> None:
     result = run_cli("problems", "list", "--db", url)
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == (
-        f"error: 不支持的数据库 '{scheme}'：只支持 sqlite（如 sqlite:///var/monitor.db）"
+        f"错误：不支持的数据库 '{scheme}'：只支持 sqlite（如 sqlite:///var/monitor.db）"
         "和 postgresql（如 postgresql+psycopg://user@host/dbname）\n"
     )
 

@@ -24,9 +24,10 @@ NOW = {"MONITOR_NOW": "2024-05-10T09:00:00+08:00"}
 # 18:30 UTC is 02:30 the next day in Shanghai: exports must show the local time.
 SEEN = datetime.fromisoformat("2024-04-19T18:30:00+00:00")
 LONG_TITLE = "关于印发《瑞河县2024年防汛抗旱应急预案（修订稿）》及相关配套工作方案的通知"
-POST_FIELDS = "unit,column,url,title,date,date_source,first_seen"
-LINK_FIELDS = "url,kind,internal,status,reason,http_status,hidden,sources"
-PROBLEM_FIELDS = "id,type,unit,column,url,target,detail,state,first_seen,last_seen,recurring,evidence"
+# The office's tables (CSV, XLSX) head their columns in its language; JSON keeps the fields.
+POST_HEADERS = "单位,栏目,链接,标题,发布日期,日期来源,首次发现"
+LINK_HEADERS = "链接,类型,站内链接,状态,原因,HTTP状态码,隐藏,所在页面"
+PROBLEM_HEADERS = "编号,问题,单位,栏目,页面,链接目标,详情,状态,首次发现,最近发现,反复出现,截图取证"
 
 
 def posts_with_links(portal) -> None:
@@ -58,22 +59,23 @@ def options(record_portal: Callable[..., list[str]]) -> list[str]:
     return record_portal(UNITS, posts_with_links)
 
 
+@pytest.mark.parametrize("cli_language", ["zh_CN"])
 def test_posts_csv_has_a_bom_the_exact_fields_and_local_times(
     run_cli: Callable[..., Result], options: list[str], tmp_path: Path
 ) -> None:
     out = tmp_path / "posts.csv"
     result = run_cli("export", "posts", "--out", str(out), *options, env=NOW)
     assert result.exit_code == 0, result.stderr
-    assert result.stderr == f"wrote 2 posts to {out}\n"
+    assert result.stderr == f"已将2行写入{out}\n"
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert rows == [
-        POST_FIELDS.split(","),
-        ["县水利局", "工作动态", f"{SITE}slj/gzdt/1.html", LONG_TITLE, "2024-04-19", "list",
+        POST_HEADERS.split(","),
+        ["县水利局", "工作动态", f"{SITE}slj/gzdt/1.html", LONG_TITLE, "2024-04-19", "列表页",
          "2024-04-20 02:30:00"],
-        ["青石镇", "乡镇动态", f"{SITE}qsz/xzdt/2.html", "镇党委召开会议", "2024-03-05", "meta",
-         "2024-04-20 02:30:00"],
+        ["青石镇", "乡镇动态", f"{SITE}qsz/xzdt/2.html", "镇党委召开会议", "2024-03-05",
+         "页面元数据", "2024-04-20 02:30:00"],
     ]
 
 
@@ -90,6 +92,7 @@ def test_posts_json_to_stdout_filtered_by_unit_and_period(
     ]
 
 
+@pytest.mark.parametrize("cli_language", ["zh_CN"])
 def test_links_fold_their_pages_into_sources(
     run_cli: Callable[..., Result], options: list[str]
 ) -> None:
@@ -105,11 +108,12 @@ def test_links_fold_their_pages_into_sources(
     ]
     only_water = run_cli("export", "links", "--unit", "县水利局", *options, env=NOW)
     rows = list(csv.reader(io.StringIO(only_water.stdout.removeprefix("\ufeff"))))
-    assert rows == [LINK_FIELDS.split(","),
-                    [f"{SITE}files/plan.pdf", "attachment", "true", "broken", "HTTP 404", "404",
-                     "false", f"{SITE}slj/gzdt/1.html"]]
+    assert rows == [LINK_HEADERS.split(","),
+                    [f"{SITE}files/plan.pdf", "附件", "是", "无法访问", "HTTP 404", "404",
+                     "否", f"{SITE}slj/gzdt/1.html"]]
 
 
+@pytest.mark.parametrize("cli_language", ["zh_CN"])
 def test_problems_xlsx_has_the_exact_header_and_rows(
     run_cli: Callable[..., Result], options: list[str], tmp_path: Path
 ) -> None:
@@ -121,14 +125,14 @@ def test_problems_xlsx_has_the_exact_header_and_rows(
     assert result.exit_code == 0, result.stderr
     sheet = load_workbook(out).active
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
-    assert ",".join(rows[0]) == PROBLEM_FIELDS
+    assert ",".join(rows[0]) == PROBLEM_HEADERS
     # The columns were never crawled, so no status is judged; but the township's post dated
     # 5 March was first seen on 20 April, which is back-dating whatever the crawls say.
     refreshed = datetime(2024, 5, 10, 9, 0)
     assert rows[1:] == [
-        (1, "backdated_post", "青石镇", "乡镇动态", f"{SITE}qsz/xzdt/2.html", None,
-         "dated 2024-03-05, first seen 2024-04-20 (46 days later)", "open", refreshed,
-         refreshed, False, None),
+        (1, "标注日期早于实际发布", "青石镇", "乡镇动态", f"{SITE}qsz/xzdt/2.html", None,
+         "dated 2024-03-05, first seen 2024-04-20 (46 days later)", "未整改", refreshed,
+         refreshed, "否", None),
     ]
 
 

@@ -83,14 +83,15 @@ def test_ignore_hides_a_problem_until_it_is_reopened(
     assert 3 in [p["id"] for p in listed(run_cli, refreshed)]
 
 
+@pytest.mark.parametrize("cli_language", ["zh_CN"])
 def test_table_output_and_an_empty_list(
     run_cli: Callable[..., Result], refreshed: list[str]
 ) -> None:
     table = run_cli("problems", "list", *refreshed, env=NOW)
     assert table.exit_code == 0
-    assert "Open problems" in table.stdout and "overdue_column" in table.stdout
+    assert "问题（未整改）" in table.stdout and "栏目逾期未更新" in table.stdout
     empty = run_cli("problems", "list", "--state", "fixed", *refreshed, env=NOW)
-    assert (empty.exit_code, empty.stdout) == (0, "no fixed problems\n")
+    assert (empty.exit_code, empty.stdout) == (0, "没有状态为“已整改”的问题\n")
 
 
 def test_unknown_id_exits_1_with_a_clear_message(
@@ -176,6 +177,7 @@ def long_broken_link(portal) -> None:
                         first_seen=CRAWLED, last_seen=CRAWLED))
 
 
+@pytest.mark.parametrize("cli_language", ["zh_CN"])
 def test_the_table_shows_the_link_target_and_fits_a_100_column_terminal(
     run_cli: Callable[..., Result], record_portal: Callable[..., list[str]]
 ) -> None:
@@ -184,8 +186,8 @@ def test_the_table_shows_the_link_target_and_fits_a_100_column_terminal(
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     assert max(cell_len(line) for line in lines) <= 100
-    # Folded, not cut: the seventh column, read down, is the whole target.
-    header = "".join(line.split("┃")[7].strip() for line in lines if line.startswith("┃"))
-    target = "".join(line.split("│")[7].strip() for line in lines if line.startswith("│"))
+    # Folded, not cut: the sixth column, read down, is the whole target.
+    header = "".join(line.split("┃")[6].strip() for line in lines if line.startswith("┃"))
+    target = "".join(line.split("│")[6].strip() for line in lines if line.startswith("│"))
     assert header == "链接目标"
     assert target == "http://127.0.0.1:8000/files/" + "b" * 70 + ".pdf"

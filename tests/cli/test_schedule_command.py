@@ -67,7 +67,11 @@ def scheduler_command(config: Path, database_url: str) -> list[str]:
 
 
 def clean_environment() -> dict[str, str]:
-    return {name: value for name, value in os.environ.items() if not name.startswith("MONITOR_")}
+    """No MONITOR_* setting of the caller's, and the job output in English, as the test reads
+    it (like the other command tests, `cli_language`)."""
+    inherited = {name: value for name, value in os.environ.items()
+                 if not name.startswith("MONITOR_")}
+    return inherited | {"MONITOR_LANG": "en"}
 
 
 def wait_for(condition: Callable[[], bool], seconds: float) -> bool:

@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from monitor.cli import app
+from monitor.i18n import speaking
 from monitor.services.users import authenticate
 from storage.session import create_db_engine, session_factory
 
@@ -24,7 +25,8 @@ def options(record_portal: Callable[..., list[str]]) -> list[str]:
 
 
 def _stdin(*args: str, stdin: str) -> Result:
-    return CliRunner().invoke(app, list(args), input=stdin, catch_exceptions=False)
+    with speaking("en"):
+        return CliRunner().invoke(app, list(args), input=stdin, catch_exceptions=False)
 
 
 def _login(options: list[str], name: str, password: str) -> object:

@@ -137,7 +137,7 @@ def test_discover_of_an_unreachable_portal_is_a_one_line_error(tmp_path: Path) -
     done = _discover(url, "--max-pages", "5")
     assert done.returncode == 1
     assert done.stderr.strip().splitlines()[-1].startswith(
-        f"error: the home page {url} could not be read (")
+        f"错误：the home page {url} could not be read (")
     assert done.stdout == ""
 
 

@@ -131,14 +131,14 @@ def test_a_second_crawl_of_the_portal_says_one_runs_and_exits_1(faults) -> None:
     assert code == 1
     assert out == ""
     [line] = err.strip().splitlines()
-    assert line.startswith("error: another crawl of this portal (")
+    assert line.startswith("错误：another crawl of this portal (")
     assert "already runs against this database" in line
 
 
 def test_sigterm_records_the_run_as_interrupted_and_exits_1(faults) -> None:
     code, _out, err = faults["first"]
     assert code == 1
-    assert err.strip().splitlines()[-1].startswith("error: crawl interrupted by SIGTERM")
+    assert err.strip().splitlines()[-1].startswith("错误：crawl interrupted by SIGTERM")
     status, columns_ok, columns_failed, error = faults["term_run"]
     assert status == "interrupted"
     outcomes = faults["term_outcomes"]
@@ -176,8 +176,7 @@ def test_an_error_in_one_columns_callback_fails_that_column_only(faults) -> None
     assert failed["outcome"] == "error"
     assert failed["reason"].startswith("SelectorSyntaxError: ")
     lines = last.stderr.strip().splitlines()
-    assert lines[-1] == f"error: 1 of {faults['columns']} columns could not be read; they " \
-        "keep their last known state"
+    assert lines[-1] == f"错误：{faults['columns']}个栏目中有1个未能读取；保留最近已知状态"
     assert any("column not read" in line and failed["column"] in line for line in lines)
     assert any(line.startswith("ERROR crawler.columns: error reading ") for line in lines)
 

@@ -161,4 +161,4 @@ def test_an_unknown_unit_is_refused_with_one_line(rechecks):
     done = subprocess.run([sys.executable, "-m", "monitor", "links", "recheck", "--unit",
                            "不存在的单位"], env=workspace.env(), capture_output=True, text=True)
     assert done.returncode == 1
-    assert done.stderr.startswith("error: ") and done.stderr.count("\n") == 1, done.stderr
+    assert done.stderr.startswith("错误：") and done.stderr.count("\n") == 1, done.stderr

@@ -194,7 +194,7 @@ def test_a_bad_as_of_exits_1_naming_the_option(nights) -> None:
                                 env=workspace.env(night(VETO_NIGHT)))
     assert result.exit_code == 1
     assert result.stderr.strip() == (
-        "error: --as-of: '2024-13-01' is not a date; expected YYYY-MM-DD, e.g. 2024-05-10")
+        "错误：--as-of：“2024-13-01”不是日期；应为 YYYY-MM-DD，如 2024-05-10")
 
 
 def test_the_quarterly_report_states_the_national_items(nights, tmp_path) -> None:

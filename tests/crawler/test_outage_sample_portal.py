@@ -19,11 +19,16 @@ from pathlib import Path
 import pytest
 import yaml
 
+from monitor.domain import ProblemType
+from monitor.problem_types import kind_of
 from sampleportal import serve_portal
 from sampleportal.model import Portal
 
 # Several crawls in one module fixture: slow on a loaded machine.
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(1800)]
+
+# How the command line names the open problem (in the office's language, the default).
+SITE_UNREACHABLE = kind_of(ProblemType.SITE_UNREACHABLE).alert_label
 
 
 def problem_states(workspace) -> dict[tuple[str, str], tuple]:
@@ -101,7 +106,7 @@ def test_the_crawl_without_an_answer_exits_1_saying_the_portal_did_not_answer(ou
     down = outage["down"]
     assert down.returncode == 1
     assert down.stderr.strip().splitlines()[-1].startswith(
-        "error: the portal did not answer this run (home page: refused; ")
+        "错误：网站本次没有响应（首页：refused；")
     summary = json.loads(down.stdout)
     assert summary["portal_answered"] is False
     assert summary["columns_ok"] == 0
@@ -153,7 +158,7 @@ def test_the_next_good_night_fixes_site_unreachable_and_checks_again(outage) -> 
 def test_checking_one_unit_while_the_portal_is_down_accuses_no_other_unit(outage) -> None:
     unit_check = outage["unit_check"]
     assert unit_check.returncode == 0, unit_check.stderr
-    assert "the portal did not answer" in unit_check.stderr
+    assert "警告：网站没有响应" in unit_check.stderr
     during, after = outage["during"], outage["after_unit_check"]
     assert set(after) == set(during)
     accusing = [key for key in during if key[0] != "site_unreachable"]
@@ -186,8 +191,7 @@ def test_an_attachment_host_refusing_everything_accuses_nobody(files_down) -> No
     down, files = files_down["down"], files_down["hosts"].files
     assert down.returncode == 1
     assert down.stderr.strip().splitlines()[-1] == (
-        f"error: host {files} of the portal did not answer this run: its links were not "
-        "checked, site_unreachable is open")
+        f"错误：网站的主机{files}本次没有响应：其链接未检查，已记录问题“{SITE_UNREACHABLE}”")
     [(status, reason, count)] = files_down["attachments"]
     assert (status, reason) == ("unchecked", "host_not_answering") and count >= 3
     during = files_down["during"]

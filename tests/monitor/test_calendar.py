@@ -56,7 +56,7 @@ def test_year_beyond_the_package_falls_back_to_weekends_with_a_warning() -> None
     assert not calendar.is_workday(date(2027, 1, 2))  # Saturday
     assert not calendar.is_official(2027)
     [warning] = calendar.warnings()
-    assert warning.startswith("2027: the official holiday calendar is not known")
+    assert warning.startswith("2027年：官方节假日安排未知")
     assert "calendar.covered_years" in warning
 
 
@@ -70,7 +70,7 @@ def test_known_years_give_no_warning() -> None:
 
 def test_warnings_for_names_each_unknown_year_once() -> None:
     warnings = WorkCalendar().warnings_for([2027, 2024, 2027, 2003])
-    assert [warning[:5] for warning in warnings] == ["2003:", "2027:"]
+    assert [warning[:6] for warning in warnings] == ["2003年：", "2027年："]
 
 
 def test_covered_year_uses_config_lists_without_a_warning() -> None:

@@ -38,7 +38,7 @@ def test_models_and_migrations_agree(database_url: str) -> None:
 
 def test_commands_refuse_an_unmigrated_database(database_url: str) -> None:
     engine = create_db_engine(database_url)
-    with pytest.raises(DatabaseError, match=r"database is empty; run 'monitor db upgrade' first"):
+    with pytest.raises(DatabaseError, match=r"数据库为空；请先运行“monitor db upgrade”"):
         migrations.require_current(engine)
     engine.dispose()
 

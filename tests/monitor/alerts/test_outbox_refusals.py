@@ -181,14 +181,14 @@ def test_a_permanent_refusal_shows_in_status_and_in_next_weeks_digest(
     smtp_server.start()
     week = monitor("alerts", "weekly")
     assert week.exit_code == 1
-    assert "not delivered: slj2@example.gov.cn: SMTP 550: 5.1.1 no such user" in week.stdout
-    assert week.stderr == ("error: 1 recipient(s) refused for good or not confirmed by the "
-                           "SMTP server or a chat robot; they are not retried (see `monitor "
-                           "alerts status`)\n")
+    # The command line speaks the office's language (SPEC §9).
+    assert "未送达：slj2@example.gov.cn: SMTP 550: 5.1.1 no such user" in week.stdout
+    assert week.stderr == ("错误：1个收件人被 SMTP 服务器或群机器人拒收或未确认；不再重试"
+                           "（见“monitor alerts status”）\n")
     shown = monitor("alerts", "status")
-    assert shown.stdout.endswith("4 sent (last 2024-05-13 08:30), 0 waiting, "
-                                 "1 recipient(s) not reached\n")
-    assert shown.stdout.splitlines()[0].strip() == "Not delivered (not retried)"
+    assert shown.stdout.endswith("已发送4封（最近：2024-05-13 08:30），等待发送0封，"
+                                 "1个收件人未送达\n")
+    assert shown.stdout.splitlines()[0].strip() == "未送达（不再重试）"
     [item] = json.loads(monitor("alerts", "status", "--json").stdout)["undelivered"]
     assert (item["recipient"], item["outcome"], item["reply"]) == (
         "slj2@example.gov.cn", "refused", "SMTP 550: 5.1.1 no such user")

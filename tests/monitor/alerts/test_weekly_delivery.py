@@ -45,7 +45,7 @@ def test_the_weeks_alerts_arrive_one_per_unit_behind_plus_the_digest(
     result = monitor("alerts", "weekly")
     assert result.exit_code == 0, result.output
     assert result.stdout.strip().endswith(
-        "4 messages for this week: 4 new, 0 already queued before; 4 sent now, 0 not accepted")
+        "本周共4封邮件：新增4封，此前已排队0封；本次发送4封，未被接收0封")
     mail = by_recipients(smtp_server.mailbox.received)
     assert set(mail) == {tuple(SLJ), tuple(YJJ), tuple(WJW), tuple(OFFICE)}
     assert {sender for sender, _, _ in smtp_server.mailbox.received} == {"gkb@example.gov.cn"}
@@ -106,7 +106,7 @@ def test_a_rerun_of_the_same_week_sends_nothing_new_but_next_week_reminds_again(
     assert monitor("alerts", "weekly").exit_code == 0
     again = monitor("alerts", "weekly", now="2024-05-13T17:00:00+08:00")
     assert again.exit_code == 0
-    assert "4 messages for this week: 0 new, 4 already queued before; 0 sent now" in again.stdout
+    assert "本周共4封邮件：新增0封，此前已排队4封；本次发送0封" in again.stdout
     assert len(smtp_server.mailbox.received) == 4
 
     # Nothing changed, yet the office wants the weekly reminder every Monday.
@@ -126,8 +126,7 @@ def test_with_the_server_down_messages_wait_and_arrive_exactly_once_when_it_is_u
 ) -> None:
     down = monitor("alerts", "weekly")
     assert down.exit_code == 1
-    assert down.stderr.startswith("error: 4 message(s) not accepted by the SMTP server or a "
-                                  "chat robot (ConnectionRefusedError")
+    assert down.stderr.startswith("错误：4条消息未被 SMTP 服务器或群机器人接收（ConnectionRefusedError")
     status = json.loads(monitor("alerts", "status", "--json").stdout)
     assert status["sent"] == 0
     assert [m["attempts"] for m in status["waiting"]] == [1, 1, 1, 1]
@@ -136,13 +135,13 @@ def test_with_the_server_down_messages_wait_and_arrive_exactly_once_when_it_is_u
 
     smtp_server.start()
     early = monitor("alerts", "send", now="2024-05-13T08:31:00+08:00")
-    assert early.exit_code == 0 and early.stdout == "0 sent, 0 not accepted\n"
+    assert early.exit_code == 0 and early.stdout == "已发送0封，未被接收0封\n"
     assert smtp_server.mailbox.received == []
 
     retried = monitor("alerts", "send", now="2024-05-13T08:36:00+08:00")
-    assert retried.exit_code == 0 and retried.stdout == "4 sent, 0 not accepted\n"
+    assert retried.exit_code == 0 and retried.stdout == "已发送4封，未被接收0封\n"
     assert monitor("alerts", "send", now="2024-05-13T09:00:00+08:00").stdout == (
-        "0 sent, 0 not accepted\n")
+        "已发送0封，未被接收0封\n")
     rerun = monitor("alerts", "weekly", now="2024-05-13T10:00:00+08:00")
     assert rerun.exit_code == 0
     assert len(smtp_server.mailbox.received) == 4
@@ -159,7 +158,7 @@ def test_a_refusing_server_leaves_messages_waiting_with_its_reply(
     assert monitor("alerts", "weekly").exit_code == 1
     waiting = json.loads(monitor("alerts", "status", "--json").stdout)["waiting"]
     assert {m["last_error"] for m in waiting} == {"SMTP 451: 4.3.0 mailbox busy, try again later"}
-    assert monitor("alerts", "status").stdout.endswith("0 sent (last —), 4 waiting\n")
+    assert monitor("alerts", "status").stdout.endswith("已发送0封（最近：—），等待发送4封\n")
 
     smtp_server.mailbox.refuse_with = None
     # After one failure the retry is due 5 minutes later.
@@ -174,8 +173,7 @@ def test_dry_run_writes_eml_files_and_neither_queues_nor_sends(
     out = tmp_path / "eml"
     result = monitor("alerts", "weekly", "--dry-run", "--out", str(out))
     assert result.exit_code == 0
-    assert result.stdout.endswith(f"dry run: 4 messages composed, written to {out}; "
-                                  "nothing sent\n")
+    assert result.stdout.endswith(f"试运行：生成4封邮件，已写入{out}；未发送\n")
     # Named by ISO week and unit (the office digest by its own label); a CR LF or a colon
     # in a configured unit name does not reach the file name.
     files = sorted(path.name for path in out.iterdir())
@@ -186,7 +184,7 @@ def test_dry_run_writes_eml_files_and_neither_queues_nor_sends(
     assert unit["To"] == "slj@example.gov.cn, slj2@example.gov.cn"
     assert "【每周更新未达标】本月1周，本季度3周" in parts(unit)[0]
     assert smtp_server.mailbox.received == []
-    assert monitor("alerts", "status").stdout == "0 sent (last —), 0 waiting\n"
+    assert monitor("alerts", "status").stdout == "已发送0封（最近：—），等待发送0封\n"
 
 
 def test_due_soon_reminders_go_to_every_unit_whose_weekly_column_is_due_this_week(

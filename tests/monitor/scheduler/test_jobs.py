@@ -116,7 +116,7 @@ def test_a_numeric_weekday_in_a_job_cron_is_an_error_naming_the_line(tmp_path: P
     with pytest.raises(ConfigError) as raised:
         load_config(path)
     assert raised.value.problems == [
-        f"{path}:3 schedule.weekly_alerts.cron: '30 8 * * 1': write the weekday by name "
-        "(mon, tue, … sun), not by number",
-        f"{path}:4 schedule.probe: cron and every_seconds exclude each other: choose one",
+        f"{path}:3 schedule.weekly_alerts.cron: “30 8 * * 1”：星期请用名称（mon、tue … sun），"
+        "不要用数字",
+        f"{path}:4 schedule.probe: cron 和 every_seconds 不能同时使用：请选一个",
     ]

@@ -128,5 +128,5 @@ def test_a_year_the_calendar_does_not_know_is_warned_about(portal) -> None:
     portal.crawl(portal.at("2027-03-01 02:00"))
     result = check_unit(portal.session, config, "县水利局", date(2027, 3, 10))
     assert len(result.warnings) == 1
-    assert result.warnings[0].startswith("2027: the official holiday calendar is not known")
+    assert result.warnings[0].startswith("2027年：官方节假日安排未知")
     assert check_unit(portal.session, config, "县水利局", AS_OF).warnings == ()
