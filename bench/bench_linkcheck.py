@@ -477,6 +477,8 @@ class ToolResult:
     notes: list[str] = field(default_factory=list)
     phases: Phases | None = None
     link_targets: int = 0
+    # CPU of the tool's processes (user + system): what it costs, whatever the load.
+    cpu_seconds: float = 0.0
 
     @property
     def urls_per_second(self) -> float:
@@ -545,7 +547,8 @@ def run_portal_monitor(job: Job, running: RunningPortal, watch: Watch,
         version=__version__,
         told=f"concurrency_per_host {job.concurrency}"
         + (f", workers {workers}" if workers > 1 else ""),
-        seconds=done.seconds, urls=checked_count(verdicts) + list_pages,
+        seconds=done.seconds, cpu_seconds=done.cpu_seconds,
+        urls=checked_count(verdicts) + list_pages,
         peak_rss_mib=done.peak_rss_mib, requests=len(watch.requests),
         max_connections=watch.max_connections,
         score=judge(verdicts, expected_traps(running.hosts)),
@@ -589,7 +592,8 @@ def run_checker_alone(job: Job, running: RunningPortal, watch: Watch,
     first = watch.requests[0][0] if watch.requests else done.started
     return ToolResult(
         tool=CHECKER_ALONE, version=__version__,
-        told=f"concurrency_per_host {job.concurrency}", seconds=done.seconds, urls=urls,
+        told=f"concurrency_per_host {job.concurrency}", seconds=done.seconds,
+        cpu_seconds=done.cpu_seconds, urls=urls,
         peak_rss_mib=done.peak_rss_mib, requests=len(watch.requests),
         max_connections=watch.max_connections,
         score=judge(verdicts, expected_traps(running.hosts)),
@@ -633,7 +637,8 @@ def run_linkchecker(executable: str, job: Job, running: RunningPortal,
         raise ToolFailed(f"LinkChecker wrote no results:\n{done.stderr[-3000:]}")
     return ToolResult(
         tool="LinkChecker", version=tool_version(executable), told=f"--threads {job.concurrency}",
-        seconds=done.seconds, urls=checked_count(verdicts), peak_rss_mib=done.peak_rss_mib,
+        seconds=done.seconds, cpu_seconds=done.cpu_seconds, urls=checked_count(verdicts),
+        peak_rss_mib=done.peak_rss_mib,
         requests=len(watch.requests), max_connections=watch.max_connections,
         score=judge(verdicts, expected_traps(running.hosts)),
         notes=["--recursion-level 1 --check-extern --no-robots "
@@ -676,7 +681,8 @@ def run_linkinator(executable: str, job: Job, running: RunningPortal, watch: Wat
     return ToolResult(
         tool="linkinator (capped)" if capped else "linkinator",
         version=tool_version(executable), told=told,
-        seconds=done.seconds, urls=checked_count(verdicts), peak_rss_mib=done.peak_rss_mib,
+        seconds=done.seconds, cpu_seconds=done.cpu_seconds, urls=checked_count(verdicts),
+        peak_rss_mib=done.peak_rss_mib,
         requests=len(watch.requests), max_connections=watch.max_connections,
         score=judge(verdicts, expected_traps(running.hosts)), notes=notes,
     )
@@ -783,20 +789,22 @@ def fastest(tries: list[ToolResult]) -> ToolResult:
 
 
 def table(results: list[ToolResult]) -> str:
-    header = ("tool", "told", "wall s", "URLs", "URLs/s", "requests", "max conns",
-              "peak RSS MiB", "false +", "false -")
+    header = ("tool", "told", "wall s", "CPU s", "URLs", "URLs/s", "URLs/CPU s", "requests",
+              "max conns", "peak RSS MiB", "false +", "false -")
     rows = [header]
     for result in results:
+        per_cpu = result.urls / result.cpu_seconds if result.cpu_seconds else 0.0
         rows.append((f"{result.tool} {result.version}", result.told, f"{result.seconds:.1f}",
-                     str(result.urls), f"{result.urls_per_second:.0f}", str(result.requests),
+                     f"{result.cpu_seconds:.1f}", str(result.urls),
+                     f"{result.urls_per_second:.0f}", f"{per_cpu:.0f}", str(result.requests),
                      str(result.max_connections), f"{result.peak_rss_mib:.0f}",
                      str(len(result.score.false_positives)),
                      str(len(result.score.false_negatives))))
         if result.phases is not None and result.phases.link_check > 0:
             seconds = result.phases.link_check
-            rows.append(("  its link-check phase", "", f"{seconds:.1f}",
+            rows.append(("  its link-check phase", "", f"{seconds:.1f}", "",
                          str(result.link_targets), f"{result.link_targets / seconds:.0f}",
-                         "", "", "", "", ""))
+                         "", "", "", "", "", ""))
     return aligned(rows)
 
 
