@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import typer
+# Typer's own Click (vendored): the context type its group methods are declared with.
+from typer._click.core import Context as ClickContext
 from typer.core import TyperCommand, TyperGroup
 
 from monitor.commands.language import localise, speak_typer_words
@@ -98,10 +100,10 @@ class MonitorGroup(TyperGroup):
         speak_typer_words()
         localise(self)
 
-    def list_commands(self, ctx: typer.Context) -> list[str]:
+    def list_commands(self, ctx: ClickContext) -> list[str]:
         return [*self.commands, *(name for name in COMMANDS if name not in self.commands)]
 
-    def get_command(self, ctx: typer.Context, cmd_name: str) -> Any:
+    def get_command(self, ctx: ClickContext, cmd_name: str) -> Any:
         if cmd_name in self.commands:
             return self.commands[cmd_name]
         lazy = COMMANDS.get(cmd_name)
@@ -113,7 +115,7 @@ class MonitorGroup(TyperGroup):
         command = self.commands[cmd_name] = lazy.load(cmd_name)
         return command
 
-    def format_help(self, ctx: typer.Context, formatter: Any) -> None:
+    def format_help(self, ctx: ClickContext, formatter: Any) -> None:
         ctx.meta[_LISTING] = True
         try:
             super().format_help(ctx, formatter)

@@ -92,8 +92,9 @@ def label(value: StrEnum | str, kind: type[StrEnum] | None = None) -> str:
             member = kind(value)
         except ValueError:
             return str(value)
-    labels = LABELS.get(type(member), {})
-    text = labels.get(member)  # type: ignore[call-overload]
+    if not isinstance(member, StrEnum):
+        return str(value)
+    text = LABELS.get(type(member), {}).get(member)
     return str(value) if text is None else _(text)
 
 

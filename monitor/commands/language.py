@@ -89,7 +89,8 @@ def _localise_parameter(parameter: Any) -> None:
         parameter.metavar = _(parameter.metavar)
         if isinstance(parameter, TyperArgument) and not parameter.type_descriptor.is_choice:
             # The placeholder says what to give; Typer would add its type (`<int>`).
-            parameter.display_type_rich = lambda ctx: None
+            # (An instance attribute over the method: this parameter alone shows no type.)
+            parameter.display_type_rich = lambda ctx: None  # type: ignore[method-assign]
     elif getattr(parameter, "is_flag", False):
         parameter.metavar = ""
 
@@ -130,13 +131,12 @@ def usage_message(error: ClickException) -> str | None:
                 names=", ".join(sorted(error.possibilities)))
         return message
     if isinstance(error, BadParameter) and not isinstance(error, MissingParameter):
-        hint = error.param_hint or (error.param.get_error_hint() if error.param
-                                    else None)
-        if hint is None:
+        given = error.param_hint or (error.param.get_error_hint() if error.param
+                                     else None)
+        if given is None:
             return None
-        if not isinstance(hint, str):
-            hint = " / ".join(f"'{name}'" for name in hint)
-        return _("Invalid value for {name}: {message}").format(name=hint, message=error.message)
+        names = given if isinstance(given, str) else " / ".join(f"'{name}'" for name in given)
+        return _("Invalid value for {name}: {message}").format(name=names, message=error.message)
     return None
 
 
