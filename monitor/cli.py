@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import typer
+
 # Typer's own Click (vendored): the context type its group methods are declared with.
 from typer._click.core import Context as ClickContext
 from typer.core import TyperCommand, TyperGroup
