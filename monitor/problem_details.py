@@ -13,6 +13,7 @@ that still writes a sentence) is shown as it was written.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
@@ -77,6 +78,10 @@ _REASONS = {
 }
 
 
+# The reason of a failed HTTP answer: http_404 (the crawler's code) or HTTP 404.
+_HTTP_REASON = re.compile(r"(?:http_|HTTP )(\d{3})")
+
+
 def _status_name(status: int) -> str:
     """What an HTTP status means to an officer."""
     if status in (404, 410):
@@ -92,13 +97,17 @@ def reason_words(reason: str | None, http_status: int | None = None,
                  redirects: int = 0) -> str:
     """Why a target failed: 页面不存在（HTTP 404，经2次跳转）, 循环跳转, 不是图片 …"""
     status = http_status
-    if reason and reason.startswith("http_") and reason[5:].isdigit():
-        status, reason = int(reason[5:]), None
+    code = _HTTP_REASON.fullmatch(reason or "")
+    if code is not None:
+        status, reason = int(code.group(1)), None
     notes = []
     if reason is None:
         head = _status_name(status) if status else _("访问失败")
-    else:
-        head = _(_REASONS[reason]) if reason in _REASONS else _("访问失败")
+    elif reason in _REASONS:
+        head = _(_REASONS[reason])
+    else:  # a reason this monitor has no words for yet: shown as recorded
+        head = _("访问失败")
+        notes.append(reason)
     # A reason code says it all, except a firewall's page, whose status helps the office.
     if status and (reason is None or reason == "waf_challenge"):
         notes.append(f"HTTP {status}")
@@ -275,7 +284,18 @@ def _expression(facts: Facts) -> str:
 
 # --- the portal ------------------------------------------------------------------------
 
+def probe_text(facts: Facts) -> str:
+    """The availability probe's verdict (SPEC §4.8: 站点无法访问)."""
+    probes, failures = int(facts["probes"]), int(facts["failures"])
+    ratio = failures / probes * 100 if probes else 0.0
+    return _("{first}至{last}共监测{probes}次，{failures}次未能在规定时间内打开"
+             "（{ratio:.2f}%）").format(first=facts["first_day"], last=facts["last_day"],
+                                      probes=probes, failures=failures, ratio=ratio)
+
+
 def _site_unreachable(facts: Facts) -> str:
+    if "probes" in facts:
+        return probe_text(facts)
     if facts.get("host"):
         return _("{night}抓取时网站服务器{host}无应答：所查{checked}个链接均无应答；"
                  "这些链接当晚未检查，不据此判定错链").format(
