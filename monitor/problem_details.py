@@ -252,7 +252,7 @@ _SOURCES = {"inline": N_("行内样式"), "class": N_("页面样式表"), "rule"
 def hiding_text(hiding: Facts) -> str:
     """How a link was hidden: 外层元素设为不显示，由行内样式设置."""
     who = _("外层元素") if hiding.get("enclosing") else _("链接本身")
-    text = who + _(_HIDINGS[hiding["method"]])
+    text = _("{who}{how}").format(who=who, how=_(_HIDINGS[hiding["method"]]))
     source = hiding.get("source")
     if source:
         text += _("，由{source}设置").format(source=_(_SOURCES[source]))

@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 
 from monitor.calendar import WorkCalendar
 from monitor.domain import Category, ColumnStatus, Cycle
-from monitor.rules.periods import Period
 from monitor.problem_details import stale_text
+from monitor.rules.periods import Period
 from monitor.rules.status import ColumnState, column_state, deadline_in, national_staleness
 from monitor.rules.weekly import weekly_compliance
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from monitor.domain import LinkKind, LinkStatus, ProblemState, ProblemType
+from monitor.problem_details import detail_text
 from monitor.services.link_problems import (
     BadTarget,
     Carrier,
@@ -13,7 +14,6 @@ from monitor.services.link_problems import (
     problem_type_for,
     refresh_link_problems,
 )
-from monitor.problem_details import detail_text
 from storage.models import LinkRef, LinkTarget, Page, Problem
 from storage.problem_store import KEY_LENGTH, bounded_key
 
