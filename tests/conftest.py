@@ -103,3 +103,16 @@ def engine(database_url: str) -> Iterator[Engine]:
 def session(engine: Engine) -> Iterator[Session]:
     with session_factory(engine)() as session:
         yield session
+
+
+@pytest.fixture
+def english() -> Iterator[None]:
+    """The texts people read in English (`MONITOR_LANG=en`) for one test, then back."""
+    from monitor import i18n
+
+    before = i18n.active_language()
+    i18n.activate("en")
+    try:
+        yield
+    finally:
+        i18n.activate(before)
