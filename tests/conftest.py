@@ -106,11 +106,13 @@ def session(engine: Engine) -> Iterator[Session]:
 
 
 @pytest.fixture
-def english() -> Iterator[None]:
-    """The texts people read in English (`MONITOR_LANG=en`) for one test, then back."""
+def english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The texts people read in English for one test, then back: `MONITOR_LANG=en` for the
+    commands it runs (which choose their language at start) and the active catalogue."""
     from monitor import i18n
 
     before = i18n.active_language()
+    monkeypatch.setenv("MONITOR_LANG", "en")
     i18n.activate("en")
     try:
         yield
