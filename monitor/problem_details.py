@@ -308,6 +308,38 @@ def _site_unreachable(facts: Facts) -> str:
         silent=facts["columns_silent"])
 
 
+# --- a problem's history ---------------------------------------------------------------
+
+# The notes the monitor writes in a problem's history (storage/problem_store.py), in words.
+_NOTES = {
+    "found": N_("发现问题"),
+    "found again after being fixed": N_("整改后再次发现"),
+    "no longer found": N_("复查未再发现，视为已整改"),
+    "confirmed by an officer": N_("工作人员确认属实"),
+}
+_STATES = {"open": N_("待整改"), "fixed": N_("已整改"), "ignored": N_("已忽略")}
+_REOPENED = re.compile(r"reopened by an officer \(was (\w+)\)")
+_FOUND_AGAIN = "found again after being fixed: "
+
+
+def note_text(note: str | None) -> str:
+    """A history note as a person reads it: the monitor's own notes in words, an officer's
+    note (the reason to ignore) as written."""
+    if not note:
+        return ""
+    if note in _NOTES:
+        return _(_NOTES[note])
+    reopened = _REOPENED.fullmatch(note)
+    if reopened is not None:
+        state = reopened.group(1)
+        return _("工作人员重新打开（原为{state}）").format(
+            state=_(_STATES[state]) if state in _STATES else state)
+    if note.startswith(_FOUND_AGAIN):
+        return _(_NOTES["found again after being fixed"]) + _("：{reason}").format(
+            reason=note[len(_FOUND_AGAIN):])
+    return note
+
+
 _RENDERERS: dict[ProblemType, Callable[[Facts], str]] = {
     ProblemType.BROKEN_LINK: _link,
     ProblemType.DEAD_IMAGE: _link,

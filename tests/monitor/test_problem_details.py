@@ -7,7 +7,7 @@ import re
 import pytest
 
 from monitor.domain import ProblemType
-from monitor.problem_details import decode, detail_text, encode, missing_renderers
+from monitor.problem_details import decode, detail_text, encode, missing_renderers, note_text
 
 T = ProblemType
 
@@ -113,3 +113,18 @@ def test_a_detail_stored_as_a_sentence_reads_as_written():
 
 def test_the_same_facts_are_stored_as_the_same_text():
     assert encode({"b": 1, "a": "页"}) == encode({"a": "页", "b": 1}) == '{"a":"页","b":1}'
+
+
+@pytest.mark.parametrize(("note", "chinese", "english_text"), [
+    ("found", "发现问题", "found"),
+    ("no longer found", "复查未再发现，视为已整改", "no longer found, taken as fixed"),
+    ("reopened by an officer (was ignored)", "工作人员重新打开（原为已忽略）",
+     "reopened by an officer (was ignored)"),
+    ("found again after being fixed: 页面", "整改后再次发现：页面",
+     "found again after being fixed: 页面"),
+    ("误报，已与单位核实", "误报，已与单位核实", "误报，已与单位核实"),
+])
+def test_history_notes_read_in_the_active_language(note, chinese, english_text, request):
+    assert note_text(note) == chinese
+    request.getfixturevalue("english")
+    assert note_text(note) == english_text
