@@ -308,6 +308,32 @@ def _site_unreachable(facts: Facts) -> str:
         silent=facts["columns_silent"])
 
 
+_INDICATOR_UNITS = {"days": N_("{value}天"), "columns": N_("{value}个"),
+                    "links": N_("{value}个"), "%": "{value}%"}
+
+
+def _indicator_value(value: object, unit: str) -> str:
+    return _(_INDICATOR_UNITS[unit]).format(value=value)
+
+
+def _national_warning(facts: Facts) -> str:
+    """A national indicator at its warning level or past its veto threshold."""
+    from monitor.rules.national import LABELS, NationalKey
+
+    key, unit = NationalKey(facts["key"]), facts["unit"]
+    threshold = facts.get("threshold")
+    if threshold is None:
+        veto_words = _("不否决")
+    elif key is NationalKey.HOME_NOT_UPDATED:
+        veto_words = _("超过{days}天").format(days=threshold)
+    else:
+        veto_words = "≥" + _indicator_value(threshold, unit)
+    level = _("已达到单项否决标准") if facts.get("veto") else _("已达到预警线")
+    return _("{label}：{value}，{level}（预警线{warning}，否决标准{threshold}）").format(
+        label=_(LABELS[key]), value=_indicator_value(facts["value"], unit), level=level,
+        warning=facts.get("warning"), threshold=veto_words)
+
+
 # --- a problem's history ---------------------------------------------------------------
 
 # The notes the monitor writes in a problem's history (storage/problem_store.py), in words.
@@ -356,6 +382,7 @@ _RENDERERS: dict[ProblemType, Callable[[Facts], str]] = {
     ProblemType.HIDDEN_LINK: _hidden,
     ProblemType.WRONG_EXPRESSION: _expression,
     ProblemType.SITE_UNREACHABLE: _site_unreachable,
+    ProblemType.NATIONAL_WARNING: _national_warning,
 }
 
 

@@ -21,6 +21,7 @@ from enum import StrEnum
 from fractions import Fraction
 
 from monitor.domain import ColumnStatus, Cycle
+from monitor.i18n import N_
 
 
 class NationalKey(StrEnum):
@@ -33,14 +34,15 @@ class NationalKey(StrEnum):
     BROKEN_LINKS = "broken_links"
 
 
+# Chinese in JSON (SPEC §5); marked so that a problem's detail can word them in English.
 LABELS = {
-    NationalKey.SITE_UNAVAILABLE: "站点无法访问",
-    NationalKey.HOME_NOT_UPDATED: "首页不更新",
-    NationalKey.STALE_COLUMNS: "栏目不更新",
-    NationalKey.BLANK_COLUMNS: "空白栏目",
-    NationalKey.UNUPDATED_COLUMNS: "应更新未更新栏目",
-    NationalKey.HOME_BROKEN_LINKS: "首页错链断链",
-    NationalKey.BROKEN_LINKS: "其他页面错链断链",
+    NationalKey.SITE_UNAVAILABLE: N_("站点无法访问"),
+    NationalKey.HOME_NOT_UPDATED: N_("首页不更新"),
+    NationalKey.STALE_COLUMNS: N_("栏目不更新"),
+    NationalKey.BLANK_COLUMNS: N_("空白栏目"),
+    NationalKey.UNUPDATED_COLUMNS: N_("应更新未更新栏目"),
+    NationalKey.HOME_BROKEN_LINKS: N_("首页错链断链"),
+    NationalKey.BROKEN_LINKS: N_("其他页面错链断链"),
 }
 
 

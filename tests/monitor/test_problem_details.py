@@ -12,7 +12,7 @@ from monitor.problem_details import decode, detail_text, encode, missing_rendere
 T = ProblemType
 
 # One stored detail per problem type, with what the office reads and what MONITOR_LANG=en
-# reads. National warnings keep their sentence (their labels are the national indicators').
+# reads.
 CASES = [
     (T.BROKEN_LINK, {"reason": "http_404", "http_status": 404, "redirects": 2, "pages": 1},
      "页面不存在（HTTP 404，经2次跳转）", "Page not found (HTTP 404, after 2 redirects)"),
@@ -79,6 +79,15 @@ CASES = [
                           "failures": 14},
      "2024-05-06至2024-05-12共监测140次，14次未能在规定时间内打开（10.00%）",
      "140 probes from 2024-05-06 to 2024-05-12, 14 did not open in time (10.00%)"),
+    (T.NATIONAL_WARNING, {"key": "blank_columns", "value": 2, "unit": "columns", "veto": False,
+                          "warning": 2, "threshold": 5},
+     "空白栏目：2个，已达到预警线（预警线2，否决标准≥5个）",
+     "blank columns: 2, at the warning level (warning level 2, veto at ≥5)"),
+    (T.NATIONAL_WARNING, {"key": "home_not_updated", "value": 16, "unit": "days",
+                          "veto": True, "warning": 10, "threshold": 14},
+     "首页不更新：16天，已达到单项否决标准（预警线10，否决标准超过14天）",
+     "home page not updated: 16 days, past the veto threshold (warning level 10, veto at "
+     "more than 14 days)"),
 ]
 IDS = [f"{case[0].value}-{n}" for n, case in enumerate(CASES)]
 
@@ -100,9 +109,9 @@ def test_details_read_in_english_with_monitor_lang_en(english, problem_type, fac
     assert detail_text(problem_type, encode(facts)) == english_text
 
 
-def test_every_problem_type_but_the_national_warning_stores_facts():
-    assert missing_renderers() == [T.NATIONAL_WARNING]
-    assert {case[0] for case in CASES} == set(ProblemType) - {T.NATIONAL_WARNING}
+def test_every_problem_type_stores_facts():
+    assert missing_renderers() == []
+    assert {case[0] for case in CASES} == set(ProblemType)
 
 
 def test_a_detail_stored_as_a_sentence_reads_as_written():
