@@ -189,8 +189,13 @@ def unreachable_text(facts: Facts) -> str:
     """Why the last crawl could not read a column."""
     if facts.get("never_crawled"):
         return _("尚未抓取")
-    if facts.get("outcome") == "blocked":
+    outcome = facts.get("outcome")
+    if outcome == "blocked":
         head = _("最近一次抓取被访问防护拦截")
+    elif outcome == "site_unreachable":
+        head = _("最近一次抓取时门户网站无应答")
+    elif outcome == "error":
+        head = _("最近一次抓取读取栏目时出错")
     else:
         head = _("最近一次抓取无法访问栏目")
     reason = facts.get("reason")
