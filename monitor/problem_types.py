@@ -143,6 +143,12 @@ def accusing_types() -> frozenset[ProblemType]:
                      if kind.evidence_verdict is not None)
 
 
+def target_is_address(problem_type: ProblemType) -> bool:
+    """Whether a problem's `target` is an address (a link, an image, a hidden link) rather
+    than what was found on the page (a masked number, a wrong phrase)."""
+    return kind_of(problem_type).family is Family.LINK or problem_type is ProblemType.HIDDEN_LINK
+
+
 def missing_types() -> list[ProblemType]:
     """Problem types without an entry: a test keeps this empty."""
     return [problem_type for problem_type in ProblemType if problem_type not in CATALOGUE]

@@ -70,6 +70,9 @@ class ReportProblem:
     # The post on whose page it was found, when the page is a recorded post (附件 table).
     title: str | None = None
     published_on: date | None = None
+    # Found on the portal as a whole (the home page, the page template, the portal down):
+    # `unit` then names the site, which is no unit to count or to blame.
+    site_wide: bool = False
 
 
 @dataclass(frozen=True)

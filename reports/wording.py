@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import PurePath
 
 from monitor.domain import ProblemType
-from monitor.problem_types import kind_of
+from monitor.problem_types import kind_of, target_is_address
 from reports.model import (
     BasicFacts,
     MonthlyReport,
@@ -179,8 +179,11 @@ def monitoring_text(report: MonthlyReport) -> str:
     else:
         # The headings of 存在问题 follow straight after: a count by heading would only
         # repeat them.
-        units = {p.unit for section in report.sections for p in section.problems}
-        text = f"{report.month}月常态化监测共发现问题{count}个，涉及{len(units)}个单位。"
+        # Site-wide findings name the site, not a unit: they are counted as problems only.
+        units = {p.unit for section in report.sections for p in section.problems
+                 if not p.site_wide}
+        involved = f"，涉及{len(units)}个单位" if units else ""
+        text = f"{report.month}月常态化监测共发现问题{count}个{involved}。"
     if report.unverified_links:
         text += (f"另有{report.unverified_links}个链接因目标网站访问防护未能核实，"
                  "未作为问题通报。")
@@ -237,8 +240,12 @@ EVIDENCE_NOTE = ("注：“截图取证”后的编号是该问题截图在监�
 
 
 def problem_link(problem: ReportProblem) -> str | None:
-    """The 链接 cell: the address to fix (the broken link or image), else the page."""
-    return problem.target or problem.url
+    """The 链接 cell: the address to fix (the broken link or image, the hidden link), else
+    the page. A privacy leak's or a wrong expression's target is what was found (a masked
+    number, a phrase), not an address: its row links to the page."""
+    if problem.target and target_is_address(problem.type):
+        return problem.target
+    return problem.url or problem.target
 
 
 def problem_title(problem: ReportProblem) -> str | None:

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from monitor.problem_details import note_text
 from storage.models import Column, ColumnCrawl, CrawlRun, Post, Problem, ProblemEvent, Unit
 
 
@@ -117,7 +118,9 @@ def problem_events(session: Session, problem_ids: Sequence[int]) -> list[EventRo
         .where(ProblemEvent.problem_id.in_(problem_ids))
         .order_by(ProblemEvent.problem_id, ProblemEvent.id)
     )
-    return [EventRow(*row) for row in session.execute(query)]
+    # The monitor's own notes are worded when read, in the active language.
+    return [EventRow(problem_id, at, state, note_text(note) or None, actor)
+            for problem_id, at, state, note, actor in session.execute(query)]
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from monitor.domain import ProblemState, ProblemType
 from monitor.evidence import ACCUSING_TYPES
 from monitor.evidence.manifest import MANIFEST_NAME, sha256_hex
 from monitor.evidence.retention import StoredEvidence
+from monitor.problem_details import detail_text
 from storage.models import Column, Evidence, Problem, ProblemEvent, Unit
 
 CAPTURED = "captured"
@@ -117,7 +118,8 @@ def pending_problems(session: Session) -> list[PendingProblem]:
         if any(status == CAPTURED for _, status in since) or len(since) >= MAX_ATTEMPTS:
             continue
         pending.append(PendingProblem(row.id, ProblemType(row.type), row.unit, row.column,
-                                      row.url, row.target, row.detail or ""))
+                                      row.url, row.target,
+                                      detail_text(row.type, row.detail)))
     return pending
 
 

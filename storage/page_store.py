@@ -25,6 +25,7 @@ from crawler.extract.titles import completed_title
 from crawler.extract.urls import normalize_url
 from monitor.content import ContentFinding
 from monitor.domain import ProblemType
+from monitor.problem_details import encode
 from storage.models import LinkRef, LinkTarget, Page, Post
 from storage.problem_store import Finding, bounded_key, reconcile
 
@@ -215,9 +216,7 @@ def _record_content(session: Session, page: Page, findings: Iterable[ContentFind
 
 
 def _content_detail(finding: ContentFinding) -> str:
-    if finding.occurrences > 1:
-        return f"{finding.detail}（共{finding.occurrences}处）"
-    return finding.detail
+    return encode(finding.detail_facts())
 
 
 def chunks(values: Sequence[_T]) -> Iterator[Sequence[_T]]:

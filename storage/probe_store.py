@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from monitor.domain import ProblemState, ProblemType
 from monitor.probe.availability import AvailabilityVerdict, ProbeOutcome, ProbeSample
+from monitor.problem_details import encode
 from storage.models import ProbeResult, Problem, ProblemEvent
 
 UNREACHABLE = ProblemType.SITE_UNREACHABLE.value
@@ -58,7 +59,7 @@ def apply_verdict(session: Session, verdict: AvailabilityVerdict, at: datetime) 
     if problem is not None and problem.state == ProblemState.OPEN.value:
         problem.state = ProblemState.FIXED.value
         problem.fixed_at = at
-        problem.detail = verdict.describe()
+        problem.detail = encode(verdict.facts())
         _event(session, problem, ProblemState.FIXED, at, verdict.describe())
         return ProblemChange(verdict.url, "fixed", problem.state)
     return ProblemChange(verdict.url, None, problem.state if problem else None)
@@ -66,14 +67,14 @@ def apply_verdict(session: Session, verdict: AvailabilityVerdict, at: datetime) 
 
 def _raise(session: Session, problem: Problem | None, verdict: AvailabilityVerdict,
            at: datetime) -> ProblemChange:
-    detail = verdict.describe()
+    detail = encode(verdict.facts())
     if problem is None:
         problem = Problem(type=UNREACHABLE, key=verdict.url, unit_id=None, column_id=None,
                           url=verdict.url, target=None, detail=detail,
                           state=ProblemState.OPEN.value, first_seen=at, last_seen=at,
                           recurring=False, reopen_count=0)
         session.add(problem)
-        _event(session, problem, ProblemState.OPEN, at, detail)
+        _event(session, problem, ProblemState.OPEN, at, verdict.describe())
         return ProblemChange(verdict.url, "opened", problem.state)
     problem.detail = detail
     problem.last_seen = at
@@ -84,7 +85,8 @@ def _raise(session: Session, problem: Problem | None, verdict: AvailabilityVerdi
     problem.fixed_at = None
     problem.recurring = True
     problem.reopen_count = (problem.reopen_count or 0) + 1
-    _event(session, problem, ProblemState.OPEN, at, "found again after being fixed: " + detail)
+    _event(session, problem, ProblemState.OPEN, at,
+           "found again after being fixed: " + verdict.describe())
     return ProblemChange(verdict.url, "reopened", problem.state)
 
 

@@ -12,11 +12,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session
 
 from monitor.domain import Category, CrawlOutcome, Cycle, ProblemState, ProblemType
+from monitor.problem_details import decode, detail_text
 from storage.models import (
     Column,
     ColumnCrawl,
@@ -233,6 +235,7 @@ class ProblemRow:
     column: str | None
     url: str | None
     target: str | None
+    # The detail as a person reads it, worded when the row is read (in the active language).
     detail: str
     state: ProblemState
     first_seen: datetime
@@ -240,6 +243,8 @@ class ProblemRow:
     recurring: bool
     reopen_count: int
     ignored_reason: str | None
+    # The facts behind the detail, for programs; None for a detail stored as a sentence.
+    facts: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -274,9 +279,9 @@ def problems(session: Session, wanted: ProblemFilter) -> list[ProblemRow]:
     if wanted.seen_to is not None:
         query = query.where(Problem.first_seen < wanted.seen_to)
     return [
-        ProblemRow(id_, ProblemType(type_), unit, column, url, target, detail or "",
-                   ProblemState(state), first_seen, last_seen, bool(recurring),
-                   reopen_count or 0, ignored_reason)
+        ProblemRow(id_, ProblemType(type_), unit, column, url, target,
+                   detail_text(type_, detail), ProblemState(state), first_seen, last_seen,
+                   bool(recurring), reopen_count or 0, ignored_reason, decode(detail))
         for (id_, type_, unit, column, url, target, detail, state, first_seen, last_seen,
              recurring, reopen_count, ignored_reason) in session.execute(query)
     ]

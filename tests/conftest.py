@@ -127,3 +127,18 @@ def engine(database_url: str, migrated_sqlite: Path) -> Iterator[Engine]:
 def session(engine: Engine) -> Iterator[Session]:
     with session_factory(engine)() as session:
         yield session
+
+
+@pytest.fixture
+def english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The texts people read in English for one test, then back: `MONITOR_LANG=en` for the
+    commands it runs (which choose their language at start) and the active catalogue."""
+    from monitor import i18n
+
+    before = i18n.active_language()
+    monkeypatch.setenv("MONITOR_LANG", "en")
+    i18n.activate("en")
+    try:
+        yield
+    finally:
+        i18n.activate(before)

@@ -12,7 +12,8 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from monitor.domain import ColumnStatus, Cycle, ProblemType
-from monitor.problem_types import kind_of
+from monitor.i18n import _
+from monitor.problem_types import kind_of, target_is_address
 from reports.model import NationalLine, NationalSection
 
 
@@ -61,6 +62,16 @@ class PageProblem:
     @property
     def label(self) -> str:
         return kind_of(self.type).alert_label
+
+    @property
+    def target_label(self) -> str:
+        """What the target is called: 链接 for an address, 号码 for a masked number, 表述
+        for a wrong phrase."""
+        if target_is_address(self.type):
+            return _("链接")
+        if self.type is ProblemType.PRIVACY_LEAK:
+            return _("号码")
+        return _("表述")
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from monitor.calendar import WorkCalendar
 from monitor.clock import SHANGHAI, local_date
 from monitor.config import PortalConfig
 from monitor.domain import ColumnStatus, ProblemState, ProblemType
+from monitor.problem_details import detail_text
 from monitor.problem_types import CATALOGUE, Family, Fix, SectionKind, Severity, kind_of
 from monitor.rules.periods import Period
 from monitor.services.facts import ColumnJudgement
@@ -171,7 +172,8 @@ def _pages(problems: Iterable[Problem], types: tuple[ProblemType, ...],
             continue
         article = articles.get(problem.url or "")
         found.append(PageProblem(
-            problem_type, problem.url or "", problem.target or "", problem.detail,
+            problem_type, problem.url or "", problem.target or "",
+            detail_text(problem_type, problem.detail),
             local_date(problem.first_seen), article.title if article else None,
             article.date if article else None))
     # Worst first, then in the order they were found.

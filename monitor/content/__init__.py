@@ -20,36 +20,36 @@ from monitor.content.expressions import (
 from monitor.content.hidden import HiddenLinkFinding, find_hidden_links
 from monitor.content.privacy import PrivacyFinding, find_privacy_leaks
 from monitor.domain import ProblemType
+from monitor.problem_details import detail_text, encode
 
 Where = Literal["title", "text", "html"]
-
-_KIND_LABELS = {"id_card": "身份证号", "mobile": "手机号码", "bank_card": "银行卡号"}
-_WHERE_LABELS = {"title": "标题", "text": "正文", "html": "网页"}
-_CATEGORY_LABELS = {
-    "outdated_institution": "机构名称已调整",
-    "political_expression": "规范表述",
-    "renamed_term": "名称已更新",
-    "variant_form": "不规范异形词",
-    "discriminatory": "歧视性用语",
-    "sensitive": "敏感词",
-}
-
 
 @dataclass(frozen=True)
 class ContentFinding:
     """One problem found in an article.
 
     `key` identifies the problem on its page across crawls (for de-duplication); `target` is
-    what the report shows as the problem's target; `detail` is a report line in Chinese.
-    No field ever carries a personal number in full.
+    what the report shows as the problem's target; `facts` what was found, worded when it is
+    read (monitor/problem_details.py). No field ever carries a personal number in full.
     """
 
     problem_type: ProblemType
     key: str
     target: str
-    detail: str
+    facts: dict[str, object]
     where: Where
     occurrences: int = 1
+
+    def detail_facts(self) -> dict[str, object]:
+        """The facts a problem's detail keeps, with how often the finding occurred."""
+        if self.occurrences > 1:
+            return {**self.facts, "occurrences": self.occurrences}
+        return dict(self.facts)
+
+    @property
+    def detail(self) -> str:
+        """The finding as a person reads it, in the active language."""
+        return detail_text(self.problem_type, encode(self.detail_facts()))
 
 
 def check_article(
@@ -84,40 +84,35 @@ def check_article(
 def _privacy_findings(leaks: Iterable[PrivacyFinding], where: Where) -> list[ContentFinding]:
     findings = []
     for leak in leaks:
-        label = _KIND_LABELS[leak.kind]
         findings.append(ContentFinding(
             problem_type=ProblemType.PRIVACY_LEAK,
             key=f"{ProblemType.PRIVACY_LEAK}:{leak.kind}:{leak.masked}",
             target=leak.masked,
-            detail=f"{_WHERE_LABELS[where]}疑似泄露{label} {leak.masked}：“{leak.context}”",
+            facts={"where": where, "kind": leak.kind, "masked": leak.masked,
+                   "context": leak.context},
             where=where,
         ))
     return findings
 
 
 def _hidden_finding(finding: HiddenLinkFinding) -> ContentFinding:
-    text = f"，链接文字“{finding.text}”" if finding.text else ""
     return ContentFinding(
         problem_type=ProblemType.HIDDEN_LINK,
         key=f"{ProblemType.HIDDEN_LINK}:{finding.target}",
         target=finding.target,
-        detail=f"暗链：隐藏的站外链接 {finding.target}（隐藏方式：{finding.how}）{text}",
+        facts={"target": finding.target, "text": finding.text,
+               "hiding": finding.hiding.facts()},
         where="html",
     )
 
 
 def _expression_finding(finding: ExpressionFinding, where: Where) -> ContentFinding:
-    label = _CATEGORY_LABELS.get(finding.category, finding.category)
-    if finding.right is None:
-        head = f"{_WHERE_LABELS[where]}出现不宜使用的表述“{finding.wrong}”（{label}）"
-    else:
-        head = (f"{_WHERE_LABELS[where]}表述错误：“{finding.wrong}”应为“{finding.right}”"
-                f"（{label}）")
     return ContentFinding(
         problem_type=ProblemType.WRONG_EXPRESSION,
         key=f"{ProblemType.WRONG_EXPRESSION}:{finding.wrong}",
         target=finding.wrong,
-        detail=f"{head}：{finding.sentence}",
+        facts={"where": where, "wrong": finding.wrong, "right": finding.right,
+               "category": finding.category, "sentence": finding.sentence},
         where=where,
     )
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
@@ -32,7 +32,46 @@ class HiddenLinkFinding:
 
     target: str
     text: str
-    how: str
+    hiding: Hiding
+
+    @property
+    def how(self) -> str:
+        """How it was hidden, in the words of CSS (what a web developer checks)."""
+        return str(self.hiding)
+
+
+@dataclass(frozen=True)
+class Hiding:
+    """How a link is hidden: the means (`method`), the CSS declaration that does it, where
+    that declaration comes from (`source`: the inline style or a rule of the page's own
+    <style>), and the tag of the enclosing element hiding the link, if not the link itself.
+    Kept as facts so that a problem's detail is worded when it is read."""
+
+    method: str
+    words: str  # the means in CSS terms: "display:none", "off-screen position (left:-9999px"
+    source: str | None = None
+    enclosing: str | None = None
+
+    def __str__(self) -> str:
+        if self.source is None:
+            text = self.words
+        elif "(" in self.words:  # the declaration is already in brackets: add the source
+            text = f"{self.words}, {self.source})"
+        else:
+            text = f"{self.words} ({self.source})"
+        return text if self.enclosing is None else f"{text} on enclosing <{self.enclosing}>"
+
+    def facts(self) -> dict[str, object]:
+        return {"method": self.method, "source": _source_kind(self.source),
+                "enclosing": self.enclosing}
+
+
+def _source_kind(source: str | None) -> str | None:
+    if source is None:
+        return None
+    if source == INLINE_STYLE:
+        return "inline"
+    return "class" if source.startswith("class ") else "rule"
 
 
 @dataclass(frozen=True)
@@ -110,6 +149,7 @@ _ABSOLUTE_FONT_UNITS = frozenset({"px", "pt", "pc", "in", "cm", "mm", "rem", "vw
 _COMMENT_RE = re.compile(r"/\*.*?\*/", re.S)
 _LENGTH_RE = re.compile(r"^([+-]?(?:\d+\.?\d*|\.\d+))([a-z%]*)$")
 _SIMPLE_CLASS_RE = re.compile(r"\.[\w-]+")
+INLINE_STYLE = "inline style"
 _ID_SEL_RE = re.compile(r"#[\w-]+")
 _CLASS_SEL_RE = re.compile(r"\.[\w-]+|\[[^\]]*\]")
 _TYPE_SEL_RE = re.compile(r"(?:^|[\s>+~])([a-zA-Z][\w-]*)")
@@ -160,10 +200,10 @@ def find_hidden_links(
             continue
         if any(known.covers(target) for known in benign):
             continue
-        how = _how_hidden(link, cascade)
-        if how is not None:
+        hiding = _how_hidden(link, cascade)
+        if hiding is not None:
             text = " ".join(_link_text(link).split())
-            findings.append(HiddenLinkFinding(target=target, text=text, how=how))
+            findings.append(HiddenLinkFinding(target=target, text=text, hiding=hiding))
     return findings
 
 
@@ -401,7 +441,7 @@ def _style_of(element: _Element, matched: dict[_Element, list[_Rule]]) -> dict[s
         for order, declaration in enumerate(_declarations(inline)):
             if declaration.prop in _WATCHED:
                 offer(declaration, (declaration.important, True, (0, 0, 0), order),
-                      "inline style")
+                      INLINE_STYLE)
     return {prop: winner for prop, (_, winner) in ranked.items()}
 
 
@@ -412,20 +452,20 @@ def _length_px(value: str) -> float | None:
     return float(match.group(1)) * _UNIT_PX[match.group(2)]
 
 
-def _own_hiding(element: _Element, style: dict[str, _Winner]) -> str | None:
+def _own_hiding(element: _Element, style: dict[str, _Winner]) -> Hiding | None:
     """How `element` itself is hidden by non-inherited means, or None."""
     if element.get("hidden") is not None:
-        return "hidden attribute"
+        return Hiding("hidden_attribute", "hidden attribute")
     display = style.get("display")
     if display is not None and display.value == "none":
-        return f"display:none ({display.source})"
+        return Hiding("display_none", "display:none", display.source)
     opacity = style.get("opacity")
     if opacity is not None and _length_px(opacity.value) == 0:
-        return f"opacity:0 ({opacity.source})"
+        return Hiding("opacity_zero", "opacity:0", opacity.source)
     return _off_screen(style) or _zero_size(style)
 
 
-def _off_screen(style: dict[str, _Winner]) -> str | None:
+def _off_screen(style: dict[str, _Winner]) -> Hiding | None:
     position = style.get("position")
     positioned = position is not None and position.value in _POSITIONED
     props = (_OFFSET_PROPS if positioned else ()) + _MARGIN_PROPS
@@ -433,11 +473,12 @@ def _off_screen(style: dict[str, _Winner]) -> str | None:
         winner = style.get(prop)
         px = _length_px(winner.value) if winner is not None else None
         if winner is not None and px is not None and px <= _OFF_SCREEN_PX:
-            return f"off-screen position ({prop}:{winner.value}, {winner.source})"
+            return Hiding("off_screen", f"off-screen position ({prop}:{winner.value}",
+                          winner.source)
     return None
 
 
-def _zero_size(style: dict[str, _Winner]) -> str | None:
+def _zero_size(style: dict[str, _Winner]) -> Hiding | None:
     # A zero-height box still shows its content unless the overflow is clipped.
     clipped = any(
         style[p].value in ("hidden", "clip")
@@ -449,7 +490,8 @@ def _zero_size(style: dict[str, _Winner]) -> str | None:
         winner = style.get(prop)
         px = _length_px(winner.value) if winner is not None else None
         if winner is not None and px is not None and px <= _ZERO_SIZE_PX:
-            return f"zero size ({prop}:{winner.value}, overflow:hidden, {winner.source})"
+            return Hiding("zero_size", f"zero size ({prop}:{winner.value}, overflow:hidden",
+                          winner.source)
     return None
 
 
@@ -460,7 +502,7 @@ class _PageCascade:
     def __init__(self, matched: dict[_Element, list[_Rule]]) -> None:
         self._matched = matched
         self._styles: dict[_Element, dict[str, _Winner]] = {}
-        self._hiding: dict[_Element, str | None] = {}
+        self._hiding: dict[_Element, Hiding | None] = {}
 
     def style(self, element: _Element) -> dict[str, _Winner]:
         style = self._styles.get(element)
@@ -468,18 +510,18 @@ class _PageCascade:
             style = self._styles[element] = _style_of(element, self._matched)
         return style
 
-    def own_hiding(self, element: _Element) -> str | None:
+    def own_hiding(self, element: _Element) -> Hiding | None:
         if element not in self._hiding:
             self._hiding[element] = _own_hiding(element, self.style(element))
         return self._hiding[element]
 
 
-def _how_hidden(link: _Element, cascade: _PageCascade) -> str | None:
+def _how_hidden(link: _Element, cascade: _PageCascade) -> Hiding | None:
     styles = [(element, cascade.style(element)) for element in _self_and_ancestors(link)]
     for element, _ in styles:
         how = cascade.own_hiding(element)
         if how is not None:
-            return how if element is link else f"{how} on enclosing <{element.tag}>"
+            return how if element is link else replace(how, enclosing=str(element.tag))
     return _hidden_visibility(styles) or _zero_font(link, styles)
 
 
@@ -488,19 +530,20 @@ def _self_and_ancestors(link: _Element) -> Iterator[_Element]:
     yield from link.iterancestors()
 
 
-def _hidden_visibility(styles: list[tuple[_Element, dict[str, _Winner]]]) -> str | None:
+def _hidden_visibility(styles: list[tuple[_Element, dict[str, _Winner]]]) -> Hiding | None:
     # Visibility is inherited, and a descendant may make itself visible again, so the
     # nearest declaration decides.
     for _, style in styles:
         winner = style.get("visibility")
         if winner is not None and winner.value not in ("inherit", "unset"):
             if winner.value in ("hidden", "collapse"):
-                return f"visibility:{winner.value} ({winner.source})"
+                return Hiding("visibility_hidden", f"visibility:{winner.value}", winner.source)
             return None
     return None
 
 
-def _zero_font(link: _Element, styles: list[tuple[_Element, dict[str, _Winner]]]) -> str | None:
+def _zero_font(link: _Element, styles: list[tuple[_Element, dict[str, _Winner]]]
+               ) -> Hiding | None:
     if next(link.iterdescendants("img"), None) is not None:
         return None  # an image inside the link stays visible whatever the font size
     for _, style in styles:
@@ -511,7 +554,8 @@ def _zero_font(link: _Element, styles: list[tuple[_Element, dict[str, _Winner]]]
         if match is None:
             return None  # keywords such as small or larger give a visible size
         if float(match.group(1)) == 0:
-            return f"zero font size (font-size:{winner.value}, {winner.source})"
+            return Hiding("zero_font", f"zero font size (font-size:{winner.value}",
+                          winner.source)
         if match.group(2) in _ABSOLUTE_FONT_UNITS:
             return None
         # em and % scale the parent's size: keep looking for a zero further up.

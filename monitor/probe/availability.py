@@ -24,6 +24,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from monitor.clock import local_date
+from monitor.problem_details import probe_text
 
 if TYPE_CHECKING:
     # Imported where a probe runs: the rules of this module serve the national score too.
@@ -76,10 +77,14 @@ class AvailabilityVerdict:
     def ratio(self) -> float:
         return self.failures / self.probes if self.probes else 0.0
 
+    def facts(self) -> dict[str, object]:
+        """The verdict as a `site_unreachable` problem's detail keeps it."""
+        return {"first_day": self.first_day.isoformat(), "last_day": self.last_day.isoformat(),
+                "probes": self.probes, "failures": self.failures}
+
     def describe(self) -> str:
-        span = f"{self.first_day.isoformat()}至{self.last_day.isoformat()}"
-        return (f"{span}共监测{self.probes}次，{self.failures}次未能在规定时间内打开"
-                f"（{self.ratio * 100:.2f}%）")
+        """The verdict in words, in the active language."""
+        return probe_text(self.facts())
 
 
 def probe_page(client: httpx.Client, url: str, limit_seconds: float, at: datetime) -> ProbeOutcome:

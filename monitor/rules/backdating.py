@@ -43,11 +43,10 @@ class BackdatedFinding:
         return (self.first_seen_day - self.claimed).days
 
     @property
-    def detail(self) -> str:
-        return (
-            f"dated {self.claimed}, first seen {self.first_seen_day} "
-            f"({self.days_late} days later)"
-        )
+    def facts(self) -> dict[str, object]:
+        """The finding as a problem's detail keeps it (monitor/problem_details.py words it)."""
+        return {"claimed": self.claimed.isoformat(),
+                "first_seen": self.first_seen_day.isoformat(), "days_late": self.days_late}
 
 
 def backdated_posts(

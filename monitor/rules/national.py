@@ -34,7 +34,7 @@ class NationalKey(StrEnum):
     BROKEN_LINKS = "broken_links"
 
 
-# Marked for translation: the CLI table shows them in the active language; JSON keeps them.
+# Chinese in JSON (SPEC §5); marked so that a problem's detail can word them in English.
 LABELS = {
     NationalKey.SITE_UNAVAILABLE: N_("站点无法访问"),
     NationalKey.HOME_NOT_UPDATED: N_("首页不更新"),

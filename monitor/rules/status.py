@@ -25,6 +25,7 @@ from datetime import date, timedelta
 
 from monitor.calendar import WorkCalendar
 from monitor.domain import Category, ColumnStatus, Cycle
+from monitor.problem_details import stale_text
 from monitor.rules.periods import Period, monday_of
 from monitor.rules.weekly import week_has_ended
 
@@ -47,7 +48,12 @@ class ColumnState:
     last_post: date | None
     due: date | None
     stale: bool
-    stale_reason: str | None
+    # Why the column breaks the national rule, as facts (monitor/problem_details.py).
+    stale_facts: dict[str, object] | None
+
+    @property
+    def stale_reason(self) -> str | None:
+        return None if self.stale_facts is None else stale_text(self.stale_facts)
 
 
 def column_state(
@@ -64,25 +70,25 @@ def column_state(
     """Status, due date and national staleness of one column at `as_of`."""
     known = sorted(day for day in post_dates if day is not None and day <= as_of)
     last_post = known[-1] if known else None
-    stale_reason = national_staleness(category, last_post, as_of)
+    stale_facts = national_staleness(category, last_post, as_of, has_any_post or bool(known))
     status, due = _cycle_status(cycle, deadline, known, as_of, calendar, due_soon_workdays)
     if last_crawl_failed:
         status = ColumnStatus.UNREACHABLE
     elif not has_any_post and not known:
         status = ColumnStatus.EMPTY
-    return ColumnState(status, last_post, due, stale_reason is not None, stale_reason)
+    return ColumnState(status, last_post, due, stale_facts is not None, stale_facts)
 
 
-# How the national rule names the column kinds it sets limits for (国办秘函〔2019〕19号).
-_KIND = {Category.DYNAMICS: "动态类", Category.NOTICE: "通知公告类", Category.POLICY: "政策文件类"}
-
-
-def national_staleness(category: Category, last_post: date | None, as_of: date) -> str | None:
-    """Why the column breaks 国办秘函〔2019〕19号 at `as_of`, or None when it does not."""
+def national_staleness(category: Category, last_post: date | None, as_of: date,
+                       has_posts: bool = True) -> dict[str, object] | None:
+    """Why the column breaks 国办秘函〔2019〕19号 at `as_of` (facts: the column's kind, the
+    limit in days, the last post and its age, whether it has any post at all), or None
+    when it does not."""
     if category is Category.DYNAMICS:
         limit = DYNAMICS_STALE_DAYS
         if last_post is None:
-            return f"无标注日期的信息；{_KIND[category]}栏目应在{limit}天内更新"
+            return {"category": category.value, "limit": limit, "last_post": None,
+                    "has_posts": has_posts}
     elif category in (Category.NOTICE, Category.POLICY):
         limit = NOTICE_POLICY_STALE_DAYS
         if last_post is None:
@@ -92,7 +98,8 @@ def national_staleness(category: Category, last_post: date | None, as_of: date) 
     age = (as_of - last_post).days
     if age <= limit:
         return None
-    return f"最近发布{last_post}，已{age}天未更新（{_KIND[category]}栏目不超过{limit}天）"
+    return {"category": category.value, "limit": limit, "last_post": last_post.isoformat(),
+            "age": age, "has_posts": True}
 
 
 def _cycle_status(

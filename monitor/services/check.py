@@ -157,6 +157,7 @@ def check_document(result: UnitCheck) -> dict[str, Any]:
                 "url": problem.url,
                 "target": problem.target,
                 "detail": problem.detail,
+                "facts": problem.facts,
                 "state": problem.state.value,
                 "first_seen": local_date(problem.first_seen).isoformat(),
             }

@@ -3,7 +3,7 @@
 Fairness (SPEC §4.4): a column is judged on its posts only when its latest crawl read it.
 - last crawl failed (unreachable or blocked): status `unreachable`; its last known posts
   still count in figures, but it is never called overdue, due soon, empty or stale;
-- never crawled at all: also `unreachable`, with the reason "never crawled": nothing is
+- never crawled at all: also `unreachable`, with the reason 尚未抓取: nothing is
   known of it, so nothing is said about it, and it is not an `unreachable_column` problem
   either (no crawl failed).
 """
@@ -20,6 +20,7 @@ from monitor.calendar import WorkCalendar
 from monitor.config import PortalConfig
 from monitor.domain import ColumnStatus
 from monitor.errors import DatabaseError
+from monitor.problem_details import unreachable_text
 from monitor.rules.status import ColumnState, column_state
 from storage.queries import (
     ColumnPosts,
@@ -31,8 +32,6 @@ from storage.queries import (
     site_id_of,
 )
 from storage.sync import sync_config
-
-NEVER_CRAWLED = "never crawled"
 
 
 @dataclass(frozen=True)
@@ -47,13 +46,18 @@ class ColumnFacts:
         return self.last_crawl is not None and not self.last_crawl.failed
 
     @property
-    def unreachable_reason(self) -> str | None:
+    def unreachable_facts(self) -> dict[str, object] | None:
+        """Why the column could not be read, as facts (monitor/problem_details.py)."""
         if self.last_crawl is None:
-            return NEVER_CRAWLED
+            return {"never_crawled": True}
         if self.last_crawl.failed:
-            reason = f": {self.last_crawl.reason}" if self.last_crawl.reason else ""
-            return f"last crawl {self.last_crawl.outcome.value}{reason}"
+            return {"outcome": self.last_crawl.outcome.value, "reason": self.last_crawl.reason}
         return None
+
+    @property
+    def unreachable_reason(self) -> str | None:
+        facts = self.unreachable_facts
+        return None if facts is None else unreachable_text(facts)
 
     def dates_up_to(self, as_of: date) -> list[date]:
         return [day for day in self.posts.dates if day <= as_of]

@@ -27,6 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from monitor.domain import LinkKind, LinkStatus, ProblemType
+from monitor.problem_details import Facts, encode
 from monitor.problem_types import Family, types_of
 from storage.models import Column, LinkRef, LinkTarget, Page, Post
 from storage.problem_store import Finding, LifeCounts, bounded_key, reconcile
@@ -39,20 +40,6 @@ _BROKEN_TYPES = {
 }
 # The reason of a target not checked because its host (or the whole portal) did not answer.
 NOT_ANSWERED = "host_not_answering"
-_REASON_WORDS = {
-    "soft404": "soft404 页面不存在",
-    "not_image": "not_image 不是图片",
-    "empty": "empty 空文件",
-    "redirect_loop": "redirect_loop 循环跳转",
-    "too_many_redirects": "too_many_redirects 跳转过多",
-    "timeout": "timeout 超时",
-    "refused": "refused 拒绝连接",
-    "dns": "dns 域名无法解析",
-    "reset": "reset 连接中断",
-    "tls": "tls 证书或加密错误",
-    "unreachable": "unreachable 无法连接",
-    "waf_challenge": "waf_challenge 安全防护拦截",
-}
 
 
 @dataclass(frozen=True)
@@ -90,27 +77,11 @@ def problem_type_for(kind: LinkKind, status: LinkStatus) -> ProblemType | None:
     return None
 
 
-def describe_verdict(status: LinkStatus, reason: str | None, http_status: int | None,
-                     redirects: int = 0) -> str:
-    """The problem's detail: why the target failed, e.g. 'HTTP 404'. A blocked target is
-    unverifiable (无法核实), never called broken."""
-    words = _reason_words(reason, http_status)
-    if redirects:
-        words += f" (after {redirects} redirect{'s' if redirects > 1 else ''})"
-    if status is LinkStatus.BLOCKED:
-        return f"unverifiable 无法核实: {words}"
-    return words
-
-
-def _reason_words(reason: str | None, http_status: int | None) -> str:
-    if reason and reason.startswith("http_") and reason[5:].isdigit():
-        return f"HTTP {reason[5:]}"
-    if reason is None:
-        return f"HTTP {http_status}" if http_status else "failed"
-    words = _REASON_WORDS.get(reason, reason)
-    if http_status and reason == "waf_challenge":
-        words += f", HTTP {http_status}"
-    return words
+def verdict_facts(reason: str | None, http_status: int | None,
+                  redirects: int = 0) -> dict[str, object]:
+    """Why the target failed, as facts (monitor/problem_details.py words them: 页面不存在
+    （HTTP 404）). A blocked target's problem type says it is unverifiable, never broken."""
+    return {"reason": reason, "http_status": http_status, "redirects": redirects}
 
 
 def is_site_wide(target: BadTarget) -> bool:
@@ -127,8 +98,7 @@ def link_findings(targets: Iterable[BadTarget]) -> list[Finding]:
         problem_type = problem_type_for(target.kind, target.status)
         if problem_type is None or not target.carriers:
             continue
-        detail = describe_verdict(target.status, target.reason, target.http_status,
-                                  target.redirects)
+        detail = verdict_facts(target.reason, target.http_status, target.redirects)
         if is_site_wide(target):
             findings.append(_site_wide(problem_type, target, detail))
             continue
@@ -140,29 +110,23 @@ def link_findings(targets: Iterable[BadTarget]) -> list[Finding]:
     return findings
 
 
-def _site_wide(problem_type: ProblemType, target: BadTarget, detail: str) -> Finding:
+def _site_wide(problem_type: ProblemType, target: BadTarget, detail: Facts) -> Finding:
     homes = sorted(c.page_url for c in target.carriers if c.is_home)
     page = homes[0] if homes else min(c.page_url for c in target.carriers)
-    where = "home page 首页" if target.on_home or homes else "page template 页面模板"
+    where = "home" if target.on_home or homes else "template"
     pages = len({c.page_url for c in target.carriers})
     return Finding(problem_type, bounded_key(target.url), None, None, page,
-                   f"{detail}; site-wide link 全站链接 ({where}, {_pages(pages)})", target.url)
+                   encode({**detail, "site_wide": where, "pages": pages}), target.url)
 
 
-def _unit_finding(problem_type: ProblemType, target: BadTarget, detail: str,
+def _unit_finding(problem_type: ProblemType, target: BadTarget, detail: Facts,
                   unit_id: int | None, carriers: Sequence[Carrier]) -> Finding:
     # The first page by URL stands for the unit's pages: stable from night to night.
     first = min(carriers, key=lambda carrier: carrier.page_url)
     pages = len({c.page_url for c in carriers})
-    if pages > 1:
-        detail = f"{detail}; {_pages(pages)}"
     key = target.url if unit_id is None else f"{target.url} unit:{unit_id}"
     return Finding(problem_type, bounded_key(key), unit_id, first.column_id, first.page_url,
-                   detail, target.url)
-
-
-def _pages(count: int) -> str:
-    return f"on {count} page{'s' if count > 1 else ''}"
+                   encode({**detail, "pages": pages}), target.url)
 
 
 def bad_targets(session: Session) -> list[BadTarget]:

@@ -20,6 +20,7 @@ from monitor.clock import SHANGHAI
 from monitor.config import PortalConfig
 from monitor.domain import ProblemType
 from monitor.probe.availability import ProbeRule, judge_window
+from monitor.problem_details import encode
 from monitor.rules.national import (
     BrokenLink,
     JudgedColumn,
@@ -166,9 +167,9 @@ def national_warnings(result: NationalResult, site_url: str, portal_read: bool
         judged.add((ProblemType.NATIONAL_WARNING, _warning_key(item.key)))
         if not item.warned:
             continue
-        level = "已达到单项否决标准" if item.veto else "已达到预警线"
-        detail = (f"{item.label}：{value_words(item)}，{level}"
-                  f"（预警线{item.warning}，否决标准{threshold_words(item)}）")
+        detail = encode({"key": item.key.value, "value": item.value, "unit": item.unit,
+                         "veto": item.veto, "warning": item.warning,
+                         "threshold": item.threshold})
         findings.append(Finding(ProblemType.NATIONAL_WARNING, _warning_key(item.key), None,
                                 None, site_url, detail))
     return findings, frozenset(judged)

@@ -16,7 +16,8 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from monitor.calendar import local_date
-from monitor.domain import CrawlOutcome, LinkStatus, ProblemType
+from monitor.domain import CrawlOutcome, ProblemType
+from monitor.problem_details import Facts, encode
 from monitor.rules.outage import (
     ColumnsTried,
     PortalHosts,
@@ -25,7 +26,6 @@ from monitor.rules.outage import (
     origin,
     portal_did_not_answer,
 )
-from monitor.services.link_problems import describe_verdict
 from storage.crawl_store import RunCounts
 from storage.problem_store import Finding, LifeCounts, reconcile
 
@@ -73,23 +73,17 @@ def judge_run(counts: RunCounts, site_url: str, portal: PortalHosts) -> RunOutag
                      frozenset(answering - silent_hosts))
 
 
-def _reason_words(reason: str | None) -> str:
-    return describe_verdict(LinkStatus.BROKEN, reason, None)
-
-
 def outage_findings(outage: RunOutage, counts: RunCounts, at: datetime) -> list[Finding]:
     night = local_date(at).isoformat()
     findings = []
     if outage.portal_down:
-        detail = (f"{night}抓取时门户网站无应答：首页{_reason_words(outage.home_page)}，"
-                  f"{outage.columns.tried}个栏目中{outage.columns.no_answer}个无应答；"
-                  f"当晚未检查链接，栏目保持上次抓取的状态，不据此判定更新情况")
-        findings.append(_finding(outage.site, detail))
+        findings.append(_finding(outage.site, {
+            "night": night, "home_reason": outage.home_page,
+            "columns_tried": outage.columns.tried, "columns_silent": outage.columns.no_answer}))
     for host in sorted(outage.silent_hosts):
         tally = counts.link_hosts[host]
-        detail = (f"{night}抓取时网站服务器{host}无应答：所查{tally.checked}个链接均无应答；"
-                  f"这些链接当晚未检查，不据此判定错链")
-        findings.append(_finding(host, detail))
+        findings.append(_finding(host, {"night": night, "host": host,
+                                        "checked": tally.checked}))
     return findings
 
 
@@ -97,8 +91,9 @@ def _key(host: str) -> str:
     return f"crawl {host}"
 
 
-def _finding(host: str, detail: str) -> Finding:
-    return Finding(ProblemType.SITE_UNREACHABLE, _key(host), None, None, host + "/", detail)
+def _finding(host: str, facts: Facts) -> Finding:
+    return Finding(ProblemType.SITE_UNREACHABLE, _key(host), None, None, host + "/",
+                   encode(facts))
 
 
 def record_outage(session: Session, outage: RunOutage, counts: RunCounts,

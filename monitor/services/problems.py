@@ -33,6 +33,7 @@ from monitor.app import App
 from monitor.calendar import local_date
 from monitor.config import PortalConfig
 from monitor.domain import ColumnStatus, Cycle, ProblemType
+from monitor.problem_details import encode, iso
 from monitor.rules.backdating import SeenPost, backdated_posts
 from monitor.services.facts import ColumnFacts, ColumnJudgement, portal_site_id
 from monitor.services.judgement import PortalJudgement, judge_portal
@@ -53,15 +54,6 @@ ALWAYS_JUDGED = (
     ProblemType.UNDATED_POST,
 )
 
-
-# Problem details are read in the office's Chinese reports and alerts.
-CYCLE_WORDS = {
-    Cycle.WEEKLY: "每周更新",
-    Cycle.MONTHLY: "每月更新",
-    Cycle.QUARTERLY: "每季度更新",
-    Cycle.YEARLY: "每年更新",
-    Cycle.NONE: "不定期更新",
-}
 
 @dataclass(frozen=True)
 class RuleFindings:
@@ -132,30 +124,25 @@ def _unreachable(facts: ColumnFacts) -> list[Finding]:
         return []
     if not facts.last_crawl.outcome.column_at_fault:
         return []
-    detail = facts.unreachable_reason or ""
+    detail = encode(facts.unreachable_facts or {})
     return [_column_finding(ProblemType.UNREACHABLE_COLUMN, facts.column, detail)]
 
 
 def _status_findings(judgement: ColumnJudgement) -> list[Finding]:
     column, state = judgement.facts.column, judgement.state
-    last = state.last_post.isoformat() if state.last_post else "无"
-    due = state.due.isoformat() if state.due else "无"
-    cycle = CYCLE_WORDS[Cycle(column.cycle)]
+    dates = {"cycle": Cycle(column.cycle).value, "due": iso(state.due),
+             "last_post": iso(state.last_post)}
     findings: list[Finding] = []
     if state.status is ColumnStatus.OVERDUE:
-        detail = f"{cycle}栏目，应于{due}前更新，最近发布{last}"
-        findings.append(_column_finding(ProblemType.OVERDUE_COLUMN, column, detail))
+        findings.append(_column_finding(ProblemType.OVERDUE_COLUMN, column, encode(dates)))
     elif state.status is ColumnStatus.DUE_SOON:
-        detail = f"{cycle}栏目，尚未更新，应于{due}前更新，最近发布{last}"
-        findings.append(
-            _column_finding(ProblemType.DUE_SOON_COLUMN, column, detail, f":due:{due}")
-        )
+        findings.append(_column_finding(ProblemType.DUE_SOON_COLUMN, column, encode(dates),
+                                        f":due:{iso(state.due) or '无'}"))
     elif state.status is ColumnStatus.EMPTY:
-        findings.append(
-            _column_finding(ProblemType.EMPTY_COLUMN, column, "栏目从未发布信息")
-        )
-    if judgement.stale and state.stale_reason:
-        findings.append(_column_finding(ProblemType.STALE_NATIONAL, column, state.stale_reason))
+        findings.append(_column_finding(ProblemType.EMPTY_COLUMN, column, encode({})))
+    if judgement.stale and state.stale_facts:
+        findings.append(_column_finding(ProblemType.STALE_NATIONAL, column,
+                                        encode(state.stale_facts)))
     return findings
 
 
@@ -173,7 +160,7 @@ def _backdated(posts: Iterable[RecordedPost], columns: dict[int, ColumnRow],
     }
     return [
         _post_finding(ProblemType.BACKDATED_POST, seen[finding.post],
-                      columns[seen[finding.post].column_id], finding.detail)
+                      columns[seen[finding.post].column_id], encode(finding.facts))
         for finding in backdated_posts(list(seen), threshold_days)
     ]
 
@@ -182,7 +169,7 @@ def _undated(posts: Iterable[RecordedPost], columns: dict[int, ColumnRow]) -> li
     # Only once the article was read is "no date" final: the list alone may just not show it.
     return [
         _post_finding(ProblemType.UNDATED_POST, post, columns[post.column_id],
-                      f"列表和正文均未标注发布日期：{post.title}")
+                      encode({"title": post.title}))
         for post in posts
         if post.date is None and post.article_fetched
     ]

@@ -96,6 +96,7 @@ def report_problem(row: ProblemRow, site_name: str, evidence: str | None = None,
         evidence=evidence,
         title=article.title if article is not None else None,
         published_on=article.date if article is not None else None,
+        site_wide=row.unit is None,
     )
 
 

@@ -131,7 +131,7 @@ def test_problems_xlsx_has_the_exact_header_and_rows(
     refreshed = datetime(2024, 5, 10, 9, 0)
     assert rows[1:] == [
         (1, "标注日期早于实际发布", "青石镇", "乡镇动态", f"{SITE}qsz/xzdt/2.html", None,
-         "dated 2024-03-05, first seen 2024-04-20 (46 days later)", "未整改", refreshed,
+         "标注日期2024-03-05，首次发现于2024-04-20（晚46天）", "未整改", refreshed,
          refreshed, "否", None),
     ]
 

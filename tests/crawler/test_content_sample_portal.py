@@ -12,6 +12,7 @@ import json
 import pytest
 
 from monitor.content.privacy import mask_id, mask_mobile
+from monitor.problem_details import detail_text
 from sampleportal import Truth
 from sampleportal.traps import INVALID_ID, MOBILE, VALID_ID
 
@@ -65,7 +66,8 @@ def test_the_hidden_offsite_link_is_one_problem_and_its_reference_is_hidden(
     (hidden,) = sample_truth.hidden_links(crawled.running.hosts)
     [(url, target, detail, unit_id, _, state)] = content_problems(crawled, "hidden_link")
     assert (url, target, state) == (hidden.sources[0], hidden.url, "open")
-    assert "display:none" in detail and unit_id is not None
+    assert "外层元素设为不显示，由行内样式设置" in detail_text("hidden_link", detail)
+    assert unit_id is not None
     refs = crawled.query(
         "SELECT link_ref.hidden FROM link_ref JOIN link_target "
         "ON link_target.id = link_ref.target_id WHERE link_target.url = ?", hidden.url)

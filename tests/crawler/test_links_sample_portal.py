@@ -13,6 +13,7 @@ import pytest
 
 from crawler.extract.urls import normalize_url
 from monitor.domain import LinkStatus
+from monitor.problem_details import detail_text
 from sampleportal import Truth
 from sampleportal.truth import LinkTruth
 
@@ -111,17 +112,18 @@ def test_problem_details_name_the_reason_and_never_call_blocked_broken(
     details = {}
     for link in truth_links(sample_truth, crawled.running):
         if link.status in (LinkStatus.BROKEN, LinkStatus.BLOCKED):
-            [(_, _, _, _, detail, _)] = link_problems(crawled, link.url)
-            details[link.reason] = detail
-    assert details["HTTP 404"].startswith("HTTP 404")
-    assert details["soft 404"].startswith("soft404")
-    assert details["redirect loop"].startswith("redirect_loop")
-    assert details["not an image"].startswith("not_image")
-    assert details["empty image"].startswith("empty")
-    assert details["connection refused"].startswith("refused")
-    assert details["redirect to HTTP 404"].startswith("HTTP 404 (after 2 redirects)")
+            [(kind, _, _, _, detail, _)] = link_problems(crawled, link.url)
+            details[link.reason] = detail_text(kind, detail)
+    # Several traps share a reason; a page count may follow ("；共2个页面").
+    assert details["HTTP 404"].startswith("页面不存在（HTTP 404）")
+    assert details["soft 404"].startswith("页面显示为不存在")
+    assert details["redirect loop"].startswith("循环跳转")
+    assert details["not an image"].startswith("不是图片")
+    assert details["empty image"].startswith("空文件")
+    assert details["connection refused"].startswith("拒绝连接")
+    assert details["redirect to HTTP 404"].startswith("页面不存在（HTTP 404，经2次跳转）")
     blocked = details["WAF challenge (412)"]
-    assert "unverifiable" in blocked and "broken" not in blocked
+    assert blocked.startswith("无法核实") and "412" in blocked
 
 
 def test_the_site_wide_footer_link_is_one_problem_without_unit(crawled, sample_truth: Truth):
@@ -133,7 +135,8 @@ def test_the_site_wide_footer_link_is_one_problem_without_unit(crawled, sample_t
     assert pages > 10
     [(kind, unit_id, column_id, _, detail, state)] = link_problems(crawled, footer.url)
     assert (kind, unit_id, column_id, state) == ("broken_link", None, None, "open")
-    assert "site-wide" in detail and "home page" in detail
+    assert detail_text(kind, detail) == \
+        f"页面不存在（HTTP 404）；全站链接（位于首页，共{pages}个页面）"
 
 
 def test_no_working_target_is_a_problem(crawled, sample_truth: Truth):

@@ -22,6 +22,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from monitor.alerts.service import DIGEST_FILE_LABEL
 from monitor.cli import app
 from monitor.domain import ColumnStatus, Cycle, LinkStatus
 from sampleportal import Truth, serve_portal
@@ -71,7 +72,7 @@ def digest_text(workspace, day: str, directory: Path) -> str:
                                       str(directory / "alerts"), "--config", str(config)],
                                 env=workspace.env(night(day)), catch_exceptions=False)
     assert result.exit_code == 0, result.stderr
-    [digest] = (directory / "alerts").glob("*_办公室汇总.eml")
+    [digest] = (directory / "alerts").glob(f"*_{DIGEST_FILE_LABEL}.eml")
     message = message_from_bytes(digest.read_bytes(), policy=default)
     return message.get_body(preferencelist=("plain",)).get_content()
 

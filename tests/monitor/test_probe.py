@@ -14,6 +14,7 @@ from monitor.clock import SHANGHAI
 from monitor.config import PortalConfig
 from monitor.probe.availability import ProbeRule, ProbeSample, judge_window
 from monitor.probe.service import run_probe
+from monitor.problem_details import detail_text
 from storage.models import ProbeResult, Problem, ProblemEvent
 from storage.session import session_factory
 
@@ -145,7 +146,8 @@ def test_slow_home_page_raises_site_unreachable_and_it_clears_when_the_rate_fall
     problem = unreachable_problem(engine)
     assert problem is not None and problem.state == "open"
     assert problem.url == url and problem.unit_id is None
-    assert "共监测140次，14次未能在规定时间内打开（10.00%）" in problem.detail
+    assert "共监测140次，14次未能在规定时间内打开（10.00%）" in \
+        detail_text(problem.type, problem.detail)
 
     portal.slow = False
     # Days 8-10 fast: the window of days 4-10 still holds 8 failures of 140 (5.7 %).

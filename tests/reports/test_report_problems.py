@@ -8,7 +8,7 @@ from monitor.domain import ProblemState, ProblemType
 from reports import build_monthly_report
 from reports.model import ProblemSection, ReportProblem, SectionKind
 from reports.problems import problem_sections, rectification, unverified_count
-from reports.wording import monitoring_text, rectification_text, section_text
+from reports.wording import monitoring_text, problem_link, rectification_text, section_text
 
 
 def test_sections_follow_the_report_order_and_skip_empty_headings(april_report) -> None:
@@ -107,3 +107,34 @@ def test_units_with_the_same_column_and_problem_share_it(make_problem) -> None:
                      for unit in ("县农业农村局", "县教育体育局", "县自然资源局"))
     text = section_text(ProblemSection(SectionKind.UPDATES, problems))
     assert text.endswith("4月29日县农业农村局、县教育体育局、县自然资源局工作动态出现逾期。")
+
+
+def test_a_site_wide_link_is_counted_as_a_problem_but_not_as_a_unit(make_problem,
+                                                                      make_settings) -> None:
+    problems = [
+        make_problem(ProblemType.BROKEN_LINK, "县住建局", 3, column="工作动态",
+                     url="http://127.0.0.1:8000/zjj/1.html", target="http://127.0.0.1:8000/a"),
+        make_problem(ProblemType.BROKEN_LINK, "瑞河县人民政府门户网站", 4,
+                     url="http://127.0.0.1:8000/", target="http://127.0.0.1:8000/b",
+                     site_wide=True),
+    ]
+    report = build_monthly_report([], problems, [], {}, make_settings())
+    assert monitoring_text(report).startswith("4月常态化监测共发现问题2个，涉及1个单位。")
+
+
+def test_only_site_wide_problems_name_no_unit_count(make_problem, make_settings) -> None:
+    footer = make_problem(ProblemType.BROKEN_LINK, "瑞河县人民政府门户网站", 4,
+                          url="http://127.0.0.1:8000/", target="http://127.0.0.1:8000/b",
+                          site_wide=True)
+    report = build_monthly_report([], [footer], [], {}, make_settings())
+    assert monitoring_text(report).startswith("4月常态化监测共发现问题1个。")
+
+
+def test_a_privacy_rows_link_is_its_page_not_the_masked_number(make_problem) -> None:
+    leak = make_problem(ProblemType.PRIVACY_LEAK, "县财政局", 5, column="工作动态",
+                        url="http://127.0.0.1:8000/czj/1.html", target="139****2468")
+    broken = make_problem(ProblemType.BROKEN_LINK, "县财政局", 5, column="工作动态",
+                          url="http://127.0.0.1:8000/czj/1.html",
+                          target="http://127.0.0.1:8000/gone.html")
+    assert problem_link(leak) == "http://127.0.0.1:8000/czj/1.html"
+    assert problem_link(broken) == "http://127.0.0.1:8000/gone.html"

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 from monitor.alerts.compose import compose_due_soon, compose_weekly, one_line
@@ -181,3 +182,17 @@ def test_an_early_warning_alone_sends_the_digest_without_a_veto_in_its_subject()
 def test_national_items_all_normal_send_no_digest_on_their_own() -> None:
     facts = WeekFacts("瑞河县", AS_OF, (unit(1, "县水利局"),), national=national(False, False))
     assert compose_weekly(facts, ["gkb@example.gov.cn"], TEMPLATES) == []
+
+
+def test_a_privacy_leaks_masked_number_is_labelled_as_the_number_found() -> None:
+    leak = PageProblem(ProblemType.PRIVACY_LEAK, "http://127.0.0.1:8000/gzdt/1.html",
+                       "139****2468", "正文疑似泄露手机号码 139****2468", date(2024, 5, 13))
+    hidden = PageProblem(ProblemType.HIDDEN_LINK, "http://127.0.0.1:8000/gzdt/2.html",
+                         "http://spam.example.com/", "暗链", date(2024, 5, 13))
+    facts = WeekFacts("瑞河县人民政府门户网站", MONDAY,
+                      (dataclasses.replace(unit(1, "县水利局"), urgent=(leak, hidden)),))
+    [message] = compose_weekly(facts, [], TEMPLATES)
+    assert "；号码：139****2468；" in message.body_text
+    assert "链接：139****2468" not in message.body_text
+    assert "；链接：http://spam.example.com/；" in message.body_text
+    assert "号码：139****2468" in message.body_html

@@ -58,7 +58,7 @@ def test_detail_is_a_chinese_report_line(dictionary):
     [hidden] = _check("", "", html, dictionary)
     assert hidden.target == "http://spam.example.com/x"
     assert hidden.key == "hidden_link:http://spam.example.com/x"
-    assert "http://spam.example.com/x" in hidden.detail and "zero font size" in hidden.detail
+    assert "http://spam.example.com/x" in hidden.detail and "字号设为零" in hidden.detail
 
 
 def test_same_hidden_target_twice_is_one_finding(dictionary):

@@ -22,7 +22,8 @@ def test_post_seen_four_days_after_its_date_is_backdated() -> None:
     [finding] = backdated_posts([post])
     assert finding.post is post
     assert finding.days_late == 4
-    assert finding.detail == "dated 2024-04-01, first seen 2024-04-05 (4 days later)"
+    assert finding.facts == {"claimed": "2024-04-01", "first_seen": "2024-04-05",
+                             "days_late": 4}
 
 
 def test_post_seen_three_days_after_its_date_is_not_backdated() -> None:

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from monitor.calendar import WorkCalendar
 from monitor.domain import Category, ColumnStatus, Cycle
+from monitor.problem_details import stale_text
 from monitor.rules.periods import Period
 from monitor.rules.status import ColumnState, column_state, deadline_in, national_staleness
 from monitor.rules.weekly import weekly_compliance
@@ -269,9 +270,21 @@ def test_national_staleness_limits(category: Category, days_old: int, stale: boo
 
 
 def test_stale_reason_names_the_last_post_and_its_age() -> None:
-    reason = national_staleness(Category.DYNAMICS, date(2024, 4, 19), date(2024, 5, 10))
-    assert reason is not None
-    assert reason == "最近发布2024-04-19，已21天未更新（动态类栏目不超过14天）"
+    facts = national_staleness(Category.DYNAMICS, date(2024, 4, 19), date(2024, 5, 10))
+    assert facts is not None
+    assert stale_text(facts) == "最近发布2024-04-19，已21天未更新（动态类栏目不超过14天）"
+
+
+def test_an_empty_dynamics_column_is_stale_for_having_no_posts_at_all() -> None:
+    facts = national_staleness(Category.DYNAMICS, None, date(2024, 5, 10), has_posts=False)
+    assert facts is not None
+    assert stale_text(facts) == "栏目无任何信息；动态类栏目应在14天内更新"
+
+
+def test_a_dynamics_column_of_undated_posts_is_stale_for_its_undated_posts() -> None:
+    facts = national_staleness(Category.DYNAMICS, None, date(2024, 5, 10), has_posts=True)
+    assert facts is not None
+    assert stale_text(facts) == "栏目信息均未标注日期；动态类栏目应在14天内更新"
 
 
 def test_empty_notice_column_is_reported_as_empty_not_stale() -> None:

@@ -70,7 +70,7 @@ def test_column_whose_last_crawl_failed_is_unreachable_not_overdue(portal) -> No
     result = check_unit(portal.session, config, "县水利局", AS_OF)
     dynamics = result.columns[0]
     assert dynamics.status is ColumnStatus.UNREACHABLE
-    assert dynamics.unreachable_reason == "last crawl unreachable: HTTP 503"
+    assert dynamics.unreachable_reason == "最近一次抓取无法访问栏目：服务器出错（HTTP 503）"
     assert dynamics.stale is False
     # Its last known posts still count.
     assert (dynamics.posts, dynamics.last_post) == (15, date(2024, 4, 19))
@@ -80,7 +80,7 @@ def test_a_column_never_crawled_is_not_judged(portal) -> None:
     config = water_bureau(portal)
     result = check_unit(portal.session, config, "县水利局", AS_OF)
     assert [c.status for c in result.columns] == [ColumnStatus.UNREACHABLE] * 2
-    assert [c.unreachable_reason for c in result.columns] == ["never crawled"] * 2
+    assert [c.unreachable_reason for c in result.columns] == ["尚未抓取"] * 2
     refresh_rule_problems(portal.session, config, portal.at("2024-05-10 09:00"))
     assert check_unit(portal.session, config, "县水利局", AS_OF).problems == ()
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from monitor.domain import LinkKind, LinkStatus, ProblemState, ProblemType
+from monitor.problem_details import detail_text
 from monitor.services.link_problems import (
     BadTarget,
     Carrier,
-    describe_verdict,
     is_site_wide,
     link_findings,
     problem_type_for,
@@ -47,19 +47,22 @@ def test_ok_pending_and_unchecked_targets_are_never_problems():
         assert link_findings([bad(carrier("a.html"), status=status)]) == []
 
 
-def test_details_name_the_reason():
-    assert describe_verdict(LinkStatus.BROKEN, "http_404", 404) == "HTTP 404"
-    assert describe_verdict(LinkStatus.BROKEN, "soft404", 200) == "soft404 页面不存在"
-    assert describe_verdict(LinkStatus.BROKEN, "timeout", None).startswith("timeout")
-    assert describe_verdict(LinkStatus.BROKEN, "http_404", 404, 2) == \
-        "HTTP 404 (after 2 redirects)"
-    assert describe_verdict(LinkStatus.BROKEN, "some_new_reason", None) == "some_new_reason"
+def _text(finding) -> str:
+    return detail_text(finding.type, finding.detail)
+
+
+def test_details_keep_the_verdicts_facts():
+    [finding] = link_findings([BadTarget(TARGET, LinkKind.A, LinkStatus.BROKEN, "http_404",
+                                         404, 2, False, (carrier("a.html"),))])
+    assert finding.detail == \
+        '{"http_status":404,"pages":1,"reason":"http_404","redirects":2}'
+    assert _text(finding) == "页面不存在（HTTP 404，经2次跳转）"
 
 
 def test_a_blocked_target_is_unverifiable_never_broken():
-    detail = describe_verdict(LinkStatus.BLOCKED, "waf_challenge", 412)
-    assert detail.startswith("unverifiable") and "412" in detail
-    assert "broken" not in detail
+    [finding] = link_findings([bad(carrier("a.html"), status=LinkStatus.BLOCKED,
+                                   reason="waf_challenge", http_status=412)])
+    assert _text(finding) == "无法核实：被访问防护拦截（HTTP 412）"
 
 
 def test_a_target_on_pages_of_one_unit_is_one_problem_naming_the_first_page():
@@ -67,7 +70,7 @@ def test_a_target_on_pages_of_one_unit_is_one_problem_naming_the_first_page():
     assert (finding.type, finding.unit_id, finding.target) == \
         (ProblemType.BROKEN_LINK, 1, TARGET)
     assert finding.url.endswith("/a.html") and finding.column_id == 11
-    assert finding.detail == "HTTP 404; on 2 pages"
+    assert _text(finding) == "页面不存在（HTTP 404）；共2个页面"
 
 
 def test_a_target_on_articles_of_two_units_is_one_problem_per_unit():
@@ -84,7 +87,7 @@ def test_a_home_page_target_is_one_site_wide_problem_without_unit():
     [finding] = link_findings([target])
     assert (finding.unit_id, finding.column_id, finding.key) == (None, None, TARGET)
     assert finding.url.endswith("/index.html")
-    assert "site-wide" in finding.detail and "home page" in finding.detail
+    assert _text(finding) == "页面不存在（HTTP 404）；全站链接（位于首页，共3个页面）"
 
 
 def test_a_template_link_of_several_units_is_site_wide_but_one_units_template_is_not():
@@ -92,7 +95,7 @@ def test_a_template_link_of_several_units_is_site_wide_but_one_units_template_is
     one = bad(carrier("a.html", 1, in_template=True), carrier("c.html", 1, in_template=True))
     assert is_site_wide(several) and not is_site_wide(one)
     [finding] = link_findings([several])
-    assert finding.unit_id is None and "page template" in finding.detail
+    assert finding.unit_id is None and "页面模板" in _text(finding)
 
 
 def test_overlong_keys_are_bounded_and_stay_distinct():
@@ -125,7 +128,8 @@ def test_a_broken_target_opens_a_problem_that_a_passing_check_fixes(portal):
     target = _target_on_page(portal, "broken", "http_404")
     refresh_link_problems(session, portal.at("2024-05-01 02:00"))
     problem = _link_problem(session)
-    assert (problem.state, problem.detail) == (ProblemState.OPEN.value, "HTTP 404")
+    assert (problem.state, detail_text(problem.type, problem.detail)) == \
+        (ProblemState.OPEN.value, "页面不存在（HTTP 404）")
     target.status, target.reason = "ok", None
     counts = refresh_link_problems(session, portal.at("2024-05-02 02:00"))
     assert counts.fixed == 1 and _link_problem(session).state == ProblemState.FIXED.value
@@ -142,7 +146,7 @@ def test_a_target_broken_again_after_a_fix_is_reopened_as_recurring(portal):
     problem = _link_problem(session)
     assert counts.reopened == 1
     assert (problem.state, problem.recurring) == (ProblemState.OPEN.value, True)
-    assert problem.detail.startswith("timeout")
+    assert detail_text(problem.type, problem.detail) == "访问超时"
 
 
 def test_an_ignored_link_problem_stays_ignored_while_the_target_is_broken(portal):

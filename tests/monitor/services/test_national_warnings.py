@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from monitor.domain import ColumnStatus, Cycle, ProblemType
+from monitor.problem_details import detail_text
 from monitor.rules.national import (
     BrokenLink,
     JudgedColumn,
@@ -38,7 +39,8 @@ def test_items_at_their_warning_level_open_a_warning_each() -> None:
                               "national:home_broken_links"}
     assert {finding.type for finding in findings} == {ProblemType.NATIONAL_WARNING}
     blank = next(finding for finding in findings if finding.key == "national:blank_columns")
-    assert blank.detail == "空白栏目：2个，已达到预警线（预警线2，否决标准≥5个）"
+    assert detail_text(blank.type, blank.detail) == \
+        "空白栏目：2个，已达到预警线（预警线2，否决标准≥5个）"
     assert (blank.unit_id, blank.column_id, blank.url) == (None, None, SITE)
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from monitor.domain import ProblemState, ProblemType
 from monitor.errors import MonitorError, UnknownProblemError
+from monitor.problem_details import detail_text
 from monitor.services.problems import refresh_rule_problems
 from storage.models import Problem, ProblemEvent
 from storage.problem_store import ignore_problem, reopen_problem
@@ -25,6 +26,10 @@ def of_type(portal, problem_type: ProblemType) -> list[Problem]:
         select(Problem).where(Problem.type == problem_type.value).order_by(Problem.id)))
 
 
+def text(problem: Problem) -> str:
+    return detail_text(problem.type, problem.detail)
+
+
 def refresh(portal, config, when: str) -> None:
     refresh_rule_problems(portal.session, config, portal.at(when))
     portal.session.commit()
@@ -36,7 +41,7 @@ def test_overdue_column_opens_is_fixed_and_comes_back_recurring(portal) -> None:
     portal.crawl(portal.at("2024-05-06 02:00"))
     refresh(portal, config, "2024-05-06 09:00")
     [overdue] = of_type(portal, ProblemType.OVERDUE_COLUMN)
-    assert (overdue.state, overdue.recurring, overdue.detail) == (
+    assert (overdue.state, overdue.recurring, text(overdue)) == (
         "open", False, "每周更新栏目，应于2024-04-28前更新，最近发布2024-04-19")
 
     refresh(portal, config, "2024-05-07 09:00")
@@ -56,7 +61,7 @@ def test_overdue_column_opens_is_fixed_and_comes_back_recurring(portal) -> None:
     assert (overdue.state, overdue.recurring, overdue.reopen_count, overdue.fixed_at) == (
         "open", True, 1, None)
     assert overdue.first_seen == portal.at("2024-05-06 09:00")
-    assert overdue.detail == "每周更新栏目，应于2024-05-19前更新，最近发布2024-05-08"
+    assert text(overdue) == "每周更新栏目，应于2024-05-19前更新，最近发布2024-05-08"
     events = portal.session.scalars(
         select(ProblemEvent.state).where(ProblemEvent.problem_id == overdue.id)
         .order_by(ProblemEvent.id)).all()
@@ -76,7 +81,7 @@ def test_failed_crawl_neither_accuses_nor_clears(portal) -> None:
     assert of_type(portal, ProblemType.OVERDUE_COLUMN) == []
     assert of_type(portal, ProblemType.STALE_NATIONAL) == []
     [unreachable] = of_type(portal, ProblemType.UNREACHABLE_COLUMN)
-    assert unreachable.detail == "last crawl unreachable: connection refused"
+    assert text(unreachable) == "最近一次抓取无法访问栏目：访问失败（connection refused）"
 
     portal.crawl(portal.at("2024-05-07 02:00"))
     refresh(portal, config, "2024-05-07 09:00")
@@ -159,8 +164,8 @@ def test_backdated_post_is_found_but_not_on_the_first_crawl(portal) -> None:
     portal.crawl(portal.at("2024-05-06 02:00"))
     refresh(portal, config, "2024-05-06 09:00")
     [backdated] = of_type(portal, ProblemType.BACKDATED_POST)
-    assert (backdated.url, backdated.detail) == (
-        late.url, "dated 2024-05-01, first seen 2024-05-06 (5 days later)")
+    assert (backdated.url, text(backdated)) == (
+        late.url, "标注日期2024-05-01，首次发现于2024-05-06（晚5天）")
 
 
 def test_backdating_threshold_comes_from_the_config(portal) -> None:

@@ -74,7 +74,7 @@ def test_confirming_keeps_the_problem_open_and_writes_its_history(office_client,
     office_client.post(f"/problems/{problem['id']}/confirm", data={"csrf_token": token})
     assert problem["id"] in [p["id"] for p in _open_problems(dashboard)]
     assert _events(dashboard, problem["id"])[-1] == ("open", "confirmed by an officer", OFFICE)
-    assert "confirmed by an officer（office）" in office_client.get("/problems").text
+    assert "工作人员确认属实（office）" in office_client.get("/problems").text
 
 
 def test_an_action_without_the_csrf_token_is_refused(office_client, dashboard):
