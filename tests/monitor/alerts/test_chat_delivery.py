@@ -26,6 +26,9 @@ from tests.monitor.alerts.webhook_server import (
 )
 
 Monitor = Callable[..., Result]
+# The command lines below are checked in English (the chat messages are Chinese in both).
+pytestmark = pytest.mark.usefixtures("english")
+
 DING = "dingtalk://${DING_SECRET}@${DING_TOKEN}/"
 OFFICE_WECOM = "wecombot://${OFFICE_WECOM_KEY}"
 SECRETS = (DING_TOKEN, DING_SECRET, WECOM_KEY)
@@ -186,7 +189,7 @@ def test_a_dry_run_writes_each_chat_message_as_text_and_posts_nothing(
     robots.start()
     result = monitor("alerts", "weekly", "--dry-run", "--out", str(tmp_path))
     assert result.exit_code == 0, result.output
-    assert f"weekly: {DING}: 【政务公开周提醒】县水利局（2024年5月6日—5月12日）" in result.stdout
+    assert f"weekly alert: {DING}: 【政务公开周提醒】县水利局（2024年5月6日—5月12日）" in result.stdout
     names = sorted(path.name for path in tmp_path.iterdir())
     assert "2024-W20_县水利局_dingtalk.txt" in names
     assert "2024-W20_办公室汇总_wecombot.txt" in names
