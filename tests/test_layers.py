@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
 import pytest
-from importlinter.cli import lint_imports
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -35,8 +36,14 @@ def write_settings(settings: dict[str, object], path: Path) -> Path:
 
 
 def lint(config: Path, monkeypatch: pytest.MonkeyPatch) -> int:
-    monkeypatch.chdir(REPO)
-    return lint_imports(config_filename=str(config), no_cache=True, no_logo=True)
+    """`lint-imports` with `config`, in a process of its own: the graph it builds must not
+    depend on what earlier tests imported or patched in this one."""
+    process = subprocess.run(
+        [sys.executable, "-c", "import sys; from importlinter.cli import lint_imports_command;"
+         " sys.exit(lint_imports_command())", "--config", str(config), "--no-cache"],
+        cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert process.returncode in (0, 1), process.stderr
+    return process.returncode
 
 
 def test_packages_import_downwards_only(monkeypatch: pytest.MonkeyPatch) -> None:
