@@ -63,6 +63,15 @@ def _as_json(listing: JobListing) -> dict[str, object]:
     }
 
 
+def _trigger_words(trigger: str) -> str:
+    """A job's trigger as the table shows it: `every 1800 s` in words; a cron expression is
+    the config's own text and stays as written. (JSON keeps the trigger as it is.)"""
+    kind, _space, rest = trigger.partition(" ")
+    if kind == "every":
+        return _("every {seconds} s").format(seconds=rest.removesuffix(" s"))
+    return trigger
+
+
 def jobs_table(listings: list[JobListing]) -> Table:
     table = SafeTable(title=_("Scheduled jobs (Asia/Shanghai)"))
     for heading in (_("job"), _("what"), _("when"), _("next run")):
@@ -76,5 +85,6 @@ def jobs_table(listings: list[JobListing]) -> Table:
             next_run = to_local(listing.next_run).strftime("%Y-%m-%d %H:%M:%S")
             if not listing.stored:
                 next_run += _(" (once the scheduler runs)")
-        table.add_row(listing.name, _(listing.description), listing.trigger, next_run)
+        table.add_row(listing.name, _(listing.description), _trigger_words(listing.trigger),
+                      next_run)
     return table

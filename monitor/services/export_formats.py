@@ -29,6 +29,7 @@ from monitor.calendar import LOCAL_ZONE
 from monitor.domain import DateSource, LinkKind, LinkStatus, ProblemState
 from monitor.i18n import N_, _
 from monitor.labels import label, problem_label, yes_no
+from monitor.problem_details import reason_words
 from monitor.services.export import ExportKind, ExportRow, field_names
 
 CSV_ENCODING = "utf-8-sig"
@@ -85,6 +86,8 @@ def _shown(name: str, value: CellValue) -> CellValue:
         return value
     if name == "type":
         return problem_label(value)
+    if name == "reason":
+        return reason_words(value)
     kind = _VALUE_KINDS.get(name)
     return value if kind is None else label(value, kind)
 

@@ -109,7 +109,7 @@ def test_links_fold_their_pages_into_sources(
     only_water = run_cli("export", "links", "--unit", "县水利局", *options, env=NOW)
     rows = list(csv.reader(io.StringIO(only_water.stdout.removeprefix("\ufeff"))))
     assert rows == [LINK_HEADERS.split(","),
-                    [f"{SITE}files/plan.pdf", "附件", "是", "无法访问", "HTTP 404", "404",
+                    [f"{SITE}files/plan.pdf", "附件", "是", "无法访问", "页面不存在（HTTP 404）", "404",
                      "否", f"{SITE}slj/gzdt/1.html"]]
 
 
