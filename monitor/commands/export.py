@@ -19,6 +19,7 @@ from monitor.services.dates import requested_period
 from monitor.services.export import ExportKind, ExportRequest, ExportRow, export_rows
 from monitor.services.export_formats import (
     CSV_ENCODING,
+    EXPORT_TITLES,
     ExportFormat,
     csv_text,
     json_text,
@@ -70,7 +71,11 @@ def export(
         _to_stdout(kind, rows, fmt)
         return
     try:
-        write_export(kind, rows, fmt, out_file)
+        # The XLSX names the portal in its title row and the office as its author.
+        write_export(kind, rows, fmt, out_file,
+                     title=_("{site}{table}").format(site=portal.site.name,
+                                                     table=_(EXPORT_TITLES[kind])),
+                     creator=portal.report.issuer)
     except OSError as error:
         raise MonitorError(_("cannot write {file}: {reason}").format(
             file=out_file, reason=error.strerror)) from None

@@ -144,8 +144,11 @@ def test_problems_xlsx_is_laid_out_for_print_under_a_title_row(
     out = tmp_path / "problems.xlsx"
     assert run_cli("export", "problems", "--format", "xlsx", "--out", str(out), *options,
                    env=NOW).exit_code == 0
-    sheet = load_workbook(out).active
-    assert sheet["A1"].value == "Problems export"  # the title row speaks the CLI's language
+    book = load_workbook(out)
+    sheet = book.active
+    # The title names the portal, in the CLI's language; the office is the author.
+    assert sheet["A1"].value == "瑞河县人民政府门户网站: Problems export"
+    assert book.properties.creator == "政务公开办"  # report.issuer's default
     assert [str(r) for r in sheet.merged_cells.ranges] == ["A1:L1"]
     assert sheet.freeze_panes == "A3" and sheet.print_title_rows == "$2:$2"
     assert (sheet.page_setup.orientation, sheet.page_setup.fitToWidth) == ("landscape", 1)
