@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+import yaml
 
 from sampleportal import RunningPortal, Truth, generate_portal, serve_portal
 from sampleportal.configfile import write_config
@@ -70,6 +71,17 @@ class CrawlWorkspace:
                               env=self.env(self.running.portal.default_now),
                               capture_output=True, text=True, check=True)
         return done.stdout
+
+    def config_with_mail(self, directory: Path) -> Path:
+        """A copy of the config in `directory` with an e-mail section, so that alerts can be
+        composed (dry runs only: nothing listens on the SMTP port)."""
+        document = yaml.safe_load(self.config.read_text(encoding="utf-8"))
+        document["email"] = {"smtp": {"host": "127.0.0.1", "port": 1025},
+                             "sender": "政务公开办 <gkb@example.gov.cn>",
+                             "office": ["gkb@example.gov.cn"]}
+        config = directory / "portal.yaml"
+        config.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+        return config
 
     def query(self, sql: str, *params: object) -> list[tuple]:
         with sqlite3.connect(self.db_path) as connection:

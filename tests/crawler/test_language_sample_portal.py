@@ -15,7 +15,6 @@ from email.policy import default
 from pathlib import Path
 
 import pytest
-import yaml
 from typer.testing import CliRunner
 
 from monitor.cli import app
@@ -50,12 +49,7 @@ def monthly_report(workspace, out: Path) -> str:
 def weekly_alerts(workspace, directory: Path) -> list[str]:
     """The plain text of every weekly alert and the office's digest (a dry run, with an
     e-mail section added to a copy of the config)."""
-    document = yaml.safe_load(workspace.config.read_text(encoding="utf-8"))
-    document["email"] = {"smtp": {"host": "127.0.0.1", "port": 1025},
-                         "sender": "政务公开办 <gkb@example.gov.cn>",
-                         "office": ["gkb@example.gov.cn"]}
-    config = directory / "portal.yaml"
-    config.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    config = workspace.config_with_mail(directory)
     result = CliRunner().invoke(app, ["alerts", "weekly", "--dry-run", "--out",
                                       str(directory / "alerts"), "--config", str(config)],
                                 env=workspace.env(workspace.running.portal.default_now),

@@ -62,12 +62,7 @@ def warnings_open(workspace) -> set[str]:
 def digest_text(workspace, day: str, directory: Path) -> str:
     """The plain text of the office's weekly digest composed on `day` (a dry run, with an
     e-mail section added to a copy of the config)."""
-    document = yaml.safe_load(workspace.config.read_text(encoding="utf-8"))
-    document["email"] = {"smtp": {"host": "127.0.0.1", "port": 1025},
-                         "sender": "政务公开办 <gkb@example.gov.cn>",
-                         "office": ["gkb@example.gov.cn"]}
-    config = directory / "portal.yaml"
-    config.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    config = workspace.config_with_mail(directory)
     result = CliRunner().invoke(app, ["alerts", "weekly", "--dry-run", "--out",
                                       str(directory / "alerts"), "--config", str(config)],
                                 env=workspace.env(night(day)), catch_exceptions=False)

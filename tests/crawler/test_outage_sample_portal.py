@@ -17,7 +17,6 @@ from email.policy import default
 from pathlib import Path
 
 import pytest
-import yaml
 
 from monitor.domain import ProblemType
 from monitor.problem_types import kind_of
@@ -82,12 +81,7 @@ def outage(sample_portal: Portal, tmp_path_factory: pytest.TempPathFactory, craw
 def what_the_office_is_told(workspace, now, directory: Path) -> dict[str, object]:
     """The weekly alerts (a dry run, with an e-mail section added to the config) and the
     month's report, the morning after the night the portal did not answer."""
-    document = yaml.safe_load(workspace.config.read_text(encoding="utf-8"))
-    document["email"] = {"smtp": {"host": "127.0.0.1", "port": 1025},
-                         "sender": "政务公开办 <gkb@example.gov.cn>",
-                         "office": ["gkb@example.gov.cn"]}
-    config = directory / "portal.yaml"
-    config.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    config = workspace.config_with_mail(directory)
     mail = directory / "alerts"
     alerts = run_monitor(workspace, now, "alerts", "weekly", "--dry-run", "--out", str(mail),
                          "--config", str(config))
