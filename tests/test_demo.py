@@ -23,6 +23,8 @@ from monitor.demo import (
 )
 from monitor.errors import MonitorError
 
+pytestmark = pytest.mark.slow  # a crawl of the sample portal or a whole run
+
 REPORT_SUFFIXES = {".docx", ".xlsx", ".md", ".html"}
 
 

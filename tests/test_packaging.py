@@ -14,6 +14,8 @@ import pytest
 
 from monitor.resources import ResourceMissingError, defaults_dir, package_dir
 
+pytestmark = pytest.mark.slow  # a crawl of the sample portal or a whole run
+
 CHECKOUT = Path(__file__).resolve().parent.parent
 # What a wheel is built from: the sources, without the venv, caches or earlier outputs.
 NOT_SOURCES = shutil.ignore_patterns(".venv", ".git", "__pycache__", "*.egg-info", "build",

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 LOOKUP = "HOST_RESOLVER_MANAGER_JOB"
 CONNECT = "TCP_CONNECT_ATTEMPT"

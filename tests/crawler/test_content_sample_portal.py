@@ -16,7 +16,7 @@ from monitor.problem_details import detail_text
 from sampleportal import Truth
 from sampleportal.traps import INVALID_ID, MOBILE, VALID_ID
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 
 def content_problems(workspace, problem_type: str) -> list[tuple]:

@@ -27,7 +27,7 @@ NIGHTS = 8
 # Requests an ideal crawler needs to see a column's newest posts.
 FIRST_PAGE_REQUESTS = {ListStyle.HANWEB: 2, ListStyle.JSLIST: 2}
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 
 @dataclass

@@ -15,6 +15,8 @@ from monitor.domain import Category
 from sampleportal import RunningPortal, generate_portal, portal_config, serve_portal
 from sampleportal.model import Portal
 
+pytestmark = pytest.mark.slow  # a crawl of the sample portal or a whole run
+
 
 def _discover(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "monitor", "discover", *args],

@@ -16,7 +16,7 @@ from monitor.content.privacy import mask_id, mask_mobile
 from monitor.evidence import ACCUSING_TYPES
 from sampleportal.traps import MOBILE, VALID_ID
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 
 def evidence_of(workspace) -> dict[int, tuple[str, str, str | None]]:

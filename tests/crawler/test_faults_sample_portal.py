@@ -25,7 +25,7 @@ from sampleportal import serve_portal
 from sampleportal.model import Portal
 
 # Several crawls in one module fixture: slow on a loaded machine.
-pytestmark = [pytest.mark.browser, pytest.mark.timeout(1800)]
+pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.timeout(1800)]
 
 # The column whose configured list selector is not valid CSS: its callback raises.
 BROKEN_SELECTOR = "ul[["

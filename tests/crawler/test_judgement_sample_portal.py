@@ -34,7 +34,7 @@ NIGHTS = ("2024-04-26", "2024-04-28", "2024-04-29", "2024-05-06")
 SUNDAY, MONDAY = date(2024, 4, 28), date(2024, 4, 29)
 WEEK_OF_APRIL_22 = "2024-04-22"
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 
 def night(day: str) -> datetime:

@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from monitor.cli import app
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 # Words a Chinese text may still carry: the protocol named in a reason (HTTP 404) and the
 # e-mail's own machinery. URLs, e-mail addresses, file and folder names are taken out before.

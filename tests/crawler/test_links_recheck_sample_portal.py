@@ -15,7 +15,7 @@ import pytest
 from sampleportal import serve_portal
 from sampleportal.model import Portal
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 LINK_PROBLEMS = "('broken_link', 'dead_image', 'broken_attachment', 'blocked')"
 

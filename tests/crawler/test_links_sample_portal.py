@@ -17,7 +17,7 @@ from monitor.problem_details import detail_text
 from sampleportal import Truth
 from sampleportal.truth import LinkTruth
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 # The truth's words for a failure → the checker's stored reason.
 STORED_REASONS = {

@@ -28,7 +28,7 @@ from monitor.domain import ColumnStatus, Cycle, LinkStatus
 from sampleportal import Truth, serve_portal
 from sampleportal.model import Portal
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 VETO_NIGHT, CLEAR_NIGHT = "2024-04-29", "2024-05-10"
 UNUPDATED_VETO, UNUPDATED_WARNING = 5, 3

@@ -24,7 +24,7 @@ from sampleportal import serve_portal
 from sampleportal.model import Portal
 
 # Several crawls in one module fixture: slow on a loaded machine.
-pytestmark = [pytest.mark.browser, pytest.mark.timeout(1800)]
+pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.timeout(1800)]
 
 # How the command line names the open problem (in the office's language, the default).
 SITE_UNREACHABLE = kind_of(ProblemType.SITE_UNREACHABLE).alert_label

@@ -34,7 +34,7 @@ APRIL = (date(2024, 4, 1), date(2024, 4, 30))
 FIRST_QUARTER = (date(2024, 1, 1), date(2024, 3, 31))
 FORMATS = ("docx", "xlsx", "md", "html")
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 
 @dataclass(frozen=True)

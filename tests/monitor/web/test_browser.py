@@ -21,7 +21,7 @@ import pytest
 from .conftest import OFFICE, OTHER_UNIT, PASSWORD, UNIT_NAME, UNIT_USER
 
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 
 def _free_port() -> int:
