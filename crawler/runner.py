@@ -43,6 +43,7 @@ from monitor.app import App
 from monitor.config import PortalConfig
 from monitor.domain import CrawlOutcome, LinkStatus, RunStatus
 from monitor.errors import CrawlInterrupted, CrawlLockError
+from monitor.i18n import _
 from monitor.rules.outage import PortalHosts
 from monitor.services.link_problems import NOT_ANSWERED, refresh_link_problems
 from monitor.services.outage import (
@@ -167,7 +168,7 @@ def portal_lease(app: App, site_id: int) -> Iterator[None]:
     the lease is renewed while the block runs, and a signal inside it raises
     CrawlInterrupted."""
     lease = DatabaseLease(app.sessions, CRAWL_LEASE_STALE, f"crawl:{site_id}",
-                          "crawl of this portal", CrawlLockError)
+                          _("crawl of this portal"), CrawlLockError)
     lease.acquire()
     try:
         with kept_alive(lease), interruptible():

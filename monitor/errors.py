@@ -75,9 +75,13 @@ class CrawlWorkerFailed(CrawlError):
 
     def __init__(self, phase: str, shard: int, returncode: int | None, detail: str):
         self.phase, self.shard, self.returncode = phase, shard, returncode
-        message = f"crawl worker {shard} ({phase}) ended with exit code {returncode}"
+        from monitor.i18n import _
+
+        message = _("crawl worker {shard} ({phase}) ended with exit code {code}").format(
+            shard=shard, phase=phase, code=returncode)
         detail = detail.strip()
-        super().__init__(f"{message}: {detail.splitlines()[-1]}" if detail else message)
+        super().__init__(_("{message}: {detail}").format(
+            message=message, detail=detail.splitlines()[-1]) if detail else message)
 
 
 class ScrapydError(CrawlError):
@@ -102,8 +106,11 @@ class CrawlInterrupted(CrawlError):
 
     def __init__(self, signal_name: str):
         self.signal_name = signal_name
-        super().__init__(f"crawl interrupted by {signal_name}; the run is recorded as "
-                         "interrupted and its unread columns keep their last known state")
+        from monitor.i18n import _
+
+        super().__init__(_("crawl interrupted by {signal}; the run is recorded as interrupted "
+                           "and its unread columns keep their last known state").format(
+                               signal=signal_name))
 
 
 class CrawlLockError(CrawlError):
@@ -131,7 +138,10 @@ class UnknownProblemError(MonitorError):
 
     def __init__(self, problem_id: int):
         self.problem_id = problem_id
-        super().__init__(f"no problem with id {problem_id} (see 'monitor problems list')")
+        from monitor.i18n import _
+
+        super().__init__(_("no problem with id {id} (see 'monitor problems list')").format(
+            id=problem_id))
 
 
 class DiscoverError(MonitorError):

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from monitor.errors import ReportError
+from monitor.i18n import _
 from reports.docx_writer import write_docx
 from reports.html_writer import write_html
 from reports.markdown_writer import write_markdown
@@ -35,10 +36,8 @@ def parse_formats(text: str) -> tuple[str, ...]:
     names = tuple(dict.fromkeys(name.strip().lower() for name in text.split(",") if name.strip()))
     unknown = [name for name in names if name not in WRITERS]
     if unknown or not names:
-        raise ReportError(
-            f"unknown report format {', '.join(unknown) or '(none)'}; "
-            f"choose from {', '.join(ALL_FORMATS)}"
-        )
+        raise ReportError(_("unknown report format {names}; choose from {known}").format(
+            names=", ".join(unknown) or _("(none)"), known=", ".join(ALL_FORMATS)))
     return names
 
 
@@ -51,4 +50,5 @@ def write_report(report: Report, out_dir: Path, formats: Sequence[str] = ALL_FOR
         stem = report_stem(report)
         return [WRITERS[name](report, out_dir / f"{stem}.{name}") for name in chosen]
     except OSError as error:
-        raise ReportError(f"cannot write the report into {out_dir}: {error.strerror}") from error
+        raise ReportError(_("cannot write the report into {path}: {reason}").format(
+            path=out_dir, reason=error.strerror)) from error

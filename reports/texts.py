@@ -16,6 +16,7 @@ from jinja2 import FileSystemLoader, StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 from monitor.errors import ReportError
+from monitor.i18n import _
 from monitor.resources import defaults_dir
 
 EDITOR_NOTE_TEMPLATE = "monthly_editor_note.j2"
@@ -77,7 +78,8 @@ def render_template(name: str, context: TextContext, office_dir: Path | None = N
         return template.render(**asdict(context))
     except TemplateError as error:
         where = f"{office_dir or default_template_dir()}/{name}"
-        raise ReportError(f"report text template {where}: {error}") from error
+        raise ReportError(_("report text template {path}: {error}").format(
+            path=where, error=error)) from error
 
 
 def render_monthly_texts(context: TextContext, office_dir: Path | None = None) -> OfficeTexts:

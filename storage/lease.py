@@ -29,6 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.errors import MonitorError
+from monitor.i18n import _
 from storage.base import rows_changed
 from storage.models import SchedulerLock
 
@@ -100,16 +101,15 @@ class DatabaseLease:
         assert current is not None
         age = self._now() - current.heartbeat_at
         if age <= self._stale_after and not holder_is_gone(current.holder):
-            raise self._error(
-                f"another {self._what} ({current.holder}) already runs against this database, "
-                f"last heartbeat {int(age.total_seconds())} s ago; stop it first (a "
-                f"{self._what} that died is taken over after "
-                f"{int(self._stale_after.total_seconds())} s)"
-            )
+            raise self._error(_(
+                "another {what} ({holder}) already runs against this database, last heartbeat "
+                "{age} s ago; stop it first (a {what} that died is taken over after {stale} s)"
+            ).format(what=self._what, holder=current.holder, age=int(age.total_seconds()),
+                     stale=int(self._stale_after.total_seconds())))
         if not self._take_over(current):
-            raise self._error(
-                f"another {self._what} took over the stale {self._name} lock at the same moment"
-            )
+            raise self._error(_(
+                "another {what} took over the stale {name} lock at the same moment"
+            ).format(what=self._what, name=self._name))
         log.warning("took over the %s lock of %s, silent for %d s",
                     self._name, current.holder, int(age.total_seconds()))
 

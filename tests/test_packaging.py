@@ -98,6 +98,6 @@ def test_the_installed_wheel_runs_the_demo_outside_the_checkout(tmp_path: Path) 
     out = tmp_path / "out"
     summary = run([str(venv / "bin" / "monitor"), "demo", "--nights", "1", "--out", str(out)],
                   elsewhere, env, 900)
-    assert "units behind" in summary
+    assert "未达标单位" in summary
     assert REPORT_SUFFIXES <= {path.suffix for path in (out / "report").rglob("*.*")}
     assert list((out / "alerts").glob("*.eml"))

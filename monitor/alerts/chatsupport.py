@@ -12,9 +12,10 @@ import importlib.util
 from monitor.alerts.chattext import DINGTALK, WECOMBOT, vendor_of
 from monitor.config import PortalConfig
 from monitor.errors import AlertError
+from monitor.i18n import N_, _
 from monitor.settings import Environment
 
-MISSING_APPRISE = ("chat URLs are configured but apprise is not installed: install the chat "
+MISSING_APPRISE = N_("chat URLs are configured but apprise is not installed: install the chat "
                    "extra (pip install 'portal-monitor[chat]')")
 
 
@@ -37,7 +38,7 @@ def apprise_urls(config: PortalConfig) -> list[str]:
 def require_apprise(config: PortalConfig) -> None:
     """One clear error when chat URLs need apprise and the extra is missing."""
     if apprise_urls(config) and not apprise_installed():
-        raise AlertError(MISSING_APPRISE)
+        raise AlertError(_(MISSING_APPRISE))
 
 
 def unset_variables(config: PortalConfig, environment: Environment) -> list[str]:

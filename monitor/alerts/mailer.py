@@ -24,6 +24,7 @@ from email.utils import format_datetime, parseaddr
 
 from monitor.config import EmailConfig
 from monitor.errors import AlertError
+from monitor.i18n import _
 from monitor.safetext import one_line
 from monitor.settings import Environment
 
@@ -45,11 +46,12 @@ def address(text: str) -> Address:
     """An address from the config or the database, parsed; never pasted into a header."""
     name, addr_spec = parseaddr(text)
     if not addr_spec or _has_break(text):
-        raise AlertError(f"'{one_line(text)}' is not an e-mail address")
+        raise AlertError(_("'{text}' is not an e-mail address").format(text=one_line(text)))
     try:
         return Address(display_name=one_line(name), addr_spec=addr_spec)
     except (ValueError, IndexError) as err:
-        raise AlertError(f"'{one_line(text)}' is not an e-mail address: {err}") from None
+        raise AlertError(_("'{text}' is not an e-mail address: {reason}").format(
+            text=one_line(text), reason=err)) from None
 
 
 def _has_break(text: str) -> bool:
@@ -91,8 +93,9 @@ def smtp_settings(email: EmailConfig, environment: Environment) -> SmtpSettings:
     smtp = email.smtp
     password = environment.secret(smtp.password_env) if smtp.password_env else None
     if smtp.user and not password:
-        variable = smtp.password_env or "(none named: set email.smtp.password_env)"
-        raise AlertError(f"email.smtp.user is set but the password variable {variable} is empty")
+        variable = smtp.password_env or _("(none named: set email.smtp.password_env)")
+        raise AlertError(_("email.smtp.user is set but the password variable {variable} is "
+                           "empty").format(variable=variable))
     return SmtpSettings(smtp.host, smtp.port, smtp.user, password, smtp.starttls, smtp.ssl)
 
 

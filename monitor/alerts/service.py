@@ -21,6 +21,7 @@ from monitor.alerts.templates import AlertTemplates
 from monitor.app import App
 from monitor.config import EmailConfig
 from monitor.errors import AlertError
+from monitor.i18n import _
 from monitor.services.facts import portal_site_id
 from monitor.services.problems import refresh_rule_problems
 from storage import migrations
@@ -30,14 +31,15 @@ from storage.models import EMAIL_CHANNEL
 def email_config(app: App) -> EmailConfig:
     email = app.config.email
     if email is None:
-        raise AlertError("e-mail is not configured: add an email: section (smtp, sender, office)")
+        raise AlertError(
+            _("e-mail is not configured: add an email: section (smtp, sender, office)"))
     return email
 
 
 def _require_a_channel(app: App) -> None:
     if app.config.email is None and not app.config.chat_urls():
-        raise AlertError("alerts are not configured: add an email: section (smtp, sender, "
-                         "office) or chat URLs (chat: office, a unit's chat)")
+        raise AlertError(_("alerts are not configured: add an email: section (smtp, sender, "
+                           "office) or chat URLs (chat: office, a unit's chat)"))
     require_apprise(app.config)
 
 
@@ -119,7 +121,8 @@ def write_eml(app: App, messages: list[ComposedMessage], directory: Path) -> lis
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise AlertError(f"cannot create {directory}: {err.strerror}") from None
+        raise AlertError(_("cannot create {path}: {reason}").format(
+            path=directory, reason=err.strerror)) from None
     paths: list[Path] = []
     now = app.clock.now()
     for message in messages:
@@ -159,7 +162,7 @@ def chat_file_name(message: ComposedMessage, taken: set[str]) -> str:
 
 
 def _file_stem(message: ComposedMessage) -> str:
-    year, week, _ = message.week.isocalendar()
+    year, week, _weekday = message.week.isocalendar()
     parts = [f"{year}-W{week:02d}", message.unit_name or DIGEST_FILE_LABEL]
     if message.kind == DUE_SOON:
         parts.append(DUE_SOON_FILE_LABEL)

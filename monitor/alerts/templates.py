@@ -16,6 +16,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from monitor.domain import Cycle, ProblemType
 from monitor.errors import AlertError
+from monitor.i18n import _
 from monitor.problem_types import kind_of
 from monitor.resources import defaults_dir
 from monitor.safetext import one_line
@@ -70,7 +71,8 @@ class AlertTemplates:
             text = self._text.get_template(f"{name}.txt.j2").render(context)
             html = self._html.get_template(f"{name}.html.j2").render(context)
         except TemplateError as err:
-            raise AlertError(f"alert template {name}: {err}") from None
+            raise AlertError(_("alert template {name}: {error}").format(
+                name=name, error=err)) from None
         return subject, text, html
 
     def render_chat(self, name: str, context: dict[str, Any]) -> str:
@@ -79,4 +81,5 @@ class AlertTemplates:
         try:
             return self._text.get_template(f"{name}.chat.j2").render(context)
         except TemplateError as err:
-            raise AlertError(f"alert template {name}.chat: {err}") from None
+            raise AlertError(_("alert template {name}: {error}").format(
+                name=f"{name}.chat", error=err)) from None

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from monitor.errors import PeriodError
+from monitor.i18n import _
 
 _MONTH_TEXT = re.compile(r"(\d{4})-(\d{1,2})")
 _QUARTER_TEXT = re.compile(r"(\d{4})[Qq]([1-4])")
@@ -38,18 +39,19 @@ class Period:
 
     def __post_init__(self) -> None:
         if self.start > self.end:
-            raise PeriodError(f"period starts {self.start} after it ends {self.end}")
+            raise PeriodError(_("period starts {start} after it ends {end}").format(
+                start=self.start, end=self.end))
 
     @classmethod
     def month(cls, year: int, month: int) -> Period:
         if not 1 <= month <= 12:
-            raise PeriodError(f"month must be 1..12, got {month}")
+            raise PeriodError(_("month must be 1..12, got {month}").format(month=month))
         return cls(date(year, month, 1), _month_end(year, month))
 
     @classmethod
     def quarter(cls, year: int, quarter: int) -> Period:
         if not 1 <= quarter <= 4:
-            raise PeriodError(f"quarter must be 1..4, got {quarter}")
+            raise PeriodError(_("quarter must be 1..4, got {quarter}").format(quarter=quarter))
         first_month = 3 * quarter - 2
         return cls(date(year, first_month, 1), _month_end(year, first_month + 2))
 
@@ -62,7 +64,8 @@ class Period:
         """`2024-04` -> April 2024."""
         match = _MONTH_TEXT.fullmatch(text.strip())
         if match is None:
-            raise PeriodError(f"'{text}' is not a month; expected YYYY-MM, e.g. 2024-04")
+            raise PeriodError(_("'{text}' is not a month; expected YYYY-MM, e.g. 2024-04").format(
+                text=text))
         return cls.month(int(match[1]), int(match[2]))
 
     @classmethod
@@ -70,7 +73,8 @@ class Period:
         """`2024Q1` -> January to March 2024."""
         match = _QUARTER_TEXT.fullmatch(text.strip())
         if match is None:
-            raise PeriodError(f"'{text}' is not a quarter; expected YYYYQN, e.g. 2024Q1")
+            raise PeriodError(_("'{text}' is not a quarter; expected YYYYQN, e.g. 2024Q1").format(
+                text=text))
         return cls.quarter(int(match[1]), int(match[2]))
 
     def contains(self, day: date) -> bool:

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.errors import SchedulerLockError
+from monitor.i18n import _
 from storage.lease import DatabaseLease, LeaseHolder, describe_holder, wall_clock
 
 LOCK_NAME = "scheduler"
@@ -24,5 +25,5 @@ class SchedulerLease(DatabaseLease):
         now: Callable[[], datetime] = wall_clock,
         name: str = LOCK_NAME,
     ) -> None:
-        super().__init__(sessions, stale_after, name, "scheduler", SchedulerLockError,
+        super().__init__(sessions, stale_after, name, _("scheduler"), SchedulerLockError,
                          holder, now)

@@ -26,6 +26,7 @@ from apscheduler.schedulers.base import STATE_STOPPED
 from monitor.app import App
 from monitor.clock import SHANGHAI
 from monitor.errors import SchedulerLockError
+from monitor.i18n import _
 from monitor.scheduler.jobs import (
     CHILDREN,
     PlannedJob,
@@ -154,7 +155,7 @@ def _keep_lease(lease: SchedulerLease, stop: threading.Event, every: float) -> N
     while not stop.wait(every):
         if not lease.heartbeat():
             raise SchedulerLockError(
-                "the scheduler lock was taken over by another scheduler; stopping this one"
+                _("the scheduler lock was taken over by another scheduler; stopping this one")
             )
 
 

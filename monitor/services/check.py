@@ -17,6 +17,7 @@ from monitor.calendar import local_date
 from monitor.config import PortalConfig
 from monitor.domain import Category, ColumnStatus, Cycle, ProblemState
 from monitor.errors import DatabaseError
+from monitor.i18n import _
 from monitor.rules.periods import Period, monday_of
 from monitor.services.facts import ColumnFacts, ColumnJudgement, recorded_site_id
 from monitor.services.judgement import judge_portal
@@ -75,8 +76,8 @@ def check_unit(
     site_id = recorded_site_id(session, config)
     unit_id = unit_id_by_name(session, site_id, unit_name)
     if unit_id is None:
-        raise DatabaseError(f"{unit_name} is not recorded in the database yet: "
-                            "run `monitor crawl` first")
+        raise DatabaseError(_("{name} is not recorded in the database yet: run `monitor "
+                              "crawl` first").format(name=unit_name))
     period = period or default_check_period(as_of)
     judgement = judge_portal(session, config, site_id, as_of, [unit_id])
     columns = tuple(

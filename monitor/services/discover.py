@@ -23,6 +23,7 @@ from crawler.discover.walk import DEFAULT_MAX_PAGES, Edge, Walk
 from monitor.config import CrawlConfig, PortalConfig, SiteConfig
 from monitor.domain import GROUP_COUNTY_DEPARTMENTS, GROUP_TOWNSHIPS, Category, Cycle, Render
 from monitor.errors import DiscoverError
+from monitor.i18n import _
 
 REPORT_DEADLINE = "01-31"
 
@@ -356,14 +357,15 @@ def discover_portal(
     run_walk(walk, _walk_config(url, existing), obey_robots, progress)
     home = walk.visits[url]
     if home.report is None:
-        raise DiscoverError(f"the home page {url} could not be read ({home.error or 'no answer'})")
+        raise DiscoverError(_("the home page {url} could not be read ({reason})").format(
+            url=url, reason=home.error or _("no answer")))
     discovery = classify(walk, url)
     if existing is not None:
         compare_with(discovery, existing)
     if not discovery.units:
-        raise DiscoverError(
-            f"no column found from {url} ({walk.pages_read} pages read): give the 信息公开 "
-            "directory with --also, or raise --max-pages")
+        raise DiscoverError(_(
+            "no column found from {url} ({pages} pages read): give the 信息公开 directory "
+            "with --also, or raise --max-pages").format(url=url, pages=walk.pages_read))
     return discovery
 
 
@@ -382,5 +384,5 @@ def start_url(url: str) -> str:
     url = url.strip()
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise DiscoverError(f"'{url}' is not an http(s) URL")
+        raise DiscoverError(_("'{url}' is not an http(s) URL").format(url=url))
     return url + "/" if not parts.path else url

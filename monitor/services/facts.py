@@ -20,6 +20,7 @@ from monitor.calendar import WorkCalendar
 from monitor.config import PortalConfig
 from monitor.domain import ColumnStatus
 from monitor.errors import DatabaseError
+from monitor.i18n import _
 from monitor.problem_details import unreachable_text
 from monitor.rules.status import ColumnState, column_state
 from storage.queries import (
@@ -90,8 +91,8 @@ def recorded_site_id(session: Session, config: PortalConfig) -> int:
     """The portal's site row as last recorded, for read paths; never writes."""
     site_id = site_id_of(session, config.site.url)
     if site_id is None:
-        raise DatabaseError(
-            f"{config.site.name} is not recorded in the database yet: run `monitor crawl` first")
+        raise DatabaseError(_("{name} is not recorded in the database yet: run `monitor "
+                              "crawl` first").format(name=config.site.name))
     return site_id
 
 

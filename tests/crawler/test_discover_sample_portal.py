@@ -74,7 +74,7 @@ def test_discover_is_polite_and_reads_no_article(discovered) -> None:
     _base_url, _draft, _document, stderr, log = discovered
     assert log.max_concurrent_requests <= 4  # crawl.concurrency_per_host's default
     assert log.count("/robots.txt", "GET") == 1
-    assert "52 pages read: 12 units, 50 columns" in stderr
+    assert "读取52个页面：12个单位，50个栏目" in stderr
     assert log.total <= 60
 
 
@@ -130,7 +130,7 @@ def test_discover_reports_known_columns_additions_and_missing_ones(
     assert len(result["known"]) == 49
     assert result["missing"] == [{"unit": "县卫生健康委员会", "column": "旧栏目",
                                   "url": gone["url"]}]
-    assert "50 columns (49 known, 1 new, 1 configured but not found)" in done.stderr
+    assert "50个栏目（已配置49个，新发现1个，已配置但未找到1个）" in done.stderr
 
 
 def test_discover_of_an_unreachable_portal_is_a_one_line_error(tmp_path: Path) -> None:
@@ -139,7 +139,7 @@ def test_discover_of_an_unreachable_portal_is_a_one_line_error(tmp_path: Path) -
     done = _discover(url, "--max-pages", "5")
     assert done.returncode == 1
     assert done.stderr.strip().splitlines()[-1].startswith(
-        f"错误：the home page {url} could not be read (")
+        f"错误：无法读取首页 {url}（")
     assert done.stdout == ""
 
 

@@ -84,7 +84,7 @@ def test_problems_evidence_copies_a_capture(crawled, tmp_path: Path) -> None:
     problem_id = min(evidence_of(crawled))
     out = tmp_path / "copy"
     line = crawled.monitor("problems", "evidence", str(problem_id), "--out", str(out))
-    assert line.startswith(f"problem {problem_id}: evidence of 2024-05-10 09:00 copied to ")
+    assert line.startswith(f"问题{problem_id}：2024-05-10 09:00的取证材料已复制到")
     assert sorted(p.name for p in out.iterdir()) == [
         "dom.html", "fullpage.jpg", "manifest.json", "page.html", "screenshot.png"]
     listed = json.loads(crawled.monitor("problems", "list", "--json"))

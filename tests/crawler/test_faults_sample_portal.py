@@ -131,14 +131,14 @@ def test_a_second_crawl_of_the_portal_says_one_runs_and_exits_1(faults) -> None:
     assert code == 1
     assert out == ""
     [line] = err.strip().splitlines()
-    assert line.startswith("错误：another crawl of this portal (")
-    assert "already runs against this database" in line
+    assert line.startswith("错误：另一个本网站采集任务（")
+    assert "正在使用此数据库" in line
 
 
 def test_sigterm_records_the_run_as_interrupted_and_exits_1(faults) -> None:
     code, _out, err = faults["first"]
     assert code == 1
-    assert err.strip().splitlines()[-1].startswith("错误：crawl interrupted by SIGTERM")
+    assert err.strip().splitlines()[-1].startswith("错误：采集被 SIGTERM 中断")
     status, columns_ok, columns_failed, error = faults["term_run"]
     assert status == "interrupted"
     outcomes = faults["term_outcomes"]

@@ -26,5 +26,5 @@ def test_a_worker_that_cannot_start_its_work_fails_the_run_with_its_last_error_l
                             browser_path=None, column_ids=(1,))
     with pytest.raises(CrawlWorkerFailed) as failure:
         pool._run("columns", [assignment], RunCounts(), None)
-    assert str(failure.value).startswith("crawl worker 1 (columns) ended with exit code 1: ")
+    assert str(failure.value).startswith("采集进程 1（columns）异常结束，退出码 1：")
     assert "missing.yaml" in str(failure.value)

@@ -165,14 +165,14 @@ def test_write_report_writes_each_requested_format(april_report, tmp_path: Path)
 
 
 def test_unknown_format_is_a_user_error(april_report, tmp_path: Path) -> None:
-    with pytest.raises(ReportError, match="unknown report format pdf; choose from docx"):
+    with pytest.raises(ReportError, match="未知的报告格式 pdf；可选：docx"):
         write_report(april_report, tmp_path, ["pdf"])
 
 
 def test_unwritable_directory_is_a_user_error(april_report, tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    with pytest.raises(ReportError, match="cannot write the report into"):
+    with pytest.raises(ReportError, match="无法将报告写入"):
         write_report(april_report, blocker / "sub", ["md"])
 
 

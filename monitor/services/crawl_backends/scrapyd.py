@@ -27,6 +27,7 @@ from crawler.linkcheck.model import LinkTarget
 from crawler.runner import RunStart
 from crawler.shards import merge_counts
 from monitor.errors import ScrapydError, ScrapydJobFailed
+from monitor.i18n import _
 from monitor.services.crawl_backends.egg import SCRAPYD_PROJECT, ProjectEgg, build_egg
 from storage.crawl_store import CrawlRecorder, RunCounts
 
@@ -70,16 +71,17 @@ def job_counts(job_id: str, log_text: str | None) -> RunCounts:
     """The counts a finished job reported in its log; ScrapydJobFailed when it reported
     none (it failed, or was stopped), quoting its last errors."""
     if log_text is None:
-        raise ScrapydJobFailed(
-            f"scrapyd job {job_id} finished but scrapyd keeps no log of it (logs_dir is "
-            "empty in scrapyd.conf): its outcome cannot be read")
+        raise ScrapydJobFailed(_(
+            "scrapyd job {job} finished but scrapyd keeps no log of it (logs_dir is empty in "
+            "scrapyd.conf): its outcome cannot be read").format(job=job_id))
     lines = log_text.splitlines()
     counts = counts_in_log(lines)
     if counts is not None:
         return counts
     errors = errors_in_log(lines)
-    detail = errors[-1] if errors else "no error in its log"
-    raise ScrapydJobFailed(f"scrapyd job {job_id} ended without finishing the crawl: {detail}")
+    detail = errors[-1] if errors else _("no error in its log")
+    raise ScrapydJobFailed(_("scrapyd job {job} ended without finishing the crawl: {detail}")
+                           .format(job=job_id, detail=detail))
 
 
 def schedule_form(spec: JobSpec, version: str, job_id: str) -> dict[str, str | list[str]]:
@@ -136,11 +138,12 @@ class ScrapydClient:
         try:
             answer = response.json()
         except ValueError:
-            raise ScrapydError(f"scrapyd at {self.base_url} answered {endpoint} with "
-                               "something other than JSON (is it a scrapyd server?)") from None
+            raise ScrapydError(_("scrapyd at {url} answered {endpoint} with something other "
+                                 "than JSON (is it a scrapyd server?)").format(
+                                     url=self.base_url, endpoint=endpoint)) from None
         if answer.get("status") != "ok":
-            raise ScrapydError(f"scrapyd at {self.base_url} refused {endpoint}: "
-                               f"{answer.get('message', answer)}")
+            raise ScrapydError(_("scrapyd at {url} refused {endpoint}: {answer}").format(
+                url=self.base_url, endpoint=endpoint, answer=answer.get("message", answer)))
         return answer
 
     def _request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
@@ -148,8 +151,8 @@ class ScrapydClient:
             response = self.http.request(method, url, **kwargs)
             response.raise_for_status()
         except httpx.HTTPError as error:
-            raise ScrapydError(f"scrapyd at {self.base_url} cannot be reached: "
-                               f"{error or type(error).__name__}") from None
+            raise ScrapydError(_("scrapyd at {url} cannot be reached: {error}").format(
+                url=self.base_url, error=error or type(error).__name__)) from None
         return response
 
 
@@ -206,8 +209,8 @@ class ScrapydReader:
             if state.state == "finished":
                 return state
             if state.state is None:
-                raise ScrapydJobFailed(f"scrapyd no longer knows job {job_id} (restarted "
-                                       "while it ran?): its outcome is unknown")
+                raise ScrapydJobFailed(_("scrapyd no longer knows job {job} (restarted while "
+                                         "it ran?): its outcome is unknown").format(job=job_id))
             self.sleep(POLL_SECONDS)
 
     def _cancel(self, job_id: str) -> None:

@@ -142,7 +142,7 @@ def test_a_scrapyd_that_is_down_is_one_clean_error_and_opens_no_run(
         done = crawl_failing(workspace, sample_portal.default_now)
 
     assert done.returncode == 1
-    assert f"scrapyd at {down} cannot be reached" in done.stderr
+    assert f"无法连接 {down} 的 scrapyd" in done.stderr
     assert "Traceback" not in done.stderr
     assert workspace.query("SELECT count(*) FROM crawl_run") == [(0,)]
     assert workspace.query("SELECT count(*) FROM problem") == [(0,)]
@@ -163,11 +163,11 @@ def test_a_failed_job_fails_the_run_and_accuses_no_unit(
         done = crawl_failing(workspace, sample_portal.default_now)
 
     assert done.returncode == 1
-    assert "ended without finishing the crawl" in done.stderr
+    assert "未完成采集即结束" in done.stderr
     assert "is not running in the job's database" in done.stderr
     assert "Traceback" not in done.stderr
     [(status, error)] = workspace.query("SELECT status, error FROM crawl_run")
-    assert status == "failed" and "scrapyd job" in error
+    assert status == "failed" and "scrapyd 任务" in error
     outcomes = {outcome for (outcome,) in workspace.query("SELECT outcome FROM column_crawl")}
     assert outcomes == {"not_reached"}
     assert workspace.query("SELECT count(*) FROM problem") == [(0,)]
@@ -206,7 +206,7 @@ def test_sigterm_while_the_job_runs_cancels_it_and_records_the_run_as_interrupte
         _out, err = crawl.communicate(timeout=180)
 
     assert crawl.returncode == 1
-    assert err.strip().splitlines()[-1].startswith("error: crawl interrupted by SIGTERM")
+    assert err.strip().splitlines()[-1].startswith("错误：采集被 SIGTERM 中断")
     [(status,)] = workspace.query("SELECT status FROM crawl_run")
     assert status == "interrupted"
     outcomes = dict(workspace.query(

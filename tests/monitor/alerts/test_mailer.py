@@ -62,5 +62,5 @@ def test_the_password_comes_from_the_variable_the_config_names() -> None:
 
 def test_a_login_without_its_password_variable_is_an_error() -> None:
     config = email_config(user="gkb", password_env="GKB_SMTP_PASSWORD")
-    with pytest.raises(AlertError, match="GKB_SMTP_PASSWORD is empty"):
+    with pytest.raises(AlertError, match="密码环境变量 GKB_SMTP_PASSWORD 为空"):
         smtp_settings(config, Environment())

@@ -36,13 +36,13 @@ def test_parse_quarter(text: str, period: Period) -> None:
 
 @pytest.mark.parametrize("text", ["2024-13", "2024/04", "April", "2024-00"])
 def test_bad_month_is_a_user_error(text: str) -> None:
-    with pytest.raises(PeriodError, match="month"):
+    with pytest.raises(PeriodError, match="月份"):
         Period.parse_month(text)
 
 
 @pytest.mark.parametrize("text", ["2024Q5", "2024-Q1", "Q1"])
 def test_bad_quarter_is_a_user_error(text: str) -> None:
-    with pytest.raises(MonitorError, match="quarter"):
+    with pytest.raises(MonitorError, match="季度"):
         Period.parse_quarter(text)
 
 

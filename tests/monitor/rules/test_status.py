@@ -136,7 +136,7 @@ def test_weekly_in_a_year_beyond_the_calendar_uses_weekdays() -> None:
         2, False, True,
     )
     assert result.status is ColumnStatus.OK
-    assert calendar.warnings()[0].startswith("2027:")
+    assert calendar.warnings()[0].startswith("2027年：")
 
 
 # --- empty, undated, unreachable -------------------------------------------------------------

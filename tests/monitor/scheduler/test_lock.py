@@ -40,7 +40,7 @@ def test_a_second_scheduler_is_refused_while_the_first_beats(engine: Engine) -> 
     clock.advance(timedelta(minutes=4))
     assert first.heartbeat()
     clock.advance(timedelta(minutes=4))
-    with pytest.raises(SchedulerLockError, match=r"another scheduler \(host:1:a\) already runs"):
+    with pytest.raises(SchedulerLockError, match=r"另一个定时任务程序（host:1:a）正在使用此数据库"):
         lease(engine, clock, "host:2:b").acquire()
 
 
@@ -93,5 +93,5 @@ def test_a_lease_held_by_a_process_of_this_machine_that_died_is_taken_at_once(
 def test_a_lease_held_by_a_live_process_of_this_machine_is_refused(engine: Engine) -> None:
     clock = SteppedClock()
     lease(engine, clock, f"{socket.gethostname()}:{os.getpid()}:a").acquire()
-    with pytest.raises(SchedulerLockError, match="another scheduler"):
+    with pytest.raises(SchedulerLockError, match="另一个定时任务程序"):
         lease(engine, clock, "host:2:b").acquire()

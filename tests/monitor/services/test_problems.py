@@ -131,7 +131,7 @@ def test_reopen_takes_back_an_ignore(portal) -> None:
 
 def test_unknown_problem_id_and_empty_reason_are_user_errors(portal) -> None:
     weekly_unit(portal)
-    with pytest.raises(UnknownProblemError, match="no problem with id 999"):
+    with pytest.raises(UnknownProblemError, match="没有编号为999的问题"):
         ignore_problem(portal.session, 999, "x", portal.at("2024-05-06 10:00"))
     with pytest.raises(UnknownProblemError):
         reopen_problem(portal.session, 999, portal.at("2024-05-06 10:00"))

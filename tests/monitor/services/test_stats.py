@@ -84,4 +84,4 @@ def test_an_unknown_year_carries_the_calendar_warning(portal) -> None:
     config = three_units(portal)
     document = stats_document(unit_stats(portal.session, config, date(2027, 2, 10)))
     assert all(len(unit["warnings"]) == 1 for unit in document)
-    assert document[0]["warnings"][0].startswith("2027:")
+    assert document[0]["warnings"][0].startswith("2027年：")
