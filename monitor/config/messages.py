@@ -30,6 +30,18 @@ _TYPE_NAMES = {
     "dict_type": N_("a mapping of keys"),
 }
 
+# Pydantic's constraint errors, worded for the office; `ctx` fills the limits.
+_LIMITS = {
+    "too_short": N_("needs at least {min_length} item(s), got {actual_length}"),
+    "too_long": N_("takes at most {max_length} item(s), got {actual_length}"),
+    "string_too_short": N_("must be at least {min_length} character(s) long"),
+    "string_too_long": N_("must be at most {max_length} character(s) long"),
+    "greater_than": N_("must be greater than {gt}, got {value}"),
+    "greater_than_equal": N_("must be at least {ge}, got {value}"),
+    "less_than": N_("must be less than {lt}, got {value}"),
+    "less_than_equal": N_("must be at most {le}, got {value}"),
+}
+
 
 def closest(word: str, choices: list[str]) -> str | None:
     matches = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
@@ -52,8 +64,16 @@ def describe(error: ErrorDetails, root: type[BaseModel]) -> tuple[KeyPath, str]:
             expected=_(_TYPE_NAMES[kind]), value=_show(value))
     if kind == "value_error":
         return path, str(error.get("ctx", {}).get("error", error["msg"]))
+    if kind in _LIMITS:
+        limits = {name: _number(limit) for name, limit in error.get("ctx", {}).items()}
+        return path, _(_LIMITS[kind]).format(**limits, value=_show(value))
     return path, _("{message} (got {value})").format(
         message=f"{error['msg'][0].lower()}{error['msg'][1:]}", value=_show(value))
+
+
+def _number(limit: Any) -> Any:
+    """31622400.0 as 31622400: a limit reads as the config writes it."""
+    return int(limit) if isinstance(limit, float) and limit.is_integer() else limit
 
 
 def _show(value: Any) -> str:

@@ -148,7 +148,8 @@ def _chat_url(value: str) -> str:
     Only the names are in the file; the values are put in when a message is sent."""
     _no_control(value)
     if len(value) > CHAT_URL_LENGTH:
-        raise ValueError(f"a chat URL is at most {CHAT_URL_LENGTH} characters long")
+        raise ValueError(_("a chat URL is at most {length} characters long").format(
+            length=CHAT_URL_LENGTH))
     if not _SCHEME.match(value):
         # Not echoed: the value may hold a token.
         raise ValueError(_("not a notification URL of the form scheme://… (write e.g. "
@@ -297,12 +298,12 @@ class CrawlConfig(StrictModel):
         if self.backend != "scrapyd":
             return self
         if self.scrapyd_url is None:
-            raise ValueError("backend: scrapyd needs crawl.scrapyd_url, the scrapyd server's "
-                             "address (e.g. http://127.0.0.1:6800/)")
+            raise ValueError(_("backend: scrapyd needs crawl.scrapyd_url, the scrapyd "
+                               "server's address (e.g. http://127.0.0.1:6800/)"))
         if self.workers > 1:
             # One scrapyd job reads the whole crawl; scrapyd spreads crawls, not shards.
-            raise ValueError("workers: more than one applies to backend: local; on scrapyd "
-                             "each crawl is one job (remove workers or set it to 1)")
+            raise ValueError(_("workers: more than one applies to backend: local; on "
+                               "scrapyd each crawl is one job (remove workers or set it to 1)"))
         return self
 
     @model_validator(mode="after")
@@ -778,8 +779,9 @@ class ReportConfig(StrictModel):
             self.issue_no.format(year=2024, month=4)
         except (KeyError, IndexError, ValueError) as error:
             raise ValueError(
-                f"issue_no '{self.issue_no}' may use only {{year}} and {{month}} "
-                f"({type(error).__name__}: {error}); write e.g. \"{{year}}年第{{month}}期\""
+                _("issue_no '{value}' may use only {{year}} and {{month}} ({error}); write e.g. "
+                  "\"{{year}}年第{{month}}期\"").format(
+                      value=self.issue_no, error=f"{type(error).__name__}: {error}")
             ) from None
         return self
 
@@ -846,7 +848,8 @@ def _proxy(value: str) -> str:
         ipaddress.ip_network(value, strict=False)
     except ValueError:
         raise ValueError(
-            f"'{value}' is not an IP address or network (write e.g. 127.0.0.1 or 10.0.0.0/24)"
+            _("'{value}' is not an IP address or network (write e.g. 127.0.0.1 or "
+              "10.0.0.0/24)").format(value=value)
         ) from None
     return value
 

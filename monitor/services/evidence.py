@@ -50,6 +50,8 @@ from monitor.evidence.manifest import (
     sha256_hex,
 )
 from monitor.evidence.retention import RetentionLimits, evidence_to_delete
+from monitor.i18n import _
+from monitor.labels import problem_label
 from monitor.problem_types import kind_of
 from storage import evidence_store
 from storage.evidence_store import EvidenceRecord, PendingProblem
@@ -240,10 +242,11 @@ def evidence_file(session: Session, config: PortalConfig, problem_id: int,
     """One of `SERVED_FILES` of the problem's latest evidence, once the whole capture
     has been checked against its manifest. Raises as `copy_evidence` does."""
     if name not in SERVED_FILES:
-        raise EvidenceError(f"{name!r} is not a file of an evidence item")
+        raise EvidenceError(_("'{name}' is not a file of an evidence item").format(name=name))
     record, folder, files = verified_evidence(session, config, problem_id)
     if name not in files:
-        raise EvidenceError(f"the evidence of problem {problem_id} has no {name}")
+        raise EvidenceError(_("the evidence of problem {id} has no {name}").format(
+            id=problem_id, name=name))
     return files[name]
 
 
@@ -256,19 +259,21 @@ def verified_evidence(session: Session, config: PortalConfig, problem_id: int
         raise UnknownProblemError(problem_id)
     record = evidence_store.latest_evidence(session, [problem_id]).get(problem_id)
     if record is None and ProblemType(problem.type) not in ACCUSING_TYPES:
-        raise EvidenceError(f"problem {problem_id} is a {problem.type} problem: "
-                            "no screenshot is taken for this type")
+        raise EvidenceError(_("problem {id} is a “{type}” problem: no screenshot is taken "
+                              "for this type").format(id=problem_id,
+                                                      type=problem_label(problem.type)))
     if record is None:
-        raise EvidenceError(f"problem {problem_id} has no evidence yet "
-                            "(it is captured after the next crawl)")
+        raise EvidenceError(_("problem {id} has no evidence yet (it is captured after the "
+                              "next crawl)").format(id=problem_id))
     if record.status != evidence_store.CAPTURED or record.path is None:
-        raise EvidenceError(f"problem {problem_id} has no evidence: "
-                            f"{NO_SCREENSHOT}（{record.reason or ''}）")
+        raise EvidenceError(_("problem {id} has no evidence: {reason}").format(
+            id=problem_id, reason=record.reason or _(NO_SCREENSHOT)))
     root = evidence_root(config)
     folder = root / record.path
     files = evidence_store.read_item(root, record.path)
     if MANIFEST_NAME not in files:
-        raise EvidenceError(f"the evidence of problem {problem_id} is missing from {folder}")
+        raise EvidenceError(_("the evidence of problem {id} is missing from {path}").format(
+            id=problem_id, path=folder))
     # The folder is named by the manifest's sha256 (see storage.evidence_store): a changed
     # manifest vouches for nothing, and is not even read.
     if sha256_hex(files[MANIFEST_NAME]) != folder.name:
@@ -276,6 +281,7 @@ def verified_evidence(session: Session, config: PortalConfig, problem_id: int
     else:
         damaged = mismatched_files(json.loads(files[MANIFEST_NAME]), files)
     if damaged:
-        raise EvidenceDamagedError(f"the evidence of problem {problem_id} does not match "
-                                   f"its manifest: {', '.join(damaged)}")
+        raise EvidenceDamagedError(_("the evidence of problem {id} does not match its "
+                                     "manifest: {files}").format(id=problem_id,
+                                                                 files=", ".join(damaged)))
     return record, folder, files

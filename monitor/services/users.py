@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from monitor.config import PortalConfig
 from monitor.errors import UserError
+from monitor.i18n import _
 from monitor.services.facts import portal_site_id
 from monitor.units import find_unit
 from storage.queries import unit_id_by_name
@@ -65,7 +66,8 @@ def _user(row: UserRow) -> User:
 
 def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"the password must be at least {MIN_PASSWORD_LENGTH} characters long")
+        raise UserError(_("the password must be at least {length} characters long").format(
+            length=MIN_PASSWORD_LENGTH))
     return _HASHER.hash(password)
 
 
@@ -73,18 +75,20 @@ def add_user(session: Session, config: PortalConfig, name: str, role: Role,
              unit: str | None, password: str, at: datetime) -> User:
     """Create a dashboard user; a `unit` user needs its unit (name or alias), the office none."""
     if not _NAME.match(name):
-        raise UserError(f"'{name}' is not a user name: use letters, digits, . _ @ - "
-                        "(at most 100 characters)")
+        raise UserError(_("'{name}' is not a user name: use letters, digits, . _ @ - (at "
+                          "most 100 characters)").format(name=name))
     if user_by_name(session, name) is not None:
-        raise UserError(f"user '{name}' already exists (remove it first to replace it)")
+        raise UserError(_("user '{name}' already exists (remove it first to replace it)")
+                        .format(name=name))
     unit_id, unit_name = None, None
     if role is Role.UNIT:
         if unit is None:
-            raise UserError("a unit user needs --unit NAME")
+            raise UserError(_("a unit user needs --unit NAME"))
         unit_name = find_unit(config, unit).name
         unit_id = unit_id_by_name(session, portal_site_id(session, config), unit_name)
     elif unit is not None:
-        raise UserError("an office user sees every unit: give --unit only with --role unit")
+        raise UserError(_("an office user sees every unit: give --unit only with --role "
+                          "unit"))
     insert_user(session, name, role.value, unit_id, hash_password(password), at)
     return User(name, role, unit_name)
 
@@ -95,7 +99,7 @@ def list_users(session: Session) -> list[User]:
 
 def remove_user(session: Session, name: str) -> None:
     if not delete_user(session, name):
-        raise UserError(f"no user '{name}' (see 'monitor users list')")
+        raise UserError(_("no user '{name}' (see 'monitor users list')").format(name=name))
 
 
 def find_user(session: Session, name: str) -> User | None:

@@ -83,7 +83,7 @@ def test_a_failed_capture_exits_1_saying_no_screenshot_and_why(
     result = run_cli("problems", "evidence", "2", "--out", str(tmp_path / "x"), *options,
                      env=NOW)
     assert (result.exit_code, result.stderr.strip()) == (
-        1, "error: problem 2 has no evidence: 无截图（截图超时（超过20秒））")
+        1, "error: problem 2 has no evidence: 截图超时（超过20秒）")
     assert not (tmp_path / "x").exists()
 
 
@@ -91,7 +91,8 @@ def test_a_type_without_screenshots_says_so(
         run_cli: Callable[..., Result], options: list[str]) -> None:
     result = run_cli("problems", "evidence", "3", *options, env=NOW)
     assert (result.exit_code, result.stderr.strip()) == (
-        1, "error: problem 3 is a stale_national problem: no screenshot is taken for this type")
+        1, "error: problem 3 is a “Not updated within the national time limit” problem: no "
+           "screenshot is taken for this type")
 
 
 def test_damaged_evidence_is_not_copied(

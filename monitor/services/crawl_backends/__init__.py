@@ -8,6 +8,7 @@ from crawler.runner import CrawlSummary
 from crawler.runner import run_crawl as run_local
 from monitor.app import App
 from monitor.errors import CrawlError
+from monitor.i18n import _
 
 
 def run_crawl(app: App, unit_names: list[str], trigger: str = "cli",
@@ -17,8 +18,8 @@ def run_crawl(app: App, unit_names: list[str], trigger: str = "cli",
     if crawl.backend == "local":
         return run_local(app, unit_names, trigger, show_progress, workers)
     if workers is not None and workers > 1:
-        raise CrawlError("--workers applies to crawl.backend: local; on scrapyd each crawl "
-                         "is one job")
+        raise CrawlError(_("--workers applies to crawl.backend: local; on scrapyd each "
+                           "crawl is one job"))
     from monitor.services.crawl_backends.scrapyd import ScrapydClient, ScrapydReader, upload_egg
 
     assert crawl.scrapyd_url is not None  # the config requires it with backend: scrapyd

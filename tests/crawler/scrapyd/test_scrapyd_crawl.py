@@ -184,7 +184,7 @@ def test_workers_on_scrapyd_are_refused_before_anything_runs(
                               capture_output=True, text=True, timeout=120)
 
     assert done.returncode == 1
-    assert "--workers applies to crawl.backend: local" in done.stderr
+    assert "--workers 只适用于 crawl.backend: local" in done.stderr
     assert "Traceback" not in done.stderr
     assert workspace.query("SELECT count(*) FROM crawl_run") == [(0,)]
 

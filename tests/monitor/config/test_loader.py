@@ -102,7 +102,7 @@ MISTAKES = [
     ),
     pytest.param(
         ("  concurrency_per_host: 4\n", "  concurrency_per_host: 0\n"),
-        ":5 crawl.concurrency_per_host: input should be greater than or equal to 1 (got 0)",
+        ":5 crawl.concurrency_per_host: must be at least 1, got 0",
         id="out-of-range",
     ),
     pytest.param(
@@ -216,7 +216,7 @@ MISTAKES = [
     ),
     pytest.param(
         ("    annual_target: 450\n", "    annual_target: -5\n"),
-        ":17 units[0].annual_target: input should be greater than or equal to 0 (got -5)",
+        ":17 units[0].annual_target: must be at least 0, got -5",
         id="negative-annual-target",
     ),
     pytest.param(

@@ -50,7 +50,7 @@ def test_proxies_are_addresses_or_networks(tmp_path: Path) -> None:
     ("web:\n  session_minute: 30\n",
      ":13 web.session_minute: unknown key 'session_minute' (did you mean 'session_minutes'?)"),
     ("web:\n  session_minutes: 1\n",
-     ":13 web.session_minutes: input should be greater than or equal to 5 (got 1)"),
+     ":13 web.session_minutes: must be at least 5, got 1"),
 ])
 def test_a_mistake_in_the_web_section_names_its_line_and_key(tmp_path, web, expected) -> None:
     path = tmp_path / "portal.yaml"
