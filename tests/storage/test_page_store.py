@@ -6,7 +6,7 @@ batch of pages (articles, the home page) and reads the rows back from the databa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -182,6 +182,15 @@ def test_a_guessed_list_year_yields_to_the_pubdate_naming_the_same_month_and_day
     _write(session, [_read(portal, 1, _article("2022年度报告", date(2023, 1, 20)))])
     post = _post(session, portal.dynamics, 1)
     assert (post.date, post.date_source) == (date(2023, 1, 20), "list")
+
+
+def test_a_list_date_printed_with_its_year_keeps_it_against_a_pubdate_of_the_same_day(
+        session: Session, portal: Portal) -> None:
+    _listed(session, portal.dynamics, 1, day=date(2024, 1, 20))
+    read = _read(portal, 1, _article("2023年度报告", date(2023, 1, 20)))
+    _write(session, [replace(read, list_year_printed=True)])
+    post = _post(session, portal.dynamics, 1)
+    assert (post.date, post.date_source) == (date(2024, 1, 20), "list")
 
 
 def test_an_article_without_a_date_leaves_its_post_undated_but_read(
