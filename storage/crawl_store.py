@@ -178,6 +178,9 @@ class CrawlRecorder:
         self._recheck_ok = recheck_ok
         self._first_crawl = self._columns_never_crawled()
         self._unit_of_column = self._units_of_columns()
+        # Posts whose list printed their date with the year, until their article is read
+        # (which must not change that year): this run's, articles not yet read only.
+        self._years_printed: set[tuple[int, str]] = set()
         self._pages: list[PageRead] = []
         self._verdicts: list[LinkCheckResult] = []
         self._answered: dict[str, CheckResult] = {}
@@ -208,6 +211,9 @@ class CrawlRecorder:
             }
             for listed in item.posts:
                 post = existing.get(listed.url)
+                if (listed.date is not None and listed.date_printed_in_full
+                        and (post is None or post.article_fetched_at is None)):
+                    self._years_printed.add((item.column_id, listed.url))
                 if post is None:
                     post = Post(
                         column_id=item.column_id,
@@ -295,10 +301,13 @@ class CrawlRecorder:
     # -- articles ------------------------------------------------------------------------
 
     def article(self, item: ArticleItem) -> None:
+        listed = (item.column_id, item.post_url)
         self._pages.append(PageRead(
             item.page_url, item.http_status, item.encoding, item.article, item.findings,
             column_id=item.column_id, post_url=item.post_url,
-            unit_id=self._unit_of_column.get(item.column_id)))
+            unit_id=self._unit_of_column.get(item.column_id),
+            list_year_printed=listed in self._years_printed))
+        self._years_printed.discard(listed)
         self._flush_when_due()
 
     def home_page(self, item: HomePageItem) -> None:

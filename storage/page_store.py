@@ -41,6 +41,8 @@ class PageRead:
 
     `post_url` and `column_id` name the post the page is the article of (None for the
     home page); `unit_id` is the unit its content problems are charged to.
+    `list_year_printed`: the post's list showed its date with the year, which the
+    article's PubDate then does not change (False when the year was guessed, or unknown).
     """
 
     page_url: str
@@ -52,6 +54,7 @@ class PageRead:
     post_url: str | None = None
     unit_id: int | None = None
     is_home: bool = False
+    list_year_printed: bool = False
 
 
 def write_pages(session: Session, reads: Sequence[PageRead], now: datetime,
@@ -69,7 +72,7 @@ def write_pages(session: Session, reads: Sequence[PageRead], now: datetime,
         pages[read.page_url].post_id = post.id
         post.article_fetched_at = now
         if read.article is not None:
-            _date_from_article(post, read.article)
+            _date_from_article(post, read.article, read.list_year_printed)
             _title_from_article(post, read.article)
     targets = _upsert_targets(session, reads, now, site_host)
     _insert_references(session, reads, pages, targets)
@@ -164,16 +167,17 @@ def _links(read: PageRead) -> list[LinkRefFound]:
     return read.article.links if read.article is not None else []
 
 
-def _date_from_article(post: Post, article: Article) -> None:
+def _date_from_article(post: Post, article: Article, list_year_printed: bool) -> None:
     """A list without dates leaves the date to the article (SPEC §4.2): PubDate, then the
     visible 发布时间 line. A short list date whose year was guessed yields to PubDate when
-    both name the same month and day."""
+    both name the same month and day; a list date printed with its year stands."""
     if article.pub_date is None or article.pub_date_source is None:
         return
     if post.date is None:
         post.date = article.pub_date
         post.date_source = article.pub_date_source.value
-    elif (post.date.month, post.date.day) == (article.pub_date.month, article.pub_date.day):
+    elif not list_year_printed and (post.date.month, post.date.day) == (
+            article.pub_date.month, article.pub_date.day):
         post.date = article.pub_date
 
 

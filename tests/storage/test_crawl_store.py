@@ -190,3 +190,30 @@ def test_a_column_read_while_an_article_still_has_to_date_a_post_is_named(
     recorder.article(_article_item(column_id, 1))
     recorder.flush()
     assert recorder.read_without_dates() == []
+
+
+def _annual_report(engine: Engine, listed_day: date, printed_in_full: bool) -> Post:
+    """A report listed on `listed_day` whose article's PubDate is a year earlier, same day."""
+    recorder, column_id = _recorder(engine)
+    url = _post_url(1)
+    recorder.list_page(ListPageItem(column_id, 1, f"{SITE}slj/gzdt/", (
+        ListedPost(url, "2023年政府信息公开工作年度报告", listed_day, printed_in_full),)))
+    pub_date = listed_day.replace(year=listed_day.year - 1)
+    article = Article(title="2023年政府信息公开工作年度报告", pub_date=pub_date,
+                      pub_date_source=DateSource.META, meta={"PubDate": pub_date.isoformat()})
+    recorder.article(ArticleItem(column_id, url, url, 200, "utf-8", article))
+    recorder.flush()
+    with session_factory(engine)() as session:
+        return session.scalars(select(Post)).one()
+
+
+def test_a_short_list_date_takes_its_year_from_the_articles_pubdate(engine: Engine) -> None:
+    post = _annual_report(engine, date(2024, 1, 20), printed_in_full=False)
+    assert (post.date, post.date_source) == (date(2023, 1, 20), "list")
+
+
+def test_a_list_date_printed_with_its_year_keeps_that_year_against_the_pubdate(
+        engine: Engine) -> None:
+    # SPEC §4.2: the list's date comes first; only a year the crawl guessed yields.
+    post = _annual_report(engine, date(2024, 1, 20), printed_in_full=True)
+    assert (post.date, post.date_source) == (date(2024, 1, 20), "list")
