@@ -79,7 +79,8 @@ class AnnexList:
     captions: tuple[str, ...]
 
     def lines(self) -> tuple[str, ...]:
-        return tuple(f"{n}.{caption}" for n, caption in enumerate(self.captions, start=1))
+        return tuple(_("{number}.{caption}").format(number=n, caption=caption)
+                     for n, caption in enumerate(self.captions, start=1))
 
 
 @dataclass(frozen=True)
