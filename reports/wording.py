@@ -244,7 +244,8 @@ def repeated_reminders_clause(problems: Sequence[ReportProblem]) -> list[str]:
         units = units_by_column.setdefault(column, [])
         if problem.unit not in units:
             units.append(problem.unit)
-    return [_("{units}多次被提醒{column}即将逾期").format(units=join_names(units), column=column)
+    return [ngettext("{units}多次被提醒{column}即将逾期", "{units}多次被提醒{column}即将逾期",
+                     len(units)).format(units=join_names(units), column=column)
             for column, units in units_by_column.items()]
 
 
