@@ -157,17 +157,16 @@ def monthly_inputs(
     )
 
 
-def in_reader_language(value: str, field: str) -> str:
+def in_reader_language(report: ReportConfig, field: str) -> str:
     """A `report` setting as the reader reads it: the shipped default in the active language,
-    a value the office wrote as written."""
-    default = ReportConfig.model_fields[field].default
-    return _(default) if value == default else value
+    a value the office wrote in its config as written."""
+    value: str = getattr(report, field)
+    return value if field in report.model_fields_set else _(value)
 
 
 def issue_number(report: ReportConfig, year: int, month: int) -> str:
     """"2024年第4期" / "Issue No. 4, 2024" (the default); the office's own format as is."""
-    issue_no = in_reader_language(report.issue_no, "issue_no")
-    return issue_no.format(year=year, month=month)
+    return in_reader_language(report, "issue_no").format(year=year, month=month)
 
 
 def monthly_settings(
@@ -179,7 +178,7 @@ def monthly_settings(
         templates_dir,
     )
     return MonthlySettings(
-        title=in_reader_language(report.title, "title"),
+        title=in_reader_language(report, "title"),
         issue_no=issue_number(report, year, month),
         issuer=report.issuer,
         site_name=config.site.name,

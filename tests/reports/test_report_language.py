@@ -110,7 +110,7 @@ def monthly_report() -> MonthlyReport:
     texts = render_monthly_texts(TextContext(site_name=SITE, issuer=ISSUER, year=2024,
                                              month=4))
     settings = MonthlySettings(
-        title=in_reader_language(config.title, "title"),
+        title=in_reader_language(config, "title"),
         issue_no=issue_number(config, 2024, 4), issuer=ISSUER, site_name=SITE, year=2024,
         month=4, as_of=date(2024, 4, 30), editor_note=texts.editor_note,
         requirements=texts.requirements, issued_on=date(2024, 5, 10))
@@ -242,7 +242,8 @@ def test_the_quarterly_table_in_english_words_the_national_items(
 def test_the_default_title_and_issue_number_follow_the_language_an_office_s_own_do_not(
     english: None,
 ) -> None:
+    assert in_reader_language(ReportConfig(), "title") == "Government Transparency Monthly Report"
     assert issue_number(ReportConfig(), 2024, 5) == "Issue No. 5, 2024"
-    own = ReportConfig(title="瑞河县政务公开月报", issue_no="瑞政公〔{year}〕{month}号")
-    assert in_reader_language(own.title, "title") == "瑞河县政务公开月报"
+    own = ReportConfig(title="政务公开工作月报", issue_no="瑞政公〔{year}〕{month}号")
+    assert in_reader_language(own, "title") == "政务公开工作月报"
     assert issue_number(own, 2024, 5) == "瑞政公〔2024〕5号"
