@@ -746,7 +746,8 @@ class ReportConfig(StrictModel):
 
     title: str = Field(
         default=N_("政务公开工作月报"), min_length=1,
-        description="The title of the monthly report.",
+        description="The title of the monthly report (left unset: the default in MONITOR_LANG's"
+                    " language).",
     )
     issuer: str = Field(
         default="政务公开办", min_length=1,
@@ -754,7 +755,8 @@ class ReportConfig(StrictModel):
     )
     issue_no: str = Field(
         default=N_("{year}年第{month}期"), min_length=1,
-        description="The issue number of the monthly report; {year} and {month} are filled in.",
+        description="The issue number of the monthly report; {year} and {month} are filled in"
+                    " (left unset: the default in MONITOR_LANG's language).",
     )
     templates_dir: str | None = Field(
         default=None,
