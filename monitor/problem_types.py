@@ -70,7 +70,8 @@ class ProblemKind:
     type: ProblemType
     family: Family
     section: SectionKind
-    wording: str  # the 月报's phrase: "4月29日县卫健委工作动态出现逾期"
+    # The 月报's phrase ("4月29日县卫健委工作动态出现逾期"), a msgid: translated where shown.
+    wording: str
     alert_label: str  # the short label an alert or a table gives it
     severity: Severity
     fix: Fix
@@ -91,40 +92,41 @@ def _kind(type_: ProblemType, family: Family, section: SectionKind, wording: str
 _T, _F, _S, _V, _X = ProblemType, Family, SectionKind, Severity, Fix
 
 CATALOGUE: MappingProxyType[ProblemType, ProblemKind] = MappingProxyType(dict([
-    _kind(_T.OVERDUE_COLUMN, _F.COLUMN, _S.UPDATES, "出现逾期", N_("栏目逾期未更新"),
+    _kind(_T.OVERDUE_COLUMN, _F.COLUMN, _S.UPDATES, N_("出现逾期"), N_("栏目逾期未更新"),
           _V.SERIOUS, _X.PER_COLUMN, "栏目逾期未更新"),
-    _kind(_T.DUE_SOON_COLUMN, _F.COLUMN, _S.UPDATES, "即将逾期", N_("栏目即将到期"),
+    _kind(_T.DUE_SOON_COLUMN, _F.COLUMN, _S.UPDATES, N_("即将逾期"), N_("栏目即将到期"),
           _V.NOTICE, _X.PER_COLUMN),
-    _kind(_T.EMPTY_COLUMN, _F.COLUMN, _S.UPDATES, "栏目尚无任何信息", N_("栏目从未发布"),
+    _kind(_T.EMPTY_COLUMN, _F.COLUMN, _S.UPDATES, N_("栏目尚无任何信息"), N_("栏目从未发布"),
           _V.SERIOUS, _X.PER_COLUMN, "空白栏目（从未发布信息）"),
-    _kind(_T.STALE_NATIONAL, _F.COLUMN, _S.NATIONAL, "超过国家规定的更新时限未更新",
+    _kind(_T.STALE_NATIONAL, _F.COLUMN, _S.NATIONAL, N_("超过国家规定的更新时限未更新"),
           N_("超过国家规定时限未更新"), _V.SERIOUS, _X.PER_COLUMN),
-    _kind(_T.BROKEN_LINK, _F.LINK, _S.LINKS, "出现不可用链接", N_("错链/断链"),
+    _kind(_T.BROKEN_LINK, _F.LINK, _S.LINKS, N_("出现不可用链接"), N_("错链/断链"),
           _V.WARNING, _X.PER_TARGET, "链接无法访问（错链）", "无法访问的链接"),
-    _kind(_T.DEAD_IMAGE, _F.LINK, _S.LINKS, "照片不能显示", N_("图片无法显示"),
+    _kind(_T.DEAD_IMAGE, _F.LINK, _S.LINKS, N_("照片不能显示"), N_("图片无法显示"),
           _V.WARNING, _X.PER_TARGET, "图片无法显示", "无法显示的图片"),
-    _kind(_T.BROKEN_ATTACHMENT, _F.LINK, _S.LINKS, "附件无法下载", N_("附件无法下载"),
+    _kind(_T.BROKEN_ATTACHMENT, _F.LINK, _S.LINKS, N_("附件无法下载"), N_("附件无法下载"),
           _V.WARNING, _X.PER_TARGET, "附件无法下载", "无法下载的附件"),
-    _kind(_T.BLOCKED, _F.LINK, _S.UNVERIFIED, "链接因访问防护未能核实", N_("访问防护未能核实"),
+    _kind(_T.BLOCKED, _F.LINK, _S.UNVERIFIED, N_("链接因访问防护未能核实"), N_("访问防护未能核实"),
           _V.NOTICE, _X.PER_TARGET),
-    _kind(_T.UNREACHABLE_COLUMN, _F.CRAWL, _S.UNREACHABLE, "栏目无法访问", N_("栏目无法访问"),
+    _kind(_T.UNREACHABLE_COLUMN, _F.CRAWL, _S.UNREACHABLE, N_("栏目无法访问"), N_("栏目无法访问"),
           _V.NOTICE, _X.PER_COLUMN),
-    _kind(_T.UNDATED_POST, _F.POST, _S.UNDATED, "发布的信息未标注发布日期", N_("信息未标注日期"),
+    _kind(_T.UNDATED_POST, _F.POST, _S.UNDATED, N_("发布的信息未标注发布日期"),
+          N_("信息未标注日期"),
           _V.WARNING, _X.PER_TARGET),
-    _kind(_T.BACKDATED_POST, _F.POST, _S.BACKDATED, "发布的信息标注日期早于实际发布时间",
+    _kind(_T.BACKDATED_POST, _F.POST, _S.BACKDATED, N_("发布的信息标注日期早于实际发布时间"),
           N_("标注日期早于实际发布"), _V.WARNING, _X.NEVER),
-    _kind(_T.PRIVACY_LEAK, _F.CONTENT, _S.PRIVACY, "发布的信息疑似含有个人隐私",
+    _kind(_T.PRIVACY_LEAK, _F.CONTENT, _S.PRIVACY, N_("发布的信息疑似含有个人隐私"),
           N_("疑似泄露个人隐私"), _V.URGENT, _X.PER_TARGET,
           "疑似泄露个人隐私（号码已按数据库方式遮盖）"),
-    _kind(_T.HIDDEN_LINK, _F.CONTENT, _S.HIDDEN, "页面中发现疑似暗链", N_("疑似暗链"),
+    _kind(_T.HIDDEN_LINK, _F.CONTENT, _S.HIDDEN, N_("页面中发现疑似暗链"), N_("疑似暗链"),
           _V.URGENT, _X.PER_TARGET, "疑似暗链（隐藏的站外链接，取证时已显示并框出）",
           "被隐藏的内容（访客不可见）"),
-    _kind(_T.WRONG_EXPRESSION, _F.CONTENT, _S.EXPRESSION, "出现表述错误", N_("表述错误"),
+    _kind(_T.WRONG_EXPRESSION, _F.CONTENT, _S.EXPRESSION, N_("出现表述错误"), N_("表述错误"),
           _V.WARNING, _X.PER_TARGET),
-    _kind(_T.SITE_UNREACHABLE, _F.CRAWL, _S.UNREACHABLE, "网站无法访问", N_("网站无法访问"),
+    _kind(_T.SITE_UNREACHABLE, _F.CRAWL, _S.UNREACHABLE, N_("网站无法访问"), N_("网站无法访问"),
           _V.SERIOUS, _X.PER_RUN),
     # The portal nearing (or past) a national single-veto threshold: the office's to act on.
-    _kind(_T.NATIONAL_WARNING, _F.PORTAL, _S.INDICATORS, "国办指标达到预警线",
+    _kind(_T.NATIONAL_WARNING, _F.PORTAL, _S.INDICATORS, N_("国办指标达到预警线"),
           N_("国办指标预警"), _V.SERIOUS, _X.PER_INDICATOR),
 ]))
 

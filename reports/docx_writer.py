@@ -65,6 +65,7 @@ from reports.outline import (
 )
 from reports.text import line_break_hints, one_line, xml_safe
 from reports.title_lines import title_lines
+from reports.wording import annex_lead
 
 # Word's and LibreOffice's default left and right cell margins (0.19 cm each).
 CELL_MARGINS_MM = 3.8
@@ -139,7 +140,7 @@ def _annexes(document: Document, block: AnnexList) -> None:
     # "附件：" is three characters: later lines start under the "1." after it.
     fmt.left_indent, fmt.first_line_indent = Pt(16 * 5), Pt(-16 * 3)
     paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
-    add_run(paragraph, "附件：", BODY_FONT, SIZE_SAN)
+    add_run(paragraph, annex_lead(), BODY_FONT, SIZE_SAN)
     for number, line in enumerate(block.lines()):
         run = add_run(paragraph, xml_safe(line), BODY_FONT, SIZE_SAN)
         if number < len(block.captions) - 1:

@@ -14,6 +14,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from monitor.resources import package_dir
+from reports import wording
 from reports.model import MonthlyReport, QuarterlyReport, WeekMark
 from reports.outline import (
     MARK_FILLS,
@@ -80,6 +81,9 @@ def render_html(blocks: list[Block], title: str) -> str:
         title=title,
         blocks=[(_KINDS[type(block)], block) for block in blocks],
         fills=[(mark.value, fill) for mark, fill in MARK_FILLS.items()],
+        lang=wording.document_language(),
+        annex_lead=wording.annex_lead(),
+        label_gap=wording.label_gap(),
     )
 
 

@@ -25,6 +25,7 @@ from reports.outline import (
     outline,
 )
 from reports.text import one_line
+from reports.wording import annex_indent, annex_lead, masthead_gap
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~&\"'$-])")
 _ORDERED_LIST_START = re.compile(r"^(\d+)([.)])")
@@ -61,20 +62,24 @@ def _block(block: Block) -> list[str]:
     if isinstance(block, Title):
         return [f"# {escape(block.text)}"]
     if isinstance(block, Masthead):
-        line = "　　".join(escape(p) for p in (block.issue_no, block.date_text) if p)
+        line = masthead_gap().join(escape(p) for p in (block.issue_no, block.date_text) if p)
         return [f"**{escape(block.issuer)}**", "", *([line, ""] if line else []), "---"]
     if isinstance(block, Heading):
         return [f"### {escape(block.text)}"]
     if isinstance(block, Paragraph):
         if block.lead:
-            return [f"**{escape(block.lead)}**{escape(block.text)}"]
+            # Emphasis cannot end in a space: an English lead's trailing space goes after it.
+            lead = block.lead.rstrip()
+            gap = block.lead[len(lead):]
+            return [f"**{escape(lead)}**{gap}{escape(block.text)}"]
         return [escape_line_start(block.text)]
     if isinstance(block, Note):
         return [f"> {escape(block.text)}"]
     if isinstance(block, ItemList):
         return _items(block)
     if isinstance(block, AnnexList):
-        return ["附件：" + "  \n　　　".join(escape(line) for line in block.lines())]
+        joint = "  \n" + annex_indent()
+        return [annex_lead() + joint.join(escape(line) for line in block.lines())]
     return _table(block)
 
 

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from monitor.i18n import _, pgettext
 from reports import wording
 from reports.model import (
     MonthlyReport,
+    NationalLine,
     NationalSection,
     QuarterlyReport,
     ReportProblem,
@@ -77,7 +79,8 @@ class AnnexList:
     captions: tuple[str, ...]
 
     def lines(self) -> tuple[str, ...]:
-        return tuple(f"{n}.{caption}" for n, caption in enumerate(self.captions, start=1))
+        return tuple(_("{number}.{caption}").format(number=n, caption=caption)
+                     for n, caption in enumerate(self.captions, start=1))
 
 
 @dataclass(frozen=True)
@@ -113,18 +116,37 @@ def chinese_number(n: int) -> str:
     return head + (_NUMERALS[ones - 1] if ones else "")
 
 
-PROBLEM_HEADER = ("单位", "栏目", "标题", "发布日期", "问题", "链接", "发现日期")
+def problem_header() -> tuple[str, ...]:
+    return (pgettext("report table", "单位"), pgettext("report table", "栏目"),
+            pgettext("report table", "标题"), pgettext("report table", "发布日期"),
+            pgettext("report table", "问题"), pgettext("report table", "链接"),
+            pgettext("report table", "发现日期"))
+
+
+def annex_label(number: int) -> str:
+    """"附件1" / "Annex 1"."""
+    return _("附件{number}").format(number=number)
+
+
+def _sheet_title(caption: str, site_name: str, year: int, month: int | None = None) -> str:
+    """A table's title on its sheet: "<site>2024年4月<caption>" / "<caption>, <site>,
+    April 2024"."""
+    if month is None:
+        return _("{site}{year}年{caption}").format(site=site_name, year=year, caption=caption)
+    return _("{site}{year}年{month}月{caption}").format(
+        site=site_name, year=year, month=month, month_name=wording.MONTH_NAMES[month - 1],
+        caption=caption)
 
 
 def problem_table(label: str, problems: tuple[ReportProblem, ...],
-                  period_text: str = "") -> Table:
+                  sheet_title: str = "") -> Table:
     """The detailed problem list (附件): one row per problem, in report order."""
-    caption = "常态化监测发现问题清单"
+    caption = problem_caption()
     return Table(
         label=label,
         caption=caption,
-        sheet_name=f"{label} 问题清单",
-        header=PROBLEM_HEADER,
+        sheet_name=_("{label} 问题清单").format(label=label),
+        header=problem_header(),
         rows=tuple(
             (p.unit, p.column, wording.problem_title(p), wording.iso_day(p.published_on),
              wording.problem_text(p), wording.problem_link(p), p.seen_on.isoformat())
@@ -132,10 +154,14 @@ def problem_table(label: str, problems: tuple[ReportProblem, ...],
         ),
         # 单位 fits eight characters ("县卫生健康委员会"), the dates one line each.
         widths=(22, 12, 20, 15, 28, 32, 15),
-        notes=(wording.EVIDENCE_NOTE,) if any(p.evidence for p in problems) else (),
+        notes=(_(wording.EVIDENCE_NOTE),) if any(p.evidence for p in problems) else (),
         wide_text=True,
-        sheet_title=period_text + caption,
+        sheet_title=sheet_title or caption,
     )
+
+
+def problem_caption() -> str:
+    return _("常态化监测发现问题清单")
 
 
 def reported_problems(report: MonthlyReport) -> tuple[ReportProblem, ...]:
@@ -143,7 +169,7 @@ def reported_problems(report: MonthlyReport) -> tuple[ReportProblem, ...]:
 
 
 def unit_table(label: str, caption: str, sheet: str, rows: tuple[UnitRow, ...],
-               month: int, period_text: str = "") -> Table:
+               month: int, sheet_title: str = "") -> Table:
     return Table(
         label=label,
         caption=caption,
@@ -153,21 +179,27 @@ def unit_table(label: str, caption: str, sheet: str, rows: tuple[UnitRow, ...],
             (r.unit, r.annual_target, r.ytd_total, r.period_total, r.completion) for r in rows
         ),
         widths=(30, 14, 14, 14, 14),
-        sheet_title=period_text + caption,
+        sheet_title=sheet_title or caption,
     )
 
 
-def week_table(label: str, grid: WeekGrid, month: int, year_text: str = "") -> Table:
-    caption = f"{month}月工作动态每周更新情况表"
+def week_caption(month: int) -> str:
+    return _("{month}月工作动态每周更新情况表").format(
+        month=month, month_name=wording.MONTH_NAMES[month - 1])
+
+
+def week_table(label: str, grid: WeekGrid, month: int, sheet_title: str = "") -> Table:
+    caption = week_caption(month)
     return Table(
         label=label,
         caption=caption,
-        sheet_name="每周更新情况",
-        header=("单位名称", "类别", *(wording.week_header(m) for m in grid.mondays)),
+        sheet_name=_("每周更新情况"),
+        header=(pgettext("report table", "单位名称"), pgettext("report table", "类别"),
+                *(wording.week_header(m) for m in grid.mondays)),
         rows=tuple((row.unit, row.group, *row.marks) for row in grid.rows),
-        widths=(26, 16, *(11 for _ in grid.mondays)),
-        notes=(wording.WEEK_MARK_LEGEND,),
-        sheet_title=year_text + caption,
+        widths=(26, 16, *(11 for _monday in grid.mondays)),
+        notes=(_(wording.WEEK_MARK_LEGEND),),
+        sheet_title=sheet_title or caption,
     )
 
 
@@ -175,10 +207,10 @@ def _problem_blocks(report: MonthlyReport, annex: str) -> list[Block]:
     """One narrative paragraph per heading, as seed 004 writes them; the details (pages,
     links, dates) go to the problem 附件 rather than into the body."""
     if not report.sections:
-        return [Paragraph("本月常态化监测未发现需要通报的问题。")]
+        return [Paragraph(_("本月常态化监测未发现需要通报的问题。"))]
     blocks: list[Block] = []
     for number, section in enumerate(report.sections, start=1):
-        lead = f"（{chinese_number(number)}）{wording.SECTION_TITLES[section.kind]}。"
+        lead = run_in_lead(number, wording.section_title(section.kind))
         blocks.append(Paragraph(wording.section_text(section), lead))
     blocks.append(Paragraph(wording.problem_annex_text(annex, report.problem_count)))
     return blocks
@@ -186,26 +218,36 @@ def _problem_blocks(report: MonthlyReport, annex: str) -> list[Block]:
 
 def _rectification_blocks(report: MonthlyReport) -> list[Block]:
     rect = report.rectification
-    return [Paragraph(wording.rectification_text(rect) + wording.rectification_details(rect))]
+    return [Paragraph(wording.join_sentences([wording.rectification_text(rect),
+                                              wording.rectification_details(rect)]))]
 
 
-PROBLEM_ANNEX = "附件4"
+def run_in_lead(number: int, title: str) -> str:
+    """A numbered run-in heading: "（一）信息发布情况。" / "(1) Posts published. "."""
+    return _("（{number}）{title}。").format(number=chinese_number(number), arabic=number,
+                                           title=title)
+
+
+# The annex that lists the problems one by one.
+PROBLEM_ANNEX_NUMBER = 4
 
 
 def monthly_tables(report: MonthlyReport) -> tuple[Table, ...]:
-    year_text = f"{report.site_name}{report.year}年"
-    period_text = f"{year_text}{report.month}月"
+    site, year, month = report.site_name, report.year, report.month
+    county, townships = _("县直单位信息发布统计表"), _("乡镇信息发布统计表")
     tables = (
-        unit_table("附件1", "县直单位信息发布统计表", "附件1 县直单位",
-                   report.county_rows, report.month, period_text),
-        unit_table("附件2", "乡镇信息发布统计表", "附件2 乡镇", report.township_rows,
-                   report.month, period_text),
-        week_table("附件3", report.week_grid, report.month, year_text),
+        unit_table(annex_label(1), county, _("{label} 县直单位").format(label=annex_label(1)),
+                   report.county_rows, month, _sheet_title(county, site, year, month)),
+        unit_table(annex_label(2), townships, _("{label} 乡镇").format(label=annex_label(2)),
+                   report.township_rows, month, _sheet_title(townships, site, year, month)),
+        week_table(annex_label(3), report.week_grid, month,
+                   _sheet_title(week_caption(month), site, year)),
     )
     problems = reported_problems(report)
     if not problems:
         return tables
-    return (*tables, problem_table(PROBLEM_ANNEX, problems, period_text))
+    return (*tables, problem_table(annex_label(PROBLEM_ANNEX_NUMBER), problems,
+                                   _sheet_title(problem_caption(), site, year, month)))
 
 
 def _masthead(issuer: str, issue_no: str, issued_on: date | None) -> Masthead:
@@ -218,18 +260,19 @@ def monthly_outline(report: MonthlyReport) -> list[Block]:
     blocks: list[Block] = [_masthead(report.issuer, report.issue_no, report.issued_on),
                            Title(report.title)]
     if report.editor_note:
-        blocks.append(Paragraph(report.editor_note, "编者按："))
+        blocks.append(Paragraph(report.editor_note, _("编者按：")))
     blocks += [
-        Heading("一、基本情况"),
+        Heading(_("一、基本情况")),
         Paragraph(wording.basic_facts_text(report.basic, report.year, report.month,
-                                           report.site_name), "（一）信息发布情况。"),
-        Paragraph(wording.monitoring_text(report), "（二）常态化监测情况。"),
-        *(Note(f"注：{warning}") for warning in report.calendar_warnings),
-        Heading("二、存在问题"),
-        *_problem_blocks(report, PROBLEM_ANNEX),
-        Heading("三、上期问题整改情况"),
+                                           report.site_name),
+                  run_in_lead(1, _("信息发布情况"))),
+        Paragraph(wording.monitoring_text(report), run_in_lead(2, _("常态化监测情况"))),
+        *(Note(note_text(warning)) for warning in report.calendar_warnings),
+        Heading(_("二、存在问题")),
+        *_problem_blocks(report, annex_label(PROBLEM_ANNEX_NUMBER)),
+        Heading(_("三、上期问题整改情况")),
         *_rectification_blocks(report),
-        Heading("四、工作要求"),
+        Heading(_("四、工作要求")),
         *(Paragraph(text) for text in report.requirements),
         AnnexList(tuple(t.caption for t in tables)),
         *tables,
@@ -237,15 +280,27 @@ def monthly_outline(report: MonthlyReport) -> list[Block]:
     return blocks
 
 
+def note_text(text: str) -> str:
+    """"注：…" / "Note: …"."""
+    return _("注：{text}").format(text=text)
+
+
+def quarterly_header() -> tuple[str, ...]:
+    return (pgettext("report table", "序号"), pgettext("report table", "单位名称"),
+            _("信息公开（本季）"), _("信息公开（累计）"), _("动态信息（本季）"),
+            _("动态信息（累计）"), _("每周更新未达标次数"))
+
+
 def quarterly_tables(report: QuarterlyReport) -> tuple[Table, ...]:
-    notes = tuple(f"{n}、{text}" for n, text in enumerate(report.notes, start=1))
+    notes = tuple(_("{number}、{text}").format(number=n, text=text)
+                  for n, text in enumerate(report.notes, start=1))
     return tuple(
         Table(
-            label=f"附件{number}",
+            label=annex_label(number),
             caption=table.caption,
-            sheet_name=f"附件{number} {table.group}"[:31],
-            header=("序号", "单位名称", "信息公开（本季）", "信息公开（累计）",
-                    "动态信息（本季）", "动态信息（累计）", "每周更新未达标次数"),
+            sheet_name=_("{label} {group}").format(label=annex_label(number),
+                                                   group=table.group)[:31],
+            header=quarterly_header(),
             rows=tuple(
                 (index, r.unit, r.disclosure_period, r.disclosure_ytd, r.dynamics_period,
                  r.dynamics_ytd, r.missed_weeks)
@@ -266,29 +321,39 @@ NATIONAL_BEHIND_SHOWN = 10
 def national_blocks(section: NationalSection) -> list[Block]:
     """国办指标: the verdict, then one line per item with what stands behind it."""
     day = wording.full_day_text(section.as_of)
-    verdict = ("存在单项否决项，网站不合格。" if section.veto
-               else "未触及单项否决项。")
-    items = []
-    for line in section.lines:
-        state = "单项否决" if line.veto else ("达到预警线" if line.warned else "正常")
-        text = f"{line.label}：{line.value}（否决标准{line.threshold}），{state}"
-        if line.behind:
-            shown = "、".join(line.behind[:NATIONAL_BEHIND_SHOWN])
-            more = (f"等{len(line.behind)}处" if len(line.behind) > NATIONAL_BEHIND_SHOWN
-                    else "")
-            text += f"。涉及：{shown}{more}"
-        items.append(Item(text + "。"))
-    return [Paragraph(f"对照国办秘函〔2019〕19号单项否决项，截至{day}，网站{verdict}",
-                      "国办指标："), ItemList(tuple(items))]
+    if section.veto:
+        verdict = _("对照国办秘函〔2019〕19号单项否决项，截至{day}，网站存在单项否决项，"
+                    "网站不合格。").format(day=day)
+    else:
+        verdict = _("对照国办秘函〔2019〕19号单项否决项，截至{day}，网站未触及单项否决项。"
+                    ).format(day=day)
+    items = tuple(Item(national_line_text(line)) for line in section.lines)
+    return [Paragraph(verdict, _("国办指标：")), ItemList(items)]
+
+
+def national_line_text(line: NationalLine) -> str:
+    """One item: "栏目不更新：4个（否决标准≥5个），达到预警线。涉及：…。"."""
+    if line.veto:
+        state = _("单项否决")
+    else:
+        state = _("达到预警线") if line.warned else pgettext("national item", "正常")
+    text = _("{label}：{value}（否决标准{threshold}），{state}").format(
+        label=line.label, value=line.value, threshold=line.threshold, state=state)
+    if line.behind:
+        shown = wording.join_names(line.behind[:NATIONAL_BEHIND_SHOWN])
+        more = (_("等{count}处").format(count=len(line.behind))
+                if len(line.behind) > NATIONAL_BEHIND_SHOWN else "")
+        text += _("。涉及：{shown}{more}").format(shown=shown, more=more)
+    return text + wording.full_stop()
 
 
 def quarterly_outline(report: QuarterlyReport) -> list[Block]:
     tables = quarterly_tables(report)
-    intro = (f"现将{report.year}年第{report.quarter}季度各单位网站内容保障情况通报如下，"
-             "详见附件。")
+    intro = _("现将{year}年第{quarter}季度各单位网站内容保障情况通报如下，详见附件。").format(
+        year=report.year, quarter=report.quarter)
     blocks: list[Block] = [_masthead(report.issuer, "", report.issued_on),
                            Title(report.title)]
-    blocks += [Paragraph(intro), *(Note(f"注：{w}") for w in report.calendar_warnings)]
+    blocks += [Paragraph(intro), *(Note(note_text(w)) for w in report.calendar_warnings)]
     if report.national is not None:
         blocks += national_blocks(report.national)
     blocks.append(AnnexList(tuple(t.caption for t in tables)))

@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from monitor.domain import GROUP_COUNTY_DEPARTMENTS, GROUP_TOWNSHIPS
+from monitor.i18n import _
 from monitor.rules.figures import UnitFigures
 from monitor.rules.periods import Period
 from reports.model import QuarterlyReport, QuarterlyRow, QuarterlyTable
+from reports.wording import full_day_text
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,8 @@ def sorted_rows(rows: Sequence[QuarterlyRow]) -> tuple[QuarterlyRow, ...]:
 
 
 def _caption(group: str, year: int, quarter: int) -> str:
-    return f"{year}年第{quarter}季度{group}网站内容保障情况通报表"
+    return _("{year}年第{quarter}季度{group}网站内容保障情况通报表").format(
+        year=year, quarter=quarter, group=group)
 
 
 def _groups(figures: Sequence[UnitFigures]) -> list[str]:
@@ -57,16 +60,13 @@ def _groups(figures: Sequence[UnitFigures]) -> list[str]:
     return known + sorted(present - set(known))
 
 
-def _day(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def quarterly_notes(first: date, last: date) -> tuple[str, ...]:
     return (
-        "按信息公开条数（本季）从高到低排序，条数相同的按动态信息条数排序。",
-        "每周更新未达标次数：每周（周一至周日）至少发布一条动态类信息即为当周达标，"
-        "不含节假日（整周无工作日的不计）。",
-        f"累计数采集范围为{_day(first)}—{_day(last)}。",
+        _("按信息公开条数（本季）从高到低排序，条数相同的按动态信息条数排序。"),
+        _("每周更新未达标次数：每周（周一至周日）至少发布一条动态类信息即为当周达标，"
+          "不含节假日（整周无工作日的不计）。"),
+        _("累计数采集范围为{first}—{last}。").format(first=full_day_text(first),
+                                                   last=full_day_text(last)),
     )
 
 

@@ -1,5 +1,9 @@
 """编者按 and 工作要求: plain-text Jinja2 templates the office edits.
 
+The shipped texts are `{% trans %}` blocks, read in the active language like every other
+text (their msgids are extracted by `make messages`); an office's template is read as it is
+written.
+
 The defaults ship in `monitor/defaults/templates/`; an office directory, when given, is searched
 first, so the office overrides a text by putting a file of the same name there. The output
 is plain text (the HTML writer escapes it like any other text), hence no autoescape here.
@@ -15,6 +19,7 @@ from pathlib import Path
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
+from monitor import i18n
 from monitor.errors import ReportError
 from monitor.i18n import _
 from monitor.resources import defaults_dir
@@ -64,12 +69,17 @@ def _join_lines(lines: list[str]) -> str:
 def _environment(office_dir: Path | None) -> SandboxedEnvironment:
     search = [office_dir] if office_dir is not None else []
     search.append(default_template_dir())
-    return SandboxedEnvironment(
+    environment = SandboxedEnvironment(
         loader=FileSystemLoader(search),
         autoescape=False,
         undefined=StrictUndefined,
         keep_trailing_newline=False,
+        extensions=["jinja2.ext.i18n"],
     )
+    # {% trans %} blocks read the active catalogue (MONITOR_LANG), as every other text does.
+    environment.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=i18n.gettext, ngettext=i18n.ngettext, newstyle=True)
+    return environment
 
 
 def render_template(name: str, context: TextContext, office_dir: Path | None = None) -> str:

@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import PurePath
 
 from monitor.domain import ProblemType
+from monitor.i18n import N_, _, ngettext, pgettext
 from monitor.problem_types import kind_of, target_is_address
 from reports.model import (
     BasicFacts,
@@ -25,32 +26,57 @@ from reports.model import (
 )
 
 SECTION_TITLES: dict[SectionKind, str] = {
-    SectionKind.UPDATES: "栏目更新不及时",
-    SectionKind.NATIONAL: "栏目更新未达到国家规定时限",
-    SectionKind.INDICATORS: "网站接近或达到国办指标单项否决标准",
-    SectionKind.LINKS: "存在不可用链接、图片和附件",
-    SectionKind.BACKDATED: "信息发布日期与实际发布时间不符",
-    SectionKind.UNDATED: "信息未标注发布日期",
-    SectionKind.PRIVACY: "疑似泄露个人隐私",
-    SectionKind.HIDDEN: "疑似存在暗链",
-    SectionKind.EXPRESSION: "存在表述错误",
-    SectionKind.UNREACHABLE: "栏目或网站无法访问",
+    SectionKind.UPDATES: N_("栏目更新不及时"),
+    SectionKind.NATIONAL: N_("栏目更新未达到国家规定时限"),
+    SectionKind.INDICATORS: N_("网站接近或达到国办指标单项否决标准"),
+    SectionKind.LINKS: N_("存在不可用链接、图片和附件"),
+    SectionKind.BACKDATED: N_("信息发布日期与实际发布时间不符"),
+    SectionKind.UNDATED: N_("信息未标注发布日期"),
+    SectionKind.PRIVACY: N_("疑似泄露个人隐私"),
+    SectionKind.HIDDEN: N_("疑似存在暗链"),
+    SectionKind.EXPRESSION: N_("存在表述错误"),
+    SectionKind.UNREACHABLE: N_("栏目或网站无法访问"),
 }
 
 # The sentence before the findings where the heading alone does not say why they matter
 # (seed 004: "栏目更新是政府网站工作的基本要求"); a lead that only repeated the heading or
 # "经常态化监测发现" would lengthen the body and say nothing.
 SECTION_LEADS: dict[SectionKind, str] = {
-    SectionKind.UPDATES: "栏目按期更新是政府网站的基本要求。",
-    SectionKind.BACKDATED: "信息标注的发布日期应与实际发布时间一致。",
+    SectionKind.UPDATES: N_("栏目按期更新是政府网站的基本要求。"),
+    SectionKind.BACKDATED: N_("信息标注的发布日期应与实际发布时间一致。"),
 }
 
+# Month names for the English catalogue's dates ("10 May 2024"); the Chinese ones use the
+# month's number.
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+               "September", "October", "November", "December")
+
+
+def section_title(kind: SectionKind) -> str:
+    return _(SECTION_TITLES[kind])
+
+
+def month_text(month: int) -> str:
+    """"4月" / "April"."""
+    return _("{month}月").format(month=month, month_name=MONTH_NAMES[month - 1])
+
+
+def month_of_year_text(year: int, month: int) -> str:
+    """"2024年4月" / "April 2024"."""
+    return _("{year}年{month}月").format(year=year, month=month,
+                                        month_name=MONTH_NAMES[month - 1])
+
+
 def day_text(day: date) -> str:
-    return f"{day.month}月{day.day}日"
+    """"4月29日" / "29 April"."""
+    return _("{month}月{day}日").format(month=day.month, day=day.day,
+                                       month_name=MONTH_NAMES[day.month - 1])
 
 
 def full_day_text(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+    """"2024年5月10日" / "10 May 2024"."""
+    return _("{year}年{month}月{day}日").format(year=day.year, month=day.month, day=day.day,
+                                              month_name=MONTH_NAMES[day.month - 1])
 
 
 def percent_text(value: Decimal | None) -> str:
@@ -59,15 +85,58 @@ def percent_text(value: Decimal | None) -> str:
 
 
 def join_names(names: Sequence[str]) -> str:
-    return "、".join(names)
+    """"县水利局、县民政局、县卫健委" / "县水利局, 县民政局 and 县卫健委"."""
+    names = list(names)
+    if len(names) < 2:
+        return "".join(names)
+    between = pgettext("between names of a list", "、")
+    last = pgettext("before the last name of a list", "、")
+    return between.join(names[:-1]) + last + names[-1]
+
+
+def join_clauses(clauses: Sequence[str]) -> str:
+    """Clauses of one sentence: "…；…" / "…; …"."""
+    return pgettext("between clauses", "；").join(clauses)
+
+
+def full_stop() -> str:
+    return pgettext("end of a sentence", "。")
+
+
+def join_sentences(sentences: Sequence[str]) -> str:
+    """Sentences of one paragraph: run together in Chinese, a space apart in English."""
+    text = ""
+    for sentence in sentences:
+        if not sentence:
+            continue
+        text = sentence if not text else pgettext("two sentences", "{first}{second}").format(
+            first=text, second=sentence)
+    return text
+
+
+def where_text(unit: str, column: str | None) -> str:
+    """A unit's column as the report names it: "县水利局工作动态" / "县水利局 工作动态"."""
+    if not column:
+        return unit
+    return pgettext("a unit's column", "{unit}{column}").format(unit=unit, column=column)
 
 
 def basic_facts_text(basic: BasicFacts, year: int, month: int, site_name: str) -> str:
-    by_group = "、".join(f"{g.group}新增发布{g.period_total}条" for g in basic.period_by_group)
-    monthly = f"{year}年{month}月，{site_name}"
-    monthly += f"{by_group}。" if by_group else "无新增发布信息。"
-    ytd = f"截至{day_text(basic.ytd_last_day)}，各单位年内累计发布信息{basic.ytd_total}条。"
-    return monthly + ytd + lowest_text(basic)
+    by_group = join_names([
+        _("{group}新增发布{count}条").format(group=g.group, count=g.period_total)
+        for g in basic.period_by_group
+    ])
+    month_name = MONTH_NAMES[month - 1]
+    if by_group:
+        monthly = _("{year}年{month}月，{site_name}{by_group}。").format(
+            year=year, month=month, month_name=month_name, site_name=site_name,
+            by_group=by_group)
+    else:
+        monthly = _("{year}年{month}月，{site_name}无新增发布信息。").format(
+            year=year, month=month, month_name=month_name, site_name=site_name)
+    ytd = _("截至{day}，各单位年内累计发布信息{total}条。").format(
+        day=day_text(basic.ytd_last_day), total=basic.ytd_total)
+    return join_sentences([monthly, ytd, lowest_text(basic)])
 
 
 def lowest_text(basic: BasicFacts) -> str:
@@ -77,9 +146,12 @@ def lowest_text(basic: BasicFacts) -> str:
     # Names only, as seed 004: the completion of each is in 附件1, a line of percentages
     # here only lengthens the body (and, unbreakable, stretches the justified line).
     names = join_names([row.unit for row in lowest])
-    place = "末五位" if len(lowest) == 5 else f"末{len(lowest)}位"
-    tie = "（完成比例相同的单位并列）" if len(lowest) > 5 else ""
-    return f"{names}居县直单位年度任务完成比例{place}{tie}。"
+    tie = _("（完成比例相同的单位并列）") if len(lowest) > 5 else ""
+    if len(lowest) == 5:
+        return _("{names}居县直单位年度任务完成比例末五位{tie}。").format(names=names, tie=tie)
+    return ngettext("{names}居县直单位年度任务完成比例末{count}位{tie}。",
+                    "{names}居县直单位年度任务完成比例末{count}位{tie}。",
+                    len(lowest)).format(names=names, count=len(lowest), tie=tie)
 
 
 @dataclass(frozen=True)
@@ -105,18 +177,28 @@ def findings(problems: Sequence[ReportProblem]) -> list[Finding]:
 
 
 def days_text(days: Sequence[date]) -> str:
-    return "、".join(day_text(day) for day in days)
+    return join_names([day_text(day) for day in days])
 
 
 def _count_text(count: int, places: int) -> str:
     """"（共3处）" when a place was found more than once: the 附件 lists each."""
-    return f"（共{count}处）" if count > places else ""
+    return _("（共{count}处）").format(count=count) if count > places else ""
+
+
+def _wording(problem_type: ProblemType) -> str:
+    """The report's phrase for a problem type, in the reader's language."""
+    return _(kind_of(problem_type).wording)
 
 
 def finding_clause(finding: Finding) -> str:
-    where = f"{finding.unit}{finding.column}" if finding.column else finding.unit
-    return (f"{days_text(finding.days)}{where}{kind_of(finding.type).wording}"
-            f"{_count_text(finding.count, 1)}")
+    clause = _("{where}{wording}{count}").format(
+        where=where_text(finding.unit, finding.column), wording=_wording(finding.type),
+        count=_count_text(finding.count, 1))
+    return _dated(days_text(finding.days), clause)
+
+
+def _dated(days: str, clause: str) -> str:
+    return _("{days}{clause}").format(days=days, clause=clause)
 
 
 def named_together(found: Sequence[Finding]) -> str:
@@ -128,10 +210,11 @@ def named_together(found: Sequence[Finding]) -> str:
         columns = columns_of.setdefault(finding.unit, [])
         if finding.column and finding.column not in columns:
             columns.append(finding.column)
-    units_of: dict[str, list[str]] = {}
+    units_of: dict[tuple[str, ...], list[str]] = {}
     for unit, columns in columns_of.items():
-        units_of.setdefault("、".join(columns), []).append(unit)
-    return "、".join(join_names(units) + columns for columns, units in units_of.items())
+        units_of.setdefault(tuple(columns), []).append(unit)
+    return join_names([where_text(join_names(units), join_names(columns))
+                       for columns, units in units_of.items()])
 
 
 def dated_clauses(found: Sequence[Finding]) -> list[str]:
@@ -146,8 +229,9 @@ def dated_clauses(found: Sequence[Finding]) -> list[str]:
     said: tuple[date, ...] | None = None
     for (days, kind), members in sorted(groups.items(), key=lambda item: item[0][0]):
         count = _count_text(sum(f.count for f in members), len(members))
-        clause = f"{named_together(members)}{kind_of(kind).wording}{count}"
-        clauses.append(clause if days == said else days_text(days) + clause)
+        clause = _("{where}{wording}{count}").format(
+            where=named_together(members), wording=_wording(kind), count=count)
+        clauses.append(clause if days == said else _dated(days_text(days), clause))
         said = days
     return clauses
 
@@ -156,10 +240,12 @@ def repeated_reminders_clause(problems: Sequence[ReportProblem]) -> list[str]:
     """"小江镇、县水利局多次被提醒工作动态即将逾期", one clause per column name."""
     units_by_column: dict[str, list[str]] = {}
     for problem in problems:
-        units = units_by_column.setdefault(problem.column or "栏目", [])
+        column = problem.column or pgettext("a column without a name", "栏目")
+        units = units_by_column.setdefault(column, [])
         if problem.unit not in units:
             units.append(problem.unit)
-    return [f"{join_names(units)}多次被提醒{column}即将逾期"
+    return [ngettext("{units}多次被提醒{column}即将逾期", "{units}多次被提醒{column}即将逾期",
+                     len(units)).format(units=join_names(units), column=column)
             for column, units in units_by_column.items()]
 
 
@@ -168,44 +254,59 @@ def section_text(section: ProblemSection) -> str:
     others = [p for p in section.problems if p.type is not ProblemType.DUE_SOON_COLUMN]
     clauses = dated_clauses(findings(others))
     clauses += repeated_reminders_clause(due_soon)
-    return SECTION_LEADS.get(section.kind, "") + "；".join(clauses) + "。"
+    lead = _(SECTION_LEADS[section.kind]) if section.kind in SECTION_LEADS else ""
+    return join_sentences([lead, join_clauses(clauses) + full_stop()])
 
 
 def monitoring_text(report: MonthlyReport) -> str:
     """常态化监测情况: how many problems, in how many units, under which headings."""
     count = report.problem_count
+    month_name = MONTH_NAMES[report.month - 1]
     if count == 0:
-        text = f"{report.month}月常态化监测未发现需要通报的问题。"
+        text = _("{month}月常态化监测未发现需要通报的问题。").format(
+            month=report.month, month_name=month_name)
     else:
         # The headings of 存在问题 follow straight after: a count by heading would only
         # repeat them.
         # Site-wide findings name the site, not a unit: they are counted as problems only.
         units = {p.unit for section in report.sections for p in section.problems
                  if not p.site_wide}
-        involved = f"，涉及{len(units)}个单位" if units else ""
-        text = f"{report.month}月常态化监测共发现问题{count}个{involved}。"
-    if report.unverified_links:
-        text += (f"另有{report.unverified_links}个链接因目标网站访问防护未能核实，"
-                 "未作为问题通报。")
-    return text
+        involved = ngettext("，涉及{count}个单位", "，涉及{count}个单位", len(units)).format(
+            count=len(units)) if units else ""
+        text = ngettext("{month}月常态化监测共发现问题{count}个{involved}。",
+                        "{month}月常态化监测共发现问题{count}个{involved}。", count).format(
+            month=report.month, month_name=month_name, count=count, involved=involved)
+    if not report.unverified_links:
+        return text
+    unverified = ngettext("另有{count}个链接因目标网站访问防护未能核实，未作为问题通报。",
+                          "另有{count}个链接因目标网站访问防护未能核实，未作为问题通报。",
+                          report.unverified_links).format(count=report.unverified_links)
+    return join_sentences([text, unverified])
 
 
 def rectification_text(rect: Rectification) -> str:
     if rect.reported == 0:
-        return "上期未通报需要整改的问题。"
-    text = f"上期通报的{rect.reported}个问题中，已整改{len(rect.fixed)}个"
+        return _("上期未通报需要整改的问题。")
     if rect.still_open:
         units = join_names(sorted({p.unit for p in rect.still_open}))
-        return text + f"，仍有{len(rect.still_open)}个未整改，涉及{units}。"
-    return text + "，已全部整改。"
+        return ngettext(
+            "上期通报的{reported}个问题中，已整改{fixed}个，仍有{open}个未整改，涉及{units}。",
+            "上期通报的{reported}个问题中，已整改{fixed}个，仍有{open}个未整改，涉及{units}。",
+            rect.reported).format(reported=rect.reported, fixed=len(rect.fixed),
+                                  open=len(rect.still_open), units=units)
+    return ngettext("上期通报的{reported}个问题中，已整改{fixed}个，已全部整改。",
+                    "上期通报的{reported}个问题中，已整改{fixed}个，已全部整改。",
+                    rect.reported).format(reported=rect.reported, fixed=len(rect.fixed))
 
 
 def table_headers(month: int) -> tuple[str, ...]:
-    return ("单位名称", "本年度任务数", "已发布总数", f"{month}月发布条数", "完成比例(%)")
+    return (pgettext("report table", "单位名称"), _("本年度任务数"), _("已发布总数"),
+            _("{month}月发布条数").format(month=month, month_name=MONTH_NAMES[month - 1]),
+            _("完成比例(%)"))
 
 
 WEEK_MARK_SYMBOLS = {"met": "√", "missed": "×", "not_counted": "—"}
-WEEK_MARK_LEGEND = "√ 当周已更新；× 当周未更新；— 当周不计（无工作日或尚未结束）。"
+WEEK_MARK_LEGEND = N_("√ 当周已更新；× 当周未更新；— 当周不计（无工作日或尚未结束）。")
 
 
 def week_header(monday: date) -> str:
@@ -216,13 +317,13 @@ def week_header(monday: date) -> str:
 def problem_text(problem: ReportProblem) -> str:
     """The 问题 cell of the 附件 problem table: what is wrong, its detail, whether it came
     back after being fixed, and where its screenshots are kept."""
-    text = kind_of(problem.type).wording
+    text = _wording(problem.type)
     if problem.detail:
-        text += f"（{problem.detail}）"
+        text = _("{text}（{detail}）").format(text=text, detail=problem.detail)
     if problem.recurring:
-        text += "，整改后再次出现"
+        text += _("，整改后再次出现")
     if problem.evidence:
-        text += f"；截图取证{evidence_label(problem.evidence)}"
+        text += _("；截图取证{label}").format(label=evidence_label(problem.evidence))
     return text
 
 
@@ -235,8 +336,9 @@ def evidence_label(folder: str) -> str:
     return PurePath(folder).name[:EVIDENCE_LABEL_LENGTH]
 
 
-EVIDENCE_NOTE = ("注：“截图取证”后的编号是该问题截图在监测系统证据目录中的文件夹名称"
-                 f"（前{EVIDENCE_LABEL_LENGTH}位）。")
+# The number in it is EVIDENCE_LABEL_LENGTH.
+EVIDENCE_NOTE = N_("注：“截图取证”后的编号是该问题截图在监测系统证据目录中的文件夹名称"
+                   "（前12位）。")
 
 
 def problem_link(problem: ReportProblem) -> str | None:
@@ -264,13 +366,40 @@ def rectification_details(rect: Rectification) -> str:
     """上期问题整改情况 in prose: the problems still open and those fixed, by unit and day."""
     parts = []
     if rect.still_open:
-        clauses = "；".join(finding_clause(f) for f in findings(rect.still_open))
-        parts.append(f"仍未整改的问题：{clauses}。")
+        clauses = join_clauses([finding_clause(f) for f in findings(rect.still_open)])
+        parts.append(_("仍未整改的问题：{clauses}。").format(clauses=clauses))
     if rect.fixed:
-        clauses = "；".join(finding_clause(f) for f in findings(rect.fixed))
-        parts.append(f"已整改的问题：{clauses}。")
-    return "".join(parts)
+        clauses = join_clauses([finding_clause(f) for f in findings(rect.fixed)])
+        parts.append(_("已整改的问题：{clauses}。").format(clauses=clauses))
+    return join_sentences(parts)
 
 
 def problem_annex_text(label: str, count: int) -> str:
-    return f"本月发现的{count}个问题逐条列于{label}，请各单位对照整改。"
+    return ngettext("本月发现的{count}个问题逐条列于{label}，请各单位对照整改。",
+                    "本月发现的{count}个问题逐条列于{label}，请各单位对照整改。",
+                    count).format(count=count, label=label)
+
+
+def annex_lead() -> str:
+    """What introduces the list of annexes after the body: "附件：" / "Annexes: "."""
+    return _("附件：")
+
+
+def label_gap() -> str:
+    """Between an annex's label and its caption: "附件1　县直单位…" / "Annex 1 …"."""
+    return pgettext("between an annex's label and its caption", "　")
+
+
+def masthead_gap() -> str:
+    """Between the issue number and the date on one line of plain text."""
+    return pgettext("between the issue number and the date", "　　")
+
+
+def document_language() -> str:
+    """The language tag of a written document (HTML `lang`)."""
+    return pgettext("language tag of a document", "zh-CN")
+
+
+def annex_indent() -> str:
+    """Where a later annex starts in plain text: under the first one, after "附件："."""
+    return pgettext("under the first annex, after the annex lead", "　　　")

@@ -21,7 +21,7 @@ from apscheduler.triggers.cron import CronTrigger
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from monitor.domain import Category, Cycle, Render
-from monitor.i18n import _
+from monitor.i18n import N_, _
 
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 _DEADLINE = re.compile(r"^(\d{2})-(\d{2})$")
@@ -746,16 +746,18 @@ class ReportConfig(StrictModel):
     """How the 月报 and the quarterly table present themselves (SPEC §6)."""
 
     title: str = Field(
-        default="政务公开工作月报", min_length=1,
-        description="The title of the monthly report.",
+        default=N_("政务公开工作月报"), min_length=1,
+        description="The title of the monthly report (left unset: the default in MONITOR_LANG's"
+                    " language).",
     )
     issuer: str = Field(
         default="政务公开办", min_length=1,
         description="Who issues the reports, e.g. 县政务公开办.",
     )
     issue_no: str = Field(
-        default="{year}年第{month}期", min_length=1,
-        description="The issue number of the monthly report; {year} and {month} are filled in.",
+        default=N_("{year}年第{month}期"), min_length=1,
+        description="The issue number of the monthly report; {year} and {month} are filled in"
+                    " (left unset: the default in MONITOR_LANG's language).",
     )
     templates_dir: str | None = Field(
         default=None,

@@ -20,7 +20,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from monitor.calendar import LOCAL_ZONE, local_date
-from monitor.config import PortalConfig
+from monitor.config import PortalConfig, ReportConfig
 from monitor.domain import ProblemState
 from monitor.errors import ReportError
 from monitor.i18n import _
@@ -157,6 +157,18 @@ def monthly_inputs(
     )
 
 
+def in_reader_language(report: ReportConfig, field: str) -> str:
+    """A `report` setting as the reader reads it: the shipped default in the active language,
+    a value the office wrote in its config as written."""
+    value: str = getattr(report, field)
+    return value if field in report.model_fields_set else _(value)
+
+
+def issue_number(report: ReportConfig, year: int, month: int) -> str:
+    """"2024年第4期" / "Issue No. 4, 2024" (the default); the office's own format as is."""
+    return in_reader_language(report, "issue_no").format(year=year, month=month)
+
+
 def monthly_settings(
     config: PortalConfig, year: int, month: int, as_of: date, templates_dir: Path | None
 ) -> MonthlySettings:
@@ -166,8 +178,8 @@ def monthly_settings(
         templates_dir,
     )
     return MonthlySettings(
-        title=report.title,
-        issue_no=report.issue_number(year, month),
+        title=in_reader_language(report, "title"),
+        issue_no=issue_number(report, year, month),
         issuer=report.issuer,
         site_name=config.site.name,
         year=year,
@@ -200,7 +212,8 @@ def monthly_report(
 
 
 def quarterly_title(year: int, quarter: int) -> str:
-    return f"关于{year}年第{quarter}季度网站内容保障情况的通报"
+    return _("关于{year}年第{quarter}季度网站内容保障情况的通报").format(year=year,
+                                                                   quarter=quarter)
 
 
 def quarterly_report(

@@ -15,6 +15,7 @@ NOW = {"MONITOR_NOW": "2024-05-10T09:00:00+08:00"}
 ALL = ("docx", "xlsx", "md", "html")
 
 
+@pytest.mark.parametrize("cli_language", ["zh_CN"])
 def test_monthly_writes_every_format_and_prints_the_paths(
     run_cli: Callable[..., Result], counted_portal: list[str], tmp_path: Path
 ) -> None:
@@ -39,6 +40,21 @@ def test_monthly_writes_only_the_formats_asked_for(
     assert not (tmp_path / "monthly-2024-04.docx").exists()
 
 
+def test_monthly_report_in_english_names_its_sheets_and_headers_in_english(
+    run_cli: Callable[..., Result], counted_portal: list[str], tmp_path: Path
+) -> None:
+    result = run_cli("report", "monthly", "--month", "2024-04", "--format", "xlsx",
+                     "--out", str(tmp_path), *counted_portal, env=NOW)
+    assert result.exit_code == 0, result.stderr
+    book = openpyxl.load_workbook(tmp_path / "monthly-2024-04.xlsx")
+    assert book.properties.title == "Government Transparency Monthly Report"
+    sheet = book["Annex 1 County departments"]
+    assert [cell.value for cell in sheet[2]] == [
+        "Unit", "Annual target", "Published this year", "Posts in April", "Completion (%)"]
+    assert [cell.value for cell in sheet[3]] == ["县水利局", 450, 4, 3, 0.89]
+
+
+@pytest.mark.parametrize("cli_language", ["zh_CN"])
 def test_quarterly_writes_the_table(
     run_cli: Callable[..., Result], counted_portal: list[str], tmp_path: Path
 ) -> None:
@@ -126,6 +142,7 @@ def test_month_is_required(run_cli: Callable[..., Result], counted_portal: list[
     assert "--month" in result.stderr
 
 
+@pytest.mark.parametrize("cli_language", ["zh_CN"])
 def test_the_monthly_report_judges_the_rule_problems_without_a_crawl_first(
     run_cli: Callable[..., Result], record_portal: Callable[..., list[str]], tmp_path: Path
 ) -> None:
