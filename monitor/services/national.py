@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 from monitor.clock import SHANGHAI
 from monitor.config import PortalConfig
 from monitor.domain import ProblemType
+from monitor.i18n import _
 from monitor.probe.availability import ProbeRule, judge_window
-from monitor.problem_details import encode
+from monitor.problem_details import encode, indicator_value
 from monitor.rules.national import (
     BrokenLink,
     JudgedColumn,
@@ -129,22 +130,18 @@ def national_document(result: NationalResult) -> dict[str, Any]:
             "items": [item_document(item) for item in result.items]}
 
 
-# How an item's value reads in a table, a problem's detail or the report.
-UNIT_WORDS = {"%": "%", "days": "天", "columns": "个", "links": "个"}
-
-
 def value_words(item: NationalItem) -> str:
     if item.value is None:
-        return "未判定"
-    return f"{item.value}{UNIT_WORDS[item.unit]}"
+        return _("未判定")
+    return indicator_value(item.value, item.unit)
 
 
 def threshold_words(item: NationalItem) -> str:
     if item.threshold is None:
-        return "不否决"
+        return _("不否决")
     if item.key is NationalKey.HOME_NOT_UPDATED:
-        return f"超过{item.threshold}天"
-    return f"≥{item.threshold}{UNIT_WORDS[item.unit]}"
+        return _("超过{days}天").format(days=item.threshold)
+    return "≥" + indicator_value(item.threshold, item.unit)
 
 
 def _warning_key(key: NationalKey) -> str:
@@ -180,18 +177,20 @@ def behind_texts(item: NationalItem) -> tuple[str, ...]:
     texts = []
     for entry in item.behind:
         if "column" in entry:
-            last = entry["last_post"] or "无"
-            texts.append(f"{entry['unit']}{entry['column']}（最近发布{last}）")
+            texts.append(_("{unit}{column}（最近发布{last}）").format(
+                unit=entry["unit"], column=entry["column"], last=entry["last_post"] or _("无")))
         elif "page" in entry:
-            texts.append(f"{entry['page']}中的{entry['target']}")
+            texts.append(_("{page}中的{target}").format(page=entry["page"],
+                                                       target=entry["target"]))
         elif "newest_item" in entry:
-            texts.append(f"首页最新信息发布于{entry['newest_item']}")
+            texts.append(_("首页最新信息发布于{day}").format(day=entry["newest_item"]))
     return tuple(texts)
 
 
 def national_section(result: NationalResult) -> NationalSection:
-    """The 国办指标 section of the quarterly report."""
+    """The 国办指标 section of the quarterly report and the weekly digest, in the reader's
+    language."""
     return NationalSection(result.as_of, result.veto, tuple(
-        NationalLine(item.label, value_words(item), threshold_words(item), item.veto,
+        NationalLine(_(item.label), value_words(item), threshold_words(item), item.veto,
                      item.warned, behind_texts(item))
         for item in result.items))
