@@ -39,11 +39,14 @@ def month_day(day: date | None) -> str:
 def week_range(monday: date) -> str:
     """The week from `monday` to its Sunday: `2024年5月6日—5月12日` / `6–12 May 2024`."""
     sunday = monday + timedelta(days=6)
+    # The same Chinese text thrice, written out each time for the extraction to find.
     if sunday.year != monday.year:
-        shape = pgettext("week across two years", "{year}年{month}月{day}日—{end_month}月{end_day}日")
+        shape = pgettext("week across two years",
+                         "{year}年{month}月{day}日—{end_month}月{end_day}日")
     elif sunday.month != monday.month:
         shape = pgettext("week across two months",
                          "{year}年{month}月{day}日—{end_month}月{end_day}日")
     else:
-        shape = pgettext("week within a month", "{year}年{month}月{day}日—{end_month}月{end_day}日")
+        shape = pgettext("week within a month",
+                         "{year}年{month}月{day}日—{end_month}月{end_day}日")
     return shape.format(**_fields(monday), **_fields(sunday, "end_"))
