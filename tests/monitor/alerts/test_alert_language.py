@@ -145,7 +145,7 @@ def test_in_english_the_weeks_and_days_read_as_english_dates() -> None:
     assert digest.subject == ("[Open Government Weekly Digest] national indicators failed "
                               "(single veto), crawl incomplete, 2 units behind on updates or "
                               "with problems (6–12 May 2024)")
-    assert ("   - blank columns: 5 (veto at ≥5), vetoes the site; concerns 县水利局 机构职能 "
+    assert ("   - blank columns: 5 (veto threshold: ≥5), vetoes the site; concerns 县水利局 机构职能 "
             "(last post none)") in digest.body_text
     assert ("   - all other items normal: home page not updated (3 days), site unavailable "
             "(not judged)") in digest.body_text
