@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 
+from monitor import i18n
 from monitor.alerts.chatcompose import compose_chat_due_soon, compose_chat_weekly
 from monitor.alerts.compose import ComposedMessage, compose_due_soon, compose_weekly
 from monitor.alerts.facts import (
@@ -159,3 +161,30 @@ def test_in_english_a_chat_message_ends_with_its_english_link_line() -> None:
         "Please rectify by 20 May.\nDetails: https://jc.example.gov.cn/units/"
         "%E5%8E%BF%E6%B0%B4%E5%88%A9%E5%B1%80")
     assert "2 units need to be urged to rectify (asked to rectify by 20 May):" in chat[1].body_text
+
+
+def test_an_offices_own_templates_without_gettext_render_as_written(tmp_path: Path) -> None:
+    for part, text in {
+        "subject": "{{ unit.name }}：{{ reviewed_week|week_range }}",
+        "txt": "截至{{ as_of|cn_date }}，{{ unit.name }}请于{{ rectify_by|month_day }}前整改。",
+        "html": "<p>{{ unit.name }}：{{ as_of|cn_date }}</p>",
+    }.items():
+        (tmp_path / f"alert_unit.{part}.j2").write_text(text, encoding="utf-8")
+    facts = week_facts()
+    [message] = compose_weekly(facts, [], AlertTemplates(tmp_path))
+    assert message.subject == "县水利局：2024年5月6日—5月12日"
+    assert message.body_text == "截至2024年5月13日，县水利局请于5月20日前整改。"
+    assert message.body_html == "<p>县水利局：2024年5月13日</p>"
+
+
+def test_an_offices_own_template_may_word_its_texts_through_the_catalogues(tmp_path: Path) -> None:
+    (tmp_path / "alert_unit.chat.j2").write_text(
+        '{{ _("请及时整改。") }} {{ ngettext("%(num)d周", "%(num)d周", 2) }}', encoding="utf-8")
+    templates = AlertTemplates(tmp_path)
+
+    def chat_text() -> str:
+        return compose_chat_weekly(week_facts(), ChatConfig(), templates)[0].body_text
+
+    assert chat_text() == "请及时整改。 2周"
+    with i18n.speaking("en"):
+        assert chat_text() == "Please rectify promptly. 2 weeks"
