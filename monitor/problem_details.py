@@ -317,7 +317,9 @@ _INDICATOR_UNITS = {"days": N_("{value}天"), "columns": N_("{value}个"),
                     "links": N_("{value}个"), "%": "{value}%"}
 
 
-def _indicator_value(value: object, unit: str) -> str:
+def indicator_value(value: object, unit: str) -> str:
+    """A national indicator's value or threshold with its unit: 4个, 1天, 5% (or 4, 1 days,
+    5%)."""
     return _(_INDICATOR_UNITS[unit]).format(value=value)
 
 
@@ -332,10 +334,10 @@ def _national_warning(facts: Facts) -> str:
     elif key is NationalKey.HOME_NOT_UPDATED:
         veto_words = _("超过{days}天").format(days=threshold)
     else:
-        veto_words = "≥" + _indicator_value(threshold, unit)
+        veto_words = "≥" + indicator_value(threshold, unit)
     level = _("已达到单项否决标准") if facts.get("veto") else _("已达到预警线")
     return _("{label}：{value}，{level}（预警线{warning}，否决标准{threshold}）").format(
-        label=_(LABELS[key]), value=_indicator_value(facts["value"], unit), level=level,
+        label=_(LABELS[key]), value=indicator_value(facts["value"], unit), level=level,
         warning=facts.get("warning"), threshold=veto_words)
 
 

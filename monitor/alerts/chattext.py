@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from monitor.i18n import N_, _
+
 DINGTALK = "dingtalk"
 WECOMBOT = "wecombot"
 # The vendors' own limits on a text message, in UTF-8 bytes; the config's max_bytes may
 # ask for less, never for more.
 TEXT_LIMITS = {WECOMBOT: 2048, DINGTALK: 20_000}
 ELLIPSIS = "…"
-SEE_MORE = "详见："
+SEE_MORE = N_("详见：")  # worded in the reader's language where the link is added
 # A cut may step back to the last line end when that keeps this share of the room, so a
 # message does not end half-way through a column name.
 _LINE_CUT_SHARE = 0.75
@@ -37,7 +39,7 @@ def utf8_size(text: str) -> int:
 
 def fit(body: str, link: str | None, max_bytes: int) -> str:
     """`body`, then `详见：link` on a line of its own, in at most `max_bytes` UTF-8 bytes."""
-    tail = f"\n{SEE_MORE}{link}" if link else ""
+    tail = f"\n{_(SEE_MORE)}{link}" if link else ""
     body = body.strip()
     if utf8_size(body + tail) <= max_bytes:
         return body + tail

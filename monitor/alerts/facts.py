@@ -12,17 +12,19 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from monitor.domain import ColumnStatus, Cycle, ProblemType
-from monitor.i18n import _
+from monitor.i18n import N_, _
 from monitor.problem_types import kind_of, target_is_address
 from reports.model import NationalLine, NationalSection
 
 
 class Lateness(StrEnum):
-    """How a column behind stands, which is what the unit has to do about it."""
+    """How a column behind stands, which is what the unit has to do about it. The values
+    are the Chinese words, marked for the catalogues: `ColumnLag.lateness_label` reads them
+    in the active language."""
 
-    NEVER_POSTED = "从未发布"  # the column has nothing: publish
-    MISSING = "逾期未发布"  # the deadline passed and nothing came since: publish now
-    POSTED_LATE = "逾期发布（已补发）"  # posted after the deadline: late, but done
+    NEVER_POSTED = N_("从未发布")  # the column has nothing: publish
+    MISSING = N_("逾期未发布")  # the deadline passed and nothing came since: publish now
+    POSTED_LATE = N_("逾期发布（已补发）")  # posted after the deadline: late, but done
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,10 @@ class ColumnLag:
             return Lateness.POSTED_LATE
         return Lateness.MISSING
 
+    @property
+    def lateness_label(self) -> str:
+        return _(self.lateness.value)
+
 
 @dataclass(frozen=True)
 class PageProblem:
@@ -61,7 +67,7 @@ class PageProblem:
 
     @property
     def label(self) -> str:
-        return kind_of(self.type).alert_label
+        return _(kind_of(self.type).alert_label)
 
     @property
     def target_label(self) -> str:

@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 from monitor.clock import SHANGHAI
 from monitor.config import PortalConfig
 from monitor.domain import ProblemType
-from monitor.i18n import _, pgettext
+from monitor.i18n import _
 from monitor.probe.availability import ProbeRule, judge_window
-from monitor.problem_details import encode
+from monitor.problem_details import encode, indicator_value
 from monitor.rules.national import (
     BrokenLink,
     JudgedColumn,
@@ -130,30 +130,18 @@ def national_document(result: NationalResult) -> dict[str, Any]:
             "items": [item_document(item) for item in result.items]}
 
 
-def amount_words(value: float | int, unit: str) -> str:
-    """How an item's value reads in a table, a problem's detail or the report: "4个" /
-    "4 columns"."""
-    if unit == "days":
-        return _("{value}天").format(value=value)
-    if unit == "columns":
-        return pgettext("a number of columns", "{value}个").format(value=value)
-    if unit == "links":
-        return pgettext("a number of links", "{value}个").format(value=value)
-    return f"{value}{unit}"
-
-
 def value_words(item: NationalItem) -> str:
     if item.value is None:
         return _("未判定")
-    return amount_words(item.value, item.unit)
+    return indicator_value(item.value, item.unit)
 
 
 def threshold_words(item: NationalItem) -> str:
     if item.threshold is None:
         return _("不否决")
     if item.key is NationalKey.HOME_NOT_UPDATED:
-        return _("超过{value}天").format(value=item.threshold)
-    return f"≥{amount_words(item.threshold, item.unit)}"
+        return _("超过{days}天").format(days=item.threshold)
+    return "≥" + indicator_value(item.threshold, item.unit)
 
 
 def _warning_key(key: NationalKey) -> str:
@@ -189,9 +177,8 @@ def behind_texts(item: NationalItem) -> tuple[str, ...]:
     texts = []
     for entry in item.behind:
         if "column" in entry:
-            last = entry["last_post"] or pgettext("no last post", "无")
             texts.append(_("{unit}{column}（最近发布{last}）").format(
-                unit=entry["unit"], column=entry["column"], last=last))
+                unit=entry["unit"], column=entry["column"], last=entry["last_post"] or _("无")))
         elif "page" in entry:
             texts.append(_("{page}中的{target}").format(page=entry["page"],
                                                        target=entry["target"]))
@@ -201,7 +188,8 @@ def behind_texts(item: NationalItem) -> tuple[str, ...]:
 
 
 def national_section(result: NationalResult) -> NationalSection:
-    """The 国办指标 section of the quarterly report."""
+    """The 国办指标 section of the quarterly report and the weekly digest, in the reader's
+    language."""
     return NationalSection(result.as_of, result.veto, tuple(
         NationalLine(_(item.label), value_words(item), threshold_words(item), item.veto,
                      item.warned, behind_texts(item))

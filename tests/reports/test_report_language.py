@@ -234,7 +234,7 @@ def test_the_quarterly_table_in_english_words_the_national_items(
     text = written(quarterly_report(), tmp_path)["docx"]
     assert "Report on the content upkeep of the websites in Q1 2024" in text
     assert "on 31 March 2024 the website has a single-veto item and fails" in text
-    assert "5 columns (veto threshold: ≥5 columns), single veto" in text
+    assert "columns not updated: 5 (veto threshold: ≥5), vetoes the site" in text
     assert "县民政局 通知公告 (last post none)" in text
     assert "Year-to-date figures cover 1 January 2024 to 31 March 2024." in text
 

@@ -26,7 +26,8 @@ from tests.monitor.alerts.webhook_server import (
 )
 
 Monitor = Callable[..., Result]
-# The command lines below are checked in English (the chat messages are Chinese in both).
+# Checked in English, the command lines and the chat messages alike (the Chinese messages are
+# test_chat_compose.py's and test_alert_language.py's); the names come from the config.
 pytestmark = pytest.mark.usefixtures("english")
 
 DING = "dingtalk://${DING_SECRET}@${DING_TOKEN}/"
@@ -83,21 +84,22 @@ def test_each_group_gets_its_short_message_once_beside_the_e_mails(
     assert len(smtp_server.mailbox.received) == 4
     assert robots.robot.refusals == []  # the signature was right every time
     slj, wjw = robots.robot.texts("dingtalk")
-    assert slj.splitlines()[0] == "【政务公开周提醒】县水利局（2024年5月6日—5月12日）"
-    assert "1. 工作动态：最后更新2024年4月19日，应更新日期2024年4月28日" in slj
-    assert "错链、断链及无法显示的图片2个" in slj
-    assert slj.endswith("请于5月20日前整改。\n详见：https://jc.example.gov.cn/units/"
+    assert slj.splitlines()[0] == "[Open Government Weekly Reminder] 县水利局 (6–12 May 2024)"
+    assert "1. 工作动态: last updated 19 April 2024, update due 28 April 2024" in slj
+    assert "2 broken links or images not shown" in slj
+    assert slj.endswith("Please rectify by 20 May.\nDetails: https://jc.example.gov.cn/units/"
                         "%E5%8E%BF%E6%B0%B4%E5%88%A9%E5%B1%80")
-    assert wjw.startswith("【政务公开周提醒】县卫生健康委员会")
+    assert wjw.startswith("[Open Government Weekly Reminder] 县卫生健康委员会")
     [digest] = robots.robot.texts("wecombot")
-    assert digest.startswith("【政务公开周报】瑞河县人民政府门户网站（2024年5月6日—5月12日）\n"
-                             "3个单位需要督促整改（已要求5月20日前整改）：\n1. 县水利局：")
+    assert digest.startswith("[Open Government Weekly Digest] 瑞河县人民政府门户网站 (6–12 May 2024)\n"
+                             "3 units need to be urged to rectify (asked to rectify by 20 May):\n"
+                             "1. 县水利局: ")
     # A line break in a unit's name cannot start a line of its own in the group.
-    assert ("1. 县水利局：逾期栏目1个，本月未达标1周，错链2个\n"
-            "2. 县应急管理局 Bcc: evil@example.com：逾期栏目1个\n"
-            "3. 县卫生健康委员会：错链1个\n详见：https://jc.example.gov.cn/") in digest
+    assert ("1. 县水利局: overdue columns: 1, 1 week missed this month, broken links: 2\n"
+            "2. 县应急管理局 Bcc: evil@example.com: overdue columns: 1\n"
+            "3. 县卫生健康委员会: broken links: 1\nDetails: https://jc.example.gov.cn/") in digest
     for text in (slj, wjw, digest):
-        assert "本邮件" not in text and len(text.encode()) <= 2048
+        assert "This e-mail" not in text and len(text.encode()) <= 2048
 
     again = monitor("alerts", "weekly", now="2024-05-13T17:00:00+08:00")
     assert again.exit_code == 0
@@ -189,10 +191,11 @@ def test_a_dry_run_writes_each_chat_message_as_text_and_posts_nothing(
     robots.start()
     result = monitor("alerts", "weekly", "--dry-run", "--out", str(tmp_path))
     assert result.exit_code == 0, result.output
-    assert f"weekly alert: {DING}: 【政务公开周提醒】县水利局（2024年5月6日—5月12日）" in result.stdout
+    assert (f"weekly alert: {DING}: [Open Government Weekly Reminder] 县水利局 (6–12 May 2024)"
+            in result.stdout)
     names = sorted(path.name for path in tmp_path.iterdir())
     assert "2024-W20_县水利局_dingtalk.txt" in names
     assert "2024-W20_办公室汇总_wecombot.txt" in names
     assert (tmp_path / "2024-W20_县水利局_dingtalk.txt").read_text(encoding="utf-8").startswith(
-        "【政务公开周提醒】县水利局")
+        "[Open Government Weekly Reminder] 县水利局")
     assert robots.robot.taken == []
