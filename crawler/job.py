@@ -25,6 +25,7 @@ from sqlalchemy.engine import URL, make_url
 from crawler.shards import COUNTS_PREFIX, counts_from_json
 from monitor.config import PortalConfig
 from monitor.errors import CrawlError
+from monitor.i18n import _
 from storage.crawl_store import RunCounts
 
 # The job's spider (crawler.spiders.portal_job) as scrapyd lists it.
@@ -66,8 +67,9 @@ class JobSpec:
         }, ensure_ascii=False)
         encoded = base64.urlsafe_b64encode(zlib.compress(data.encode("utf-8"), 9)).decode("ascii")
         if len(encoded) > MAX_ARGUMENT:
-            raise CrawlError(f"the portal's config is too large to hand to a scrapyd job "
-                             f"({len(encoded)} bytes compressed, at most {MAX_ARGUMENT})")
+            raise CrawlError(_("the portal's config is too large to hand to a scrapyd job "
+                               "({size} bytes compressed, at most {limit})").format(
+                                   size=len(encoded), limit=MAX_ARGUMENT))
         return encoded
 
     @classmethod

@@ -39,7 +39,7 @@ def test_a_job_spec_carries_the_run_and_the_config_but_not_the_database_password
 
 def test_a_spec_too_large_for_one_command_line_argument_is_a_clear_error() -> None:
     spec = JobSpec(7, 2, NOW, "sqlite:////srv/monitor.db", os.urandom(200_000).hex(), ())
-    with pytest.raises(CrawlError, match="too large to hand to a scrapyd job"):
+    with pytest.raises(CrawlError, match="网站配置过大，无法交给 scrapyd 任务"):
         spec.encode()
 
 
@@ -80,7 +80,7 @@ def test_a_job_without_counts_failed_and_its_last_error_is_quoted() -> None:
            "Traceback (most recent call last):\n"
            '  File "x.py", line 1, in <module>\n'
            "monitor.errors.CrawlError: run 7 of site 2 is not running in the job's database\n")
-    with pytest.raises(ScrapydJobFailed, match="job1 ended without finishing the crawl: "
+    with pytest.raises(ScrapydJobFailed, match="scrapyd 任务 job1 未完成采集即结束："
                        "monitor.errors.CrawlError: run 7 of site 2 is not running"):
         job_counts("job1", log)
 
