@@ -176,27 +176,27 @@ def child_environment(config: Path, database_url: str, now: datetime) -> dict[st
 
 
 def run_child(arguments: list[str], environment: dict[str, str], log: Path) -> str:
-    """Run `python -m monitor ARGUMENTS`; stderr goes to `log`, stdout is returned.
-    The child is killed if this process is interrupted while waiting for it."""
+    """Run `python -m monitor ARGUMENTS`; stderr goes to `log`, stdout is returned and
+    written after it, so the log holds all the step said. The child is killed if this
+    process is interrupted while waiting for it."""
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("w", encoding="utf-8") as stderr:
         process = subprocess.Popen([sys.executable, "-m", "monitor", *arguments],
                                    env=environment, stdout=subprocess.PIPE, stderr=stderr,
                                    text=True, encoding="utf-8")
         try:
-            stdout, _ = process.communicate(timeout=STEP_TIMEOUT_SECONDS)
+            stdout, _no_stderr = process.communicate(timeout=STEP_TIMEOUT_SECONDS)
         finally:
             if process.poll() is None:
                 process.kill()
                 process.wait()
+        stderr.write(stdout or "")
     # A crawl that could not read every column (no Chromium for the JavaScript list) says
     # so with status 1 after its summary; the demo goes on with what it read.
     incomplete_crawl = arguments[:1] == ["crawl"] and process.returncode == 1 and stdout
     if process.returncode != 0 and not incomplete_crawl:
-        raise MonitorError(
-            f"`monitor {' '.join(arguments)}` exited with status {process.returncode}; "
-            f"see {log}"
-        )
+        raise MonitorError(_("`monitor {command}` exited with status {code}; see {log}").format(
+            command=" ".join(arguments), code=process.returncode, log=log))
     return stdout
 
 

@@ -61,6 +61,14 @@ def test_demo_check_output_judges_the_unit_at_the_morning_after(demo_run) -> Non
     assert "县水利局" in (out_dir / "check" / "县水利局.txt").read_text(encoding="utf-8")
 
 
+def test_each_step_log_holds_what_the_step_printed(demo_run) -> None:
+    _, out_dir = demo_run
+    logs = out_dir / "logs"
+    assert "县水利局" in (logs / "check.log").read_text(encoding="utf-8")
+    assert '"columns"' in (logs / "check-json.log").read_text(encoding="utf-8")
+    assert all(path.stat().st_size > 0 for path in logs.glob("*.log"))
+
+
 def test_demo_writes_weekly_alerts_as_eml_files_addressed_to_units_and_office(demo_run) -> None:
     _, out_dir = demo_run
     files = sorted((out_dir / "alerts").glob("*.eml"))
