@@ -52,6 +52,7 @@ class ListStyle(StrEnum):
     """
 
     HANWEB = "hanweb"  # the list comes from Hanweb's dataproxy.jsp
+    JSONAPI = "jsonapi"  # a script fetches the list as JSON from an /api/ endpoint
     SCRIPTED = "scripted"  # a script draws the list: read in the browser
     TRS = "trs"  # static pages with a TRS createPageHTML pager
     STATIC = "static"  # the list is in the page's HTML

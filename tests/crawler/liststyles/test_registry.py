@@ -24,7 +24,9 @@ from sampleportal.model import Portal
 EXPECTED = {
     PortalStyle.TRS: ListStyle.TRS,
     PortalStyle.HANWEB: ListStyle.HANWEB,
-    PortalStyle.JSLIST: ListStyle.SCRIPTED,
+    # Its script fetches a JSON API the crawler can call itself (its columns are set
+    # `render: browser`, which pins the scripted style).
+    PortalStyle.JSLIST: ListStyle.JSONAPI,
     PortalStyle.TABLE: ListStyle.STATIC,
     PortalStyle.LEGACY: ListStyle.STATIC,
 }
@@ -87,13 +89,24 @@ def test_each_cms_list_style_is_detected_on_its_first_page(
     assert detect(_first_page(url, spider), spider).name is EXPECTED[portal_style]
 
 
-def test_a_scripted_list_is_read_as_html_when_no_browser_can_draw_it(
-    portal: Portal, running: RunningPortal
-) -> None:
-    column = next(column for column in portal.columns() if column.style is PortalStyle.JSLIST)
-    url = running.url(column.list_path)
-    spider = _spider(_job(url), browser=False)
-    assert detect(_first_page(url, spider), spider).name is ListStyle.STATIC
+def _page_of(body: str, spider: ColumnSpider) -> ListPage:
+    url = spider.plan.jobs[0].url
+    response = HtmlResponse(url, body=body.encode(), encoding="utf-8",
+                            request=Request(url, meta={"column_id": 1, "page_no": 1}))
+    return ListPage(response, body, spider.progress[1], spider.plan.today)
+
+
+# A list page whose script posts to a CMS action rather than calling an /api/ endpoint.
+SCRIPTED_PAGE = ("<html><body><ul id='list'></ul><script>$.post('/cms/list.do', {col: 3}, "
+                 "draw);</script></body></html>")
+
+
+def test_a_list_a_script_draws_is_read_in_the_browser_when_there_is_one() -> None:
+    url = "http://127.0.0.1:8000/qsz/xzdt/"
+    with_browser, without = _spider(_job(url)), _spider(_job(url), browser=False)
+    assert detect(_page_of(SCRIPTED_PAGE, with_browser), with_browser).name is ListStyle.SCRIPTED
+    # Without one it is read for what its HTML lists: nothing, as before the styles.
+    assert detect(_page_of(SCRIPTED_PAGE, without), without).name is ListStyle.STATIC
 
 
 def test_a_pinned_style_the_page_does_not_show_fails_its_column(
@@ -114,3 +127,12 @@ def test_a_scripted_list_without_a_browser_is_unreachable_never_empty() -> None:
     [done] = list(spider._start_column(spider.progress[1]))
     assert isinstance(done, ColumnDone)
     assert (done.outcome, done.reason) == ("unreachable", "no_browser")
+
+
+def test_a_list_served_as_json_is_read_from_its_api_even_with_a_browser_at_hand() -> None:
+    flavour = generate_portal(1, style=PortalStyle.JSONAPI)
+    column = next(column for column in flavour.columns() if column.posts)
+    with serve_portal(flavour) as served:
+        url = served.url(column.list_path)
+        spider = _spider(_job(url))
+        assert detect(_first_page(url, spider), spider).name is ListStyle.JSONAPI

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from monitor.config import load_config
+from monitor.domain import ListStyle
 from monitor.errors import ConfigError
 
 REPO = Path(__file__).resolve().parents[3]
@@ -248,8 +249,8 @@ MISTAKES = [
         ("        category: dynamics\n        cycle: weekly\n      - name: 年度报告",
          "        category: dynamics\n        cycle: weekly\n        list: {style: dataproxy}\n"
          "      - name: 年度报告"),
-        ":24 units[0].columns[0].list.style: 'dataproxy' is not one of hanweb, scripted, trs, "
-        "static",
+        ":24 units[0].columns[0].list.style: 'dataproxy' is not one of "
+        + ", ".join(ListStyle),
         id="unknown-list-style",
     ),
     pytest.param(
