@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from crawler.extract.listing import ListSelectors
+from monitor.domain import ListStyle
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,9 @@ class ColumnJob:
     known_urls: frozenset[str] = field(default_factory=frozenset)
     # Posts listed before whose article page was not read yet (a run was cut short).
     pending_articles: tuple[str, ...] = ()
+    # The config's `list.style`: the column is read as that style only (see
+    # crawler.liststyles); None lets the crawler detect it.
+    style: ListStyle | None = None
 
 
 @dataclass(frozen=True)

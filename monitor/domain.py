@@ -43,6 +43,21 @@ class Render(StrEnum):
     BROWSER = "browser"
 
 
+class ListStyle(StrEnum):
+    """How a column's list is served, one per module of `crawler.liststyles`.
+
+    The config's `list.style` names one to pin it. On a column without one the crawler
+    tries them in this order, the first whose page matches reading it; `static` reads any
+    page, so it comes last.
+    """
+
+    HANWEB = "hanweb"  # the list comes from Hanweb's dataproxy.jsp
+    JSONAPI = "jsonapi"  # a script fetches the list as JSON from an /api/ endpoint
+    SCRIPTED = "scripted"  # a script draws the list: read in the browser
+    TRS = "trs"  # static pages with a TRS createPageHTML pager
+    STATIC = "static"  # the list is in the page's HTML
+
+
 class DateSource(StrEnum):
     """Where a post's date was read (SPEC §4.2), in order of preference."""
 

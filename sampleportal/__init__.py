@@ -3,11 +3,14 @@
 It looks like a real county portal, traps included: five CMS list styles (TRS static
 pages, Hanweb dataproxy XML, a JavaScript list, a table with ?page=N, a legacy GBK site),
 gov meta tags, dates in the list or only in the article or nowhere, broken and tricky
-link targets, privacy leaks and a hidden link. A simulated clock decides which posts are
-visible, so nights can be replayed and back-dating caught.
+link targets, privacy leaks and a hidden link. A sixth list style, a list served as JSON
+by /api/columns/<id>/articles, is served by a flavour of the portal whose every column
+uses it (`generate_portal(style=...)`; any style can be a flavour). A simulated clock
+decides which posts are visible, so nights can be replayed and back-dating caught.
 
 API:
-- `generate_portal(seed=1, large=False) -> Portal` — deterministic content for a seed.
+- `generate_portal(seed=1, large=False, style=None) -> Portal` — deterministic content for
+  a seed; `style` serves every column of the default portal in one list style.
 - `serve_portal(portal, port=0, now=None, external_port=0) -> RunningPortal` — serve it on
   127.0.0.1 in background threads. `RunningPortal` is a context manager with `.base_url`,
   `.hosts` (site / external / refused bases), `.url(path)`, `.now`, `.set_now(dt)`,

@@ -11,6 +11,7 @@ from monitor.i18n import N_, _
 from sampleportal.clock import parse_instant
 from sampleportal.configfile import write_config
 from sampleportal.generator import generate_portal
+from sampleportal.model import ListStyle
 from sampleportal.server import CONTROL_CLOCK, serve_portal
 
 # Help texts are msgids: `monitor.commands.language.localise` translates them.
@@ -36,6 +37,8 @@ def serve(
     ),
     large: bool = typer.Option(False,
                                help=N_("100 units × 10 columns × 100 posts, for benchmarks.")),
+    style: ListStyle | None = typer.Option(
+        None, help=N_("Serve every column in this CMS list style (a flavour of the portal).")),
     config_out: Path | None = typer.Option(None, "--config-out", metavar=N_("FILE"),
                                            help=N_("Also write a portal config YAML here.")),
 ) -> None:
@@ -44,7 +47,7 @@ def serve(
     except ValueError:
         message = _("'{now}' is not an ISO 8601 instant").format(now=now)
         raise typer.BadParameter(message, param_hint="--now") from None
-    portal = generate_portal(seed, large=large)
+    portal = generate_portal(seed, large=large, style=style)
     running = serve_portal(portal, port=port, now=start)
     if config_out is not None:
         write_config(portal, running.base_url, config_out)

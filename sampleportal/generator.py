@@ -53,23 +53,27 @@ class _Ids:
         return self.last
 
 
-def generate_portal(seed: int = 1, large: bool = False) -> Portal:
-    """The sample portal for `seed`; the same seed always gives the same portal."""
+def generate_portal(seed: int = 1, large: bool = False, style: ListStyle | None = None
+                    ) -> Portal:
+    """The sample portal for `seed`; the same seed always gives the same portal.
+    `style`: a flavour of the default portal whose every column uses that list style
+    (same units, posts and dates), to try one CMS style on the whole scenario."""
     rng = random.Random(seed)
     ids = _Ids()
     if large:
         units = [_large_unit(rng, ids, number) for number in range(1, LARGE_UNITS + 1)]
     else:
-        units = [_unit(rng, ids, plan, number) for number, plan in enumerate(UNIT_PLANS)]
+        units = [_unit(rng, ids, plan, number, style) for number, plan in enumerate(UNIT_PLANS)]
     units = _place_traps(rng, units)
     return Portal(seed, SITE_NAME, COUNTY, DEFAULT_NOW, FIRST_DAY, tuple(units), large)
 
 
-def _unit(rng: random.Random, ids: _Ids, plan: UnitPlan, number: int) -> Unit:
+def _unit(rng: random.Random, ids: _Ids, plan: UnitPlan, number: int,
+          flavour: ListStyle | None) -> Unit:
     skipped = _skipped_weeks(rng, plan.behaviour)
     columns = []
     for index, column_plan in enumerate(plan.columns):
-        style = column_plan.style or plan.style
+        style = flavour or column_plan.style or plan.style
         dates = _claimed_dates(rng, plan, column_plan, skipped)
         posts = _posts(rng, ids, plan, column_plan, dates)
         columns.append(_column(plan.slug, column_plan, style, 100 + number * 10 + index, posts))

@@ -18,13 +18,14 @@ HOME_NEWS_ITEMS = 8
 
 
 class ListStyle(StrEnum):
-    """The five CMS list styles of real county portals."""
+    """The six CMS list styles of real county portals."""
 
     TRS = "trs"  # static index_N.html, createPageHTML() pager
     HANWEB = "hanweb"  # /col/colNNN/ + dataproxy.jsp XML
     JSLIST = "jslist"  # empty <ul> filled by fetch() from a JSON API
     TABLE = "table"  # table rows, 2024年04月29日, ?page=N
     LEGACY = "legacy"  # GBK, [04-29], list_2.htm
+    JSONAPI = "jsonapi"  # empty container filled from /api/columns/<id>/articles JSON
 
 
 class ListDates(StrEnum):

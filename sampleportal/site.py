@@ -15,7 +15,14 @@ from html import escape
 from sampleportal.clock import SimulatedClock
 from sampleportal.model import Column, Hosts, ListStyle, Portal, Post, Unit
 from sampleportal.responses import Response, html, not_found
-from sampleportal.styles import article_path, article_response, hanweb, jslist, list_response
+from sampleportal.styles import (
+    api_path,
+    api_response,
+    article_path,
+    article_response,
+    hanweb,
+    list_response,
+)
 from sampleportal.styles.common import Context, footer, header
 from sampleportal.traps import MINIMAL_PDF, TrapResponder
 
@@ -55,8 +62,9 @@ class Site:
     def _index(self, unit: Unit, column: Column) -> None:
         self._roots[column.root] = (unit, column)
         self._numbers[str(column.number)] = (unit, column)
-        if column.style is ListStyle.JSLIST:
-            self._apis[jslist.api_path(column)] = (unit, column)
+        api = api_path(column)
+        if api is not None:
+            self._apis[api] = (unit, column)
         for post in column.posts:
             self._articles[article_path(column, post)] = (unit, column, post)
 
@@ -85,7 +93,7 @@ class Site:
         if path == "/module/web/jpage/jpage.js":
             return Response(200, JPAGE_JS, "application/javascript")
         if path in self._apis:
-            return jslist.api_response(ctx, self._apis[path][1], params)
+            return api_response(ctx, self._apis[path][1], params)
         if path in self._articles:
             unit, column, post = self._articles[path]
             return article_response(ctx, unit, column, post) if post.live_at(ctx.now) else None

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -30,7 +31,15 @@ from crawler.linkcheck.model import CheckResult, LinkCheckResult
 from crawler.linkcheck.model import LinkTarget as CheckTarget
 from crawler.linkcheck.urls import request_url
 from crawler.plan import ColumnJob
-from monitor.domain import CrawlOutcome, DateSource, LinkKind, LinkStatus, RunStatus, TitleSource
+from monitor.domain import (
+    CrawlOutcome,
+    DateSource,
+    LinkKind,
+    LinkStatus,
+    ListStyle,
+    RunStatus,
+    TitleSource,
+)
 from monitor.rules.outage import HostTally, origin
 from storage.base import rows_changed
 from storage.models import (
@@ -83,7 +92,7 @@ def plan_columns(
             pending[column_id].append(url)
     jobs = []
     for column, unit_name in columns:
-        selectors = ListSelectors(**column.list_selectors) if column.list_selectors else None
+        selectors, style = _list_settings(column.list_selectors)
         jobs.append(
             ColumnJob(
                 column_id=column.id,
@@ -96,9 +105,21 @@ def plan_columns(
                 since=since,
                 known_urls=frozenset(known[column.id]),
                 pending_articles=tuple(pending[column.id]),
+                style=style,
             )
         )
     return jobs
+
+
+def _list_settings(
+    stored: dict[str, Any] | None,
+) -> tuple[ListSelectors | None, ListStyle | None]:
+    """The column's `list:` as the config sync stored it: its selectors (when it gives an
+    item) and its pinned style (a key that rows stored before it existed lack)."""
+    settings = dict(stored or {})
+    style = settings.pop("style", None)
+    selectors = ListSelectors(**settings) if settings.get("item") else None
+    return selectors, ListStyle(style) if style is not None else None
 
 
 # Why a run is closed by the next one: its process ended without recording its end.

@@ -35,7 +35,7 @@ from crawler.extract.listing import (
 )
 from crawler.extract.pagination import extract_pagination
 from crawler.extract.urls import is_skipped_href, normalize_url
-from crawler.spiders.columns import draws_list_with_script
+from crawler.liststyles.scripted import draws_list_with_script
 
 
 class ListKind(StrEnum):

@@ -60,7 +60,7 @@ _NUMBERED_FILE = re.compile(r"/(index|list|default|more)_(\d+)\.(s?html?|jsp|php
 
 def extract_pagination(markup: str, page_url: str) -> Pagination:
     """The pager of a list page; an empty `Pagination` when the list has one page."""
-    trs = _trs_pager(markup, page_url)
+    trs = trs_pager(markup, page_url)
     if trs is not None:
         return trs
     root = parse_html(markup)
@@ -84,7 +84,8 @@ def trs_page_urls(page_url: str, count: int, stem: str, extension: str) -> tuple
     return tuple(urls)
 
 
-def _trs_pager(markup: str, page_url: str) -> Pagination | None:
+def trs_pager(markup: str, page_url: str) -> Pagination | None:
+    """The pager a TRS WCM template writes with createPageHTML (or countPage), if any."""
     call = _TRS_CALL_4.search(markup)
     if call is not None:
         count, current0 = int(call[1]), int(call[2])

@@ -1,16 +1,15 @@
 """The column spider: reads each column's list pages and each new post's article page.
 
-It detects the list style by itself (static list, TRS pager, Hanweb dataproxy, a list
-drawn by JavaScript), records every page's posts through the pipeline, and reports how
-each column ended. A column it cannot read ends `unreachable` or `blocked`, never empty.
+How a list is read is its style's (`crawler.liststyles`): the style the config pins, or
+the first in the registry that the column's first page is of. The spider makes the
+requests, records every page's posts through the pipeline, and reports how each column
+ended. A column it cannot read ends `unreachable` or `blocked`, never empty.
 """
 
 from __future__ import annotations
 
 import logging
-import re
-from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import date
 from functools import cached_property
 from typing import Any
@@ -20,22 +19,14 @@ import scrapy
 from lxml.html import HtmlElement
 from scrapy.exceptions import DownloadCancelledError
 from scrapy.http import FormRequest, Request, Response
-from scrapy_playwright.page import PageMethod
 from twisted.internet.defer import CancelledError
 from twisted.python.failure import Failure
 
 from crawler.browser_guard import REFUSED_HEADER
 from crawler.extract.article import Article, extract_article
 from crawler.extract.encoding import decode_html
-from crawler.extract.hanweb import (
-    HanwebQuery,
-    find_hanweb_query,
-    hanweb_request,
-    parse_datastore,
-)
 from crawler.extract.html import parse_html
 from crawler.extract.listing import ListItem, extract_list, resolve_list_dates
-from crawler.extract.pagination import extract_pagination
 from crawler.items import (
     ArticleItem,
     ColumnDone,
@@ -48,39 +39,19 @@ from crawler.linkcheck.classify import classify
 from crawler.linkcheck.errors import error_reason
 from crawler.linkcheck.policy import PAGE_SNIFF_BYTES
 from crawler.linkcheck.waf import is_waf_challenge
+from crawler.liststyles import ColumnProgress, ListPage, detect, pinned, style_named
 from crawler.middlewares.ssrf_guard import ForbiddenTarget
-from crawler.paging import read_next_page
-from crawler.plan import ColumnJob, CrawlPlan
+from crawler.plan import CrawlPlan
 from monitor.content import ContentFinding, ExpressionDictionary, check_article
-from monitor.domain import CrawlOutcome, LinkKind, LinkStatus
+from monitor.domain import CrawlOutcome, LinkKind, LinkStatus, ListStyle
 
 logger = logging.getLogger(__name__)
-# How far a list would be read without crawl.max_pages_per_column: the cap is applied
-# apart, so that reaching it is known and reported.
-UNLIMITED = 1 << 30
 
 # Articles before list pages: the queue then holds at most a list page's articles per
 # column. Lists first made a first crawl queue every article of the portal before reading
 # any (90,000 requests held in memory for the large sample portal).
 LIST_PRIORITY = 10
 ARTICLE_PRIORITY = 20
-# Records per Hanweb dataproxy call, as the platform's own pages ask.
-HANWEB_WINDOW = 45
-
-
-@dataclass
-class ColumnProgress:
-    job: ColumnJob
-    pages: int = 0
-    oldest: date | None = None
-    # The date of the last dated row read so far: where the next page's walk starts.
-    last_date: date | None = None
-    via_browser: bool = False
-    requested_articles: set[str] = field(default_factory=set)
-    # Set by the column's one ColumnDone: a later answer for it (a page requested before
-    # an error ended the column) is dropped.
-    finished: bool = False
-    capped: str | None = None
 
 
 class ColumnSpider(scrapy.Spider):
@@ -106,31 +77,34 @@ class ColumnSpider(scrapy.Spider):
 
     def _start_column(self, progress: ColumnProgress) -> Iterator[Request | ColumnDone]:
         job = progress.job
-        progress.via_browser = job.render == "browser"
-        if progress.via_browser and self.plan.browser_path is None:
-            # Without a browser the list cannot be read: unreachable, never empty.
-            yield from self._finish(progress, CrawlOutcome.UNREACHABLE, "no_browser", False)
-            return
+        style = pinned(job)
         try:
-            first = self._list_request(progress, job.url, 1)
+            first = (list(style.first_requests(progress, self)) if style is not None
+                     else [self.list_request(progress, job.url, 1, None)])
         except ValueError as bad:
             # A URL no request can be made of (port out of range …) fails its column only.
-            yield from self._finish(progress, CrawlOutcome.ERROR, f"bad_url: {bad}", False)
+            yield from self.finish(progress, CrawlOutcome.ERROR, f"bad_url: {bad}", False)
             return
-        yield first
+        yield from first
+        if progress.finished:
+            return  # the style could not start (no browser for a scripted list)
         for url in job.pending_articles:
             progress.requested_articles.add(url)
             yield from self._article_requests(job.column_id, url)
 
     # -- requests ------------------------------------------------------------------------
 
-    def _list_request(self, progress: ColumnProgress, url: str, page_no: int) -> Request:
-        meta: dict[str, Any] = {"column_id": progress.job.column_id, "page_no": page_no}
-        if progress.via_browser:
-            meta["playwright"] = True
-            # A list drawn by JavaScript is complete once its data requests are done.
-            meta["playwright_page_methods"] = [PageMethod("wait_for_load_state", "networkidle")]
-        return Request(url, callback=self.parse_list, errback=self.list_failed, meta=meta,
+    def list_request(self, progress: ColumnProgress, url: str, page_no: int,
+                     style: ListStyle | None, meta: dict[str, Any] | None = None,
+                     form: Sequence[tuple[str, str]] | None = None) -> Request:
+        """A list request answered in `parse_list`, by `style` (detected when None)."""
+        full_meta: dict[str, Any] = {"column_id": progress.job.column_id, "page_no": page_no,
+                                     "list_style": style, **(meta or {})}
+        if form is not None:
+            return FormRequest(url, formdata=list(form), callback=self.parse_list,
+                               errback=self.list_failed, priority=LIST_PRIORITY,
+                               dont_filter=True, meta=full_meta)
+        return Request(url, callback=self.parse_list, errback=self.list_failed, meta=full_meta,
                        priority=LIST_PRIORITY, dont_filter=True)
 
     def _article_requests(self, column_id: int, url: str) -> Iterator[Request]:
@@ -151,77 +125,14 @@ class ColumnSpider(scrapy.Spider):
             return
         failed = _failure_of(response)
         if failed is not None:
-            yield from self._finish(progress, failed[0], failed[1], False)
+            yield from self.finish(progress, failed[0], failed[1], False)
             return
         yield from self._answered(response)
         text, _encoding = decode_html(response.body, _content_type(response))
-        page_no = response.meta["page_no"]
-        query = None if progress.via_browser else find_hanweb_query(text, response.url)
-        if query is not None:
-            yield self._hanweb_request(progress, query, 1)
-            return
-        page = extract_list(text, response.url, progress.job.selectors)
-        # Short MM-DD dates take their year from the walk down the list, continued from
-        # the previous page so a list crossing New Year puts December in the right year.
-        items = resolve_list_dates(page.items, self.plan.today, progress.last_date)
-        if (not items and page_no == 1 and not progress.via_browser and self._can_render()
-                and draws_list_with_script(text)):
-            # The static HTML has no list but a script that loads data: render it.
-            progress.via_browser = True
-            yield self._list_request(progress, response.url, 1)
-            return
-        items = self._within_cap(progress, response.url, items)
-        yield from self._record(progress, page_no, response.url, items)
-        if progress.capped is not None:
-            yield from self._finish(progress, CrawlOutcome.OK, None, False)
-            return
-        if read_next_page(progress.job, [i.url for i in items], [i.date for i in items],
-                          progress.pages, UNLIMITED):
-            next_url = _next_page_url(text, response.url, page_no)
-            if next_url is not None and self._at_page_cap(progress):
-                yield from self._finish(progress, CrawlOutcome.OK, None, False)
-                return
-            if next_url is not None:
-                yield self._list_request(progress, next_url, page_no + 1)
-                return
-            yield from self._finish(progress, CrawlOutcome.OK, None, True)
-            return
-        last_page = _next_page_url(text, response.url, page_no) is None
-        yield from self._finish(progress, CrawlOutcome.OK, None, last_page)
-
-    def _hanweb_request(self, progress: ColumnProgress, query: HanwebQuery, start: int) -> Request:
-        call = hanweb_request(query, start, start + HANWEB_WINDOW - 1)
-        return FormRequest(
-            call.url, formdata=list(call.form), callback=self.parse_hanweb,
-            errback=self.list_failed, priority=LIST_PRIORITY, dont_filter=True,
-            meta={"column_id": progress.job.column_id, "page_no": progress.pages + 1,
-                  "hanweb": query, "start": start},
-        )
-
-    def parse_hanweb(self, response: Response) -> Iterator[Any]:
-        progress = self.progress[response.meta["column_id"]]
-        if progress.finished:
-            return
-        failed = _failure_of(response)
-        if failed is not None:
-            yield from self._finish(progress, failed[0], failed[1], False)
-            return
-        text, _encoding = decode_html(response.body, _content_type(response))
-        window = parse_datastore(text, progress.job.url)
-        items = resolve_list_dates(window.items, self.plan.today, progress.last_date)
-        items = self._within_cap(progress, response.url, items)
-        yield from self._record(progress, response.meta["page_no"], response.url, items)
-        end = response.meta["start"] + HANWEB_WINDOW - 1
-        more = window.total_records is not None and end < window.total_records
-        wanted = more and read_next_page(progress.job, [i.url for i in items],
-                                         [i.date for i in items], progress.pages, UNLIMITED)
-        if progress.capped is not None or (wanted and self._at_page_cap(progress)):
-            yield from self._finish(progress, CrawlOutcome.OK, None, False)
-            return
-        if wanted:
-            yield self._hanweb_request(progress, response.meta["hanweb"], end + 1)
-            return
-        yield from self._finish(progress, CrawlOutcome.OK, None, not more)
+        page = ListPage(response, text, progress, self.plan.today)
+        name = response.meta.get("list_style")
+        style = style_named(name) if name is not None else detect(page, self)
+        yield from style.parse(page, self)
 
     def list_failed(self, failure: Failure) -> Iterator[ColumnDone]:
         request = failure.request  # type: ignore[attr-defined]
@@ -231,7 +142,7 @@ class ColumnSpider(scrapy.Spider):
         if too_large(error):
             reason = TOO_LARGE
         release(failure)
-        yield from self._finish(progress, CrawlOutcome.UNREACHABLE, reason, False)
+        yield from self.finish(progress, CrawlOutcome.UNREACHABLE, reason, False)
 
     def _within_cap(self, progress: ColumnProgress, url: str,
                     items: list[ListItem]) -> list[ListItem]:
@@ -245,7 +156,7 @@ class ColumnSpider(scrapy.Spider):
         progress.capped = "items"
         return items[:cap]
 
-    def _at_page_cap(self, progress: ColumnProgress) -> bool:
+    def at_page_cap(self, progress: ColumnProgress) -> bool:
         if progress.pages < self.plan.max_pages_per_column:
             return False
         logger.warning("column %s: stopped after %d list pages (crawl.max_pages_per_column)",
@@ -253,12 +164,13 @@ class ColumnSpider(scrapy.Spider):
         progress.capped = "pages"
         return True
 
-    def _can_render(self) -> bool:
+    def can_render(self) -> bool:
         return self.plan.browser_path is not None
 
-    def _record(
+    def record(
         self, progress: ColumnProgress, page_no: int, url: str, items: list[ListItem]
     ) -> Iterator[Any]:
+        items = self._within_cap(progress, url, items)
         progress.pages += 1
         dates = [item.date for item in items if item.date is not None]
         if dates:
@@ -277,7 +189,7 @@ class ColumnSpider(scrapy.Spider):
             progress.requested_articles.add(item.url)
             yield from self._article_requests(progress.job.column_id, item.url)
 
-    def _finish(
+    def finish(
         self, progress: ColumnProgress, outcome: CrawlOutcome, reason: str | None, complete: bool
     ) -> Iterator[ColumnDone]:
         if progress.finished:
@@ -359,7 +271,7 @@ class ColumnSpider(scrapy.Spider):
         if column_id is None or "post_url" in response.meta:
             return
         reason = f"{type(error).__name__}: {error}"[:300]
-        yield from self._finish(self.progress[column_id], CrawlOutcome.ERROR, reason, False)
+        yield from self.finish(self.progress[column_id], CrawlOutcome.ERROR, reason, False)
 
     def article_failed(self, failure: Failure) -> None:
         # Left unread: the post keeps no article date and is fetched again next run.
@@ -395,20 +307,6 @@ def release(failure: Failure) -> None:
     failure.cleanFailure()
 
 
-_DATA_LOADING_SCRIPT = re.compile(
-    r"\bfetch\s*\(|XMLHttpRequest|\$\.(?:ajax|get|post|getJSON)\s*\(|\baxios\b", re.IGNORECASE
-)
-
-
-def draws_list_with_script(text: str) -> bool:
-    """Whether a page without a list in its HTML loads data with a script.
-
-    An empty column's page (暂无信息) has no such script: rendering it in a browser
-    every night would only double its requests.
-    """
-    return _DATA_LOADING_SCRIPT.search(text) is not None
-
-
 def _content_type(response: Response) -> str | None:
     value = response.headers.get(b"Content-Type")
     return value.decode("latin-1") if value else None
@@ -432,13 +330,4 @@ def _failure_of(response: Response) -> tuple[CrawlOutcome, str] | None:
         return CrawlOutcome.BLOCKED, f"waf_challenge_{response.status}"
     if response.status >= 400:
         return CrawlOutcome.UNREACHABLE, f"http_{response.status}"
-    return None
-
-
-def _next_page_url(text: str, url: str, page_no: int) -> str | None:
-    pager = extract_pagination(text, url)
-    if pager.next_url is not None:
-        return pager.next_url
-    if len(pager.all_page_urls) > page_no:
-        return pager.all_page_urls[page_no]
     return None

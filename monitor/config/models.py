@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from apscheduler.triggers.cron import CronTrigger
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from monitor.domain import Category, Cycle, Render
+from monitor.domain import Category, Cycle, ListStyle, Render
 from monitor.i18n import N_, _
 
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
@@ -181,6 +181,7 @@ OneLine = Annotated[str, AfterValidator(_no_control)]
 CategoryField = Annotated[Category, Field(strict=False)]
 CycleField = Annotated[Cycle, Field(strict=False)]
 RenderField = Annotated[Render, Field(strict=False)]
+ListStyleField = Annotated[ListStyle, Field(strict=False)]
 
 
 class StrictModel(BaseModel):
@@ -539,10 +540,28 @@ class ChatConfig(StrictModel):
 
 
 class ListSelectors(StrictModel):
-    item: str = Field(min_length=1, description="CSS selector of one post in the column list.")
+    style: ListStyleField | None = Field(
+        default=None,
+        description=(
+            "Read the list as this style only. When absent, the style is detected on the "
+            "column's first page, the styles tried in the order listed."
+        ),
+    )
+    item: str | None = Field(
+        default=None, min_length=1, description="CSS selector of one post in the column list.")
     title: str | None = Field(default=None, description="CSS selector of the title inside an item.")
     link: str | None = Field(default=None, description="CSS selector of the link inside an item.")
     date: str | None = Field(default=None, description="CSS selector of the date inside an item.")
+
+    @model_validator(mode="after")
+    def _item_or_style(self) -> ListSelectors:
+        if self.item is None and (self.title or self.link or self.date):
+            raise ValueError(_("title, link and date are looked up inside an item: give item "
+                               "too"))
+        if self.item is None and self.style is None:
+            raise ValueError(_("give item (the CSS selector of one post) or style (one of: "
+                               "{styles}), or remove list").format(styles=", ".join(ListStyle)))
+        return self
 
 
 class ColumnConfig(StrictModel):
@@ -568,8 +587,20 @@ class ColumnConfig(StrictModel):
     )
     list: ListSelectors | None = Field(
         default=None,
-        description="CSS selectors of the list; detected automatically when absent.",
+        description=(
+            "How the list is read: its style and CSS selectors; detected automatically when "
+            "absent."
+        ),
     )
+
+    @model_validator(mode="after")
+    def _render_fits_style(self) -> ColumnConfig:
+        style = self.list.style if self.list else None
+        if self.render is Render.BROWSER and style not in (None, ListStyle.SCRIPTED):
+            raise ValueError(
+                _("render: browser reads the list as the scripted style, not {style}: remove "
+                  "one of them").format(style=style))
+        return self
 
     @model_validator(mode="after")
     def _deadline_fits_cycle(self) -> ColumnConfig:

@@ -1,3 +1,4 @@
+import re
 import signal
 import subprocess
 import sys
@@ -35,6 +36,24 @@ def test_serve_prints_the_url_answers_and_stops_on_ctrl_c(tmp_path):
             now = client.get(url + "__control__/clock").json()["now"]
         assert now == "2024-04-01T10:00:00+08:00"
         assert url in config.read_text(encoding="utf-8")
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=10)
+    assert process.returncode == 0
+
+
+def test_serve_a_flavour_with_every_column_in_one_list_style():
+    process = subprocess.Popen(
+        [sys.executable, "-c", SERVE, "serve", "--port", "0", "--style", "jsonapi"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        url = process.stdout.readline().strip()
+        with httpx.Client(trust_env=False, timeout=10) as client:
+            home = client.get(url).text
+            columns = re.findall(r'href="(/[a-z]+/[a-z]+/)"', home)
+            assert columns and all("article-list" in client.get(url + path[1:]).text
+                                   for path in columns[:3])
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=10)

@@ -15,8 +15,18 @@ def test_other_seed_gives_other_posts():
 def test_default_portal_has_ten_to_fifteen_units_with_every_behaviour_and_style(portal):
     assert 10 <= len(portal.units) <= 15
     assert {unit.behaviour for unit in portal.units} == set(Behaviour)
-    assert {column.style for column in portal.columns()} == set(ListStyle)
+    # The JSON API style is served as a flavour of the portal only (see below): the
+    # default portal stays the scenario every other test was written against.
+    assert {column.style for column in portal.columns()} == set(ListStyle) - {ListStyle.JSONAPI}
     assert {unit.group for unit in portal.units} == {"县直单位", "乡镇"}
+
+
+def test_a_flavour_serves_the_same_posts_in_one_list_style(portal):
+    flavour = generate_portal(1, style=ListStyle.JSONAPI)
+    assert {column.style for column in flavour.columns()} == {ListStyle.JSONAPI}
+    assert ([[(post.title, post.claimed) for post in column.posts] for column in flavour.columns()]
+            == [[(post.title, post.claimed) for post in column.posts]
+                for column in portal.columns()])
 
 
 def test_posts_span_more_than_six_months(portal):

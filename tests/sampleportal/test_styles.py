@@ -1,5 +1,6 @@
 import re
 
+from sampleportal import generate_portal, serve_portal
 from sampleportal.model import ListDates, ListStyle
 from sampleportal.styles import article_path
 
@@ -119,3 +120,22 @@ def test_visible_only_post_has_empty_pubdate_meta(running, truth, client):
     text = client.get(post.url(running.hosts)).text
     assert re.search(r'name="pubdate" content=""|name="PubDate" content=""', text)
     assert "发布时间：" + post.claimed.isoformat() in text
+
+
+def test_json_api_list_html_has_an_empty_container_and_a_script_calling_the_api(client):
+    flavour = generate_portal(1, style=ListStyle.JSONAPI)
+    column = next(column for column in flavour.columns() if column.posts)
+    with serve_portal(flavour) as running:
+        page = client.get(running.url(column.list_path)).text
+        assert f'<div id="article-list" data-column="{column.number}"></div>' in page
+        assert f'fetch("/api/columns/{column.number}/articles?page=" + page)' in page
+        api = running.url(f"/api/columns/{column.number}/articles")
+        first = client.get(api, params={"page": 1}).json()
+        shown = column.live_posts(running.now)
+        assert first["total"] == len(shown) and len(first["items"]) == min(12, len(shown))
+        assert first["items"][0] == {"title": shown[0].title,
+                                     "url": article_path(column, shown[0]),
+                                     "date": shown[0].claimed.isoformat()}
+        last = -(-len(shown) // 12)
+        assert client.get(api, params={"page": last + 1}).json()["items"] == []
+        assert client.get(running.url(first["items"][0]["url"])).status_code == 200

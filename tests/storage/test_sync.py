@@ -8,6 +8,8 @@ from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import Session
 
 from monitor.config import PortalConfig
+from monitor.domain import ListStyle
+from storage.crawl_store import plan_columns
 from storage.models import Column, Post, Unit
 from storage.sync import sync_config
 
@@ -86,3 +88,19 @@ def test_storing_a_naive_datetime_is_refused(session: Session) -> None:
                      first_seen=naive, last_seen=naive))
     with pytest.raises(StatementError, match="naive datetime"):
         session.flush()
+
+
+def test_a_pinned_list_style_and_selectors_reach_the_crawl_plan(session: Session) -> None:
+    config = unit("县水利局", "http://127.0.0.1:8000/slj/gzdt/", "http://127.0.0.1:8000/slj/tzgg/",
+                  "http://127.0.0.1:8000/slj/zcwj/")
+    config["columns"][0]["list"] = {"style": "jsonapi"}
+    config["columns"][1]["list"] = {"item": "ul.list li", "style": "trs"}
+    sync_config(session, portal([config]))
+    session.commit()
+    site_id = session.scalars(select(Unit.site_id)).one()
+    jobs = {job.url: job for job in plan_columns(session, site_id, None, None)}
+    pinned = jobs["http://127.0.0.1:8000/slj/gzdt/"]
+    assert (pinned.style, pinned.selectors) == (ListStyle.JSONAPI, None)
+    both = jobs["http://127.0.0.1:8000/slj/tzgg/"]
+    assert (both.style, both.selectors.item) == (ListStyle.TRS, "ul.list li")
+    assert jobs["http://127.0.0.1:8000/slj/zcwj/"].style is None

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from monitor.config import load_config
+from monitor.domain import ListStyle
 from monitor.errors import ConfigError
 
 REPO = Path(__file__).resolve().parents[3]
@@ -243,6 +244,30 @@ MISTAKES = [
          "      - name: 年度报告"),
         ":24 units[0].columns[0].render: 'js' is not one of static, browser",
         id="unknown-render",
+    ),
+    pytest.param(
+        ("        category: dynamics\n        cycle: weekly\n      - name: 年度报告",
+         "        category: dynamics\n        cycle: weekly\n        list: {style: dataproxy}\n"
+         "      - name: 年度报告"),
+        ":24 units[0].columns[0].list.style: 'dataproxy' is not one of "
+        + ", ".join(ListStyle),
+        id="unknown-list-style",
+    ),
+    pytest.param(
+        ("        category: dynamics\n        cycle: weekly\n      - name: 年度报告",
+         "        category: dynamics\n        cycle: weekly\n        render: browser\n"
+         "        list: {style: hanweb}\n      - name: 年度报告"),
+        ":20 units[0].columns[0]: render: browser reads the list as the scripted style, not "
+        "hanweb: remove one of them",
+        id="list-style-against-render",
+    ),
+    pytest.param(
+        ("        category: dynamics\n        cycle: weekly\n      - name: 年度报告",
+         "        category: dynamics\n        cycle: weekly\n        list: {date: span}\n"
+         "      - name: 年度报告"),
+        ":24 units[0].columns[0].list: title, link and date are looked up inside an item: "
+        "give item too",
+        id="list-without-item-or-style",
     ),
     pytest.param(
         ("units:\n  - name: 县水利局", "units:\n  -name: 县水利局"),
