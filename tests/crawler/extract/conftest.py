@@ -1,43 +1,38 @@
-"""Locating the saved real pages in the shared folder beside the repository."""
+"""The project's own CMS pages (tests/fixtures/cmspages), modelled on the markup of real
+government CMSs; see the README there."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-# tests/crawler/extract/conftest.py -> parents[3] is the repository root.
-REALPAGES = Path(__file__).resolve().parents[3] / ".." / "shared" / "realpages"
+CMS_PAGES = Path(__file__).resolve().parents[2] / "fixtures" / "cmspages"
 
 
-def real_page(name: str) -> str:
-    """The text of a saved real page; skips the test when the folder is absent, except
-    under CI, where a missing fixture is a failure."""
-    path = REALPAGES / name
-    if not path.is_file():
-        reason = f"real page fixture not found: {path}"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return path.read_text(encoding="utf-8")
+def cms_page(name: str) -> str:
+    return (CMS_PAGES / name).read_text(encoding="utf-8")
 
 
 @pytest.fixture
-def zhangshu_list() -> str:
-    return real_page("trs_wcm_list_zhangshu_gov_cn_zhxx_EXCERPT.html")
+def trs_column_list() -> str:
+    """A TRS WCM column list: table rows with MM-DD dates and a createPageHTML pager."""
+    return cms_page("trs_wcm_column_list.html")
 
 
 @pytest.fixture
 def hanweb_article() -> str:
-    return real_page("hanweb_article_fgw_zj_gov_cn.html")
+    """A Hanweb JCMS article: gov meta tags, ContentStart/ContentEnd markers."""
+    return cms_page("hanweb_jcms_article.html")
 
 
 @pytest.fixture
-def shanxi_article() -> str:
-    return real_page("shanxi_gov_article.html")
+def trs_article() -> str:
+    """A TRS portal article: the meta block twice, the body in .TRS_Editor."""
+    return cms_page("trs_county_article.html")
 
 
 @pytest.fixture
 def gongbao_article() -> str:
-    return real_page("trs_govcn_gongbao_article.html")
+    """A TRS 公报 article: no PubDate, firstpublishedtime, a header ending in </html>."""
+    return cms_page("trs_gongbao_article.html")

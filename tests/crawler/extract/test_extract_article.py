@@ -12,38 +12,43 @@ def article(head: str = "", body: str = "") -> str:
     return f"<html><head>{head}</head><body><div class='top'><a href='/'>首页</a></div>{body}</body></html>"
 
 
+HANWEB_URL = "http://fgj.ruihe.gov.cn/art/2023/6/7/art_1402_88215.html"
+GONGBAO_URL = "http://www.ruihe.gov.cn/gongbao/content/2022/content_40317.htm"
+
+
 def test_hanweb_article_meta_date_and_body(hanweb_article):
-    page = extract_article(hanweb_article, "http://fgw.zj.gov.cn/art/2016/11/22/art_1621004_30332664.html")
-    assert page.pub_date == date(2016, 11, 22)
+    page = extract_article(hanweb_article, HANWEB_URL)
+    assert page.pub_date == date(2023, 6, 7)
     assert page.pub_date_source is DateSource.META
-    assert page.title == "1-10月德清县固定资产投资结构趋稳趋优"
-    assert page.meta["SiteName"] == "浙江省发展和改革委员会"
-    assert page.meta["ContentSource"] == "省发改委"  # written lower-case on the page
+    assert page.title == "上半年瑞河县民间投资增速回升"
+    assert page.meta["SiteName"] == "瑞河县发展和改革局"
+    assert page.meta["ContentSource"] == "县发改局"  # written lower-case on the page
     assert "SiteIDCode" not in page.meta  # empty on the page
-    assert "全县固定资产投资完成246.79亿元" in page.text
+    assert "全县民间投资完成38.6亿元" in page.text
     assert "版权所有" not in page.text
 
 
-def test_shanxi_article_meta_body_and_body_image(shanxi_article):
-    url = "http://www.shanxi.gov.cn/yw/sxyw/201909/t20190918_693227.shtml"
-    page = extract_article(shanxi_article, url)
-    assert page.pub_date == date(2019, 9, 18) and page.pub_date_source is DateSource.META
-    assert page.meta["SiteIDCode"] == "1400000045"
-    assert page.meta["ColumnName"] == "山西要闻"
-    assert page.title == "山西品牌丝路行（南美站）正式启动"
-    assert "山西品牌丝路行首次登陆巴西" in page.text
+def test_trs_article_meta_body_and_body_image(trs_article):
+    url = "http://www.ruihe.gov.cn/yw/rhyw/202309/t20230915_57650.shtml"
+    page = extract_article(trs_article, url)
+    assert page.pub_date == date(2023, 9, 15) and page.pub_date_source is DateSource.META
+    assert page.meta["SiteIDCode"] == "3609990017"
+    assert page.meta["ColumnName"] == "瑞河要闻"
+    assert page.title == "瑞河县首批“山货进城”直供点挂牌运营"
+    assert "二十家农民专业合作社的高山蔬菜" in page.text
     body_images = [link for link in page.links if link.in_body and link.kind is LinkKind.IMG]
     assert body_images[0].url == (
-        "http://www.shanxi.gov.cn/yw/sxyw/201909/W020190918234243033577.jpg")
+        "http://www.ruihe.gov.cn/yw/rhyw/202309/W020230915398104427612.jpg")
     assert any(not link.in_body for link in page.links)
 
 
 def test_gongbao_article_without_pubdate_uses_first_published_time(gongbao_article):
-    page = extract_article(gongbao_article, "https://www.gov.cn/gongbao/content/2007/content_711039.htm")
+    page = extract_article(gongbao_article, GONGBAO_URL)
     assert "PubDate" not in page.meta
-    assert page.pub_date == date(2007, 8, 20) and page.pub_date_source is DateSource.META
-    assert page.title.startswith("全国人民代表大会常务委员会关于批准财政部发行特别国债")
-    assert "批准发行15500亿元特别国债购买外汇" in page.text
+    assert page.pub_date == date(2022, 8, 26) and page.pub_date_source is DateSource.META
+    assert page.title.startswith("瑞河县人民代表大会常务委员会关于批准2022年县级预算")
+    assert "公报" not in page.title  # the <title>'s issue and site suffixes are cut off
+    assert "县级一般公共预算支出调整为21.46亿元" in page.text
     assert all(not link.url.startswith("javascript") for link in page.links)
 
 
@@ -142,9 +147,10 @@ def test_content_after_a_stray_closing_html_tag_is_part_of_the_page():
 
 
 def test_gongbao_article_links_after_its_stray_closing_tag_are_found(gongbao_article):
-    page = extract_article(gongbao_article, "https://www.gov.cn/gongbao/content/2007/content_711039.htm")
+    page = extract_article(gongbao_article, GONGBAO_URL)
     # The header closes the page with </html>; the body, its navigation and footer follow.
-    assert len(page.links) > 40
+    assert len(page.links) > 20
+    assert "http://www.ruihe.gov.cn/fuwu/jiucuopage.html" in {link.url for link in page.links}
 
 
 def test_a_parsed_root_gives_the_same_article_as_the_text_and_is_left_unchanged(gongbao_article):
@@ -152,8 +158,7 @@ def test_a_parsed_root_gives_the_same_article_as_the_text_and_is_left_unchanged(
 
     from crawler.extract.html import parse_html
 
-    url = "https://www.gov.cn/gongbao/content/2007/content_711039.htm"
     root = parse_html(gongbao_article)
     before = tostring(root)
-    assert extract_article(root, url) == extract_article(gongbao_article, url)
+    assert extract_article(root, GONGBAO_URL) == extract_article(gongbao_article, GONGBAO_URL)
     assert tostring(root) == before

@@ -143,27 +143,27 @@ def test_invalid_configured_selector_raises():
         extract_list(li_list(), PAGE_URL, ListSelectors(item="ul[["))
 
 
-def test_real_trs_list_has_its_24_rows(zhangshu_list):
-    page = extract_list(zhangshu_list, "http://www.zhangshu.gov.cn/zwgk/zhxx/",
-                        reference=date(2017, 10, 20))
-    assert len(page.items) == 24
+def test_trs_list_has_its_12_rows(trs_column_list):
+    page = extract_list(trs_column_list, "http://www.ruihe.gov.cn/zwgk/zhxx/",
+                        reference=date(2023, 10, 20))
+    assert len(page.items) == 12
     first, last = page.items[0], page.items[-1]
-    assert first.url == "http://www.zhangshu.gov.cn/zwgk/zhxx/201710/t20171019_398276.html"
-    assert first.title == "江西（樟树）医药产业招商引资推介会举行"
-    assert first.date == date(2017, 10, 19)
-    assert last.title == "樟树市对省环保督察组交办信访件14-12处理情况"
-    assert last.date == date(2017, 9, 25)
-    assert all(item.date is not None and item.date.year == 2017 for item in page.items)
+    assert first.url == "http://www.ruihe.gov.cn/zwgk/zhxx/202310/t20231019_58316.html"
+    assert first.title == "瑞河县召开秋季农产品产销对接会"
+    assert first.date == date(2023, 10, 19)
+    assert last.title == "瑞河县县级环保督察反馈问题第5批整改情况公示"
+    assert last.date == date(2023, 9, 26)
+    assert all(item.date is not None and item.date.year == 2023 for item in page.items)
     # The rows out of date order keep their own dates.
     by_url = {item.url.rsplit("/", 1)[-1]: item.date for item in page.items}
-    assert by_url["t20170929_396862.html"] == date(2017, 9, 29)
-    assert by_url["t20170922_395692.html"] == date(2017, 9, 22)
+    assert by_url["t20230929_57988.html"] == date(2023, 9, 29)
+    assert by_url["t20230921_57702.html"] == date(2023, 9, 21)
 
 
-def test_real_trs_list_excludes_breadcrumb_and_footer(zhangshu_list):
-    page = extract_list(zhangshu_list, "http://www.zhangshu.gov.cn/zwgk/zhxx/")
+def test_trs_list_excludes_menu_breadcrumb_sidebar_and_footer(trs_column_list):
+    page = extract_list(trs_column_list, "http://www.ruihe.gov.cn/zwgk/zhxx/")
     titles = {item.title for item in page.items}
-    assert not titles & {"首页", "政务公开", "综合信息", "联系我们", "后台管理"}
+    assert not titles & {"首页", "政务公开", "综合信息", "办事指南", "联系我们", "后台管理"}
 
 
 def test_empty_marker_in_a_widget_does_not_hide_a_dated_list():

@@ -3,14 +3,14 @@ from crawler.extract.pagination import extract_pagination
 BASE = "http://www.example.gov.cn/zwgk/zhxx/"
 
 
-def test_real_trs_pager_call_gives_all_21_pages_and_skips_the_definition(zhangshu_list):
-    pager = extract_pagination(zhangshu_list, BASE)
-    assert pager.page_count == 21
+def test_trs_list_pager_call_gives_all_14_pages_and_skips_the_definition(trs_column_list):
+    pager = extract_pagination(trs_column_list, BASE)
+    assert pager.page_count == 14
     assert pager.current_page == 1
     assert pager.next_url == BASE + "index_1.html"
     assert pager.all_page_urls[0] == BASE + "index.html"
-    assert pager.all_page_urls[-1] == BASE + "index_20.html"
-    assert len(pager.all_page_urls) == 21
+    assert pager.all_page_urls[-1] == BASE + "index_13.html"
+    assert len(pager.all_page_urls) == 14
 
 
 def test_trs_call_on_a_middle_page_points_to_the_following_page():

@@ -196,8 +196,11 @@ def test_site_host_without_port_accepts_any_port(find):
     assert _hows(find, body) == []
 
 
-REAL_HANWEB_PAGE = Path("/work/shared/realpages/hanweb_article_fgw_zj_gov_cn.html")
-REAL_PAGE_URL = "http://www.zjdpc.gov.cn/art/2016/11/22/art_1621004_30332664.html"
+# The project's own pages modelled on real CMS markup (tests/fixtures/cmspages/README.md).
+CMS_PAGES = Path(__file__).resolve().parents[2] / "fixtures" / "cmspages"
+HANWEB_PAGE = CMS_PAGES / "hanweb_jcms_article.html"
+HANWEB_PAGE_URL = "http://fgj.ruihe.gov.cn/art/2023/6/7/art_1402_88215.html"
+HANWEB_SITE = ["fgj.ruihe.gov.cn"]
 
 
 def test_platform_links_hidden_on_purpose_are_not_reported(find):
@@ -213,17 +216,16 @@ def test_benign_list_can_be_replaced(find):
     assert [f.target for f in findings] == ["http://www.hanweb.com"]
 
 
-@pytest.mark.skipif(not REAL_HANWEB_PAGE.exists(), reason="real page copy not available")
-def test_real_hanweb_article_has_no_hidden_links(find):
-    html = REAL_HANWEB_PAGE.read_text(encoding="utf-8")
-    assert find(html, REAL_PAGE_URL, ["www.zjdpc.gov.cn"]) == []
+def test_hanweb_article_has_no_hidden_links(find):
+    # Its hidden "Produced By" and 纠错 links are platform links, its hidden menu is on-site.
+    html = HANWEB_PAGE.read_text(encoding="utf-8")
+    assert find(html, HANWEB_PAGE_URL, HANWEB_SITE) == []
 
 
-@pytest.mark.skipif(not REAL_HANWEB_PAGE.exists(), reason="real page copy not available")
-def test_spam_injected_into_a_real_page_is_found(find):
-    html = REAL_HANWEB_PAGE.read_text(encoding="utf-8").replace(
+def test_spam_injected_into_a_hanweb_article_is_found(find):
+    html = HANWEB_PAGE.read_text(encoding="utf-8").replace(
         "</body>", f"<div style='position:absolute;top:-3000px'><a href='{SPAM}'>x</a></div></body>")
-    [finding] = find(html, REAL_PAGE_URL, ["www.zjdpc.gov.cn"])
+    [finding] = find(html, HANWEB_PAGE_URL, HANWEB_SITE)
     assert finding.target == SPAM
     assert finding.how.startswith("off-screen position")
 
@@ -281,11 +283,11 @@ def test_the_parsed_tree_is_left_unchanged():
 # --- the same findings from the page's text and from the crawler's parsed root -------------
 
 SAMPLE_HOSTS = Hosts("http://127.0.0.1:8000", "http://127.0.0.1:8001", "http://127.0.0.1:8002")
-REAL_PAGE_URLS = {
-    "hanweb_article_fgw_zj_gov_cn.html": REAL_PAGE_URL,
-    "shanxi_gov_article.html": "http://www.shanxi.gov.cn/yw/sxyw/201909/t20190918_693227.shtml",
-    "trs_govcn_gongbao_article.html": "http://www.gov.cn/gongbao/content/2007/content_1.htm",
-    "trs_wcm_list_zhangshu_gov_cn_zhxx_EXCERPT.html": "http://www.zhangshu.gov.cn/zwgk/zhxx/",
+CMS_PAGE_URLS = {
+    "hanweb_jcms_article.html": HANWEB_PAGE_URL,
+    "trs_county_article.html": "http://www.ruihe.gov.cn/yw/rhyw/202309/t20230915_57650.shtml",
+    "trs_gongbao_article.html": "http://www.ruihe.gov.cn/gongbao/content/2022/content_1.htm",
+    "trs_wcm_column_list.html": "http://www.ruihe.gov.cn/zwgk/zhxx/",
 }
 INJECTED = (f"<style>.ft9{{position:absolute;left:-9999px}}</style>"
             f"<p class='ft9'><span><a href='{SPAM}'>博<b>彩</b></a></span></p>")
@@ -313,14 +315,13 @@ def test_sample_portal_hidden_link_is_found_from_the_text_and_from_the_parsed_ro
         assert _find_in_parsed_root(html, url, [SAMPLE_HOSTS.site]) == from_text
 
 
-@pytest.mark.skipif(not REAL_HANWEB_PAGE.exists(), reason="real page copies not available")
-@pytest.mark.parametrize("name", sorted(REAL_PAGE_URLS))
-@pytest.mark.parametrize("injected", [False, True], ids=["as saved", "spam injected"])
-def test_real_pages_give_the_same_findings_from_the_text_and_from_the_parsed_root(name, injected):
-    html = (REAL_HANWEB_PAGE.parent / name).read_text(encoding="utf-8")
+@pytest.mark.parametrize("name", sorted(CMS_PAGE_URLS))
+@pytest.mark.parametrize("injected", [False, True], ids=["as written", "spam injected"])
+def test_cms_pages_give_the_same_findings_from_the_text_and_from_the_parsed_root(name, injected):
+    html = (CMS_PAGES / name).read_text(encoding="utf-8")
     if injected:
         html = html.replace("</body>", INJECTED + "</body>")
-    url = REAL_PAGE_URLS[name]
+    url = CMS_PAGE_URLS[name]
     from_text = find_hidden_links(html, url, [])
     assert _find_in_parsed_root(html, url, []) == from_text
     assert [(f.target, f.text) for f in from_text] == ([(SPAM, "博 彩")] if injected else [])
