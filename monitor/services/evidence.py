@@ -50,7 +50,7 @@ from monitor.evidence.manifest import (
     sha256_hex,
 )
 from monitor.evidence.retention import RetentionLimits, evidence_to_delete
-from monitor.i18n import _
+from monitor.i18n import N_, _
 from monitor.labels import problem_label
 from monitor.problem_types import kind_of
 from storage import evidence_store
@@ -63,7 +63,7 @@ _HIGHLIGHTS: dict[ProblemType, Highlight] = {
     ProblemType.DEAD_IMAGE: "image",
     ProblemType.HIDDEN_LINK: "hidden",
 }
-NO_SCREENSHOT = "无截图"
+NO_SCREENSHOT = N_("无截图")
 NO_BROWSER = "未找到 Chromium 浏览器（见 crawl.browser）"
 
 
