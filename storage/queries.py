@@ -175,6 +175,19 @@ def column_posts(session: Session, column_ids: Sequence[int]) -> dict[int, Colum
     }
 
 
+def columns_with_dated_posts(session: Session, column_ids: Sequence[int]) -> set[int]:
+    """The listed columns that have at least one live dated post (one probe per column)."""
+    if not column_ids:
+        return set()
+    live_dated = (
+        select(Post.id)
+        .where(Post.column_id == Column.id, Post.date.is_not(None), Post.removed_at.is_(None))
+        .exists()
+    )
+    query = select(Column.id).where(Column.id.in_(column_ids), live_dated)
+    return set(session.scalars(query))
+
+
 def recorded_posts(session: Session, column_ids: Sequence[int]) -> list[RecordedPost]:
     """Live posts of the columns with what the back-dating and undated rules need."""
     if not column_ids:

@@ -182,10 +182,6 @@ def _pages(problems: Iterable[Problem], types: tuple[ProblemType, ...],
 
 def _missed_weeks(unit_id: int, judgement: PortalJudgement
                   ) -> tuple[tuple[date, ...], tuple[date, ...]]:
-    # A unit without weekly columns, or whose weekly columns were never read, has no weeks
-    # to miss: nothing is known against it.
-    if not judgement.has_weekly_facts(unit_id):
-        return (), ()
     as_of = judgement.as_of
     month = Period.month(as_of.year, as_of.month)
     quarter = Period.quarter(as_of.year, (as_of.month - 1) // 3 + 1)

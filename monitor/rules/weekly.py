@@ -46,6 +46,18 @@ class WeeklyResult:
     missed: tuple[date, ...]
 
 
+# What the weekly rule says of a unit nothing is known about: no week counted, none missed.
+NOTHING_KNOWN = WeeklyResult(weeks=(), missed=())
+
+
+def weekly_facts_known(columns: Iterable[tuple[bool, bool]]) -> bool:
+    """Whether anything is known against a unit under the weekly rule, from each of its
+    weekly columns as (read by its latest crawl, has dated posts on record). A unit none of
+    whose weekly columns was ever read has no weeks to miss: counting them would accuse it
+    of weeks nobody looked at (a new unit before its first crawl, say)."""
+    return any(read or has_posts for read, has_posts in columns)
+
+
 def week_has_ended(monday: date, as_of: date) -> bool:
     """Whether the week starting `monday` is over on the as-of day: its Sunday is past."""
     return monday + _SIX_DAYS < as_of

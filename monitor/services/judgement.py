@@ -19,7 +19,13 @@ from sqlalchemy.orm import Session
 from monitor.calendar import WorkCalendar
 from monitor.config import PortalConfig
 from monitor.rules.periods import Period
-from monitor.rules.weekly import WeeklyResult, WeeklyRule, weekly_compliance
+from monitor.rules.weekly import (
+    NOTHING_KNOWN,
+    WeeklyResult,
+    WeeklyRule,
+    weekly_compliance,
+    weekly_facts_known,
+)
 from monitor.services.facts import ColumnJudgement, column_facts, judge_column
 from monitor.services.rule_settings import calendar_from_config, weekly_rule_from_config
 
@@ -42,18 +48,19 @@ class PortalJudgement:
                      if self.rule.applies_to(judged.facts.column.category))
 
     def weekly(self, unit_id: int, period: Period) -> WeeklyResult:
-        """Counted and missed weeks of `period` at `as_of` for the unit's weekly columns."""
+        """Counted and missed weeks of `period` at `as_of` for the unit's weekly columns;
+        none when nothing is known against the unit."""
+        if not self.has_weekly_facts(unit_id):
+            return NOTHING_KNOWN
         dates = [day for judged in self.weekly_columns(unit_id)
                  for day in judged.facts.posts.dates]
         return weekly_compliance(dates, period, self.as_of, self.calendar, self.rule.min_posts)
 
     def has_weekly_facts(self, unit_id: int) -> bool:
-        """Whether anything is known against the unit under the weekly rule: it has a column
-        the rule applies to and at least one of them was read by its latest crawl or has
-        posts on record. A unit without one
-        has no weeks to miss (a row of empty weeks would read as misses)."""
-        return any(judged.facts.judged or judged.facts.posts.dates
-                   for judged in self.weekly_columns(unit_id))
+        """Whether anything is known against the unit under the weekly rule
+        (`weekly_facts_known`)."""
+        return weekly_facts_known((judged.facts.judged, bool(judged.facts.posts.dates))
+                                  for judged in self.weekly_columns(unit_id))
 
 
 def judge_portal(

@@ -17,13 +17,22 @@ from sqlalchemy.orm import Session
 from monitor.config import PortalConfig
 from monitor.rules.figures import PostFact, UnitFigures, UnitPosts, unit_figures
 from monitor.rules.periods import Period
+from monitor.rules.weekly import WeeklyRule, weekly_facts_known
 from monitor.services.facts import recorded_site_id
 from monitor.services.rule_settings import (
     calendar_from_config,
     calendar_warnings,
     weekly_rule_from_config,
 )
-from storage.queries import UnitRow, active_columns, active_units, dated_post_counts
+from storage.queries import (
+    ColumnRow,
+    UnitRow,
+    active_columns,
+    active_units,
+    columns_with_dated_posts,
+    dated_post_counts,
+    latest_crawls,
+)
 
 # A counted week may start up to six days before the period and end six days after it;
 # its posts count wherever they fall in that Monday-Sunday week (SPEC §4.3).
@@ -58,16 +67,34 @@ def unit_stats(
         fact = PostFact(count.date, column.category, column.name)
         posts_of_unit[column.unit_id].extend([fact] * count.posts)
     calendar = calendar_from_config(config)
+    weekly_rule = weekly_rule_from_config(config)
+    known = _weekly_known(session, weekly_rule, list(columns.values()))
     figures = unit_figures(
-        [UnitPosts(unit.name, unit.group, unit.annual_target, posts_of_unit[unit.id])
+        [UnitPosts(unit.name, unit.group, unit.annual_target, posts_of_unit[unit.id],
+                   unit.id in known)
          for unit in units],
         period,
         as_of,
         calendar,
-        weekly_rule_from_config(config),
+        weekly_rule,
     )
     warnings = calendar_warnings(calendar, as_of.year, period.start.year, period.end.year)
     return StatsResult(period, as_of, tuple(figures), warnings)
+
+
+def _weekly_known(session: Session, rule: WeeklyRule, columns: list[ColumnRow]) -> set[int]:
+    """Ids of the units something is known against under the weekly rule, judged as
+    `PortalJudgement.has_weekly_facts` judges them (`weekly_facts_known`)."""
+    weekly = [column for column in columns if rule.applies_to(column.category)]
+    ids = [column.id for column in weekly]
+    latest = latest_crawls(session, ids)
+    with_posts = columns_with_dated_posts(session, ids)
+    facts_of_unit: defaultdict[int, list[tuple[bool, bool]]] = defaultdict(list)
+    for column in weekly:
+        crawl = latest.get(column.id)
+        read = crawl is not None and not crawl.failed
+        facts_of_unit[column.unit_id].append((read, column.id in with_posts))
+    return {unit_id for unit_id, facts in facts_of_unit.items() if weekly_facts_known(facts)}
 
 
 def _in_config_order(units: list[UnitRow], config: PortalConfig) -> list[UnitRow]:

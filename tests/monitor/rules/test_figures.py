@@ -113,7 +113,7 @@ def test_unit_figures_counts_period_and_year_to_date() -> None:
         _post(None),  # undated: counts nowhere
         _post(date(2024, 5, 6)),  # after the period
     ]
-    unit = UnitPosts("县水利局", "县直单位", 450, posts)
+    unit = UnitPosts("县水利局", "县直单位", 450, posts, True)
     [figures] = unit_figures(
         [unit], Period.month(2024, 4), date(2024, 5, 10), WorkCalendar(), WeeklyRule()
     )
@@ -128,7 +128,7 @@ def test_unit_figures_counts_period_and_year_to_date() -> None:
 
 def test_unit_figures_year_to_date_stops_at_as_of() -> None:
     posts = [_post(date(2024, 4, 3)), _post(date(2024, 4, 20), Category.NOTICE)]
-    unit = UnitPosts("县水利局", "县直单位", 100, posts)
+    unit = UnitPosts("县水利局", "县直单位", 100, posts, True)
     [figures] = unit_figures(
         [unit], Period.month(2024, 4), date(2024, 4, 10), WorkCalendar(), WeeklyRule()
     )
@@ -139,7 +139,7 @@ def test_unit_figures_year_to_date_stops_at_as_of() -> None:
 
 def test_unit_figures_ranks_within_group_and_overall_in_input_order() -> None:
     def unit(name: str, group: str, target: int | None, count: int) -> UnitPosts:
-        return UnitPosts(name, group, target, [_post(date(2024, 4, 3))] * count)
+        return UnitPosts(name, group, target, [_post(date(2024, 4, 3))] * count, True)
 
     units = [
         unit("乙镇", "乡镇", 10, 5),  # 50.00
@@ -158,9 +158,19 @@ def test_unit_figures_ranks_within_group_and_overall_in_input_order() -> None:
 
 def test_weekly_rule_categories_choose_which_posts_keep_weeks() -> None:
     posts = [_post(date(2024, 4, d), Category.NOTICE) for d in (1, 8, 15, 22, 29)]
-    unit = UnitPosts("县水利局", "县直单位", None, posts)
+    unit = UnitPosts("县水利局", "县直单位", None, posts, True)
     period, as_of, calendar = Period.month(2024, 4), date(2024, 5, 10), WorkCalendar()
     only_dynamics = WeeklyRule(frozenset({Category.DYNAMICS}), 1)
     with_notices = WeeklyRule(frozenset({Category.DYNAMICS, Category.NOTICE}), 1)
     assert unit_figures([unit], period, as_of, calendar, only_dynamics)[0].missed == 5
     assert unit_figures([unit], period, as_of, calendar, with_notices)[0].missed == 0
+
+
+def test_a_unit_nothing_is_known_about_has_no_week_counted_or_missed() -> None:
+    unknown = UnitPosts("青石镇", "乡镇", 200, [], False)
+    read_and_empty = UnitPosts("青石镇", "乡镇", 200, [], True)
+    period, as_of = Period.month(2024, 4), date(2024, 5, 10)
+    [figures] = unit_figures([unknown], period, as_of, WorkCalendar(), WeeklyRule())
+    assert (figures.weeks, figures.missed) == (0, 0)
+    [figures] = unit_figures([read_and_empty], period, as_of, WorkCalendar(), WeeklyRule())
+    assert (figures.weeks, figures.missed) == (5, 5)

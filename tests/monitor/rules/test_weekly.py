@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from monitor.calendar import WorkCalendar, local_date
 from monitor.rules.periods import Period
-from monitor.rules.weekly import counted_weeks, weekly_compliance
+from monitor.rules.weekly import counted_weeks, weekly_compliance, weekly_facts_known
 
 CALENDAR = WorkCalendar()
 SHANGHAI = timezone(timedelta(hours=8))
@@ -20,6 +20,13 @@ def test_2019_first_quarter_counts_12_weeks_and_no_posts_miss_all_12() -> None:
     assert result.missed == result.weeks
     assert date(2019, 2, 4) not in result.weeks  # the Spring Festival week, all holidays
     assert date(2018, 12, 31) in result.weeks  # 01-02..01-04 are working days in the period
+
+
+def test_a_unit_is_known_by_a_weekly_column_read_or_with_dated_posts_only() -> None:
+    assert weekly_facts_known([]) is False
+    assert weekly_facts_known([(False, False), (False, False)]) is False
+    assert weekly_facts_known([(False, False), (True, False)]) is True
+    assert weekly_facts_known([(False, True)]) is True
 
 
 def test_week_whose_only_working_day_is_a_make_up_sunday_counts() -> None:

@@ -85,6 +85,16 @@ def test_a_column_never_crawled_is_not_judged(portal) -> None:
     assert check_unit(portal.session, config, "县水利局", AS_OF).problems == ()
 
 
+def test_a_unit_never_crawled_misses_no_week_and_one_read_empty_misses_them_all(
+        portal) -> None:
+    config = water_bureau(portal)
+    before = check_document(check_unit(portal.session, config, "县水利局", AS_OF))["weekly"]
+    assert (before["weeks"], before["missed"], before["missed_weeks"]) == (0, 0, [])
+    portal.crawl(portal.at("2024-05-10 02:00"))
+    after = check_document(check_unit(portal.session, config, "县水利局", AS_OF))["weekly"]
+    assert (after["weeks"], after["missed"]) == (18, 18)
+
+
 def test_a_column_with_only_undated_posts_is_overdue_not_empty(portal) -> None:
     config = water_bureau(portal)
     portal.post("slj/gzdt", None)

@@ -85,3 +85,18 @@ def test_an_unknown_year_carries_the_calendar_warning(portal) -> None:
     document = stats_document(unit_stats(portal.session, config, date(2027, 2, 10)))
     assert all(len(unit["warnings"]) == 1 for unit in document)
     assert document[0]["warnings"][0].startswith("2027年：")
+
+
+def test_a_unit_never_crawled_misses_no_week_and_one_read_empty_misses_them_all(
+        portal) -> None:
+    config = three_units(portal)
+    portal.post("slj/gzdt", date(2024, 4, 3))
+
+    def weekly(as_of: date) -> dict[str, tuple[int, int]]:
+        result = unit_stats(portal.session, config, as_of, APRIL)
+        return {figure.unit: (figure.weeks, figure.missed) for figure in result.figures}
+
+    # 县水利局 has a post on record; the others were never read: nothing is known of them.
+    assert weekly(date(2024, 5, 10)) == {"县水利局": (5, 4), "县卫健委": (0, 0), "青石镇": (0, 0)}
+    portal.crawl(portal.at("2024-05-10 02:00"), failed={"qsz/xzdt": "HTTP 503"})
+    assert weekly(date(2024, 5, 10)) == {"县水利局": (5, 4), "县卫健委": (5, 5), "青石镇": (0, 0)}
