@@ -175,17 +175,18 @@ def column_posts(session: Session, column_ids: Sequence[int]) -> dict[int, Colum
     }
 
 
-def columns_with_dated_posts(session: Session, column_ids: Sequence[int]) -> set[int]:
-    """The listed columns that have at least one live dated post (one probe per column)."""
+def last_reads(session: Session, column_ids: Sequence[int]) -> dict[int, datetime]:
+    """When each column was last read by a crawl (outcome ok); a column never read has no
+    entry."""
     if not column_ids:
-        return set()
-    live_dated = (
-        select(Post.id)
-        .where(Post.column_id == Column.id, Post.date.is_not(None), Post.removed_at.is_(None))
-        .exists()
+        return {}
+    query = (
+        select(ColumnCrawl.column_id, func.max(ColumnCrawl.finished_at))
+        .where(ColumnCrawl.column_id.in_(column_ids),
+               ColumnCrawl.outcome == CrawlOutcome.OK.value)
+        .group_by(ColumnCrawl.column_id)
     )
-    query = select(Column.id).where(Column.id.in_(column_ids), live_dated)
-    return set(session.scalars(query))
+    return {column_id: finished for column_id, finished in session.execute(query)}
 
 
 def recorded_posts(session: Session, column_ids: Sequence[int]) -> list[RecordedPost]:

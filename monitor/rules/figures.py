@@ -16,7 +16,7 @@ from decimal import Decimal
 from monitor.calendar import WorkCalendar
 from monitor.domain import Category
 from monitor.rules.periods import Period
-from monitor.rules.weekly import NOTHING_KNOWN, WeeklyRule, weekly_compliance
+from monitor.rules.weekly import WeeklyRule, observed_compliance
 
 
 @dataclass(frozen=True)
@@ -30,14 +30,14 @@ class PostFact:
 
 @dataclass(frozen=True)
 class UnitPosts:
-    """A unit's posts; `weekly_known` says whether anything is known against it under the
-    weekly rule (`weekly_facts_known`): when not, it has no weeks counted or missed."""
+    """A unit's posts, and `judged_until` (`monitor.rules.weekly.judged_until`): up to which
+    day its weekly columns were all read, so that a week without posts may be called missed."""
 
     unit: str
     group: str
     annual_target: int | None
     posts: Sequence[PostFact]
-    weekly_known: bool
+    judged_until: date | None
 
 
 @dataclass(frozen=True)
@@ -112,10 +112,8 @@ def _figures_without_ranks(
     ytd = year_to_date(period, as_of)
     ytd_count = count_posts(unit.posts, ytd.start, ytd.end) if ytd else PostCount(0, 0)
     weekly_dates = [post.date for post in unit.posts if weekly.applies_to(post.category)]
-    compliance = (
-        weekly_compliance(weekly_dates, period, as_of, calendar, weekly.min_posts)
-        if unit.weekly_known else NOTHING_KNOWN
-    )
+    compliance = observed_compliance(weekly_dates, period, as_of, calendar, weekly.min_posts,
+                                     unit.judged_until)
     return UnitFigures(
         unit=unit.unit,
         group=unit.group,

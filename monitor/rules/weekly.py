@@ -5,7 +5,8 @@ has at least one official working day inside the period, and has ended before th
 day: a week has ended when its Sunday is over, so on the Sunday itself (a 调休 working Sunday
 too, and at 02:00 that night) it is still the current week, and its miss shows on Monday.
 A counted week is missed when fewer than `min_posts` posts of the weekly categories are
-dated anywhere in that Monday-Sunday week.
+dated anywhere in that Monday-Sunday week; a week is only called missed when a crawl read
+every weekly column of the unit after it was over (`observed_compliance`).
 Undated posts never count (SPEC §4.2).
 """
 
@@ -46,16 +47,20 @@ class WeeklyResult:
     missed: tuple[date, ...]
 
 
-# What the weekly rule says of a unit nothing is known about: no week counted, none missed.
-NOTHING_KNOWN = WeeklyResult(weeks=(), missed=())
+def seen_until(as_of: date, latest_crawl_read_it: bool, last_read: date | None) -> date | None:
+    """Up to which day a column's posts are known: all of them at as-of when its latest crawl
+    read it; up to the day of its last read when the latest crawl failed; None when it was
+    never read."""
+    return as_of if latest_crawl_read_it else last_read
 
 
-def weekly_facts_known(columns: Iterable[tuple[bool, bool]]) -> bool:
-    """Whether anything is known against a unit under the weekly rule, from each of its
-    weekly columns as (read by its latest crawl, has dated posts on record). A unit none of
-    whose weekly columns was ever read has no weeks to miss: counting them would accuse it
-    of weeks nobody looked at (a new unit before its first crawl, say)."""
-    return any(read or has_posts for read, has_posts in columns)
+def judged_until(read_days: Iterable[date | None]) -> date | None:
+    """The day up to which the posts of all a unit's weekly columns are known: the earliest of
+    their `seen_until` days; None when one was never read (or there is none)."""
+    days = list(read_days)
+    if not days or None in days:
+        return None
+    return min(day for day in days if day is not None)
 
 
 def week_has_ended(monday: date, as_of: date) -> bool:
@@ -88,3 +93,26 @@ def weekly_compliance(
     weeks = counted_weeks(period, as_of, calendar)
     missed = [monday for monday in weeks if posts_per_week[monday] < min_posts]
     return WeeklyResult(weeks=tuple(weeks), missed=tuple(missed))
+
+
+def observed_compliance(
+    post_dates: Iterable[date | None],
+    period: Period,
+    as_of: date,
+    calendar: WorkCalendar,
+    min_posts: int,
+    until: date | None,
+) -> WeeklyResult:
+    """The weekly rule over what the crawls saw. A counted week with enough posts is met; one
+    without is missed only when it was over by `until` (`judged_until`), so that every weekly
+    column of the unit was read after it. Otherwise it is unknown and not counted: while a
+    column cannot be read, or before its first crawl, nobody knows whether the unit posted
+    there (SPEC §4.4: a failed crawl never makes a column overdue). Once the column is read
+    again, the posts of those weeks are on its list and the weeks are judged."""
+    found = weekly_compliance(post_dates, period, as_of, calendar, min_posts)
+    unknown = {monday for monday in found.missed
+               if until is None or not week_has_ended(monday, until)}
+    return WeeklyResult(
+        weeks=tuple(monday for monday in found.weeks if monday not in unknown),
+        missed=tuple(monday for monday in found.missed if monday not in unknown),
+    )

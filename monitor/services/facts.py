@@ -12,23 +12,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from monitor.calendar import WorkCalendar
+from monitor.calendar import WorkCalendar, local_date
 from monitor.config import PortalConfig
 from monitor.domain import ColumnStatus
 from monitor.errors import DatabaseError
 from monitor.i18n import _
 from monitor.problem_details import unreachable_text
 from monitor.rules.status import ColumnState, column_state
+from monitor.rules.weekly import seen_until
 from storage.queries import (
     ColumnPosts,
     ColumnRow,
     LastCrawl,
     active_columns,
     column_posts,
+    last_reads,
     latest_crawls,
     site_id_of,
 )
@@ -40,6 +42,7 @@ class ColumnFacts:
     column: ColumnRow
     posts: ColumnPosts
     last_crawl: LastCrawl | None
+    last_read: datetime | None  # the latest crawl that read it (the latest attempt may not)
 
     @property
     def judged(self) -> bool:
@@ -59,6 +62,11 @@ class ColumnFacts:
     def unreachable_reason(self) -> str | None:
         facts = self.unreachable_facts
         return None if facts is None else unreachable_text(facts)
+
+    def seen_until(self, as_of: date) -> date | None:
+        """Up to which day the column's posts are known (`monitor.rules.weekly.seen_until`)."""
+        last_read = None if self.last_read is None else local_date(self.last_read)
+        return seen_until(as_of, self.judged, last_read)
 
     def dates_up_to(self, as_of: date) -> list[date]:
         return [day for day in self.posts.dates if day <= as_of]
@@ -104,7 +112,9 @@ def column_facts(
     ids = [column.id for column in columns]
     posts = column_posts(session, ids)
     crawls = latest_crawls(session, ids)
-    return [ColumnFacts(column, posts[column.id], crawls.get(column.id)) for column in columns]
+    reads = last_reads(session, ids)
+    return [ColumnFacts(column, posts[column.id], crawls.get(column.id), reads.get(column.id))
+            for column in columns]
 
 
 def judge_column(

@@ -20,11 +20,10 @@ from monitor.calendar import WorkCalendar
 from monitor.config import PortalConfig
 from monitor.rules.periods import Period
 from monitor.rules.weekly import (
-    NOTHING_KNOWN,
     WeeklyResult,
     WeeklyRule,
-    weekly_compliance,
-    weekly_facts_known,
+    judged_until,
+    observed_compliance,
 )
 from monitor.services.facts import ColumnJudgement, column_facts, judge_column
 from monitor.services.rule_settings import calendar_from_config, weekly_rule_from_config
@@ -48,19 +47,19 @@ class PortalJudgement:
                      if self.rule.applies_to(judged.facts.column.category))
 
     def weekly(self, unit_id: int, period: Period) -> WeeklyResult:
-        """Counted and missed weeks of `period` at `as_of` for the unit's weekly columns;
-        none when nothing is known against the unit."""
-        if not self.has_weekly_facts(unit_id):
-            return NOTHING_KNOWN
-        dates = [day for judged in self.weekly_columns(unit_id)
-                 for day in judged.facts.posts.dates]
-        return weekly_compliance(dates, period, self.as_of, self.calendar, self.rule.min_posts)
+        """Counted and missed weeks of `period` at `as_of` for the unit's weekly columns,
+        as far as the crawls saw (`observed_compliance`)."""
+        columns = self.weekly_columns(unit_id)
+        dates = [day for judged in columns for day in judged.facts.posts.dates]
+        until = judged_until(judged.facts.seen_until(self.as_of) for judged in columns)
+        return observed_compliance(dates, period, self.as_of, self.calendar,
+                                   self.rule.min_posts, until)
 
     def has_weekly_facts(self, unit_id: int) -> bool:
-        """Whether anything is known against the unit under the weekly rule
-        (`weekly_facts_known`)."""
-        return weekly_facts_known((judged.facts.judged, bool(judged.facts.posts.dates))
-                                  for judged in self.weekly_columns(unit_id))
+        """Whether anything is known of the unit under the weekly rule: one of its weekly
+        columns was read by its latest crawl or has posts on record."""
+        return any(judged.facts.judged or judged.facts.posts.dates
+                   for judged in self.weekly_columns(unit_id))
 
 
 def judge_portal(

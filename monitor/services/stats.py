@@ -14,10 +14,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from monitor.calendar import local_date
 from monitor.config import PortalConfig
 from monitor.rules.figures import PostFact, UnitFigures, UnitPosts, unit_figures
 from monitor.rules.periods import Period
-from monitor.rules.weekly import WeeklyRule, weekly_facts_known
+from monitor.rules.weekly import WeeklyRule, judged_until, seen_until
 from monitor.services.facts import recorded_site_id
 from monitor.services.rule_settings import (
     calendar_from_config,
@@ -29,8 +30,8 @@ from storage.queries import (
     UnitRow,
     active_columns,
     active_units,
-    columns_with_dated_posts,
     dated_post_counts,
+    last_reads,
     latest_crawls,
 )
 
@@ -68,10 +69,10 @@ def unit_stats(
         posts_of_unit[column.unit_id].extend([fact] * count.posts)
     calendar = calendar_from_config(config)
     weekly_rule = weekly_rule_from_config(config)
-    known = _weekly_known(session, weekly_rule, list(columns.values()))
+    until = _judged_until(session, weekly_rule, list(columns.values()), as_of)
     figures = unit_figures(
         [UnitPosts(unit.name, unit.group, unit.annual_target, posts_of_unit[unit.id],
-                   unit.id in known)
+                   until.get(unit.id))
          for unit in units],
         period,
         as_of,
@@ -82,19 +83,20 @@ def unit_stats(
     return StatsResult(period, as_of, tuple(figures), warnings)
 
 
-def _weekly_known(session: Session, rule: WeeklyRule, columns: list[ColumnRow]) -> set[int]:
-    """Ids of the units something is known against under the weekly rule, judged as
-    `PortalJudgement.has_weekly_facts` judges them (`weekly_facts_known`)."""
+def _judged_until(session: Session, rule: WeeklyRule, columns: list[ColumnRow], as_of: date
+                  ) -> dict[int, date | None]:
+    """Each unit's `judged_until` over its weekly columns, as `PortalJudgement.weekly` takes
+    it (`ColumnFacts.seen_until`); a unit without weekly columns has no entry."""
     weekly = [column for column in columns if rule.applies_to(column.category)]
     ids = [column.id for column in weekly]
-    latest = latest_crawls(session, ids)
-    with_posts = columns_with_dated_posts(session, ids)
-    facts_of_unit: defaultdict[int, list[tuple[bool, bool]]] = defaultdict(list)
+    latest, reads = latest_crawls(session, ids), last_reads(session, ids)
+    days: defaultdict[int, list[date | None]] = defaultdict(list)
     for column in weekly:
-        crawl = latest.get(column.id)
-        read = crawl is not None and not crawl.failed
-        facts_of_unit[column.unit_id].append((read, column.id in with_posts))
-    return {unit_id for unit_id, facts in facts_of_unit.items() if weekly_facts_known(facts)}
+        crawl, read = latest.get(column.id), reads.get(column.id)
+        read_it = crawl is not None and not crawl.failed
+        days[column.unit_id].append(
+            seen_until(as_of, read_it, None if read is None else local_date(read)))
+    return {unit_id: judged_until(unit_days) for unit_id, unit_days in days.items()}
 
 
 def _in_config_order(units: list[UnitRow], config: PortalConfig) -> list[UnitRow]:

@@ -156,6 +156,7 @@ def record_portal(
 def counted_posts(portal: RecordedPortal) -> None:
     for number, (column, day) in enumerate(COUNTED_POSTS):
         portal.post(column, number, day, COUNTED_SEEN)
+    portal.crawl(COUNTED_SEEN)  # the crawl that read them
 
 
 @pytest.fixture

@@ -63,6 +63,9 @@ SEED_002_SCORES_AND_RANKS = [
     ("1.2", 26), ("1.2", 26), ("1.2", 26), ("0.2", 27), ("0", 28), ("0", 28),
 ]
 
+# Every weekly column read after the periods these tests judge.
+READ = date(2025, 1, 1)
+
 
 @pytest.mark.parametrize(("unit", "target", "total", "printed"), SEED_004_ROWS)
 def test_completion_matches_seed_004(unit: str, target: int, total: int, printed: str) -> None:
@@ -113,7 +116,7 @@ def test_unit_figures_counts_period_and_year_to_date() -> None:
         _post(None),  # undated: counts nowhere
         _post(date(2024, 5, 6)),  # after the period
     ]
-    unit = UnitPosts("县水利局", "县直单位", 450, posts, True)
+    unit = UnitPosts("县水利局", "县直单位", 450, posts, READ)
     [figures] = unit_figures(
         [unit], Period.month(2024, 4), date(2024, 5, 10), WorkCalendar(), WeeklyRule()
     )
@@ -128,7 +131,7 @@ def test_unit_figures_counts_period_and_year_to_date() -> None:
 
 def test_unit_figures_year_to_date_stops_at_as_of() -> None:
     posts = [_post(date(2024, 4, 3)), _post(date(2024, 4, 20), Category.NOTICE)]
-    unit = UnitPosts("县水利局", "县直单位", 100, posts, True)
+    unit = UnitPosts("县水利局", "县直单位", 100, posts, READ)
     [figures] = unit_figures(
         [unit], Period.month(2024, 4), date(2024, 4, 10), WorkCalendar(), WeeklyRule()
     )
@@ -139,7 +142,7 @@ def test_unit_figures_year_to_date_stops_at_as_of() -> None:
 
 def test_unit_figures_ranks_within_group_and_overall_in_input_order() -> None:
     def unit(name: str, group: str, target: int | None, count: int) -> UnitPosts:
-        return UnitPosts(name, group, target, [_post(date(2024, 4, 3))] * count, True)
+        return UnitPosts(name, group, target, [_post(date(2024, 4, 3))] * count, READ)
 
     units = [
         unit("乙镇", "乡镇", 10, 5),  # 50.00
@@ -158,7 +161,7 @@ def test_unit_figures_ranks_within_group_and_overall_in_input_order() -> None:
 
 def test_weekly_rule_categories_choose_which_posts_keep_weeks() -> None:
     posts = [_post(date(2024, 4, d), Category.NOTICE) for d in (1, 8, 15, 22, 29)]
-    unit = UnitPosts("县水利局", "县直单位", None, posts, True)
+    unit = UnitPosts("县水利局", "县直单位", None, posts, READ)
     period, as_of, calendar = Period.month(2024, 4), date(2024, 5, 10), WorkCalendar()
     only_dynamics = WeeklyRule(frozenset({Category.DYNAMICS}), 1)
     with_notices = WeeklyRule(frozenset({Category.DYNAMICS, Category.NOTICE}), 1)
@@ -166,9 +169,9 @@ def test_weekly_rule_categories_choose_which_posts_keep_weeks() -> None:
     assert unit_figures([unit], period, as_of, calendar, with_notices)[0].missed == 0
 
 
-def test_a_unit_nothing_is_known_about_has_no_week_counted_or_missed() -> None:
-    unknown = UnitPosts("青石镇", "乡镇", 200, [], False)
-    read_and_empty = UnitPosts("青石镇", "乡镇", 200, [], True)
+def test_a_unit_never_read_has_no_week_counted_or_missed() -> None:
+    unknown = UnitPosts("青石镇", "乡镇", 200, [], None)
+    read_and_empty = UnitPosts("青石镇", "乡镇", 200, [], date(2024, 5, 10))
     period, as_of = Period.month(2024, 4), date(2024, 5, 10)
     [figures] = unit_figures([unknown], period, as_of, WorkCalendar(), WeeklyRule())
     assert (figures.weeks, figures.missed) == (0, 0)

@@ -7,7 +7,12 @@ from hypothesis import strategies as st
 
 from monitor.calendar import WorkCalendar, local_date
 from monitor.rules.periods import Period
-from monitor.rules.weekly import counted_weeks, weekly_compliance, weekly_facts_known
+from monitor.rules.weekly import (
+    counted_weeks,
+    judged_until,
+    observed_compliance,
+    weekly_compliance,
+)
 
 CALENDAR = WorkCalendar()
 SHANGHAI = timezone(timedelta(hours=8))
@@ -22,11 +27,33 @@ def test_2019_first_quarter_counts_12_weeks_and_no_posts_miss_all_12() -> None:
     assert date(2018, 12, 31) in result.weeks  # 01-02..01-04 are working days in the period
 
 
-def test_a_unit_is_known_by_a_weekly_column_read_or_with_dated_posts_only() -> None:
-    assert weekly_facts_known([]) is False
-    assert weekly_facts_known([(False, False), (False, False)]) is False
-    assert weekly_facts_known([(False, False), (True, False)]) is True
-    assert weekly_facts_known([(False, True)]) is True
+def test_weeks_are_judged_until_every_weekly_column_was_last_read() -> None:
+    assert judged_until([]) is None
+    assert judged_until([date(2024, 5, 6), None]) is None
+    assert judged_until([date(2024, 5, 6), date(2024, 4, 22)]) == date(2024, 4, 22)
+
+
+def test_a_week_after_the_last_read_is_unknown_not_missed() -> None:
+    """April 2024 at 10 May: posts in the week of 1 April only; the column was last read on
+    Monday 22 April at 02:00 (then its crawls failed)."""
+    april, as_of = Period.month(2024, 4), date(2024, 5, 10)
+    posts = [date(2024, 4, 3)]
+    result = observed_compliance(posts, april, as_of, WorkCalendar(), 1, date(2024, 4, 22))
+    # 8 and 15 April were over when it was read: missed. 22 and 29 April nobody saw.
+    assert result.weeks == (date(2024, 4, 1), date(2024, 4, 8), date(2024, 4, 15))
+    assert result.missed == (date(2024, 4, 8), date(2024, 4, 15))
+    # Read again on 6 May: the weeks are judged on what its list then shows.
+    again = observed_compliance(posts + [date(2024, 4, 24)], april, as_of, WorkCalendar(), 1,
+                                date(2024, 5, 6))
+    assert len(again.weeks) == 5 and again.missed == (
+        date(2024, 4, 8), date(2024, 4, 15), date(2024, 4, 29))
+
+
+def test_a_unit_never_read_misses_no_week_but_its_posts_still_meet_weeks() -> None:
+    april, as_of = Period.month(2024, 4), date(2024, 5, 10)
+    assert observed_compliance([], april, as_of, WorkCalendar(), 1, None).weeks == ()
+    met = observed_compliance([date(2024, 4, 10)], april, as_of, WorkCalendar(), 1, None)
+    assert (met.weeks, met.missed) == ((date(2024, 4, 8),), ())
 
 
 def test_week_whose_only_working_day_is_a_make_up_sunday_counts() -> None:
@@ -129,3 +156,19 @@ def test_later_as_of_never_decreases_weeks(posts, period, as_of, later_by) -> No
     earlier = weekly_compliance(posts, period, as_of, CALENDAR, 1)
     later = weekly_compliance(posts, period, as_of + timedelta(later_by), CALENDAR, 1)
     assert set(earlier.weeks) <= set(later.weeks)
+
+
+@given(post_lists, periods, days_2023_2025, st.one_of(st.none(), days_2023_2025))
+def test_what_the_crawls_did_not_see_never_adds_a_miss(posts, period, as_of, until) -> None:
+    everything = weekly_compliance(posts, period, as_of, CALENDAR, 1)
+    seen = observed_compliance(posts, period, as_of, CALENDAR, 1, until)
+    assert set(seen.missed) <= set(everything.missed)
+    # Weeks met are met whatever was read; only unseen misses drop out of the count.
+    met = set(everything.weeks) - set(everything.missed)
+    assert met <= set(seen.weeks) and set(seen.missed) <= set(seen.weeks)
+
+
+@given(post_lists, periods, days_2023_2025)
+def test_columns_read_on_the_as_of_day_are_judged_on_everything(posts, period, as_of) -> None:
+    assert observed_compliance(posts, period, as_of, CALENDAR, 1, as_of) == weekly_compliance(
+        posts, period, as_of, CALENDAR, 1)

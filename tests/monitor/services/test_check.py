@@ -74,6 +74,10 @@ def test_column_whose_last_crawl_failed_is_unreachable_not_overdue(portal) -> No
     assert dynamics.stale is False
     # Its last known posts still count.
     assert (dynamics.posts, dynamics.last_post) == (15, date(2024, 4, 19))
+    # Nobody saw the weeks of 22 and 29 April: unknown, not missed (the 19 April post
+    # still meets its week).
+    assert result.weekly.missed == (date(2024, 2, 12),)
+    assert len(result.weekly.weeks) == 16
 
 
 def test_a_column_never_crawled_is_not_judged(portal) -> None:

@@ -31,6 +31,7 @@ def test_counts_split_dynamics_and_disclosure_for_period_and_year(portal) -> Non
     portal.post("slj/tzgg", None)
     portal.post("slj/tzgg", date(2024, 4, 12), removed=portal.at("2024-04-20 02:00"))
     portal.post("slj/gzdt", date(2024, 5, 6))
+    portal.crawl(portal.at("2024-05-10 02:00"))
     document = stats_document(unit_stats(portal.session, config, date(2024, 5, 10), APRIL))
     water = document[0]
     assert water["unit"] == "县水利局" and water["group"] == "县直单位"
@@ -62,6 +63,7 @@ def test_default_period_is_the_current_month_up_to_as_of(portal) -> None:
     config = three_units(portal)
     portal.post("qsz/xzdt", date(2024, 5, 2))
     portal.post("qsz/xzdt", date(2024, 5, 20))
+    portal.crawl(portal.at("2024-05-13 02:00"))
     result = unit_stats(portal.session, config, date(2024, 5, 13))
     assert result.period == Period(date(2024, 5, 1), date(2024, 5, 13))
     township = stats_document(result)[2]
@@ -87,16 +89,18 @@ def test_an_unknown_year_carries_the_calendar_warning(portal) -> None:
     assert document[0]["warnings"][0].startswith("2027年：")
 
 
-def test_a_unit_never_crawled_misses_no_week_and_one_read_empty_misses_them_all(
-        portal) -> None:
+def test_weeks_nobody_could_see_are_not_missed(portal) -> None:
     config = three_units(portal)
     portal.post("slj/gzdt", date(2024, 4, 3))
 
-    def weekly(as_of: date) -> dict[str, tuple[int, int]]:
-        result = unit_stats(portal.session, config, as_of, APRIL)
+    def weekly() -> dict[str, tuple[int, int]]:
+        result = unit_stats(portal.session, config, date(2024, 5, 10), APRIL)
         return {figure.unit: (figure.weeks, figure.missed) for figure in result.figures}
 
-    # 县水利局 has a post on record; the others were never read: nothing is known of them.
-    assert weekly(date(2024, 5, 10)) == {"县水利局": (5, 4), "县卫健委": (0, 0), "青石镇": (0, 0)}
+    # Before any crawl only the post's week is known, and it is met.
+    assert weekly() == {"县水利局": (1, 0), "县卫健委": (0, 0), "青石镇": (0, 0)}
+    # Read on Monday 15 April, then 青石镇's column failed: the weeks of 1 and 8 April were
+    # over when it was last read, those from 15 April nobody saw.
+    portal.crawl(portal.at("2024-04-15 02:00"))
     portal.crawl(portal.at("2024-05-10 02:00"), failed={"qsz/xzdt": "HTTP 503"})
-    assert weekly(date(2024, 5, 10)) == {"县水利局": (5, 4), "县卫健委": (5, 5), "青石镇": (0, 0)}
+    assert weekly() == {"县水利局": (5, 4), "县卫健委": (5, 5), "青石镇": (2, 2)}
