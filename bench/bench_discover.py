@@ -5,7 +5,9 @@ with the default politeness (4 connections per host, 0.25 s between requests) an
 with the sample config's (no pause), and prints the time, the pages read and the columns
 found against the portal's own column list.
 
-    .venv/bin/python bench/bench_discover.py [--skip-polite]
+    .venv/bin/python bench/bench_discover.py [--skip-polite] [--style jsonapi]
+
+`--style` serves every column in one CMS list style (a flavour of the large portal).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import time
 from pathlib import Path
 
 from sampleportal import generate_portal, serve_portal, write_config
+from sampleportal.model import ListStyle
 
 
 def _run(url: str, *args: str) -> tuple[float, dict]:
@@ -32,8 +35,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-polite", action="store_true",
                         help="Only the run without a pause between requests.")
+    parser.add_argument("--style", choices=[style.value for style in ListStyle],
+                        help="Serve every column in this list style.")
     options = parser.parse_args()
-    portal = generate_portal(1, large=True)
+    portal = generate_portal(1, large=True,
+                             style=ListStyle(options.style) if options.style else None)
     expected = {column.list_path for column in portal.columns()}
     with serve_portal(portal) as running, tempfile.TemporaryDirectory() as directory:
         config = write_config(portal, running.base_url, Path(directory) / "portal.yaml")

@@ -10,7 +10,7 @@ decides which posts are visible, so nights can be replayed and back-dating caugh
 
 API:
 - `generate_portal(seed=1, large=False, style=None) -> Portal` — deterministic content for
-  a seed; `style` serves every column of the default portal in one list style.
+  a seed; `style` serves every column of the portal (default or large) in one list style.
 - `serve_portal(portal, port=0, now=None, external_port=0) -> RunningPortal` — serve it on
   127.0.0.1 in background threads. `RunningPortal` is a context manager with `.base_url`,
   `.hosts` (site / external / refused bases), `.url(path)`, `.now`, `.set_now(dt)`,

@@ -56,12 +56,12 @@ class _Ids:
 def generate_portal(seed: int = 1, large: bool = False, style: ListStyle | None = None
                     ) -> Portal:
     """The sample portal for `seed`; the same seed always gives the same portal.
-    `style`: a flavour of the default portal whose every column uses that list style
-    (same units, posts and dates), to try one CMS style on the whole scenario."""
+    `style`: a flavour of the portal (default or large) whose every column uses that list
+    style (same units, posts and dates), to try one CMS style on the whole scenario."""
     rng = random.Random(seed)
     ids = _Ids()
     if large:
-        units = [_large_unit(rng, ids, number) for number in range(1, LARGE_UNITS + 1)]
+        units = [_large_unit(rng, ids, number, style) for number in range(1, LARGE_UNITS + 1)]
     else:
         units = [_unit(rng, ids, plan, number, style) for number, plan in enumerate(UNIT_PLANS)]
     units = _place_traps(rng, units)
@@ -223,7 +223,8 @@ def _withdraw_some(posts: list[Post]) -> list[Post]:
             if index in chosen else post for index, post in enumerate(posts)]
 
 
-def _large_unit(rng: random.Random, ids: _Ids, number: int) -> Unit:
+def _large_unit(rng: random.Random, ids: _Ids, number: int, flavour: ListStyle | None
+                ) -> Unit:
     township = number % 3 == 0
     name = f"第{number}乡镇" if township else f"县第{number}局"
     plan = UnitPlan(f"u{number:03d}", name, "乡镇" if township else "县直单位", (),
@@ -231,7 +232,7 @@ def _large_unit(rng: random.Random, ids: _Ids, number: int) -> Unit:
     open_days = workdays(FIRST_DAY, LAST_DAY)
     columns = []
     for index, column_plan in enumerate(LARGE_COLUMNS):
-        style = LARGE_STYLES[(number + index) % len(LARGE_STYLES)]
+        style = flavour or LARGE_STYLES[(number + index) % len(LARGE_STYLES)]
         dates = sorted(rng.choice(open_days) for _ in range(LARGE_POSTS))
         posts = [Post(id=(post_id := ids.next()),
                       title=title_for(rng, column_plan.category.value, name, day.year),

@@ -2,9 +2,10 @@
 
 A page is read once: its title, its breadcrumb (当前位置：首页 > 县水利局 > 工作动态), whether
 its main block is a column list (the crawler's own strategies: a Hanweb dataproxy
-declaration, a list found by `extract_list`, an empty column's 暂无信息, a list drawn by a
-script), and its navigation links with the heading each sits under (a hub page lists a
-unit's columns under the unit's name). The posts of the list and its pager are not
+declaration, a list found by `extract_list`, a list its script fetches from an /api/
+endpoint, an empty column's 暂无信息, a list drawn by a script), and its navigation links
+with the heading each sits under (a hub page lists a unit's columns under the unit's
+name). The posts of the list and its pager are not
 navigation: the walk never follows them.
 """
 
@@ -35,6 +36,7 @@ from crawler.extract.listing import (
 )
 from crawler.extract.pagination import extract_pagination
 from crawler.extract.urls import is_skipped_href, normalize_url
+from crawler.liststyles.jsonapi import api_list_query
 from crawler.liststyles.scripted import draws_list_with_script
 
 
@@ -43,6 +45,7 @@ class ListKind(StrEnum):
 
     STATIC = "static"  # rows in the HTML (TRS, tables, legacy pages)
     HANWEB = "hanweb"  # a Hanweb dataproxy declaration (records fetched by the list script)
+    JSONAPI = "jsonapi"  # no rows in the HTML, the script fetches them as JSON from /api/
     SCRIPT = "script"  # no rows in the HTML, a script loads them: needs a browser
     EMPTY = "empty"  # the page says the column has no posts yet
     NONE = "none"  # not a list page
@@ -64,6 +67,8 @@ class PageReport:
     posts: int
     dated: int
     links: tuple[NavLink, ...]
+    # Where the list's posts come from when not from the page itself (the /api/ endpoint).
+    list_source: str | None = None
 
 
 # An undated block whose rows read like names (units, columns) is a menu, not posts:
@@ -86,7 +91,7 @@ def read_page(markup: str, url: str) -> PageReport:
     root = parse_html(markup)
     base = document_base(root, url)
     text = visible_text(root)
-    kind, items = _list_of(markup, url, root, text)
+    kind, items, source = _list_of(markup, url, root, text)
     skipped = {item.url for item in items} | _pager_urls(markup, url)
     return PageReport(
         url=url,
@@ -96,23 +101,31 @@ def read_page(markup: str, url: str) -> PageReport:
         posts=len(items),
         dated=sum(1 for item in items if item.printed_date is not None),
         links=tuple(_nav_links(root, base, skipped)),
+        list_source=source,
     )
 
 
 def _list_of(
     markup: str, url: str, root: html.HtmlElement, text: str
-) -> tuple[ListKind, list[ListItem]]:
+) -> tuple[ListKind, list[ListItem], str | None]:
+    """The page's kind of list, the posts its HTML shows, and the endpoint they come from
+    when the page does not hold them."""
     if find_hanweb_query(markup, url) is not None:
         inline = inline_datastore(markup, url)
-        return ListKind.HANWEB, inline.items if inline is not None else []
+        return ListKind.HANWEB, inline.items if inline is not None else [], None
     items = extract_list(markup, url).items
     if items and _reads_like_posts(items):
-        return ListKind.STATIC, items
+        return ListKind.STATIC, items, None
+    # Before the empty column's signs, as the crawl tries the styles: an /api/ list with
+    # no posts yet is still read through its endpoint.
+    api = api_list_query(markup, url, items)
+    if api is not None:
+        return ListKind.JSONAPI, [], api.url
     if shows_empty_list(text) or _EMPTY_PAGER.search(text) or _empty_list_table(root):
-        return ListKind.EMPTY, []
+        return ListKind.EMPTY, [], None
     if draws_list_with_script(markup):
-        return ListKind.SCRIPT, []
-    return ListKind.NONE, []
+        return ListKind.SCRIPT, [], None
+    return ListKind.NONE, [], None
 
 
 def _empty_list_table(root: html.HtmlElement) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
@@ -71,6 +71,13 @@ def find_api_query(markup: str, page_url: str) -> ApiQuery | None:
     return ApiQuery(url, page_param)
 
 
+def api_list_query(markup: str, page_url: str, items: Sequence[ListItem]) -> ApiQuery | None:
+    """The endpoint a list page of this style is drawn from, None for a page of another
+    style: the page's HTML lists no post (`items`, as `extract_list` reads it) and its
+    script calls an /api/ endpoint. The crawl's detection and discovery's, both."""
+    return find_api_query(markup, page_url) if not items else None
+
+
 def read_answer(text: str, base_url: str) -> ApiAnswer | None:
     """The posts of one answer, their links resolved against the list page; None when the
     answer is not such a list."""
@@ -104,7 +111,7 @@ class JsonApiList(Style):
     name = ListStyle.JSONAPI
 
     def detect(self, page: ListPage, reader: Reader) -> bool:
-        return not page.items and find_api_query(page.text, page.url) is not None
+        return api_list_query(page.text, page.url, page.items) is not None
 
     def parse(self, page: ListPage, reader: Reader) -> Iterator[Any]:
         if "api" in page.meta:

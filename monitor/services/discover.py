@@ -2,12 +2,12 @@
 
 The walk (`crawler.discover`) reads the navigation pages; this module decides what they
 are. A column is a page whose main block is a column list (the crawler's detection:
-static rows, a Hanweb dataproxy list, a list drawn by a script, or an empty column's
-暂无信息) reached by a link whose text is not a unit's name. Its unit comes, in this
-order, from its breadcrumb (当前位置), the heading its link sits under on a hub page, or
-the unit page that links to it. Category and cycle are guessed from the name with the
-office's usual defaults; every guess keeps the evidence it was made on, for the draft's
-comments.
+static rows, a Hanweb dataproxy list, a list fetched as JSON from an /api/ endpoint, a
+list drawn by a script, or an empty column's 暂无信息) reached by a link whose text is
+not a unit's name. Its unit comes, in this order, from its breadcrumb (当前位置), the
+heading its link sits under on a hub page, or the unit page that links to it. Category
+and cycle are guessed from the name with the office's usual defaults; every guess keeps
+the evidence it was made on, for the draft's comments.
 """
 
 from __future__ import annotations
@@ -21,7 +21,14 @@ from crawler.discover.page import ListKind, PageReport
 from crawler.discover.run import run_walk
 from crawler.discover.walk import DEFAULT_MAX_PAGES, Edge, Walk
 from monitor.config import CrawlConfig, PortalConfig, SiteConfig
-from monitor.domain import GROUP_COUNTY_DEPARTMENTS, GROUP_TOWNSHIPS, Category, Cycle, Render
+from monitor.domain import (
+    GROUP_COUNTY_DEPARTMENTS,
+    GROUP_TOWNSHIPS,
+    Category,
+    Cycle,
+    ListStyle,
+    Render,
+)
 from monitor.errors import DiscoverError
 from monitor.i18n import _
 
@@ -62,6 +69,7 @@ class DraftColumn:
     cycle: Cycle
     deadline: str | None
     render: Render
+    style: ListStyle | None  # the config's list.style, when the draft pins one
     found_on: str  # the page that links to it
     list_evidence: str
     unit_evidence: str
@@ -297,9 +305,16 @@ def _unit_for(units: dict[str, DraftUnit], names: dict[str, str],
 
 _LIST_EVIDENCE = {
     ListKind.HANWEB: "大汉 JCMS 列表（dataproxy 接口加载）",
+    ListKind.JSONAPI: "页面没有列表行，由脚本从 JSON 接口 {source} 加载：直接读取该接口，"
+                      "无需浏览器",
     ListKind.SCRIPT: "页面没有列表行，由脚本加载数据：需浏览器渲染",
     ListKind.EMPTY: "页面显示“暂无信息”（空栏目）",
 }
+# The list.style a draft column is pinned to. Only an /api/ list's: its detection rests
+# on the page's HTML listing nothing and falls back to the browser on an answer that is
+# not a list, so a page that changes would be read another way in silence; pinned, the
+# column fails where the office sees it.
+_PINNED_STYLE = {ListKind.JSONAPI: ListStyle.JSONAPI}
 
 
 def _draft_column(name: str, url: str, report: PageReport, edge: Edge,
@@ -309,11 +324,12 @@ def _draft_column(name: str, url: str, report: PageReport, edge: Edge,
     if report.list_kind is ListKind.STATIC:
         evidence = f"列表页，第一页 {report.posts} 条，其中 {report.dated} 条带日期"
     else:
-        evidence = _LIST_EVIDENCE[report.list_kind]
+        evidence = _LIST_EVIDENCE[report.list_kind].format(source=report.list_source)
     where = f"链接见 {edge.source}" + (f"（“{edge.heading}”之下）" if edge.heading else "")
     return DraftColumn(
         name=name, url=url, category=category, cycle=cycle, deadline=deadline,
         render=Render.BROWSER if report.list_kind is ListKind.SCRIPT else Render.STATIC,
+        style=_PINNED_STYLE.get(report.list_kind),
         found_on=where, list_evidence=evidence,
         unit_evidence=f"单位{sighting.how}" if sighting is not None else "未能确定单位",
         category_reason=category_reason, cycle_reason=cycle_reason,

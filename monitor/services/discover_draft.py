@@ -92,6 +92,8 @@ def _column_lines(column: DraftColumn, compared: bool) -> list[str]:
     if column.deadline is not None:
         lines.append(f"        deadline: {_q(column.deadline)}")
     lines.append(f"        render: {column.render.value}")
+    if column.style is not None:
+        lines += ["        list:", f"          style: {column.style.value}"]
     return lines
 
 
@@ -127,7 +129,9 @@ def _column_data(column: DraftColumn) -> dict[str, Any]:
     return {
         "name": column.name, "url": column.url, "category": column.category.value,
         "cycle": column.cycle.value, "deadline": column.deadline,
-        "render": column.render.value, "known": column.known_as is not None,
+        "render": column.render.value,
+        "list": {"style": column.style.value} if column.style is not None else None,
+        "known": column.known_as is not None,
         "known_as": column.known_as,
         "evidence": {"found_on": column.found_on, "list": column.list_evidence,
                      "unit": column.unit_evidence, "category": column.category_reason,

@@ -13,9 +13,15 @@ import yaml
 
 from monitor.domain import Category
 from sampleportal import RunningPortal, generate_portal, portal_config, serve_portal
+from sampleportal.model import ListStyle as PortalStyle
 from sampleportal.model import Portal
 
 pytestmark = pytest.mark.slow  # a crawl of the sample portal or a whole run
+
+# The lists a script fetches from an /api/ endpoint: the draft reads them through it
+# (list.style jsonapi, no browser), where the hand-written config draws the script's
+# list in the browser.
+_API_LISTS = (PortalStyle.JSLIST, PortalStyle.JSONAPI)
 
 
 def _discover(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -31,18 +37,29 @@ def _fast_config(running: RunningPortal, directory: Path) -> Path:
     return path
 
 
-def _columns(document: dict) -> dict[str, tuple[str, str, str, str, str]]:
+def _columns(document: dict) -> dict[str, tuple[str, str, str, str, str, str | None]]:
     return {column["url"]: (unit["name"], unit["group"], column["name"], column["category"],
-                            column.get("render", "static"))
+                            column.get("render", "static"),
+                            (column.get("list") or {}).get("style"))
             for unit in document["units"] for column in unit["columns"]}
 
 
+def _expected_columns(portal: Portal, base_url: str) -> dict:
+    expected = _columns(portal_config(portal, base_url))
+    for column in portal.columns():
+        if column.style in _API_LISTS:
+            url = base_url + column.list_path
+            expected[url] = (*expected[url][:4], "static", "jsonapi")
+    return expected
+
+
 def _assert_draft_matches(draft: dict, portal: Portal, base_url: str) -> None:
-    hand = _columns(portal_config(portal, base_url))
+    hand = _expected_columns(portal, base_url)
     found = _columns(draft)
     assert sorted(set(hand) - set(found)) == []  # recall: every configured column
     assert sorted(set(found) - set(hand)) == []  # no page that is not a column
-    assert {url: found[url] for url in hand} == hand  # unit, group, name, category, render
+    # unit, group, name, category, render, list style
+    assert {url: found[url] for url in hand} == hand
     for unit in draft["units"]:
         for column in unit["columns"]:
             cycle = {"dynamics": "weekly", "report": "yearly"}.get(column["category"], "none")
@@ -100,7 +117,9 @@ def test_draft_comments_give_the_evidence_of_every_guess(discovered) -> None:
             assert "类别" in lines[index - 1] and "周期" in lines[index - 1]
         elif line.startswith("  - name:"):
             assert "分组" in lines[index - 1]
-    assert "青石镇" in text and "需浏览器渲染" in text  # the script-drawn list's evidence
+    # The evidence of 青石镇's list, drawn by a script from the portal's JSON API.
+    assert "青石镇" in text and "由脚本从 JSON 接口" in text and "无需浏览器" in text
+    assert "        list:\n          style: jsonapi\n" in text
 
 
 def test_draft_passes_config_check_as_it_is(discovered, tmp_path: Path) -> None:
@@ -111,7 +130,7 @@ def test_draft_passes_config_check_as_it_is(discovered, tmp_path: Path) -> None:
     summary = json.loads(done.stdout)
     assert summary["units"] == 12 and summary["columns"] == 50
     assert summary["groups"] == {"县直单位": 7, "乡镇": 5}
-    assert summary["browser_columns"] == 1
+    assert summary["browser_columns"] == 0  # the script-drawn list is read through its API
 
 
 def test_discover_reports_known_columns_additions_and_missing_ones(

@@ -29,6 +29,15 @@ def test_a_flavour_serves_the_same_posts_in_one_list_style(portal):
                 for column in portal.columns()])
 
 
+def test_the_large_portal_has_flavours_too():
+    large = generate_portal(1, large=True)
+    flavour = generate_portal(1, large=True, style=ListStyle.JSONAPI)
+    assert {column.style for column in flavour.columns()} == {ListStyle.JSONAPI}
+    assert ([[(post.title, post.claimed) for post in column.posts] for column in flavour.columns()]
+            == [[(post.title, post.claimed) for post in column.posts]
+                for column in large.columns()])
+
+
 def test_posts_span_more_than_six_months(portal):
     dated = [post.claimed for column in portal.columns() for post in column.posts]
     assert (max(dated) - min(dated)).days > 180

@@ -43,9 +43,34 @@ def test_an_empty_list_table_is_an_empty_column() -> None:
 
 
 def test_a_list_loaded_by_a_script_needs_a_browser() -> None:
-    body = ('<ul id="list"></ul><script>fetch("/api/list?page=1").then(r => r.json())'
-            "</script>")
+    body = ('<ul id="list"></ul><script>var x = new XMLHttpRequest();'
+            'x.open("GET", "/cms/list.do?channel=12"); x.send();</script>')
     assert read_page(_page(body), URL).list_kind is ListKind.SCRIPT
+
+
+API_LIST = ('<div id="article-list"></div><script>var page = 1;'
+            'fetch("/api/columns/12/articles?page=" + page).then(r => r.json())</script>')
+
+
+def test_a_list_its_script_fetches_from_an_api_endpoint_is_read_through_the_endpoint() -> None:
+    report = read_page(_page(API_LIST), URL)
+    assert report.list_kind is ListKind.JSONAPI
+    assert report.list_source == "http://127.0.0.1:8000/api/columns/12/articles"
+    assert report.posts == 0
+
+
+def test_an_api_list_saying_it_has_no_posts_yet_is_still_read_through_the_endpoint() -> None:
+    # The crawl tries the /api/ style before reading an empty column's page.
+    report = read_page(_page(API_LIST + "<p>暂无信息</p>"), URL)
+    assert report.list_kind is ListKind.JSONAPI
+
+
+def test_rows_in_the_html_make_a_static_list_whatever_the_script_calls() -> None:
+    rows = "".join(f'<li><a href="./202404/t202404{d:02d}_{d}.html">县水利局开展汛前安全检查'
+                   f"第{d}次工作部署会</a><span>2024-04-{d:02d}</span></li>" for d in range(1, 6))
+    body = f'<ul class="list">{rows}</ul><script>fetch("/api/visits?page=1")</script>'
+    report = read_page(_page(body), URL)
+    assert (report.list_kind, report.list_source) == (ListKind.STATIC, None)
 
 
 def test_a_hanweb_dataproxy_declaration_is_a_hanweb_column() -> None:

@@ -8,8 +8,9 @@ from datetime import date
 import pytest
 from scrapy.http import Request, TextResponse
 
+from crawler.extract.listing import ListItem
 from crawler.items import ColumnDone
-from crawler.liststyles.jsonapi import ApiQuery, find_api_query, read_answer
+from crawler.liststyles.jsonapi import ApiQuery, api_list_query, find_api_query, read_answer
 from crawler.plan import ColumnJob, CrawlPlan
 from crawler.spiders.columns import ColumnSpider
 from monitor.domain import ListStyle
@@ -35,6 +36,15 @@ def test_the_api_call_of_a_list_script_is_found_with_its_page_parameter(
 
 def test_a_page_without_an_api_call_has_no_query() -> None:
     assert find_api_query('<script>fetch("/stats/visit")</script>', PAGE) is None
+
+
+def test_only_a_page_whose_html_lists_no_post_is_drawn_from_its_api_call() -> None:
+    markup = '<div id="list"></div><script>fetch("/api/columns/12/articles?page=" + p)</script>'
+    row = ListItem("http://www.ruihe.gov.cn/slj/gzdt/art/1.html", "县水利局召开防汛工作会议",
+                   date(2024, 5, 6), "2024-05-06")
+    assert api_list_query(markup, PAGE, []) == ApiQuery(
+        "http://www.ruihe.gov.cn/api/columns/12/articles", "page")
+    assert api_list_query(markup, PAGE, [row]) is None
 
 
 def test_each_page_is_asked_for_by_its_number_beside_the_fixed_parameters() -> None:
