@@ -5,12 +5,17 @@ The decisions are the pure modules beside this one (classify, policy, redirects,
 retry_after); this module only carries them out:
 - one `ClientSession` per run, keep-alive, at most `concurrency_per_host` requests to one
   host at once and `delay_seconds` between their starts;
+- a queue and `concurrency_per_host` workers per origin, so that an origin that is slow,
+  refused or paused holds up no other: its retries start their back-off at once, and the
+  other origins' targets are asked meanwhile (one queue for all kept every worker waiting
+  on the busiest origin);
 - redirects followed here, one hop at a time, so the chain is recorded, a loop is told
   from a long chain, and every hop passes the SSRF guard;
 - the guard sits in the resolver, so the addresses checked are the ones connected to (a
   name cannot resolve to a public address for the check and a private one for the
   connection); IP literals, which skip the resolver, are checked before each hop;
-- `Retry-After` on a 429/503 pauses every later request to that origin;
+- `Retry-After` on a 429/503 pauses every later request to that origin; the pause is
+  waited out before a host slot is taken, so another origin of that host goes on;
 - retries and the confirmation of a broken verdict as `policy.retry_delay` says;
 - bodies read only as far as a decision needs (`bodies.read_prefix`), each request bounded
   by `timeout_seconds` from connection to last byte read.
@@ -62,6 +67,7 @@ INVALID_URL = "invalid_url"
 
 OnResult = Callable[[LinkCheckResult], None]
 TargetKey = tuple[str, LinkKind]
+Origin = tuple[str, str, int]
 
 
 @dataclass(frozen=True)
@@ -148,21 +154,33 @@ def forbidden_reason(error: BaseException) -> str | None:
 # -- per-host politeness ---------------------------------------------------------------------
 
 
+async def sleep_until(moment: Callable[[], float]) -> None:
+    """Sleep until `moment()` (time.monotonic), which may move later meanwhile."""
+    while (wait := moment() - time.monotonic()) > 0:
+        await asyncio.sleep(wait)
+
+
 class HostGate:
     """At most `concurrency` requests to one host at once, starts `delay` apart, and no
-    request to an origin while its server asked to wait (Retry-After)."""
+    request to an origin while its server asked to wait (Retry-After). A request waits
+    for its origin's pause without a slot: the host's other origins keep the slots."""
 
     def __init__(self, concurrency: int, delay: float):
         self.slots = asyncio.Semaphore(concurrency)
         self.delay = delay
         self._next_start = 0.0
 
-    async def wait_turn(self, paused_until: Callable[[], float]) -> None:
+    async def take_slot(self, paused_until: Callable[[], float]) -> None:
+        """A slot, taken when the origin is not paused (release it with `slots`)."""
         while True:
-            wait = max(self._next_start, paused_until()) - time.monotonic()
-            if wait <= 0:
-                break
-            await asyncio.sleep(wait)
+            await sleep_until(paused_until)
+            await self.slots.acquire()
+            if paused_until() <= time.monotonic():
+                return
+            self.slots.release()  # a pause began while this request waited for the slot
+
+    async def wait_turn(self, paused_until: Callable[[], float]) -> None:
+        await sleep_until(lambda: max(self._next_start, paused_until()))
         self._next_start = time.monotonic() + self.delay
 
 
@@ -194,11 +212,21 @@ class LinkChecker:
         # Targets every spelling of which an earlier run confirmed broken.
         self._known_broken: set[TargetKey] = set()
         self._gates: dict[str, HostGate] = {}
-        self._paused_until: dict[tuple[str, str, int], float] = {}
-        self._queue: asyncio.Queue[Probe | None] = asyncio.Queue()
+        self._paused_until: dict[Origin, float] = {}
+        # Probes waiting for a worker, by the origin of the URL they start from.
+        self._queues: dict[Origin, asyncio.Queue[Probe]] = {}
         self._open = 0
         self._all_done = asyncio.Event()
+        # What stopped a worker (the recorder failing, say): the run fails with it.
+        self._failure: BaseException | None = None
         self._session: aiohttp.ClientSession | None = None
+        # Requests at once over all hosts: a portal linking to hundreds of other sites
+        # must not open a connection to each of them at the same time.
+        self._in_flight = asyncio.Semaphore(self.max_in_flight(settings))
+
+    @staticmethod
+    def max_in_flight(settings: CheckerSettings) -> int:
+        return max(64, settings.concurrency_per_host * 16)
 
     async def run(self, targets: Iterable[LinkTarget]) -> None:
         for target in targets:
@@ -224,24 +252,30 @@ class LinkChecker:
             max_line_size=MAX_HEADER_BYTES, max_field_size=MAX_HEADER_BYTES,
         ) as session:
             self._session = session
-            workers = [asyncio.create_task(self._work())
-                       for _ in range(max(64, settings.concurrency_per_host * 16))]
-            all_done = asyncio.create_task(self._all_done.wait())
-            # A worker ends early only by an error (the recorder failing, say): then the
-            # run fails with it instead of waiting for verdicts that will never come.
-            await asyncio.wait([all_done, *workers], return_when=asyncio.FIRST_COMPLETED)
-            if not all_done.done():
-                all_done.cancel()
+            # Every origin is known now: later probes (GET after HEAD, retries) start
+            # from a target's own URL.
+            workers = [asyncio.create_task(self._work(queue))
+                       for queue in self._queues.values()
+                       for _ in range(settings.concurrency_per_host)]
+            for worker in workers:
+                worker.add_done_callback(self._worker_ended)
+            try:
+                await self._all_done.wait()
+            finally:
                 for worker in workers:
                     worker.cancel()
-                failed = [w for w in workers if w.done() and not w.cancelled()]
                 await asyncio.gather(*workers, return_exceptions=True)
-                for worker in failed:
-                    worker.result()  # raises the worker's error
-                raise RuntimeError("a link-check worker stopped without an error")
-            for _ in workers:
-                self._queue.put_nowait(None)
-            await asyncio.gather(*workers)
+            if self._failure is not None:
+                raise self._failure
+
+    def _worker_ended(self, worker: asyncio.Task[None]) -> None:
+        """A worker ends early only by an error: the run then fails with it instead of
+        waiting for verdicts that will never come."""
+        if worker.cancelled() or self._all_done.is_set():
+            return
+        self._failure = worker.exception() or RuntimeError(
+            "a link-check worker stopped without an error")
+        self._all_done.set()
 
     def _admit(self, target: LinkTarget) -> None:
         reason = skip_reason(target.url)
@@ -268,11 +302,18 @@ class LinkChecker:
         self._waiting[key] = [target]
         if target.known_broken:
             self._known_broken.add(key)
-        self._queue.put_nowait(Probe(url, target.kind, first_method(target.kind), 1, (url,)))
+        self._enqueue(Probe(url, target.kind, first_method(target.kind), 1, (url,)))
 
-    async def _work(self) -> None:
-        while (probe := await self._queue.get()) is not None:
-            await self._try(probe)
+    def _enqueue(self, probe: Probe) -> None:
+        key = origin(probe.url)
+        queue = self._queues.get(key)
+        if queue is None:
+            queue = self._queues[key] = asyncio.Queue()
+        queue.put_nowait(probe)
+
+    async def _work(self, queue: asyncio.Queue[Probe]) -> None:
+        while True:
+            await self._try(await queue.get())
 
     async def _try(self, probe: Probe) -> None:
         """One try, redirects followed; then the verdict, or the next try queued."""
@@ -331,25 +372,38 @@ class LinkChecker:
         if gate is None:
             gate = self._gates[key[1]] = HostGate(self.settings.concurrency_per_host,
                                                   self.settings.delay_seconds)
-        async with gate.slots:
-            await gate.wait_turn(lambda: self._paused_until.get(key, 0.0))
-            # Already written as a browser sends it (`request_url`): not quoted again.
-            async with self._session.request(probe.method, URL(url, encoded=True),
-                                             allow_redirects=False) as response:
-                headers = plain_headers(response.headers)
-                if response.status in RETRY_AFTER_STATUSES:
-                    self._pause(key, headers.get("retry-after"))
-                body = None
-                if probe.method != "HEAD" and response.status not in REDIRECT_STATUSES:
-                    try:
-                        body = await read_prefix(response.content.iter_any(),
-                                                 headers.get("content-encoding", ""),
-                                                 body_budget(probe.kind))
-                    except UnreadableEncoding:
-                        body = None
-                return Answer(response.status, headers, body)
 
-    def _pause(self, key: tuple[str, str, int], header: str | None) -> None:
+        def paused_until() -> float:
+            return self._paused_until.get(key, 0.0)
+
+        await gate.take_slot(paused_until)
+        try:
+            await gate.wait_turn(paused_until)
+            async with self._in_flight:
+                return await self._request(probe, key)
+        finally:
+            gate.slots.release()
+
+    async def _request(self, probe: Probe, key: Origin) -> Answer:
+        assert self._session is not None
+        url = probe.chain[-1]
+        # Already written as a browser sends it (`request_url`): not quoted again.
+        async with self._session.request(probe.method, URL(url, encoded=True),
+                                         allow_redirects=False) as response:
+            headers = plain_headers(response.headers)
+            if response.status in RETRY_AFTER_STATUSES:
+                self._pause(key, headers.get("retry-after"))
+            body = None
+            if probe.method != "HEAD" and response.status not in REDIRECT_STATUSES:
+                try:
+                    body = await read_prefix(response.content.iter_any(),
+                                             headers.get("content-encoding", ""),
+                                             body_budget(probe.kind))
+                except UnreadableEncoding:
+                    body = None
+            return Answer(response.status, headers, body)
+
+    def _pause(self, key: Origin, header: str | None) -> None:
         seconds = parse_retry_after(header, datetime.now(UTC))
         if seconds is None:
             return
@@ -359,7 +413,7 @@ class LinkChecker:
     def _conclude(self, probe: Probe, result: CheckResult | None) -> None:
         if probe.method == "HEAD" and (result is None or result.status is not LinkStatus.OK):
             # A failing HEAD is confirmed with GET, from the start of the chain.
-            self._queue.put_nowait(replace(probe, method="GET", chain=(probe.url,)))
+            self._enqueue(replace(probe, method="GET", chain=(probe.url,)))
             return
         assert result is not None
         delay = retry_delay(result, probe.attempt, self.settings.retry_policy,
@@ -368,7 +422,7 @@ class LinkChecker:
             self._report(probe, result)
             return
         retry = replace(probe, method="GET", attempt=probe.attempt + 1, chain=(probe.url,))
-        asyncio.get_running_loop().call_later(delay, self._queue.put_nowait, retry)
+        asyncio.get_running_loop().call_later(delay, self._enqueue, retry)
 
     def _report(self, probe: Probe, result: CheckResult) -> None:
         for target in self._waiting.pop(probe.key, []):

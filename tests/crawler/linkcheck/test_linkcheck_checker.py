@@ -51,3 +51,38 @@ def test_a_target_confirmed_broken_on_an_earlier_night_is_asked_once(site,
     assert len(site.log.of("/gone-since-may.html")) == 1
     # A target not broken before is still confirmed before it is called broken.
     assert len(site.log.of("/gone-since-june.html")) == 2
+
+
+def test_a_busy_origin_does_not_keep_another_origin_waiting(site, other_service) -> None:
+    """One host slot, twenty targets on one port and one on another port of that host:
+    the other port's target is asked among the first, not after all twenty."""
+    busy = [LinkTarget(f"{site.url}/redirect/hops/0/{n}", LinkKind.A) for n in range(20)]
+    other = LinkTarget(other_service.url + "/ok.html", LinkKind.A)
+    settings = CheckerSettings(site_url=site.url + "/", timeout_seconds=5, allow_private=True,
+                               concurrency_per_host=1)
+    seen: list[str] = []
+    check_links([*busy, other], settings, lambda result: seen.append(result.status))
+    assert seen == ["ok"] * 21
+    [asked] = other_service.log.of("/ok.html")
+    busy_times = sorted(s.at for n in range(20) for s in site.log.of(f"/redirect/hops/0/{n}"))
+    assert asked.at < busy_times[3]
+
+
+def test_a_retry_after_pause_of_one_origin_does_not_hold_up_another(
+        site, other_service) -> None:
+    """The pause is the rate-limited origin's: a request to another port of that host
+    does not wait it out holding the host's only slot."""
+    targets = [LinkTarget(site.url + "/rate-limited.html", LinkKind.A),
+               LinkTarget(site.url + "/redirect/hops/0/99", LinkKind.A),
+               LinkTarget(other_service.url + "/img/ok.png", LinkKind.IMG)]
+    settings = CheckerSettings(site_url=site.url + "/", timeout_seconds=5, allow_private=True,
+                               concurrency_per_host=1, retry_policy=RetryPolicy(2, 0.1, 0.1))
+    results: dict[str, str] = {}
+    check_links(targets, settings, lambda result: results.setdefault(result.url, result.status))
+    assert results == dict.fromkeys([t.url for t in targets], "ok")
+    limited, _ = site.log.of("/rate-limited.html")
+    [other] = other_service.log.of("/img/ok.png")
+    # Retry-After: 1 paused the site's port for a second; the other port went on.
+    assert other.at - limited.at < 0.5
+    [after_pause] = site.log.of("/redirect/hops/0/99")
+    assert after_pause.at - limited.at >= 0.9
