@@ -1,8 +1,11 @@
 """Fixtures shared by the whole suite: databases on SQLite and, when configured, PostgreSQL.
 
-Storage and rule tests take `database_url`; they run on SQLite always and on PostgreSQL
-when MONITOR_TEST_PG_URL is set (CI sets it, and a missing server then fails the run).
-Each PostgreSQL test gets a schema of its own, dropped afterwards.
+Storage and rule tests take `database_url` (or `engine`, `session`); they run on SQLite
+always and on PostgreSQL when MONITOR_TEST_PG_URL is set (CI sets it, and a missing server
+then fails the run). Each test gets a database of its own, already migrated: the run migrates
+one database per backend once and each test starts from a copy (a file copy on SQLite,
+CREATE DATABASE … TEMPLATE on PostgreSQL), dropped afterwards. Tests of migrating itself
+take `empty_database_url`.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -76,25 +80,44 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         engine.dispose()
 
 
-@pytest.fixture(params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'monitor.db'}"
-        return
+@pytest.fixture(scope="session")
+def pg_admin() -> Iterator[Engine]:
+    """Creates and drops the tests' PostgreSQL databases (statements outside a transaction)."""
     base = _pg_url()
     if base is None:
         pytest.skip(f"PostgreSQL tests need {PG_URL_VARIABLE}")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    yield admin
+    admin.dispose()
+
+
+@contextmanager
+def _pg_database(admin: Engine, template: str | None = None) -> Iterator[str]:
+    """A PostgreSQL database of its own for the duration, a copy of `template` if given;
+    gives its URL. Dropped with FORCE: a command a test started may still hold a connection."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    copy = f' TEMPLATE "{template}"' if template else ""
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"{copy}'))
     try:
-        yield url.render_as_string(hide_password=False)
+        yield admin.url.set(database=name).render_as_string(hide_password=False)
     finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def migrated_postgresql(pg_admin: Engine) -> Iterator[str]:
+    """A PostgreSQL database migrated to the newest schema once per run; the name of it.
+    Copying it (CREATE DATABASE … TEMPLATE) is several times cheaper than migrating."""
+    with _pg_database(pg_admin) as url:
+        engine = create_db_engine(url)
+        migrations.upgrade(engine)
+        # A template cannot be copied while anyone is connected to it.
+        engine.dispose()
+        name = make_url(url).database
+        assert name is not None
+        yield name
 
 
 @pytest.fixture(scope="session")
@@ -108,17 +131,34 @@ def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of a database of the test's own, migrated to the newest schema: a copy of the
+    run's migrated database, committed and real, so commands the test starts can use it."""
+    path = tmp_path / "monitor.db"
+    if request.param == "sqlite":
+        shutil.copyfile(request.getfixturevalue("migrated_sqlite"), path)
+        yield f"sqlite:///{path}"
+        return
+    pg_admin = request.getfixturevalue("pg_admin")
+    with _pg_database(pg_admin, request.getfixturevalue("migrated_postgresql")) as url:
+        yield url
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of an empty database of the test's own, for tests of migrating itself."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'monitor.db'}"
+        return
+    with _pg_database(request.getfixturevalue("pg_admin")) as url:
+        yield url
+
+
 @pytest.fixture
-def engine(database_url: str, migrated_sqlite: Path) -> Iterator[Engine]:
-    """A database migrated to the newest schema (on SQLite a copy of the migrated file)."""
-    url = make_url(database_url)
-    fresh_sqlite = url.get_backend_name() == "sqlite" and url.database and not Path(
-        url.database).exists()
-    if fresh_sqlite:
-        shutil.copyfile(migrated_sqlite, str(url.database))
+def engine(database_url: str) -> Iterator[Engine]:
+    """An engine on the test's migrated database."""
     engine = create_db_engine(database_url)
-    if not fresh_sqlite:
-        migrations.upgrade(engine)
     yield engine
     engine.dispose()
 

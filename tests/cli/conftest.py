@@ -18,7 +18,6 @@ from typer.testing import CliRunner, Result
 from monitor.cli import app
 from monitor.config import load_config
 from monitor.i18n import speaking
-from storage import migrations
 from storage.models import Column, ColumnCrawl, CrawlRun, Post
 from storage.session import create_db_engine, session_factory
 from storage.sync import sync_config
@@ -129,7 +128,7 @@ def write_config(tmp_path: Path) -> Callable[..., Path]:
 def record_portal(
     write_config: Callable[..., Path], database_url: str
 ) -> Callable[..., list[str]]:
-    """Write the config of `units`, migrate the test database, sync the config into it and let
+    """Write the config of `units`, sync the config into it and let
     `fill(RecordedPortal)` add posts and crawls; gives the CLI options naming the two."""
 
     def record(units: list[dict[str, Any]],
@@ -138,7 +137,6 @@ def record_portal(
         path = write_config(units, **sections)
         engine = create_db_engine(database_url)
         try:
-            migrations.upgrade(engine)
             with session_factory(engine).begin() as session:
                 site_id = sync_config(session, load_config(path)).site_id
                 columns = session.scalars(select(Column).order_by(Column.id))

@@ -9,21 +9,21 @@ from storage import migrations
 
 
 def test_db_upgrade_creates_then_is_a_no_op(
-    run_cli: Callable[..., Result], database_url: str
+    run_cli: Callable[..., Result], empty_database_url: str
 ) -> None:
     head = migrations.head_revision()
-    first = run_cli("db", "upgrade", "--db", database_url)
+    first = run_cli("db", "upgrade", "--db", empty_database_url)
     assert first.exit_code == 0
     assert first.stdout.endswith(f": created, now at revision {head}\n")
-    second = run_cli("db", "upgrade", "--db", database_url)
+    second = run_cli("db", "upgrade", "--db", empty_database_url)
     assert second.exit_code == 0
     assert second.stdout.endswith(f": already at revision {head}, nothing to do\n")
 
 
 def test_db_url_comes_from_the_environment(
-    run_cli: Callable[..., Result], database_url: str
+    run_cli: Callable[..., Result], empty_database_url: str
 ) -> None:
-    result = run_cli("db", "upgrade", env={"MONITOR_DB": database_url})
+    result = run_cli("db", "upgrade", env={"MONITOR_DB": empty_database_url})
     assert result.exit_code == 0
 
 

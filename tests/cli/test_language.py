@@ -94,6 +94,7 @@ def test_every_help_is_english_on_request(name: str) -> None:
     assert re.findall(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+", text) == []
 
 
+@pytest.mark.slow
 def test_monitor_lang_en_gives_english_help_in_a_fresh_process() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MONITOR_")}
     env["COLUMNS"] = "200"

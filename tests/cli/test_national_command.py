@@ -80,7 +80,6 @@ def test_a_portal_never_crawled_exits_1_saying_so(
     run_cli: Callable[..., Result], write_config: Callable[..., object], database_url: str
 ) -> None:
     path = write_config(UNITS)
-    run_cli("db", "upgrade", "--db", database_url)
     result = run_cli("national", "--config", str(path), "--db", database_url, env=NOW)
     assert result.exit_code == 1
     assert result.stdout == ""

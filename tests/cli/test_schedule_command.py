@@ -88,6 +88,7 @@ def probes_stored(engine: Engine) -> int:
         return session.scalar(select(func.count()).select_from(ProbeResult)) or 0
 
 
+@pytest.mark.slow
 def test_scheduler_runs_a_job_in_a_child_refuses_a_second_one_and_stops_on_sigterm(
     engine: Engine, database_url: str, home_page: str, tmp_path: Path,
     run_cli: Callable[..., Result],

@@ -67,6 +67,7 @@ def test_the_password_is_stored_hashed(run_cli: Callable[..., Result], options: 
     assert stored.startswith("$argon2id$") and "a good long password" not in stored
 
 
+@pytest.mark.slow
 def test_list_and_remove(run_cli: Callable[..., Result], options: list[str]) -> None:
     run_cli("users", "add", "zhang", "--role", "office", *options, env=PASSWORD)
     run_cli("users", "add", "qsz", "--role", "unit", "--unit", "青石镇", *options, env=PASSWORD)

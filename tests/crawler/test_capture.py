@@ -24,7 +24,7 @@ from crawler.capture import (
 )
 from monitor.content.privacy import mask_mobile
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 MOBILE = "13912342468"
 PAGES = {

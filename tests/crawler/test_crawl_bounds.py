@@ -72,6 +72,7 @@ def hostile_site() -> Iterator[str]:
     server.server_close()
 
 
+@pytest.mark.slow
 def test_bombs_and_huge_list_pages_make_the_column_unreachable_as_too_large(
     hostile_site: str, tmp_path: Path
 ) -> None:

@@ -13,6 +13,7 @@ from monitor.settings import Environment
 from storage.crawl_store import RunCounts
 
 
+@pytest.mark.slow
 def test_a_worker_that_cannot_start_its_work_fails_the_run_with_its_last_error_line(
     tmp_path: Path,
 ) -> None:

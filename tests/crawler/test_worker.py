@@ -186,6 +186,7 @@ def _events(finished: Finished) -> list[str]:
     return [str(event["event"]) for event in finished.progress]
 
 
+@pytest.mark.slow
 def test_a_column_assignment_reads_its_columns_and_reports_each_step_then_its_counts(
         engine: Engine, run: Run, portal: Portal) -> None:
     finished = _work(run.assignment().to_json())
@@ -218,6 +219,7 @@ def test_a_column_assignment_reads_its_columns_and_reports_each_step_then_its_co
     assert {portal.url + "files/1.pdf", portal.url + "files/missing.pdf"} <= targets
 
 
+@pytest.mark.slow
 def test_a_worker_not_asked_for_the_home_page_leaves_it_unread(
         run: Run, portal: Portal) -> None:
     finished = _work(run.assignment(read_home_page=False).to_json())
@@ -226,6 +228,7 @@ def test_a_worker_not_asked_for_the_home_page_leaves_it_unread(
     assert "/" not in portal.requests
 
 
+@pytest.mark.slow
 def test_a_link_assignment_checks_its_targets_and_records_their_verdicts(
         engine: Engine, run: Run, portal: Portal) -> None:
     working, missing, other = (portal.url + f"files/{name}.pdf" for name in ("1", "missing", "2"))
@@ -252,6 +255,7 @@ def test_a_link_assignment_checks_its_targets_and_records_their_verdicts(
     assert not any(path.startswith("/slj/") for path in portal.requests)
 
 
+@pytest.mark.slow
 def test_an_assignment_that_is_not_json_ends_the_worker_with_status_1() -> None:
     finished = _work("columns, please")
     assert finished.returncode == 1
@@ -259,6 +263,7 @@ def test_an_assignment_that_is_not_json_ends_the_worker_with_status_1() -> None:
     assert "JSONDecodeError" in finished.stderr
 
 
+@pytest.mark.slow
 def test_a_worker_on_a_database_without_tables_fails_before_asking_the_portal_anything(
         config_path: Path, portal: Portal, tmp_path: Path) -> None:
     empty = f"sqlite:///{tmp_path / 'empty.db'}"
@@ -309,6 +314,7 @@ else:
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="adopting an orphan needs a Linux subreaper")
+@pytest.mark.slow
 def test_a_worker_whose_parent_dies_stops_by_itself_with_status_3(
         run: Run, portal: Portal) -> None:
     portal.hold_articles = True  # the worker is mid-crawl when its parent goes

@@ -132,6 +132,7 @@ def unreachable_problem(engine: Engine) -> Problem | None:
         return session.scalar(select(Problem).where(Problem.type == "site_unreachable"))
 
 
+@pytest.mark.slow
 def test_slow_home_page_raises_site_unreachable_and_it_clears_when_the_rate_falls(
     engine: Engine, flaky_portal: tuple[str, FlakyPortal]
 ) -> None:

@@ -6,6 +6,7 @@ from sampleportal.styles import article_path
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_js_list_is_drawn_only_by_a_real_browser(running, portal, client, chromium):
     from playwright.sync_api import sync_playwright

@@ -1,3 +1,5 @@
+import pytest
+
 from sampleportal import generate_portal
 from sampleportal.model import Behaviour, ListStyle
 
@@ -43,6 +45,7 @@ def test_posts_span_more_than_six_months(portal):
     assert (max(dated) - min(dated)).days > 180
 
 
+@pytest.mark.slow
 def test_large_portal_has_100_units_of_10_columns_of_100_posts():
     large = generate_portal(1, large=True)
     assert len(large.units) == 100

@@ -2,6 +2,7 @@ import threading
 from pathlib import Path
 
 import httpx
+import pytest
 
 from monitor.config.loader import load_config
 from sampleportal import config_yaml, generate_portal, serve_portal, write_config
@@ -24,6 +25,7 @@ def test_keep_alive_serves_many_requests_on_one_connection(running, client):
     assert running.log.max_concurrent_connections == 1
 
 
+@pytest.mark.slow
 def test_max_concurrent_connections_is_recorded(running):
     barrier = threading.Barrier(4)
 
@@ -50,6 +52,7 @@ def test_unknown_path_is_404(running, client):
     assert client.get(running.url("/no/such/page.html")).status_code == 404
 
 
+@pytest.mark.slow
 def test_large_portal_serves_lazily_rendered_pages(client):
     large = generate_portal(3, large=True)
     column = large.columns()[-1]

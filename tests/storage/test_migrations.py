@@ -11,8 +11,8 @@ from storage.base import Base
 from storage.session import create_db_engine
 
 
-def test_upgrade_on_an_empty_database_creates_every_table(database_url: str) -> None:
-    engine = create_db_engine(database_url)
+def test_upgrade_on_an_empty_database_creates_every_table(empty_database_url: str) -> None:
+    engine = create_db_engine(empty_database_url)
     before, after = migrations.upgrade(engine)
     assert before is None
     assert after == migrations.head_revision()
@@ -21,32 +21,32 @@ def test_upgrade_on_an_empty_database_creates_every_table(database_url: str) -> 
     engine.dispose()
 
 
-def test_upgrade_twice_is_a_no_op(database_url: str) -> None:
-    engine = create_db_engine(database_url)
+def test_upgrade_twice_is_a_no_op(empty_database_url: str) -> None:
+    engine = create_db_engine(empty_database_url)
     migrations.upgrade(engine)
     before, after = migrations.upgrade(engine)
     assert before == after == migrations.head_revision()
     engine.dispose()
 
 
-def test_models_and_migrations_agree(database_url: str) -> None:
-    engine = create_db_engine(database_url)
+def test_models_and_migrations_agree(empty_database_url: str) -> None:
+    engine = create_db_engine(empty_database_url)
     migrations.upgrade(engine)
     migrations.check(engine)  # raises when autogenerate would find a difference
     engine.dispose()
 
 
-def test_commands_refuse_an_unmigrated_database(database_url: str) -> None:
-    engine = create_db_engine(database_url)
+def test_commands_refuse_an_unmigrated_database(empty_database_url: str) -> None:
+    engine = create_db_engine(empty_database_url)
     with pytest.raises(DatabaseError, match=r"数据库为空；请先运行“monitor db upgrade”"):
         migrations.require_current(engine)
     engine.dispose()
 
 
 def test_outbox_rows_queued_before_channels_become_e_mails_and_a_key_is_unique_per_channel(
-    database_url: str,
+    empty_database_url: str,
 ) -> None:
-    engine = create_db_engine(database_url)
+    engine = create_db_engine(empty_database_url)
     migrations.upgrade(engine, "0008")
     row = ("'weekly:2024-05-13:unit:1', 'weekly', '2024-05-13', '[]', 's', 't', 'h', "
            "'2024-05-13 00:30:00', 0, '[]', '{}', '[]'")

@@ -25,6 +25,7 @@ def _read(data: bytes, encoding: str, budget: int, taken: list[int]) -> bytes:
     return asyncio.run(read_prefix(_chunks(data, 16 * 1024, taken), encoding, budget))
 
 
+@pytest.mark.slow
 def test_a_gzip_bomb_is_decoded_only_up_to_the_budget() -> None:
     bomb = gzip.compress(b"\0" * (256 * 1024 * 1024), 9)
     taken: list[int] = []

@@ -119,6 +119,7 @@ print("from the egg")
 """
 
 
+@pytest.mark.slow
 def test_the_egg_alone_carries_what_a_job_imports_and_reads(tmp_path: Path) -> None:
     egg = tmp_path / "portal-monitor.egg"
     egg.write_bytes(build_egg().content)

@@ -73,6 +73,7 @@ def outbox_rows(database_url: str) -> list[AlertMessage]:
         engine.dispose()
 
 
+@pytest.mark.slow
 def test_each_group_gets_its_short_message_once_beside_the_e_mails(
     chat_week: Path, robots: WebhookServer, smtp_server, monitor: Monitor
 ) -> None:
@@ -107,6 +108,7 @@ def test_each_group_gets_its_short_message_once_beside_the_e_mails(
     assert len(robots.robot.taken) == 3 and len(smtp_server.mailbox.received) == 4
 
 
+@pytest.mark.slow
 def test_messages_to_one_group_are_paced(chat_week: Path, robots: WebhookServer,
                                          monitor: Monitor) -> None:
     robots.start()
@@ -115,6 +117,7 @@ def test_messages_to_one_group_are_paced(chat_week: Path, robots: WebhookServer,
     assert second - first >= 60 / PER_MINUTE
 
 
+@pytest.mark.slow
 def test_a_group_whose_robot_is_down_gets_its_message_once_when_it_is_back(
     chat_week: Path, robots: WebhookServer, smtp_server, monitor: Monitor
 ) -> None:
@@ -137,6 +140,7 @@ def test_a_group_whose_robot_is_down_gets_its_message_once_when_it_is_back(
     assert len(smtp_server.mailbox.received) == 4
 
 
+@pytest.mark.slow
 def test_a_robot_answering_with_an_errcode_has_not_taken_the_message(
     chat_week: Path, robots: WebhookServer, monitor: Monitor
 ) -> None:
@@ -151,6 +155,7 @@ def test_a_robot_answering_with_an_errcode_has_not_taken_the_message(
     assert len(robots.robot.taken) == 3
 
 
+@pytest.mark.slow
 def test_a_wrong_signing_secret_is_refused_by_the_robot(
     chat_week: Path, robots: WebhookServer, monitor: Monitor, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -162,6 +167,7 @@ def test_a_wrong_signing_secret_is_refused_by_the_robot(
     assert robots.robot.texts("dingtalk") == []
 
 
+@pytest.mark.slow
 def test_no_token_reaches_the_logs_the_output_or_the_outbox(
     chat_week: Path, robots: WebhookServer, monitor: Monitor, database_url: str,
     caplog: pytest.LogCaptureFixture, tmp_path: Path

@@ -173,6 +173,7 @@ class RefusingMailbox(Mailbox):
         return "250 OK"
 
 
+@pytest.mark.slow
 def test_a_permanent_refusal_shows_in_status_and_in_next_weeks_digest(
     smtp_server: SmtpServer, monitor: Monitor
 ) -> None:

@@ -6,6 +6,7 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 from typer.testing import Result
 
@@ -99,6 +100,7 @@ def test_a_unit_name_cannot_inject_headers(smtp_server, monitor: Monitor) -> Non
         "（2024年5月6日—5月12日）")
 
 
+@pytest.mark.slow
 def test_a_rerun_of_the_same_week_sends_nothing_new_but_next_week_reminds_again(
     smtp_server, monitor: Monitor
 ) -> None:

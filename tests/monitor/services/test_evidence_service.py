@@ -13,10 +13,9 @@ from monitor.app import App
 from monitor.evidence.manifest import CaptureFacts, build_manifest, manifest_bytes
 from monitor.services.evidence import NO_BROWSER, capture_evidence
 from monitor.settings import Environment
-from storage import migrations
 from storage.evidence_store import record_captured, write_item
 from storage.models import Evidence, Problem, ProblemEvent
-from storage.session import create_db_engine, session_factory
+from storage.session import session_factory
 
 NOW = datetime.fromisoformat("2024-05-10T09:00:00+08:00")
 PAGE = "http://127.0.0.1:8000/slj/gzdt/1.html"
@@ -31,9 +30,6 @@ def make_app(tmp_path: Path, database_url: str, **evidence: object) -> App:
                    "category": "dynamics", "cycle": "weekly"}]}]}
     path = tmp_path / "portal.yaml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-    engine = create_db_engine(database_url)
-    migrations.upgrade(engine)
-    engine.dispose()
     return App(environment=Environment(config_path=path, db_url=database_url, now=NOW))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from monitor.cli import app
@@ -17,6 +18,7 @@ def _cli_json(dashboard, *args: str) -> object:
     return json.loads(result.stdout)
 
 
+@pytest.mark.slow
 def test_each_units_api_document_equals_check_json_no_crawl(office_client, dashboard) -> None:
     for name in dashboard.unit_names:
         expected = _cli_json(dashboard, "check", "--unit", name, "--no-crawl", "--json")

@@ -141,6 +141,7 @@ def test_five_wrong_passwords_lock_the_name_even_for_the_right_password(
     assert _attempt(client, OFFICE, PASSWORD) == 303
 
 
+@pytest.mark.slow
 def test_a_lockout_holds_for_the_name_from_another_client_too(make_client) -> None:
     guesser = make_client(client=("192.0.2.10", 4000))
     for n in range(5):
@@ -149,6 +150,7 @@ def test_a_lockout_holds_for_the_name_from_another_client_too(make_client) -> No
     assert _attempt(elsewhere, OFFICE, PASSWORD) == 429
 
 
+@pytest.mark.slow
 def test_a_client_guessing_many_names_is_locked_out(make_client) -> None:
     guesser = make_client(client=("192.0.2.30", 4000))
     for n in range(5):
@@ -157,6 +159,7 @@ def test_a_client_guessing_many_names_is_locked_out(make_client) -> None:
     assert _attempt(make_client(client=("192.0.2.31", 4000)), "slj", PASSWORD) == 303
 
 
+@pytest.mark.slow
 def test_a_successful_login_clears_the_earlier_failures_of_the_name(make_client) -> None:
     client = make_client()
     for n in range(4):

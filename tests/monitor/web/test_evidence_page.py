@@ -81,6 +81,7 @@ def _files(name: str) -> dict[str, bytes]:
             "page.html": PAGE_WITH_SCRIPT}
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_a_captured_problem_links_its_files_and_serves_them_as_captured(
         office_client, dashboard) -> None:
@@ -100,6 +101,7 @@ def test_a_captured_problem_links_its_files_and_serves_them_as_captured(
         assert "content-security-policy" in response.headers
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_the_captured_page_is_only_a_download_never_html(office_client, dashboard) -> None:
     problem, folder, _ = _kept_capture(dashboard)
