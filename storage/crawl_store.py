@@ -17,9 +17,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from crawler.extract.listing import ListSelectors
-from crawler.extract.titles import completed_title
-from crawler.items import (
+from monitor.crawlfacts.items import (
     ArticleItem,
     ColumnDone,
     HomePageItem,
@@ -27,10 +25,10 @@ from crawler.items import (
     ListPageItem,
     PageAnswered,
 )
-from crawler.linkcheck.model import CheckResult, LinkCheckResult
-from crawler.linkcheck.model import LinkTarget as CheckTarget
-from crawler.linkcheck.urls import request_url
-from crawler.plan import ColumnJob
+from monitor.crawlfacts.links import CheckResult, LinkCheckResult
+from monitor.crawlfacts.links import LinkTarget as CheckTarget
+from monitor.crawlfacts.plan import ColumnJob, ListSelectors
+from monitor.crawlfacts.titles import completed_title
 from monitor.domain import (
     CrawlOutcome,
     DateSource,
@@ -343,7 +341,7 @@ class CrawlRecorder:
     # -- link checks ---------------------------------------------------------------------
 
     def page_answered(self, item: PageAnswered) -> None:
-        self._answered[request_url(item.url)] = item.result
+        self._answered[item.url] = item.result
 
     def settle_answered_targets(self) -> None:
         """Record the verdict of every link target the crawl itself read with a working

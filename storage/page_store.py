@@ -19,11 +19,11 @@ from urllib.parse import urlsplit
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from crawler.extract.article import Article
-from crawler.extract.article import LinkRef as LinkRefFound
-from crawler.extract.titles import completed_title
-from crawler.extract.urls import normalize_url
 from monitor.content import ContentFinding
+from monitor.crawlfacts.article import Article
+from monitor.crawlfacts.article import LinkRef as LinkRefFound
+from monitor.crawlfacts.titles import completed_title
+from monitor.crawlfacts.urls import normalize_url
 from monitor.domain import ProblemType
 from monitor.problem_details import encode
 from storage.models import LinkRef, LinkTarget, Page, Post

@@ -34,8 +34,8 @@ from crawler.extract.listing import (
     shows_empty_list,
 )
 from crawler.extract.pagination import extract_pagination
-from crawler.extract.urls import is_skipped_href, normalize_url
 from crawler.liststyles.scripted import draws_list_with_script
+from monitor.crawlfacts.urls import is_skipped_href, normalize_url
 
 
 class ListKind(StrEnum):
