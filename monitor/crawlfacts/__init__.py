@@ -9,4 +9,5 @@ so storage never reaches up into the crawler. Pure: no Scrapy, no database, no n
 - `links`: the link checker's targets and verdicts.
 - `urls`: the one spelling of a URL under which posts and link targets are stored.
 - `titles`: a list title cut short, completed from the article's title.
+- `precedence`: which reading of a post's date and title stands (SPEC §4.2).
 """
