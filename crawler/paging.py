@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from crawler.plan import ColumnJob
+from monitor.crawlfacts.plan import ColumnJob
 
 # Known posts a page must show before an incremental crawl trusts it has caught up.
 KNOWN_OVERLAP = 3

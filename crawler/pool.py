@@ -17,7 +17,6 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from crawler.linkcheck.model import LinkTarget
 from crawler.shards import (
     COUNTS_PREFIX,
     PROGRESS_PREFIX,
@@ -29,6 +28,7 @@ from crawler.shards import (
     merge_counts,
 )
 from monitor.app import App
+from monitor.crawlfacts.links import LinkTarget
 from monitor.errors import CrawlWorkerFailed
 from storage.crawl_store import CrawlRecorder, RunCounts
 

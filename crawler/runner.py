@@ -29,10 +29,7 @@ from twisted.python.failure import Failure
 from crawler.browser import find_browser, launch_args
 from crawler.browser_guard import running_guard
 from crawler.linkcheck.checker import CheckerSettings, check_links
-from crawler.linkcheck.model import LinkCheckResult
-from crawler.linkcheck.model import LinkTarget as CheckTarget
 from crawler.linkcheck.policy import RetryPolicy
-from crawler.plan import ColumnJob, CrawlPlan
 from crawler.politeness import download_delay, user_agent
 from crawler.pool import WorkerPool
 from crawler.progress import CrawlProgress
@@ -41,6 +38,9 @@ from crawler.spiders.columns import ColumnSpider
 from monitor import __version__
 from monitor.app import App
 from monitor.config import PortalConfig
+from monitor.crawlfacts.links import LinkCheckResult
+from monitor.crawlfacts.links import LinkTarget as CheckTarget
+from monitor.crawlfacts.plan import ColumnJob, CrawlPlan
 from monitor.domain import CrawlOutcome, LinkStatus, RunStatus
 from monitor.errors import CrawlInterrupted, CrawlLockError
 from monitor.i18n import _

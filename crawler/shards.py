@@ -17,8 +17,8 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Literal, TypeVar
 
-from crawler.items import ColumnDone
-from crawler.linkcheck.model import LinkTarget
+from monitor.crawlfacts.items import ColumnDone
+from monitor.crawlfacts.links import LinkTarget
 from monitor.domain import LinkKind
 from monitor.rules.outage import HostTally
 from storage.crawl_store import RunCounts

@@ -16,10 +16,10 @@ import time
 from pathlib import Path
 from typing import TextIO
 
-from crawler.plan import CrawlPlan
 from crawler.runner import crawl_in_process, run_recorder
 from crawler.shards import Assignment, ProgressEvent, counts_line
 from monitor.app import App
+from monitor.crawlfacts.plan import CrawlPlan
 from monitor.settings import Environment
 from storage.crawl_store import plan_columns
 

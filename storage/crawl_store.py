@@ -17,20 +17,17 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from crawler.extract.listing import ListSelectors
-from crawler.extract.titles import completed_title
-from crawler.items import (
+from monitor.crawlfacts.items import (
     ArticleItem,
     ColumnDone,
     HomePageItem,
-    ListedPost,
     ListPageItem,
     PageAnswered,
 )
-from crawler.linkcheck.model import CheckResult, LinkCheckResult
-from crawler.linkcheck.model import LinkTarget as CheckTarget
-from crawler.linkcheck.urls import request_url
-from crawler.plan import ColumnJob
+from monitor.crawlfacts.links import CheckResult, LinkCheckResult
+from monitor.crawlfacts.links import LinkTarget as CheckTarget
+from monitor.crawlfacts.plan import ColumnJob, ListSelectors
+from monitor.crawlfacts.precedence import dated_by_list, titled_by_list
 from monitor.domain import (
     CrawlOutcome,
     DateSource,
@@ -52,7 +49,15 @@ from storage.models import (
     Post,
     Unit,
 )
-from storage.page_store import PageRead, chunks, write_pages
+from storage.page_store import (
+    PageRead,
+    chunks,
+    date_of,
+    record_date,
+    record_title,
+    title_of,
+    write_pages,
+)
 
 # Pages and link verdicts are written in batches of this many, or after this many seconds,
 # whichever comes first: a crawl killed mid-way loses at most one batch, which the next
@@ -254,13 +259,9 @@ class CrawlRecorder:
                     continue
                 post.last_seen = self.now
                 post.removed_at = None
-                if _list_title_improves(listed.title, post):
-                    post.title = listed.title
-                    post.title_source = TitleSource.LIST.value
-                if listed.date is not None and post.date_source in (None, DateSource.LIST.value):
-                    if not _same_day_guessed_year(post.date, listed):
-                        post.date = listed.date
-                    post.date_source = DateSource.LIST.value
+                record_title(post, titled_by_list(title_of(post), listed.title))
+                record_date(post, dated_by_list(date_of(post), listed.date,
+                                                listed.date_printed_in_full))
         self.counts.pages += 1
         self.counts.posts_new += new
         self.counts.new_by_column[item.column_id] = (
@@ -343,7 +344,7 @@ class CrawlRecorder:
     # -- link checks ---------------------------------------------------------------------
 
     def page_answered(self, item: PageAnswered) -> None:
-        self._answered[request_url(item.url)] = item.result
+        self._answered[item.url] = item.result
 
     def settle_answered_targets(self) -> None:
         """Record the verdict of every link target the crawl itself read with a working
@@ -514,22 +515,6 @@ class CrawlRecorder:
             run.columns_capped = self.counts.columns_capped
             run.home_read = self.counts.home_page == "ok"
             run.home_newest_item = self.counts.home_newest_item
-
-
-def _list_title_improves(listed: str, post: Post) -> bool:
-    """A longer list title replaces the stored one, unless it is the cut form of the
-    whole title its article gave ("…阶段性成效..." is longer than "…阶段性成效")."""
-    if not listed or len(listed) < len(post.title):
-        return False
-    from_article = post.title_source not in (None, TitleSource.LIST.value)
-    return not (from_article and completed_title(listed, post.title) is not None)
-
-
-def _same_day_guessed_year(known: date | None, listed: ListedPost) -> bool:
-    """A list's MM-DD date whose year was inferred must not undo the year the article's
-    PubDate already settled (two annual reports dated 01-20, a year apart)."""
-    return (known is not None and listed.date is not None and not listed.date_printed_in_full
-            and (known.month, known.day) == (listed.date.month, listed.date.day))
 
 
 def spread_recheck(url: str, period: timedelta) -> timedelta:

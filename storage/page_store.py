@@ -19,12 +19,17 @@ from urllib.parse import urlsplit
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from crawler.extract.article import Article
-from crawler.extract.article import LinkRef as LinkRefFound
-from crawler.extract.titles import completed_title
-from crawler.extract.urls import normalize_url
 from monitor.content import ContentFinding
-from monitor.domain import ProblemType
+from monitor.crawlfacts.article import Article
+from monitor.crawlfacts.article import LinkRef as LinkRefFound
+from monitor.crawlfacts.precedence import (
+    PostDate,
+    PostTitle,
+    dated_by_article,
+    titled_by_article,
+)
+from monitor.crawlfacts.urls import normalize_url
+from monitor.domain import DateSource, ProblemType, TitleSource
 from monitor.problem_details import encode
 from storage.models import LinkRef, LinkTarget, Page, Post
 from storage.problem_store import Finding, bounded_key, reconcile
@@ -72,8 +77,11 @@ def write_pages(session: Session, reads: Sequence[PageRead], now: datetime,
         pages[read.page_url].post_id = post.id
         post.article_fetched_at = now
         if read.article is not None:
-            _date_from_article(post, read.article, read.list_year_printed)
-            _title_from_article(post, read.article)
+            article = read.article
+            record_date(post, dated_by_article(date_of(post), article.pub_date,
+                                               article.pub_date_source, read.list_year_printed))
+            record_title(post, titled_by_article(title_of(post), article.title,
+                                                 article.title_source))
     targets = _upsert_targets(session, reads, now, site_host)
     _insert_references(session, reads, pages, targets)
     for read in reads:
@@ -167,28 +175,28 @@ def _links(read: PageRead) -> list[LinkRefFound]:
     return read.article.links if read.article is not None else []
 
 
-def _date_from_article(post: Post, article: Article, list_year_printed: bool) -> None:
-    """A list without dates leaves the date to the article (SPEC §4.2): PubDate, then the
-    visible 发布时间 line. A short list date whose year was guessed yields to PubDate when
-    both name the same month and day; a list date printed with its year stands."""
-    if article.pub_date is None or article.pub_date_source is None:
-        return
-    if post.date is None:
-        post.date = article.pub_date
-        post.date_source = article.pub_date_source.value
-    elif not list_year_printed and (post.date.month, post.date.day) == (
-            article.pub_date.month, article.pub_date.day):
-        post.date = article.pub_date
+def date_of(post: Post) -> PostDate:
+    """The post's stored date, as the precedence reads it (monitor.crawlfacts.precedence)."""
+    return PostDate(post.date, DateSource(post.date_source) if post.date_source else None)
 
 
-def _title_from_article(post: Post, article: Article) -> None:
-    """A list title cut short takes the article's whole title, and says where from."""
-    if article.title_source is None:
-        return
-    full = completed_title(post.title, article.title)
-    if full is not None:
-        post.title = full
-        post.title_source = article.title_source.value
+def title_of(post: Post) -> PostTitle:
+    """The post's stored title, as the precedence reads it."""
+    return PostTitle(post.title, TitleSource(post.title_source) if post.title_source else None)
+
+
+def record_date(post: Post, decided: PostDate) -> None:
+    """Write the date the precedence decided (SPEC §4.2), leaving an unchanged row alone."""
+    if decided != date_of(post):
+        post.date = decided.value
+        post.date_source = decided.source.value if decided.source is not None else None
+
+
+def record_title(post: Post, decided: PostTitle) -> None:
+    """Write the title the precedence decided, leaving an unchanged row alone."""
+    if decided != title_of(post):
+        post.title = decided.text
+        post.title_source = decided.source.value if decided.source is not None else None
 
 
 def _record_content(session: Session, page: Page, findings: Iterable[ContentFinding],

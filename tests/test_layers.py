@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -35,13 +36,14 @@ def write_settings(settings: dict[str, object], path: Path) -> Path:
     return path
 
 
-def lint(config: Path, monkeypatch: pytest.MonkeyPatch) -> int:
-    """`lint-imports` with `config`, in a process of its own: the graph it builds must not
-    depend on what earlier tests imported or patched in this one."""
+def lint(config: Path, monkeypatch: pytest.MonkeyPatch, root: Path = REPO) -> int:
+    """`lint-imports` with `config` on the packages under `root`, in a process of its own:
+    the graph it builds must not depend on what earlier tests imported or patched in this
+    one."""
     process = subprocess.run(
         [sys.executable, "-c", "import sys; from importlinter.cli import lint_imports_command;"
          " sys.exit(lint_imports_command())", "--config", str(config), "--no-cache"],
-        cwd=REPO, capture_output=True, text=True, timeout=300)
+        cwd=root, capture_output=True, text=True, timeout=300)
     assert process.returncode in (0, 1), process.stderr
     return process.returncode
 
@@ -59,6 +61,22 @@ def test_the_contract_fails_on_the_upward_imports_it_lists(
     assert contract["ignore_imports"], "no upward import left: drop this test's premise"
     unlisted = dict(settings, contracts=[dict(contract, ignore_imports=[])])
     assert lint(write_settings(unlisted, tmp_path / "unlisted.toml"), monkeypatch) == 1
+
+
+def test_the_contract_fails_on_a_new_upward_import(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A copy of the project, then the same copy with storage reaching up into the crawler:
+    # the contract as it stands keeps the first and breaks on the second, whatever is left
+    # in ignore_imports.
+    settings = contract_settings()
+    for package in settings["root_packages"]:
+        shutil.copytree(REPO / package, tmp_path / package,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    config = write_settings(settings, tmp_path / "contract.toml")
+    assert lint(config, monkeypatch, root=tmp_path) == 0
+    (tmp_path / "storage" / "reaches_up.py").write_text(
+        "from crawler.extract.listing import extract_list\n", encoding="utf-8")
+    assert lint(config, monkeypatch, root=tmp_path) == 1
 
 
 @pytest.mark.parametrize("edge", contract_settings()["contracts"][0]["ignore_imports"])

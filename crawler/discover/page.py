@@ -35,9 +35,9 @@ from crawler.extract.listing import (
     shows_empty_list,
 )
 from crawler.extract.pagination import extract_pagination
-from crawler.extract.urls import is_skipped_href, normalize_url
 from crawler.liststyles.jsonapi import api_list_query
 from crawler.liststyles.scripted import draws_list_with_script
+from monitor.crawlfacts.urls import is_skipped_href, normalize_url
 
 
 class ListKind(StrEnum):

@@ -15,7 +15,6 @@ holding most paragraph text. Links inside it are marked `in_body`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import parse_qsl, urlsplit
 
@@ -23,10 +22,9 @@ from lxml import etree, html
 
 from crawler.extract.dates import find_full_date, to_ascii
 from crawler.extract.html import block_text, document_base, parse_html, squash, visible_text
-from crawler.extract.urls import normalize_url
+from monitor.crawlfacts.article import Article, LinkRef
+from monitor.crawlfacts.urls import normalize_url
 from monitor.domain import DateSource, LinkKind, TitleSource
-
-__all__ = ["Article", "LinkRef", "extract_article", "normalize_url", "link_kind"]
 
 # The gov meta names in their canonical spelling; matched case-insensitively.
 GOV_META_NAMES = (
@@ -59,28 +57,6 @@ _BODY_CONTAINERS = etree.XPath(
     " or @id='js_content' or @id='content-body' or @class='bt_content' or @id='fontzoom']"
 )
 _TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||－|——| - )\s*")
-
-
-@dataclass(frozen=True)
-class LinkRef:
-    """A link target found on the page: `kind` a/img/attachment, `in_body` when it sits
-    in the article body (not in the site's header, sidebar or footer)."""
-
-    url: str
-    kind: LinkKind
-    anchor_text: str
-    in_body: bool
-
-
-@dataclass(frozen=True)
-class Article:
-    title: str
-    pub_date: date | None
-    pub_date_source: DateSource | None
-    meta: dict[str, str] = field(default_factory=dict)
-    text: str = ""
-    links: list[LinkRef] = field(default_factory=list)
-    title_source: TitleSource | None = None
 
 
 def extract_article(markup: str | html.HtmlElement, url: str) -> Article:

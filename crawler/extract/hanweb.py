@@ -23,7 +23,7 @@ from lxml.html import HtmlElement
 
 from crawler.extract.html import parse_fragment
 from crawler.extract.listing import ListItem, items_from_rows
-from crawler.extract.urls import normalize_url
+from monitor.crawlfacts.urls import normalize_url
 
 DEFAULT_RECORDS_PER_CALL = 45
 _DEFAULT_PROXY_PATH = "/module/web/jpage/dataproxy.jsp"

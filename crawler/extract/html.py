@@ -10,7 +10,7 @@ import re
 
 from lxml import etree, html
 
-from crawler.extract.urls import normalize_url
+from monitor.crawlfacts.urls import normalize_url
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")

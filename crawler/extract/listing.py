@@ -30,18 +30,8 @@ from crawler.extract.html import (
     squash,
     visible_text,
 )
-from crawler.extract.urls import is_skipped_href, normalize_url
-
-
-@dataclass(frozen=True)
-class ListSelectors:
-    """CSS selectors for one column's list (SPEC §2 `list:`). `item` selects the rows;
-    `title`, `link` and `date` are looked up inside each row and default to detection."""
-
-    item: str
-    title: str | None = None
-    link: str | None = None
-    date: str | None = None
+from monitor.crawlfacts.plan import ListSelectors
+from monitor.crawlfacts.urls import is_skipped_href, normalize_url
 
 
 @dataclass(frozen=True)

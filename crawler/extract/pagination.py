@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
 
 from crawler.extract.html import document_base, parse_html, visible_text
-from crawler.extract.urls import normalize_url
+from monitor.crawlfacts.urls import normalize_url
 
 
 @dataclass(frozen=True)

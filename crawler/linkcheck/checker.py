@@ -39,7 +39,6 @@ from yarl import URL
 from crawler.linkcheck.bodies import ACCEPT_ENCODING, UnreadableEncoding, read_prefix
 from crawler.linkcheck.classify import classify
 from crawler.linkcheck.client_errors import client_error_reason
-from crawler.linkcheck.model import CheckResult, LinkCheckResult, LinkTarget
 from crawler.linkcheck.policy import (
     RetryPolicy,
     body_budget,
@@ -54,6 +53,7 @@ from crawler.linkcheck.ssrf import (
     refusal_for_addresses,
 )
 from crawler.linkcheck.urls import origin, request_url, same_host, skip_reason
+from monitor.crawlfacts.links import CheckResult, LinkCheckResult, LinkTarget
 from monitor.domain import LinkKind, LinkStatus
 
 RETRY_AFTER_STATUSES = frozenset({429, 503})

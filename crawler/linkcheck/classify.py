@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from crawler.linkcheck.images import looks_like_image
-from crawler.linkcheck.model import CheckResult
 from crawler.linkcheck.pagetext import is_html, read_page
 from crawler.linkcheck.soft404 import is_soft_404
 from crawler.linkcheck.waf import is_waf_challenge
+from monitor.crawlfacts.links import CheckResult
 from monitor.domain import LinkKind, LinkStatus
 
 # Answers that mean "not for you" rather than "not there": unverifiable, never broken.

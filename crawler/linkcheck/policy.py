@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from crawler.linkcheck.images import IMAGE_SNIFF_BYTES
-from crawler.linkcheck.model import CheckResult
+from monitor.crawlfacts.links import CheckResult
 from monitor.domain import LinkKind, LinkStatus
 
 # Enough of a page for its title and a not-found message, and of a challenge page.

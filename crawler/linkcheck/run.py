@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from crawler.linkcheck.checker import CheckerSettings, check_links
-from crawler.linkcheck.model import LinkCheckResult, LinkTarget
 from crawler.linkcheck.policy import RetryPolicy
+from monitor.crawlfacts.links import LinkCheckResult, LinkTarget
 from monitor.domain import LinkKind
 
 

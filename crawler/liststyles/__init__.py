@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 
 from crawler.liststyles.base import ColumnProgress, ListPage, Reader, Style
-from crawler.plan import ColumnJob
+from monitor.crawlfacts.plan import ColumnJob
 from monitor.domain import ListStyle, Render
 
 __all__ = ["REGISTRY", "ColumnProgress", "ListPage", "Reader", "Style", "detect", "pinned",

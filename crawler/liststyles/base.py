@@ -18,8 +18,8 @@ from typing import Any, ClassVar, Protocol
 from scrapy.http import Request, Response
 
 from crawler.extract.listing import ListItem, extract_list, resolve_list_dates
-from crawler.items import ColumnDone
-from crawler.plan import ColumnJob, CrawlPlan
+from monitor.crawlfacts.items import ColumnDone
+from monitor.crawlfacts.plan import ColumnJob, CrawlPlan
 from monitor.domain import CrawlOutcome, ListStyle
 
 # How far a list would be read without crawl.max_pages_per_column: the cap is applied

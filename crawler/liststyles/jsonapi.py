@@ -18,10 +18,10 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from crawler.extract.dates import find_date
 from crawler.extract.listing import ListItem, resolve_list_dates
-from crawler.extract.urls import normalize_url
 from crawler.liststyles.base import UNLIMITED, ListPage, Reader, Style
 from crawler.liststyles.scripted import browser_meta
 from crawler.paging import read_next_page
+from monitor.crawlfacts.urls import normalize_url
 from monitor.domain import CrawlOutcome, ListStyle
 
 # A script's data call whose URL (a string literal) goes to an /api/ path:

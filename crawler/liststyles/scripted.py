@@ -14,9 +14,9 @@ from typing import Any
 from scrapy.http import Request
 from scrapy_playwright.page import PageMethod
 
-from crawler.items import ColumnDone
 from crawler.liststyles.base import ColumnProgress, ListPage, Reader, Style
 from crawler.liststyles.static import read_html_list
+from monitor.crawlfacts.items import ColumnDone
 from monitor.domain import CrawlOutcome, ListStyle
 
 _DATA_LOADING_SCRIPT = re.compile(

@@ -11,8 +11,14 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from crawler.items import ArticleItem, ColumnDone, HomePageItem, ListPageItem, PageAnswered
-from crawler.linkcheck.model import LinkCheckResult
+from monitor.crawlfacts.items import (
+    ArticleItem,
+    ColumnDone,
+    HomePageItem,
+    ListPageItem,
+    PageAnswered,
+)
+from monitor.crawlfacts.links import LinkCheckResult
 
 
 class StorePipeline:

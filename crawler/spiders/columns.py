@@ -23,11 +23,20 @@ from twisted.internet.defer import CancelledError
 from twisted.python.failure import Failure
 
 from crawler.browser_guard import REFUSED_HEADER
-from crawler.extract.article import Article, extract_article
+from crawler.extract.article import extract_article
 from crawler.extract.encoding import decode_html
 from crawler.extract.html import parse_html
 from crawler.extract.listing import ListItem, extract_list, resolve_list_dates
-from crawler.items import (
+from crawler.linkcheck.classify import classify
+from crawler.linkcheck.errors import error_reason
+from crawler.linkcheck.policy import PAGE_SNIFF_BYTES
+from crawler.linkcheck.urls import request_url
+from crawler.linkcheck.waf import is_waf_challenge
+from crawler.liststyles import ColumnProgress, ListPage, detect, pinned, style_named
+from crawler.middlewares.ssrf_guard import ForbiddenTarget
+from monitor.content import ContentFinding, ExpressionDictionary, check_article
+from monitor.crawlfacts.article import Article
+from monitor.crawlfacts.items import (
     ArticleItem,
     ColumnDone,
     HomePageItem,
@@ -35,14 +44,7 @@ from crawler.items import (
     ListPageItem,
     PageAnswered,
 )
-from crawler.linkcheck.classify import classify
-from crawler.linkcheck.errors import error_reason
-from crawler.linkcheck.policy import PAGE_SNIFF_BYTES
-from crawler.linkcheck.waf import is_waf_challenge
-from crawler.liststyles import ColumnProgress, ListPage, detect, pinned, style_named
-from crawler.middlewares.ssrf_guard import ForbiddenTarget
-from crawler.plan import CrawlPlan
-from monitor.content import ContentFinding, ExpressionDictionary, check_article
+from monitor.crawlfacts.plan import CrawlPlan
 from monitor.domain import CrawlOutcome, LinkKind, LinkStatus, ListStyle
 
 logger = logging.getLogger(__name__)
@@ -244,7 +246,7 @@ class ColumnSpider(scrapy.Spider):
                           response.body[:PAGE_SNIFF_BYTES], response.url, (response.url,),
                           None, self.plan.soft404_patterns)
         if result.status is LinkStatus.OK:
-            yield PageAnswered(response.url, result)
+            yield PageAnswered(request_url(response.url), result)
 
     def _check_content(self, article: Article, document: HtmlElement, url: str
                        ) -> tuple[ContentFinding, ...]:

@@ -21,7 +21,6 @@ from twisted.internet.threads import deferToThread
 from crawler.browser import find_browser, launch_args
 from crawler.browser_guard import running_guard
 from crawler.job import JOB_SPIDER, JobSpec, job_database_url
-from crawler.plan import CrawlPlan
 from crawler.runner import (
     apply_crawl_settings,
     check_link_targets,
@@ -31,6 +30,7 @@ from crawler.runner import (
 from crawler.shards import counts_line
 from crawler.spiders.columns import ColumnSpider
 from monitor.clock import Clock
+from monitor.crawlfacts.plan import CrawlPlan
 from monitor.domain import RunStatus
 from monitor.errors import CrawlError
 from monitor.rules.outage import PortalHosts

@@ -7,11 +7,10 @@ from scrapy.http import HtmlResponse, Request
 
 from crawler.extract.article import extract_article
 from crawler.extract.html import parse_html
-from crawler.extract.listing import ListSelectors
-from crawler.extract.urls import canonical_url
-from crawler.items import ColumnDone, ListPageItem
-from crawler.plan import ColumnJob, CrawlPlan
 from crawler.spiders.columns import ColumnSpider
+from monitor.crawlfacts.items import ColumnDone, ListPageItem
+from monitor.crawlfacts.plan import ColumnJob, CrawlPlan, ListSelectors
+from monitor.crawlfacts.urls import canonical_url
 
 SITE = "http://www.ruihe.gov.cn/"
 PAGE = "http://xxgk.ruihe.gov.cn/slj/t1.html"

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 import pytest
 
-from crawler.extract.urls import normalize_url
+from monitor.crawlfacts.urls import normalize_url
 from monitor.domain import LinkStatus
 from monitor.problem_details import detail_text
 from sampleportal import Truth

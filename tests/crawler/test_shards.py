@@ -4,8 +4,6 @@ from datetime import date, datetime
 
 import pytest
 
-from crawler.items import ColumnDone
-from crawler.linkcheck.model import LinkTarget
 from crawler.shards import (
     COUNTS_PREFIX,
     PROGRESS_PREFIX,
@@ -18,6 +16,8 @@ from crawler.shards import (
     worker_count,
     worker_share,
 )
+from monitor.crawlfacts.items import ColumnDone
+from monitor.crawlfacts.links import LinkTarget
 from monitor.domain import LinkKind
 from monitor.rules.outage import HostTally
 from storage.crawl_store import RunCounts

@@ -18,9 +18,9 @@ import pytest
 import yaml
 from sqlalchemy import Engine, select
 
-from crawler.linkcheck.model import LinkTarget as CheckTarget
 from crawler.shards import COUNTS_PREFIX, PROGRESS_PREFIX, Assignment, counts_from_json
 from monitor.config import PortalConfig
+from monitor.crawlfacts.links import LinkTarget as CheckTarget
 from monitor.domain import LinkKind
 from storage.crawl_store import RunCounts, start_run
 from storage.models import Column, ColumnCrawl, LinkTarget, Page, Post

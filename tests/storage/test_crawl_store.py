@@ -5,10 +5,10 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from crawler.extract.article import Article, LinkRef
-from crawler.items import ArticleItem, ColumnDone, HomePageItem, ListedPost, ListPageItem
-from crawler.linkcheck.model import LinkCheckResult
 from monitor.config import PortalConfig
+from monitor.crawlfacts.article import Article, LinkRef
+from monitor.crawlfacts.items import ArticleItem, ColumnDone, HomePageItem, ListedPost, ListPageItem
+from monitor.crawlfacts.links import LinkCheckResult
 from monitor.domain import DateSource, LinkKind, LinkStatus, TitleSource
 from storage import crawl_store
 from storage.crawl_store import CrawlRecorder, start_run

@@ -13,11 +13,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from crawler.extract.article import Article, LinkRef, extract_article
+from crawler.extract.article import extract_article
 from crawler.extract.html import parse_html
 from monitor.config import PortalConfig
 from monitor.content import ContentFinding, check_article
 from monitor.content.expressions import ExpressionDictionary
+from monitor.crawlfacts.article import Article, LinkRef
 from monitor.domain import DateSource, LinkKind, TitleSource
 from storage.models import Column, LinkTarget, Page, Post, Problem, ProblemEvent
 from storage.models import LinkRef as StoredRef

@@ -23,9 +23,9 @@ from urllib.parse import urljoin
 import httpx
 
 from crawler.job import JOB_SPIDER, JobSpec, counts_in_log, errors_in_log
-from crawler.linkcheck.model import LinkTarget
 from crawler.runner import RunStart
 from crawler.shards import merge_counts
+from monitor.crawlfacts.links import LinkTarget
 from monitor.errors import ScrapydError, ScrapydJobFailed
 from monitor.i18n import _
 from monitor.services.crawl_backends.egg import SCRAPYD_PROJECT, ProjectEgg, build_egg

@@ -3,7 +3,8 @@ from datetime import date
 import pytest
 from cssselect import SelectorError
 
-from crawler.extract.listing import ListSelectors, extract_list
+from crawler.extract.listing import extract_list
+from monitor.crawlfacts.plan import ListSelectors
 
 PAGE_URL = "http://127.0.0.1:8000/slj/gzdt/index.html"
 

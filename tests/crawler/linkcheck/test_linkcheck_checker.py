@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from crawler.linkcheck.checker import CheckerSettings, check_links
-from crawler.linkcheck.model import LinkCheckResult, LinkTarget
 from crawler.linkcheck.policy import RetryPolicy
+from monitor.crawlfacts.links import LinkCheckResult, LinkTarget
 from monitor.domain import LinkKind
 
 

@@ -13,7 +13,6 @@ from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseNeverReceived
 
 from crawler.linkcheck.errors import error_reason
-from crawler.linkcheck.model import CheckResult
 from crawler.linkcheck.policy import (
     RetryPolicy,
     first_method,
@@ -23,6 +22,7 @@ from crawler.linkcheck.policy import (
 from crawler.linkcheck.redirects import MAX_REDIRECTS, follow, method_after_redirect
 from crawler.linkcheck.retry_after import parse_retry_after
 from crawler.linkcheck.urls import request_url, same_host, skip_reason
+from monitor.crawlfacts.links import CheckResult
 from monitor.domain import LinkKind, LinkStatus
 
 NOW = datetime(2024, 5, 10, 8, 0, 0, tzinfo=UTC)

@@ -9,10 +9,10 @@ import pytest
 from scrapy.http import Request, TextResponse
 
 from crawler.extract.listing import ListItem
-from crawler.items import ColumnDone
 from crawler.liststyles.jsonapi import ApiQuery, api_list_query, find_api_query, read_answer
-from crawler.plan import ColumnJob, CrawlPlan
 from crawler.spiders.columns import ColumnSpider
+from monitor.crawlfacts.items import ColumnDone
+from monitor.crawlfacts.plan import ColumnJob, CrawlPlan
 from monitor.domain import ListStyle
 
 PAGE = "http://www.ruihe.gov.cn/slj/gzdt/"

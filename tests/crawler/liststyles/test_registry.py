@@ -11,10 +11,10 @@ import pytest
 from scrapy.http import HtmlResponse, Request
 
 import crawler.liststyles
-from crawler.items import ColumnDone
 from crawler.liststyles import REGISTRY, ListPage, detect, pinned
-from crawler.plan import ColumnJob, CrawlPlan
 from crawler.spiders.columns import ColumnSpider
+from monitor.crawlfacts.items import ColumnDone
+from monitor.crawlfacts.plan import ColumnJob, CrawlPlan
 from monitor.domain import ListStyle
 from sampleportal import RunningPortal, generate_portal, serve_portal
 from sampleportal.model import ListStyle as PortalStyle

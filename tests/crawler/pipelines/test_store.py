@@ -18,8 +18,11 @@ from scrapy.utils.test import get_crawler
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 
-from crawler.extract.article import Article, LinkRef
-from crawler.items import (
+from crawler.progress import CrawlProgress
+from crawler.spiders.columns import ColumnSpider
+from monitor.config import PortalConfig
+from monitor.crawlfacts.article import Article, LinkRef
+from monitor.crawlfacts.items import (
     ArticleItem,
     ColumnDone,
     HomePageItem,
@@ -27,11 +30,8 @@ from crawler.items import (
     ListPageItem,
     PageAnswered,
 )
-from crawler.linkcheck.model import CheckResult, LinkCheckResult
-from crawler.plan import CrawlPlan
-from crawler.progress import CrawlProgress
-from crawler.spiders.columns import ColumnSpider
-from monitor.config import PortalConfig
+from monitor.crawlfacts.links import CheckResult, LinkCheckResult
+from monitor.crawlfacts.plan import CrawlPlan
 from monitor.domain import DateSource, LinkKind, LinkStatus
 from storage import crawl_store
 from storage.crawl_store import CrawlRecorder, start_run

@@ -2,7 +2,7 @@
 
 import pytest
 
-from crawler.extract.titles import completed_title
+from monitor.crawlfacts.titles import completed_title
 
 FULL = "县财政局：债务风险防控工作取得阶段性成效"
 

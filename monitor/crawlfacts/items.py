@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from crawler.extract.article import Article
-from crawler.linkcheck.model import CheckResult
 from monitor.content import ContentFinding
+from monitor.crawlfacts.article import Article
+from monitor.crawlfacts.links import CheckResult
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,10 @@ class ArticleItem:
 class PageAnswered:
     """A page the crawl read (a column's list page, the home page) whose answer, judged
     as the link checker judges a link, is working: as a link target it needs no second
-    request in this run."""
+    request in this run.
+
+    `url` is written as the link checker requests it (`crawler.linkcheck.urls.request_url`),
+    the spelling its target is matched by."""
 
     url: str
     result: CheckResult

@@ -9,8 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from crawler.extract.listing import ListSelectors
 from monitor.domain import ListStyle
+
+
+@dataclass(frozen=True)
+class ListSelectors:
+    """CSS selectors for one column's list (SPEC §2 `list:`). `item` selects the rows;
+    `title`, `link` and `date` are looked up inside each row and default to detection."""
+
+    item: str
+    title: str | None = None
+    link: str | None = None
+    date: str | None = None
 
 
 @dataclass(frozen=True)
