@@ -160,6 +160,26 @@ class ProblemState(StrEnum):
     IGNORED = "ignored"
 
 
+class EvidenceStatus(StrEnum):
+    """What one attempt at a problem's evidence (截图取证) left."""
+
+    CAPTURED = "captured"
+    FAILED = "failed"
+    # Nothing could be captured on this machine (no browser, no CJK font): recorded as the
+    # reason for 无截图, but not counted as an attempt, so the capture runs once it is fixed.
+    UNAVAILABLE = "unavailable"
+    # Deleted by the retention rules.
+    EXPIRED = "expired"
+
+
+class Role(StrEnum):
+    """Who a dashboard user is (SPEC §8): `office` sees and acts on everything; `unit`
+    sees its own unit only."""
+
+    OFFICE = "office"
+    UNIT = "unit"
+
+
 # Values of the columns in `units[].group` that the reports treat specially (SPEC §2):
 # the group is free text, but these two are the ones seed 004 tabulates as 附件1 and 附件2.
 GROUP_COUNTY_DEPARTMENTS = "县直单位"

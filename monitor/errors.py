@@ -31,6 +31,19 @@ class DatabaseError(MonitorError):
     """Raised by `storage` when the database cannot be opened or is not migrated."""
 
 
+class UnknownStoredValueError(DatabaseError):
+    """Raised by `storage.base.ByValue` when a column holds a string that is no member of
+    its enum: the database was written by another version of the monitor, or by hand."""
+
+    def __init__(self, enum_name: str, value: str):
+        self.enum_name, self.value = enum_name, value
+        from monitor.i18n import _
+
+        super().__init__(_("the database holds '{value}', which is no {enum}; was it "
+                           "written by another version of the monitor?").format(
+                               value=value, enum=enum_name))
+
+
 class UnknownUnitError(MonitorError):
     """Raised by unit look-ups (`monitor check --unit`) when no unit or alias matches."""
 

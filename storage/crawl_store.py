@@ -138,7 +138,7 @@ def close_stale_runs(session: Session, site_id: int, at: datetime) -> list[int]:
     is running, and a `running` row is the trace of one that was killed."""
     closed = []
     for run in session.scalars(select(CrawlRun).where(
-            CrawlRun.site_id == site_id, CrawlRun.status == RunStatus.RUNNING.value)):
+            CrawlRun.site_id == site_id, CrawlRun.status == RunStatus.RUNNING)):
         ended = dict(session.execute(select(ColumnCrawl.column_id, ColumnCrawl.outcome)
                                      .where(ColumnCrawl.run_id == run.id)).tuples().all())
         columns = (select(Column.id).join(Unit, Unit.id == Column.unit_id)
@@ -149,13 +149,13 @@ def close_stale_runs(session: Session, site_id: int, at: datetime) -> list[int]:
         for column_id in session.scalars(columns):
             if column_id not in ended:
                 session.add(ColumnCrawl(run_id=run.id, column_id=column_id,
-                                        outcome=CrawlOutcome.NOT_REACHED.value,
+                                        outcome=CrawlOutcome.NOT_REACHED,
                                         reason=NOT_REACHED_REASON, finished_at=at))
-                ended[column_id] = CrawlOutcome.NOT_REACHED.value
-        run.status = RunStatus.INTERRUPTED.value
+                ended[column_id] = CrawlOutcome.NOT_REACHED
+        run.status = RunStatus.INTERRUPTED
         run.finished_at = at
         run.error = STALE_RUN_ERROR
-        run.columns_ok = sum(1 for outcome in ended.values() if outcome == CrawlOutcome.OK.value)
+        run.columns_ok = sum(1 for outcome in ended.values() if outcome is CrawlOutcome.OK)
         run.columns_failed = len(ended) - run.columns_ok
         closed.append(run.id)
     session.flush()
@@ -246,8 +246,8 @@ class CrawlRecorder:
                         url=listed.url,
                         title=listed.title,
                         date=listed.date,
-                        date_source=DateSource.LIST.value if listed.date else None,
-                        title_source=TitleSource.LIST.value,
+                        date_source=DateSource.LIST if listed.date else None,
+                        title_source=TitleSource.LIST,
                         first_seen=self.now,
                         last_seen=self.now,
                         first_run_id=self.run_id,
@@ -356,9 +356,9 @@ class CrawlRecorder:
         with self.sessions() as session:
             rows = [row for chunk in chunks(list(self._answered)) for row in session.execute(
                 select(LinkTarget.url, LinkTarget.kind).where(
-                    LinkTarget.url.in_(chunk), LinkTarget.kind == LinkKind.A.value))]
+                    LinkTarget.url.in_(chunk), LinkTarget.kind == LinkKind.A))]
         for url, kind in rows:
-            self.link_result(LinkCheckResult.of(CheckTarget(url, LinkKind(kind)),
+            self.link_result(LinkCheckResult.of(CheckTarget(url, kind),
                                                 self._answered[url], 1))
         self.flush()
 
@@ -372,7 +372,7 @@ class CrawlRecorder:
         """
         self.flush()
         query = select(LinkTarget.url, LinkTarget.kind, LinkTarget.status).where(
-            (LinkTarget.status.in_(("pending", "broken", "blocked")))
+            (LinkTarget.status.in_((LinkStatus.PENDING, LinkStatus.BROKEN, LinkStatus.BLOCKED)))
             | (LinkTarget.next_check_at.is_(None))
             | (LinkTarget.next_check_at <= self.now)
         ).order_by(LinkTarget.id)
@@ -384,7 +384,7 @@ class CrawlRecorder:
                        .where(Column.unit_id.in_(unit_ids)))
             query = query.where(LinkTarget.id.in_(carried))
         with self.sessions() as session:
-            return [CheckTarget(url, LinkKind(kind), known_broken=status == LinkStatus.BROKEN)
+            return [CheckTarget(url, kind, known_broken=status is LinkStatus.BROKEN)
                     for url, kind, status in session.execute(query)]
 
     def link_result(self, result: LinkCheckResult) -> None:
@@ -404,7 +404,7 @@ class CrawlRecorder:
             target = targets.get(result.url)
             if target is None:
                 continue
-            target.status = result.status.value
+            target.status = result.status
             target.reason = result.reason
             target.http_status = result.http_status
             target.final_url = result.final_url
@@ -424,7 +424,7 @@ class CrawlRecorder:
             for chunk in chunks(list(urls)):
                 changed = rows_changed(session,
                     update(LinkTarget).where(LinkTarget.url.in_(chunk)).values(
-                        status=LinkStatus.UNCHECKED.value, reason=reason, http_status=None,
+                        status=LinkStatus.UNCHECKED, reason=reason, http_status=None,
                         final_url=None, redirect_chain=[], last_checked_at=self.now,
                         next_check_at=self.now))
                 total += changed
@@ -435,7 +435,7 @@ class CrawlRecorder:
         self.flush()
         with self.sessions() as session:
             return list(session.scalars(select(LinkTarget.url).where(
-                LinkTarget.last_checked_at == self.now, LinkTarget.status == status.value)))
+                LinkTarget.last_checked_at == self.now, LinkTarget.status == status)))
 
     # -- batches -------------------------------------------------------------------------
 
@@ -480,7 +480,7 @@ class CrawlRecorder:
             return list(session.scalars(
                 select(ColumnCrawl.column_id).where(
                     ColumnCrawl.run_id == self.run_id,
-                    ColumnCrawl.outcome == CrawlOutcome.OK.value,
+                    ColumnCrawl.outcome == CrawlOutcome.OK,
                     select(Post.id).where(
                         Post.column_id == ColumnCrawl.column_id, Post.date.is_(None),
                         Post.article_fetched_at.is_(None), Post.removed_at.is_(None),
@@ -491,13 +491,13 @@ class CrawlRecorder:
         with self.sessions.begin() as session:
             session.execute(update(ColumnCrawl).where(
                 ColumnCrawl.run_id == self.run_id, ColumnCrawl.column_id.in_(column_ids)
-            ).values(outcome=outcome.value))
+            ).values(outcome=outcome))
         for column_id in column_ids:
             done = self.counts.outcome_by_column.get(column_id)
             if done is not None:
                 self.counts.outcome_by_column[column_id] = replace(done, outcome=outcome.value)
 
-    def finish(self, finished_at: datetime, status: str, error: str | None = None) -> None:
+    def finish(self, finished_at: datetime, status: RunStatus, error: str | None = None) -> None:
         self.flush()
         with self.sessions.begin() as session:
             run = session.get(CrawlRun, self.run_id)
@@ -510,7 +510,7 @@ class CrawlRecorder:
             run.posts_removed = self.counts.posts_removed
             outcomes = list(session.scalars(select(ColumnCrawl.outcome).where(
                 ColumnCrawl.run_id == self.run_id)))
-            run.columns_ok = sum(1 for outcome in outcomes if outcome == CrawlOutcome.OK.value)
+            run.columns_ok = sum(1 for outcome in outcomes if outcome is CrawlOutcome.OK)
             run.columns_failed = len(outcomes) - run.columns_ok
             run.columns_capped = self.counts.columns_capped
             run.home_read = self.counts.home_page == "ok"

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from monitor.domain import CrawlOutcome, ProblemState, RunStatus
 from monitor.problem_details import note_text
 from storage.models import Column, ColumnCrawl, CrawlRun, Post, Problem, ProblemEvent, Unit
 
@@ -54,7 +55,7 @@ class RunRow:
     finished_at: datetime | None
     trigger: str
     units: list[str]
-    status: str
+    status: RunStatus
     requests: int
     pages: int
     posts_new: int
@@ -81,7 +82,7 @@ class ColumnFailure:
     unit: str
     column: str
     url: str
-    outcome: str
+    outcome: CrawlOutcome
     reason: str | None
 
 
@@ -94,7 +95,7 @@ def column_failures(session: Session, run_ids: Sequence[int]) -> list[ColumnFail
                ColumnCrawl.reason)
         .join(Column, Column.id == ColumnCrawl.column_id)
         .join(Unit, Unit.id == Column.unit_id)
-        .where(ColumnCrawl.run_id.in_(run_ids), ColumnCrawl.outcome != "ok")
+        .where(ColumnCrawl.run_id.in_(run_ids), ColumnCrawl.outcome != CrawlOutcome.OK)
         .order_by(ColumnCrawl.run_id.desc(), Unit.id, Column.id)
     )
     return [ColumnFailure(*row) for row in session.execute(query)]
@@ -104,7 +105,7 @@ def column_failures(session: Session, run_ids: Sequence[int]) -> list[ColumnFail
 class EventRow:
     problem_id: int
     at: datetime
-    state: str
+    state: ProblemState
     note: str | None
     actor: str | None
 

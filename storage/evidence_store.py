@@ -20,19 +20,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from monitor.calendar import local_date
-from monitor.domain import ProblemState, ProblemType
+from monitor.domain import EvidenceStatus, ProblemState, ProblemType
 from monitor.evidence import ACCUSING_TYPES
 from monitor.evidence.manifest import MANIFEST_NAME, sha256_hex
 from monitor.evidence.retention import StoredEvidence
 from monitor.problem_details import detail_text
 from storage.models import Column, Evidence, Problem, ProblemEvent, Unit
 
-CAPTURED = "captured"
-FAILED = "failed"
-# Nothing could be captured on this machine (no browser, no CJK font): recorded as the
-# reason for 无截图, but not counted as an attempt, so the capture runs once it is fixed.
-UNAVAILABLE = "unavailable"
-EXPIRED = "expired"
 # A problem whose page failed this many times since it was opened is not tried again
 # until it is opened again: the failures and their reasons are recorded (无截图).
 MAX_ATTEMPTS = 3
@@ -99,7 +93,7 @@ def pending_problems(session: Session) -> list[PendingProblem]:
     """Open accusing problems with a page and no capture since their last opening (the
     first finding or a reopening), that have not failed `MAX_ATTEMPTS` times since."""
     opened = (select(ProblemEvent.problem_id, func.max(ProblemEvent.at).label("at"))
-              .where(ProblemEvent.state == ProblemState.OPEN.value)
+              .where(ProblemEvent.state == ProblemState.OPEN)
               .group_by(ProblemEvent.problem_id).subquery())
     candidates = session.execute(
         select(Problem.id, Problem.type, Unit.name.label("unit"), Column.name.label("column"),
@@ -107,17 +101,18 @@ def pending_problems(session: Session) -> list[PendingProblem]:
         .join(opened, opened.c.problem_id == Problem.id)
         .outerjoin(Unit, Unit.id == Problem.unit_id)
         .outerjoin(Column, Column.id == Problem.column_id)
-        .where(Problem.state == ProblemState.OPEN.value,
-               Problem.type.in_([t.value for t in ACCUSING_TYPES]), Problem.url.is_not(None))
+        .where(Problem.state == ProblemState.OPEN,
+               Problem.type.in_(list(ACCUSING_TYPES)), Problem.url.is_not(None))
         .order_by(Problem.id)
     ).all()
     attempts = _attempts(session, [row.id for row in candidates])
     pending = []
     for row in candidates:
         since = [(at, status) for at, status in attempts.get(row.id, []) if at >= row.at]
-        if any(status == CAPTURED for _, status in since) or len(since) >= MAX_ATTEMPTS:
+        if EvidenceStatus.CAPTURED in (status for _, status in since) \
+                or len(since) >= MAX_ATTEMPTS:
             continue
-        pending.append(PendingProblem(row.id, ProblemType(row.type), row.unit, row.column,
+        pending.append(PendingProblem(row.id, row.type, row.unit, row.column,
                                       row.url, row.target,
                                       detail_text(row.type, row.detail)))
     return pending
@@ -126,25 +121,28 @@ def pending_problems(session: Session) -> list[PendingProblem]:
 _IDS_PER_QUERY = 500
 
 
-def _attempts(session: Session, problem_ids: list[int]) -> dict[int, list[tuple[datetime, str]]]:
-    found: dict[int, list[tuple[datetime, str]]] = {}
+_Attempts = dict[int, list[tuple[datetime, EvidenceStatus]]]
+
+
+def _attempts(session: Session, problem_ids: list[int]) -> _Attempts:
+    found: _Attempts = {}
     for start in range(0, len(problem_ids), _IDS_PER_QUERY):
         chunk = problem_ids[start:start + _IDS_PER_QUERY]
         for problem_id, at, status in session.execute(
                 select(Evidence.problem_id, Evidence.captured_at, Evidence.status)
                 .where(Evidence.problem_id.in_(chunk),
-                       Evidence.status.in_((CAPTURED, FAILED)))):
+                       Evidence.status.in_((EvidenceStatus.CAPTURED, EvidenceStatus.FAILED)))):
             found.setdefault(problem_id, []).append((at, status))
     return found
 
 
 def record_captured(session: Session, problem_id: int, at: datetime, item: StoredItem) -> None:
-    session.add(Evidence(problem_id=problem_id, captured_at=at, status=CAPTURED,
+    session.add(Evidence(problem_id=problem_id, captured_at=at, status=EvidenceStatus.CAPTURED,
                          path=item.path, manifest_sha256=item.manifest_sha256, size=item.size))
 
 
 def record_failed(session: Session, problem_id: int, at: datetime, reason: str,
-                  status: str = FAILED) -> None:
+                  status: EvidenceStatus = EvidenceStatus.FAILED) -> None:
     """No screenshot (无截图), and why; `UNAVAILABLE` when the machine, not the page, failed."""
     session.add(Evidence(problem_id=problem_id, captured_at=at, status=status, reason=reason,
                          size=0))
@@ -155,7 +153,7 @@ class EvidenceRecord:
     """The latest word on a problem's evidence: a folder, or why there is none."""
 
     problem_id: int
-    status: str
+    status: EvidenceStatus
     captured_at: datetime
     path: str | None
     reason: str | None
@@ -176,7 +174,8 @@ def latest_evidence(session: Session, problem_ids: Iterable[int]) -> dict[int, E
             known = latest.get(problem_id)
             # A capture stands until a newer capture replaces it; a later failure (a retry
             # that timed out) does not hide it.
-            if known is None or status == CAPTURED or known.status != CAPTURED:
+            if (known is None or status is EvidenceStatus.CAPTURED
+                    or known.status is not EvidenceStatus.CAPTURED):
                 latest[problem_id] = EvidenceRecord(problem_id, status, at, path, reason)
     return latest
 
@@ -184,11 +183,11 @@ def latest_evidence(session: Session, problem_ids: Iterable[int]) -> dict[int, E
 def stored_evidence(session: Session) -> list[StoredEvidence]:
     """Every capture whose folder is kept, with its problem's state, for retention."""
     return [
-        StoredEvidence(evidence_id, ProblemState(state), at, size or 0)
+        StoredEvidence(evidence_id, state, at, size or 0)
         for evidence_id, state, at, size in session.execute(
             select(Evidence.id, Problem.state, Evidence.captured_at, Evidence.size)
             .join(Problem, Problem.id == Evidence.problem_id)
-            .where(Evidence.status == CAPTURED))
+            .where(Evidence.status == EvidenceStatus.CAPTURED))
     ]
 
 
@@ -199,7 +198,7 @@ def expire(session: Session, root: Path, evidence_ids: Iterable[int], at: dateti
     for evidence in session.scalars(select(Evidence).where(Evidence.id.in_(list(evidence_ids)))):
         if evidence.path is not None and not _shared(session, evidence):
             delete_item(root, evidence.path)
-        evidence.status = EXPIRED
+        evidence.status = EvidenceStatus.EXPIRED
         evidence.reason = f"已按保留期限于{local_date(at).isoformat()}删除"
         evidence.path = None
         count += 1
@@ -212,5 +211,5 @@ def _shared(session: Session, evidence: Evidence) -> bool:
     others = session.scalar(
         select(func.count()).select_from(Evidence)
         .where(Evidence.path == evidence.path, Evidence.id != evidence.id,
-               Evidence.status == CAPTURED))
+               Evidence.status == EvidenceStatus.CAPTURED))
     return bool(others)

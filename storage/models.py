@@ -2,7 +2,8 @@
 
 Natural keys carry unique constraints so that every writer can upsert: re-running a
 crawl, or re-running one killed half-way, converges on the same rows (issue 2).
-Enumerated values are stored as short strings (the `monitor.domain` enums' values).
+Enumerated values are stored as short strings (the `monitor.domain` enums' values), read
+and written as members through `storage.base.ByValue`.
 """
 
 from __future__ import annotations
@@ -23,6 +24,21 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from monitor.domain import (
+    Category,
+    CrawlOutcome,
+    Cycle,
+    DateSource,
+    EvidenceStatus,
+    LinkKind,
+    LinkStatus,
+    ProblemState,
+    ProblemType,
+    Render,
+    Role,
+    RunStatus,
+    TitleSource,
+)
 from storage.base import Base
 
 URL = String(2048)
@@ -72,10 +88,10 @@ class Column(Base):
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     url: Mapped[str] = mapped_column(URL)
-    category: Mapped[str] = mapped_column(SHORT)
-    cycle: Mapped[str] = mapped_column(SHORT)
+    category: Mapped[Category] = mapped_column()
+    cycle: Mapped[Cycle] = mapped_column()
     deadline: Mapped[str | None] = mapped_column(String(5))
-    render: Mapped[str] = mapped_column(SHORT, default="static")
+    render: Mapped[Render] = mapped_column(default=Render.STATIC)
     list_selectors: Mapped[dict[str, Any] | None] = mapped_column()
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Set by the first crawl that read the column: posts found then are history, not news.
@@ -94,7 +110,7 @@ class CrawlRun(Base):
     finished_at: Mapped[datetime | None] = mapped_column()
     trigger: Mapped[str] = mapped_column(SHORT, default="cli")
     units: Mapped[list[str]] = mapped_column(default=list)
-    status: Mapped[str] = mapped_column(SHORT, default="running")
+    status: Mapped[RunStatus] = mapped_column(default=RunStatus.RUNNING)
     requests: Mapped[int] = mapped_column(Integer, default=0)
     pages: Mapped[int] = mapped_column(Integer, default=0)
     posts_new: Mapped[int] = mapped_column(Integer, default=0)
@@ -121,7 +137,7 @@ class ColumnCrawl(Base):
     column_id: Mapped[int] = mapped_column(
         ForeignKey("portal_column.id", ondelete="CASCADE"), index=True
     )
-    outcome: Mapped[str] = mapped_column(SHORT)
+    outcome: Mapped[CrawlOutcome] = mapped_column()
     reason: Mapped[str | None] = mapped_column(Text)
     pages: Mapped[int] = mapped_column(Integer, default=0)
     posts_seen: Mapped[int] = mapped_column(Integer, default=0)
@@ -146,9 +162,9 @@ class Post(Base):
     title: Mapped[str] = mapped_column(Text)
     # Local (Asia/Shanghai) calendar date the post claims; None: undated (SPEC §4.2).
     date: Mapped[date | None] = mapped_column(Date)
-    date_source: Mapped[str | None] = mapped_column(SHORT)
+    date_source: Mapped[DateSource | None] = mapped_column()
     # Where the title was read: the list, or the article page when the list cut it.
-    title_source: Mapped[str | None] = mapped_column(SHORT)
+    title_source: Mapped[TitleSource | None] = mapped_column()
     first_seen: Mapped[datetime] = mapped_column()
     last_seen: Mapped[datetime] = mapped_column()
     first_run_id: Mapped[int | None] = mapped_column(
@@ -189,9 +205,9 @@ class LinkTarget(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     url: Mapped[str] = mapped_column(URL, unique=True)
-    kind: Mapped[str] = mapped_column(SHORT)
+    kind: Mapped[LinkKind] = mapped_column()
     internal: Mapped[bool] = mapped_column(Boolean)
-    status: Mapped[str] = mapped_column(SHORT, default="pending")
+    status: Mapped[LinkStatus] = mapped_column(default=LinkStatus.PENDING)
     reason: Mapped[str | None] = mapped_column(String(200))
     http_status: Mapped[int | None] = mapped_column(Integer)
     final_url: Mapped[str | None] = mapped_column(URL)
@@ -226,7 +242,7 @@ class Problem(Base):
     __table_args__ = (UniqueConstraint("type", "key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    type: Mapped[str] = mapped_column(SHORT)
+    type: Mapped[ProblemType] = mapped_column()
     key: Mapped[str] = mapped_column(String(1024))
     unit_id: Mapped[int | None] = mapped_column(
         ForeignKey("unit.id", ondelete="CASCADE"), index=True
@@ -237,7 +253,7 @@ class Problem(Base):
     url: Mapped[str | None] = mapped_column(URL)
     target: Mapped[str | None] = mapped_column(URL)
     detail: Mapped[str] = mapped_column(Text, default="")
-    state: Mapped[str] = mapped_column(SHORT, default="open", index=True)
+    state: Mapped[ProblemState] = mapped_column(default=ProblemState.OPEN, index=True)
     first_seen: Mapped[datetime] = mapped_column()
     last_seen: Mapped[datetime] = mapped_column()
     fixed_at: Mapped[datetime | None] = mapped_column()
@@ -260,7 +276,7 @@ class ProblemEvent(Base):
         ForeignKey("problem.id", ondelete="CASCADE"), index=True
     )
     at: Mapped[datetime] = mapped_column()
-    state: Mapped[str] = mapped_column(SHORT)
+    state: Mapped[ProblemState] = mapped_column()
     note: Mapped[str | None] = mapped_column(Text)
     # The dashboard user who made the change; None for the monitor itself and the CLI.
     actor: Mapped[str | None] = mapped_column(String(100))
@@ -279,8 +295,7 @@ class Evidence(Base):
         ForeignKey("problem.id", ondelete="CASCADE"), index=True
     )
     captured_at: Mapped[datetime] = mapped_column(index=True)
-    # captured | failed | expired (deleted by the retention rules)
-    status: Mapped[str] = mapped_column(SHORT)
+    status: Mapped[EvidenceStatus] = mapped_column()
     reason: Mapped[str | None] = mapped_column(Text)
     # Relative to the configured evidence directory.
     path: Mapped[str | None] = mapped_column(String(200))
@@ -356,7 +371,7 @@ class WebUser(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
-    role: Mapped[str] = mapped_column(SHORT)
+    role: Mapped[Role] = mapped_column()
     # The unit a `unit` user may see; None for the office.
     unit_id: Mapped[int | None] = mapped_column(
         ForeignKey("unit.id", ondelete="CASCADE"), index=True

@@ -29,7 +29,7 @@ from monitor.crawlfacts.precedence import (
     titled_by_article,
 )
 from monitor.crawlfacts.urls import normalize_url
-from monitor.domain import DateSource, ProblemType, TitleSource
+from monitor.domain import ProblemType
 from monitor.problem_details import encode
 from storage.models import LinkRef, LinkTarget, Page, Post
 from storage.problem_store import Finding, bounded_key, reconcile
@@ -142,7 +142,7 @@ def _upsert_targets(session: Session, reads: Sequence[PageRead], now: datetime,
     for url, link in found.items():
         if url not in targets:
             target = targets[url] = LinkTarget(
-                url=url, kind=link.kind.value, first_seen=now,
+                url=url, kind=link.kind, first_seen=now,
                 internal=urlsplit(url).hostname == site_host)
             session.add(target)
     session.flush()
@@ -177,26 +177,26 @@ def _links(read: PageRead) -> list[LinkRefFound]:
 
 def date_of(post: Post) -> PostDate:
     """The post's stored date, as the precedence reads it (monitor.crawlfacts.precedence)."""
-    return PostDate(post.date, DateSource(post.date_source) if post.date_source else None)
+    return PostDate(post.date, post.date_source)
 
 
 def title_of(post: Post) -> PostTitle:
     """The post's stored title, as the precedence reads it."""
-    return PostTitle(post.title, TitleSource(post.title_source) if post.title_source else None)
+    return PostTitle(post.title, post.title_source)
 
 
 def record_date(post: Post, decided: PostDate) -> None:
     """Write the date the precedence decided (SPEC §4.2), leaving an unchanged row alone."""
     if decided != date_of(post):
         post.date = decided.value
-        post.date_source = decided.source.value if decided.source is not None else None
+        post.date_source = decided.source
 
 
 def record_title(post: Post, decided: PostTitle) -> None:
     """Write the title the precedence decided, leaving an unchanged row alone."""
     if decided != title_of(post):
         post.title = decided.text
-        post.title_source = decided.source.value if decided.source is not None else None
+        post.title_source = decided.source
 
 
 def _record_content(session: Session, page: Page, findings: Iterable[ContentFinding],

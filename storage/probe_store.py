@@ -19,7 +19,7 @@ from monitor.probe.availability import AvailabilityVerdict, ProbeOutcome, ProbeS
 from monitor.problem_details import encode
 from storage.models import ProbeResult, Problem, ProblemEvent
 
-UNREACHABLE = ProblemType.SITE_UNREACHABLE.value
+UNREACHABLE = ProblemType.SITE_UNREACHABLE
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class ProblemChange:
 
     url: str
     change: str | None
-    state: str | None
+    state: ProblemState | None
 
 
 def record_outcomes(session: Session, outcomes: Iterable[ProbeOutcome]) -> None:
@@ -56,8 +56,8 @@ def apply_verdict(session: Session, verdict: AvailabilityVerdict, at: datetime) 
         return ProblemChange(verdict.url, None, problem.state if problem else None)
     if verdict.unreachable:
         return _raise(session, problem, verdict, at)
-    if problem is not None and problem.state == ProblemState.OPEN.value:
-        problem.state = ProblemState.FIXED.value
+    if problem is not None and problem.state is ProblemState.OPEN:
+        problem.state = ProblemState.FIXED
         problem.fixed_at = at
         problem.detail = encode(verdict.facts())
         _event(session, problem, ProblemState.FIXED, at, verdict.describe())
@@ -71,17 +71,17 @@ def _raise(session: Session, problem: Problem | None, verdict: AvailabilityVerdi
     if problem is None:
         problem = Problem(type=UNREACHABLE, key=verdict.url, unit_id=None, column_id=None,
                           url=verdict.url, target=None, detail=detail,
-                          state=ProblemState.OPEN.value, first_seen=at, last_seen=at,
+                          state=ProblemState.OPEN, first_seen=at, last_seen=at,
                           recurring=False, reopen_count=0)
         session.add(problem)
         _event(session, problem, ProblemState.OPEN, at, verdict.describe())
         return ProblemChange(verdict.url, "opened", problem.state)
     problem.detail = detail
     problem.last_seen = at
-    if problem.state != ProblemState.FIXED.value:
+    if problem.state is not ProblemState.FIXED:
         # Still open, or ignored by an officer: the state stays as it is.
         return ProblemChange(verdict.url, None, problem.state)
-    problem.state = ProblemState.OPEN.value
+    problem.state = ProblemState.OPEN
     problem.fixed_at = None
     problem.recurring = True
     problem.reopen_count = (problem.reopen_count or 0) + 1
@@ -92,4 +92,4 @@ def _raise(session: Session, problem: Problem | None, verdict: AvailabilityVerdi
 
 def _event(session: Session, problem: Problem, state: ProblemState, at: datetime,
            note: str) -> None:
-    session.add(ProblemEvent(problem=problem, at=at, state=state.value, note=note))
+    session.add(ProblemEvent(problem=problem, at=at, state=state, note=note))

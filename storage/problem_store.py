@@ -84,10 +84,10 @@ def reconcile(
 ) -> LifeCounts:
     """Bring the stored problems of the judged pairs (and of the wholly judged types) in
     line with `findings` at instant `at`."""
-    found = {(finding.type.value, finding.key): finding for finding in findings}
-    whole_types = {problem_type.value for problem_type in judged_types}
-    keys = {(problem_type.value, key) for problem_type, key in judged_keys}
-    existing = _existing(session, found, {t.value for t, _ in judged} | whole_types)
+    found = {(finding.type, finding.key): finding for finding in findings}
+    whole_types = set(judged_types)
+    keys = set(judged_keys)
+    existing = _existing(session, found, {t for t, _ in judged} | whole_types)
     existing.update(_by_key(session, keys - set(existing)))
     opened = reopened = still = 0
     for natural_key, finding in found.items():
@@ -95,21 +95,20 @@ def reconcile(
         if problem is None:
             _open(session, finding, at)
             opened += 1
-        elif problem.state == ProblemState.FIXED.value:
+        elif problem.state is ProblemState.FIXED:
             _reopen_found(session, problem, finding, at)
             reopened += 1
         else:
             _still_found(problem, finding, at)
             still += 1
-    judged_values = {(problem_type.value, column_id) for problem_type, column_id in judged}
     fixed = 0
     for natural_key, problem in existing.items():
-        if natural_key in found or problem.state != ProblemState.OPEN.value:
+        if natural_key in found or problem.state is not ProblemState.OPEN:
             continue
         if problem.target is not None and problem.target in spared_targets:
             continue
         if (problem.type in whole_types or natural_key in keys
-                or (problem.type, problem.column_id) in judged_values):
+                or (problem.type, problem.column_id) in judged):
             _fix(session, problem, at)
             fixed += 1
     session.flush()
@@ -121,8 +120,9 @@ _KEYS_PER_QUERY = 500
 
 
 def _existing(
-    session: Session, found: dict[tuple[str, str], Finding], judged_types: set[str]
-) -> dict[tuple[str, str], Problem]:
+    session: Session, found: dict[tuple[ProblemType, str], Finding],
+    judged_types: set[ProblemType]
+) -> dict[tuple[ProblemType, str], Problem]:
     """Every stored problem of a judged type, and the stored problems of the findings.
 
     Findings of a type not judged are looked up by key only: a crawl's articles add their
@@ -132,7 +132,7 @@ def _existing(
         (problem.type, problem.key): problem
         for problem in session.scalars(select(Problem).where(Problem.type.in_(judged_types)))
     } if judged_types else {}
-    others: dict[str, list[str]] = {}
+    others: dict[ProblemType, list[str]] = {}
     for problem_type, key in found:
         if problem_type not in judged_types:
             others.setdefault(problem_type, []).append(key)
@@ -145,8 +145,9 @@ def _existing(
     return existing
 
 
-def _by_key(session: Session, keys: set[tuple[str, str]]) -> dict[tuple[str, str], Problem]:
-    found: dict[tuple[str, str], Problem] = {}
+def _by_key(session: Session, keys: set[tuple[ProblemType, str]]
+            ) -> dict[tuple[ProblemType, str], Problem]:
+    found: dict[tuple[ProblemType, str], Problem] = {}
     for problem_type, key in keys:
         problem = session.scalar(select(Problem).where(Problem.type == problem_type,
                                                        Problem.key == key))
@@ -157,7 +158,7 @@ def _by_key(session: Session, keys: set[tuple[str, str]]) -> dict[tuple[str, str
 
 def _event(session: Session, problem: Problem, state: ProblemState, at: datetime,
            note: str, actor: str | None = None) -> None:
-    session.add(ProblemEvent(problem=problem, at=at, state=state.value, note=note, actor=actor))
+    session.add(ProblemEvent(problem=problem, at=at, state=state, note=note, actor=actor))
 
 
 def _apply(problem: Problem, finding: Finding, at: datetime) -> None:
@@ -170,7 +171,7 @@ def _apply(problem: Problem, finding: Finding, at: datetime) -> None:
 
 
 def _open(session: Session, finding: Finding, at: datetime) -> None:
-    problem = Problem(type=finding.type.value, key=finding.key, state=ProblemState.OPEN.value,
+    problem = Problem(type=finding.type, key=finding.key, state=ProblemState.OPEN,
                       first_seen=at, recurring=False, reopen_count=0)
     _apply(problem, finding, at)
     session.add(problem)
@@ -179,7 +180,7 @@ def _open(session: Session, finding: Finding, at: datetime) -> None:
 
 def _reopen_found(session: Session, problem: Problem, finding: Finding, at: datetime) -> None:
     _apply(problem, finding, at)
-    problem.state = ProblemState.OPEN.value
+    problem.state = ProblemState.OPEN
     problem.fixed_at = None
     problem.recurring = True
     problem.reopen_count = (problem.reopen_count or 0) + 1
@@ -192,7 +193,7 @@ def _still_found(problem: Problem, finding: Finding, at: datetime) -> None:
 
 
 def _fix(session: Session, problem: Problem, at: datetime) -> None:
-    problem.state = ProblemState.FIXED.value
+    problem.state = ProblemState.FIXED
     problem.fixed_at = at
     _event(session, problem, ProblemState.FIXED, at, "no longer found")
 
@@ -212,7 +213,7 @@ def ignore_problem(session: Session, problem_id: int, reason: str, at: datetime,
     if not reason:
         raise MonitorError("a reason is required to ignore a problem (--reason TEXT)")
     problem = _problem(session, problem_id)
-    problem.state = ProblemState.IGNORED.value
+    problem.state = ProblemState.IGNORED
     problem.ignored_reason = reason
     _event(session, problem, ProblemState.IGNORED, at, reason, actor)
     session.flush()
@@ -224,7 +225,7 @@ def confirm_problem(session: Session, problem_id: int, at: datetime,
     """An officer has looked at an open problem and confirms it is real: it stays open and
     the confirmation is written in its history."""
     problem = _problem(session, problem_id)
-    if problem.state != ProblemState.OPEN.value:
+    if problem.state is not ProblemState.OPEN:
         raise MonitorError(f"problem {problem_id} is {problem.state}; only an open problem "
                            "can be confirmed")
     _event(session, problem, ProblemState.OPEN, at, CONFIRMED_NOTE, actor)
@@ -239,10 +240,10 @@ def reopen_problem(session: Session, problem_id: int, at: datetime,
     Not marked recurring: that is for a finding the monitor saw come back by itself.
     """
     problem = _problem(session, problem_id)
-    if problem.state == ProblemState.OPEN.value:
+    if problem.state is ProblemState.OPEN:
         raise MonitorError(f"problem {problem_id} is already open")
     previous = problem.state
-    problem.state = ProblemState.OPEN.value
+    problem.state = ProblemState.OPEN
     problem.fixed_at = None
     problem.ignored_reason = None
     _event(session, problem, ProblemState.OPEN, at, f"reopened by an officer (was {previous})",

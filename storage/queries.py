@@ -17,7 +17,17 @@ from typing import Any
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session
 
-from monitor.domain import Category, CrawlOutcome, Cycle, ProblemState, ProblemType
+from monitor.domain import (
+    Category,
+    CrawlOutcome,
+    Cycle,
+    DateSource,
+    LinkKind,
+    LinkStatus,
+    ProblemState,
+    ProblemType,
+    RunStatus,
+)
 from monitor.problem_details import decode, detail_text
 from storage.models import (
     Column,
@@ -128,7 +138,7 @@ def active_columns(
     if unit_ids is not None:
         query = query.where(Column.unit_id.in_(unit_ids))
     return [
-        ColumnRow(id_, unit_id, unit, name, url, Category(category), Cycle(cycle), deadline)
+        ColumnRow(id_, unit_id, unit, name, url, category, cycle, deadline)
         for id_, unit_id, unit, name, url, category, cycle, deadline in session.execute(query)
     ]
 
@@ -148,7 +158,7 @@ def latest_crawls(session: Session, column_ids: Sequence[int]) -> dict[int, Last
         ColumnCrawl.column_id, ColumnCrawl.outcome, ColumnCrawl.reason, ColumnCrawl.finished_at
     ).join(newest, and_(newest.c.id == ColumnCrawl.id))
     return {
-        column_id: LastCrawl(column_id, CrawlOutcome(outcome), reason, finished_at)
+        column_id: LastCrawl(column_id, outcome, reason, finished_at)
         for column_id, outcome, reason, finished_at in session.execute(query)
     }
 
@@ -183,7 +193,7 @@ def last_reads(session: Session, column_ids: Sequence[int]) -> dict[int, datetim
     query = (
         select(ColumnCrawl.column_id, func.max(ColumnCrawl.finished_at))
         .where(ColumnCrawl.column_id.in_(column_ids),
-               ColumnCrawl.outcome == CrawlOutcome.OK.value)
+               ColumnCrawl.outcome == CrawlOutcome.OK)
         .group_by(ColumnCrawl.column_id)
     )
     return {column_id: finished for column_id, finished in session.execute(query)}
@@ -285,16 +295,16 @@ def problems(session: Session, wanted: ProblemFilter) -> list[ProblemRow]:
     if wanted.unit_id is not None:
         query = query.where(Problem.unit_id == wanted.unit_id)
     if wanted.type is not None:
-        query = query.where(Problem.type == wanted.type.value)
+        query = query.where(Problem.type == wanted.type)
     if wanted.states is not None:
-        query = query.where(Problem.state.in_([state.value for state in wanted.states]))
+        query = query.where(Problem.state.in_(wanted.states))
     if wanted.seen_from is not None:
         query = query.where(Problem.last_seen >= wanted.seen_from)
     if wanted.seen_to is not None:
         query = query.where(Problem.first_seen < wanted.seen_to)
     return [
-        ProblemRow(id_, ProblemType(type_), unit, column, url, target,
-                   detail_text(type_, detail), ProblemState(state), first_seen, last_seen,
+        ProblemRow(id_, type_, unit, column, url, target,
+                   detail_text(type_, detail), state, first_seen, last_seen,
                    bool(recurring), reopen_count or 0, ignored_reason, decode(detail))
         for (id_, type_, unit, column, url, target, detail, state, first_seen, last_seen,
              recurring, reopen_count, ignored_reason) in session.execute(query)
@@ -308,7 +318,7 @@ class PostExportRow:
     url: str
     title: str
     date: date | None
-    date_source: str | None
+    date_source: DateSource | None
     first_seen: datetime
 
 
@@ -318,9 +328,9 @@ class LinkSourceRow:
 
     target_id: int
     url: str
-    kind: str
+    kind: LinkKind
     internal: bool
-    status: str
+    status: LinkStatus
     reason: str | None
     http_status: int | None
     hidden: bool
@@ -409,7 +419,7 @@ class RunRow:
     """How the latest crawl run of a portal went."""
 
     started_at: datetime
-    status: str
+    status: RunStatus
     columns_ok: int
     columns_failed: int
     error: str | None
@@ -443,7 +453,7 @@ def broken_target_pages(session: Session) -> list[BrokenTargetPage]:
         select(LinkTarget.url, Page.url, Page.is_home)
         .join(LinkRef, LinkRef.target_id == LinkTarget.id)
         .join(Page, Page.id == LinkRef.page_id)
-        .where(LinkTarget.status == "broken", LinkRef.hidden.is_(False))
+        .where(LinkTarget.status == LinkStatus.BROKEN, LinkRef.hidden.is_(False))
         .order_by(LinkTarget.url, Page.url)
     )
     return [BrokenTargetPage(target, page, bool(is_home))

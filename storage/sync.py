@@ -116,9 +116,9 @@ def _sync_columns(
 def _apply_column(column: Column, column_config: ColumnConfig, unit: Unit) -> None:
     column.unit_id = unit.id
     column.name = column_config.name
-    column.category = column_config.category.value
-    column.cycle = column_config.cycle.value
+    column.category = column_config.category
+    column.cycle = column_config.cycle
     column.deadline = column_config.deadline
-    column.render = column_config.render.value
+    column.render = column_config.render
     column.list_selectors = column_config.list.model_dump() if column_config.list else None
     column.active = True

@@ -12,6 +12,7 @@ from typing import cast
 from sqlalchemy import Select, delete, select
 from sqlalchemy.orm import Session
 
+from monitor.domain import Role
 from storage.base import rows_changed
 from storage.models import Unit, WebUser
 
@@ -20,13 +21,13 @@ from storage.models import Unit, WebUser
 class UserRow:
     id: int
     name: str
-    role: str
+    role: Role
     unit: str | None
     password_hash: str
     created_at: datetime
 
 
-_UserColumns = tuple[int, str, str, str | None, str, datetime]
+_UserColumns = tuple[int, str, Role, str | None, str, datetime]
 
 
 def _user_query() -> Select[_UserColumns]:
@@ -48,7 +49,7 @@ def all_users(session: Session) -> list[UserRow]:
     return [UserRow(*row) for row in session.execute(_user_query().order_by(WebUser.name))]
 
 
-def insert_user(session: Session, name: str, role: str, unit_id: int | None,
+def insert_user(session: Session, name: str, role: Role, unit_id: int | None,
                 password_hash: str, at: datetime) -> None:
     session.add(WebUser(name=name, role=role, unit_id=unit_id, password_hash=password_hash,
                         created_at=at))

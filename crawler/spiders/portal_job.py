@@ -55,7 +55,7 @@ class PortalJobSpider(ColumnSpider):
             job_database_url(job.db_url, environment.db_url)))
         with sessions() as session:
             run = session.get(CrawlRun, job.run_id)
-            if run is None or run.site_id != job.site_id or run.status != RunStatus.RUNNING.value:
+            if run is None or run.site_id != job.site_id or run.status is not RunStatus.RUNNING:
                 # Another database (the job machine's MONITOR_DB names the wrong one), or a
                 # run already closed: writing would mix two crawls' rows.
                 raise CrawlError(f"run {job.run_id} of site {job.site_id} is not running in "

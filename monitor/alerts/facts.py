@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from monitor.domain import ColumnStatus, Cycle, ProblemType
+from monitor.domain import ColumnStatus, Cycle, ProblemType, RunStatus
 from monitor.i18n import N_, _
 from monitor.problem_types import kind_of, target_is_address
 from reports.model import NationalLine, NationalSection
@@ -139,14 +139,14 @@ class CrawlState:
     """How the latest crawl went, for the office."""
 
     started_on: date
-    status: str
+    status: RunStatus
     columns_ok: int
     columns_failed: int
     error: str | None
 
     @property
     def failed(self) -> bool:
-        return self.columns_failed > 0 or self.status not in ("finished", "running")
+        return self.columns_failed > 0 or self.status not in (RunStatus.FINISHED, RunStatus.RUNNING)
 
 
 @dataclass(frozen=True)

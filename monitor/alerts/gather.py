@@ -106,13 +106,13 @@ def _crawl_state(session: Session, site_id: int) -> CrawlState | None:
 
 
 def _open_problems(session: Session, unit_ids: list[int]) -> dict[int, list[Problem]]:
-    types = [t.value for t in (*COLUMN_TYPES, *TARGET_TYPES, *URGENT_TYPES)]
+    types = [*COLUMN_TYPES, *TARGET_TYPES, *URGENT_TYPES]
     by_unit: dict[int, list[Problem]] = defaultdict(list)
     if unit_ids:
         for problem in session.scalars(
             select(Problem)
             .where(Problem.unit_id.in_(unit_ids), Problem.type.in_(types),
-                   Problem.state == ProblemState.OPEN.value)
+                   Problem.state == ProblemState.OPEN)
             .order_by(Problem.first_seen, Problem.id)
         ):
             by_unit[problem.unit_id].append(problem)  # type: ignore[index]
@@ -148,7 +148,7 @@ def _lags(problems: list[Problem], columns: dict[int, ColumnJudgement]) -> list[
     lags = []
     for problem in problems:
         judged = columns.get(problem.column_id or -1)
-        if (ProblemType(problem.type) not in COLUMN_TYPES or judged is None
+        if (problem.type not in COLUMN_TYPES or judged is None
                 or judged.status not in (*_BEHIND, ColumnStatus.DUE_SOON)
                 or judged.facts.column.id in seen):
             continue
@@ -167,13 +167,12 @@ def _pages(problems: Iterable[Problem], types: tuple[ProblemType, ...],
            articles: dict[str, ArticleRow]) -> tuple[PageProblem, ...]:
     found = []
     for problem in problems:
-        problem_type = ProblemType(problem.type)
-        if problem_type not in types:
+        if problem.type not in types:
             continue
         article = articles.get(problem.url or "")
         found.append(PageProblem(
-            problem_type, problem.url or "", problem.target or "",
-            detail_text(problem_type, problem.detail),
+            problem.type, problem.url or "", problem.target or "",
+            detail_text(problem.type, problem.detail),
             local_date(problem.first_seen), article.title if article else None,
             article.date if article else None))
     # Worst first, then in the order they were found.

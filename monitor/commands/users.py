@@ -11,9 +11,10 @@ import typer
 from monitor.commands.check import print_table
 from monitor.commands.console import SafeTable, out
 from monitor.commands.options import ConfigOption, DbOption, resolve
+from monitor.domain import Role
 from monitor.errors import UserError
 from monitor.i18n import N_, _
-from monitor.services.users import Role, add_user, list_users, remove_user
+from monitor.services.users import add_user, list_users, remove_user
 from storage import migrations
 
 app = typer.Typer(help=N_("Add, list or remove the users of the web dashboard."),

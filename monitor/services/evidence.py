@@ -30,7 +30,7 @@ from crawler.politeness import user_agent
 from monitor import __version__
 from monitor.app import App
 from monitor.config import PortalConfig
-from monitor.domain import ProblemType
+from monitor.domain import EvidenceStatus, ProblemType
 from monitor.errors import (
     EvidenceDamagedError,
     EvidenceError,
@@ -109,7 +109,7 @@ def _capture_and_store(app: App, pending: list[PendingProblem]) -> tuple[int, in
         with app.sessions.begin() as session:
             for problem in pending:
                 evidence_store.record_failed(session, problem.id, at, unavailable or "",
-                                             evidence_store.UNAVAILABLE)
+                                             EvidenceStatus.UNAVAILABLE)
         return 0, len(pending), [unavailable or ""]
     subjects = {problem.id: _subject(problem) for problem in pending}
     requests = [_request(subjects[problem.id], problem, config.site.name, at)
@@ -197,12 +197,12 @@ def evidence_folders(session: Session, root: Path, problem_ids: list[int]) -> di
     return {
         problem_id: str(root / record.path)
         for problem_id, record in evidence_store.latest_evidence(session, problem_ids).items()
-        if record.status == evidence_store.CAPTURED and record.path is not None
+        if record.status is EvidenceStatus.CAPTURED and record.path is not None
     }
 
 
 def evidence_document(root: Path, record: EvidenceRecord) -> dict[str, object]:
-    if record.status == evidence_store.CAPTURED and record.path is not None:
+    if record.status is EvidenceStatus.CAPTURED and record.path is not None:
         folder = root / record.path
         return {"status": record.status, "captured_at": record.captured_at.isoformat(),
                 "dir": str(folder),
@@ -258,14 +258,14 @@ def verified_evidence(session: Session, config: PortalConfig, problem_id: int
     if problem is None:
         raise UnknownProblemError(problem_id)
     record = evidence_store.latest_evidence(session, [problem_id]).get(problem_id)
-    if record is None and ProblemType(problem.type) not in ACCUSING_TYPES:
+    if record is None and problem.type not in ACCUSING_TYPES:
         raise EvidenceError(_("problem {id} is a “{type}” problem: no screenshot is taken "
                               "for this type").format(id=problem_id,
                                                       type=problem_label(problem.type)))
     if record is None:
         raise EvidenceError(_("problem {id} has no evidence yet (it is captured after the "
                               "next crawl)").format(id=problem_id))
-    if record.status != evidence_store.CAPTURED or record.path is None:
+    if record.status is not EvidenceStatus.CAPTURED or record.path is None:
         raise EvidenceError(_("problem {id} has no evidence: {reason}").format(
             id=problem_id, reason=record.reason or _(NO_SCREENSHOT)))
     root = evidence_root(config)

@@ -122,9 +122,9 @@ def _links(session: Session, unit_id: int | None, first: date | None,
     ]
 
 
-def _link_status(stored: str) -> str:
+def _link_status(stored: LinkStatus) -> LinkStatus:
     # A target found but not checked yet is, to the reader, simply unchecked.
-    return LinkStatus.UNCHECKED.value if stored == LinkStatus.PENDING.value else stored
+    return LinkStatus.UNCHECKED if stored is LinkStatus.PENDING else stored
 
 
 def _start_of(day: date) -> datetime:

@@ -137,7 +137,7 @@ def bad_targets(session: Session) -> list[BadTarget]:
         .join(Page, Page.id == LinkRef.page_id)
         .outerjoin(Post, Post.id == Page.post_id)
         .outerjoin(Column, Column.id == Post.column_id)
-        .where(LinkTarget.status.in_((LinkStatus.BROKEN.value, LinkStatus.BLOCKED.value)),
+        .where(LinkTarget.status.in_((LinkStatus.BROKEN, LinkStatus.BLOCKED)),
                Post.removed_at.is_(None))
         .order_by(LinkTarget.id, Page.url)
     )
@@ -146,7 +146,7 @@ def bad_targets(session: Session) -> list[BadTarget]:
         carriers = targets.setdefault(target.id, (target, []))[1]
         carriers.append(Carrier(page_url, unit_id, column_id, bool(in_template), bool(is_home)))
     return [
-        BadTarget(target.url, LinkKind(target.kind), LinkStatus(target.status), target.reason,
+        BadTarget(target.url, target.kind, target.status, target.reason,
                   target.http_status, max(len(target.redirect_chain or ()) - 1, 0),
                   bool(target.on_home), tuple(carriers))
         for target, carriers in targets.values()
@@ -156,7 +156,7 @@ def bad_targets(session: Session) -> list[BadTarget]:
 def unanswered_targets(session: Session) -> frozenset[str]:
     """Targets whose last check found their host not answering."""
     return frozenset(session.scalars(select(LinkTarget.url).where(
-        LinkTarget.status == LinkStatus.UNCHECKED.value, LinkTarget.reason == NOT_ANSWERED)))
+        LinkTarget.status == LinkStatus.UNCHECKED, LinkTarget.reason == NOT_ANSWERED)))
 
 
 def refresh_link_problems(session: Session, at: datetime) -> LifeCounts:

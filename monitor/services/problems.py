@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from monitor.app import App
 from monitor.calendar import local_date
 from monitor.config import PortalConfig
-from monitor.domain import ColumnStatus, Cycle, ProblemType
+from monitor.domain import ColumnStatus, ProblemType
 from monitor.problem_details import encode, iso
 from monitor.rules.backdating import SeenPost, backdated_posts
 from monitor.services.facts import ColumnFacts, ColumnJudgement, portal_site_id
@@ -130,7 +130,7 @@ def _unreachable(facts: ColumnFacts) -> list[Finding]:
 
 def _status_findings(judgement: ColumnJudgement) -> list[Finding]:
     column, state = judgement.facts.column, judgement.state
-    dates = {"cycle": Cycle(column.cycle).value, "due": iso(state.due),
+    dates = {"cycle": column.cycle.value, "due": iso(state.due),
              "last_post": iso(state.last_post)}
     findings: list[Finding] = []
     if state.status is ColumnStatus.OVERDUE:

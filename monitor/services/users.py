@@ -11,13 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
 from monitor.config import PortalConfig
+from monitor.domain import Role
 from monitor.errors import UserError
 from monitor.i18n import _
 from monitor.services.facts import portal_site_id
@@ -39,13 +39,6 @@ _HASHER = PasswordHasher()
 _DUMMY_HASH = _HASHER.hash("not a password of anyone")
 
 
-class Role(StrEnum):
-    """`office` sees and acts on everything; `unit` sees its own unit only."""
-
-    OFFICE = "office"
-    UNIT = "unit"
-
-
 @dataclass(frozen=True)
 class User:
     name: str
@@ -61,7 +54,7 @@ class User:
 
 
 def _user(row: UserRow) -> User:
-    return User(row.name, Role(row.role), row.unit)
+    return User(row.name, row.role, row.unit)
 
 
 def hash_password(password: str) -> str:
@@ -89,7 +82,7 @@ def add_user(session: Session, config: PortalConfig, name: str, role: Role,
     elif unit is not None:
         raise UserError(_("an office user sees every unit: give --unit only with --role "
                           "unit"))
-    insert_user(session, name, role.value, unit_id, hash_password(password), at)
+    insert_user(session, name, role, unit_id, hash_password(password), at)
     return User(name, role, unit_name)
 
 

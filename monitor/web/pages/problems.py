@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from monitor.calendar import LOCAL_ZONE
-from monitor.domain import ProblemState, ProblemType
+from monitor.domain import EvidenceStatus, ProblemState, ProblemType
 from monitor.errors import MonitorError, UnknownProblemError
 from monitor.services.users import User
 from monitor.web.auth import Forbidden, NotFound, check_csrf
@@ -33,7 +33,7 @@ from monitor.web.pages.common import (
     writing,
 )
 from storage.dashboard_queries import EventRow, problem_events
-from storage.evidence_store import CAPTURED, latest_evidence
+from storage.evidence_store import latest_evidence
 from storage.problem_store import confirm_problem, ignore_problem, reopen_problem
 from storage.queries import ProblemFilter, problems, unit_id_by_name
 
@@ -114,7 +114,7 @@ def problems_page(request: Request) -> Response:
         "cut": len(rows) > MAX_ROWS,
         "history": history,
         "evidence": evidence,
-        "captured": CAPTURED,
+        "captured": EvidenceStatus.CAPTURED,
         "units": portal.unit_names() if current.is_office else [current.unit],
         "types": [(kind.value, type_label(kind)) for kind in ProblemType],
         "states": [state for state in ProblemState],

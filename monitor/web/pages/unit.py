@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from starlette.requests import Request
 from starlette.responses import Response
 
+from monitor.domain import EvidenceStatus
 from monitor.services.check import UnitCheck, check_unit
 from monitor.web.pages.common import (
     config,
@@ -21,7 +22,7 @@ from monitor.web.pages.common import (
     visible_unit,
 )
 from storage.dashboard_queries import latest_posts
-from storage.evidence_store import CAPTURED, latest_evidence
+from storage.evidence_store import latest_evidence
 
 
 @dataclass(frozen=True)
@@ -68,5 +69,5 @@ def unit_page(request: Request) -> Response:
         "latest": latest,
         "grid": week_grid(result),
         "evidence": evidence,
-        "captured": CAPTURED,
+        "captured": EvidenceStatus.CAPTURED,
     }, current=current)

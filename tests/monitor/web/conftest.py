@@ -18,7 +18,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from monitor.app import App
-from monitor.services.users import Role, add_user
+from monitor.domain import Role
+from monitor.services.users import add_user
 from monitor.settings import Environment
 from monitor.web.app import create_app
 from sampleportal import generate_portal, serve_portal

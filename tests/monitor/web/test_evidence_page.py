@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from monitor.domain import EvidenceStatus
 from monitor.evidence.manifest import CaptureFacts, build_manifest, manifest_bytes
 from monitor.services.evidence import evidence_root
 from storage.evidence_store import (
-    CAPTURED,
     latest_evidence,
     record_captured,
     record_failed,
@@ -70,7 +70,7 @@ def _kept_capture(dashboard) -> tuple[ProblemRow, Path, datetime]:
     root = evidence_root(application.config)
     for row in rows:
         record = records.get(row.id)
-        if record is not None and record.status == CAPTURED and record.path is not None:
+        if record is not None and record.status is EvidenceStatus.CAPTURED and record.path is not None:
             return row, root / record.path, record.captured_at
     raise AssertionError("the crawl of the sample portal captured no evidence")
 
@@ -193,7 +193,7 @@ def test_the_unit_pages_show_the_evidence_of_their_open_problems(
     with application.sessions() as session:
         kept = latest_evidence(session, [row.id for row in open_rows])
     failed = next(row for row in open_rows if row.unit != UNIT_NAME
-                  and (row.id not in kept or kept[row.id].status != CAPTURED))
+                  and (row.id not in kept or kept[row.id].status is not EvidenceStatus.CAPTURED))
     _store_capture(dashboard, captured.id, _files("unit page"))
     with application.sessions.begin() as session:
         record_failed(session, failed.id, application.clock.now() + timedelta(hours=1),
