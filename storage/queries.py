@@ -77,6 +77,12 @@ class LastCrawl:
         return self.outcome is not CrawlOutcome.OK
 
 
+def read_by_latest(crawl: LastCrawl | None) -> bool:
+    """Whether a column's latest crawl (`crawl`, None: never crawled) read it, so its posts
+    are known to be current (SPEC §4.4): the fact the column is judged on."""
+    return crawl is not None and not crawl.failed
+
+
 @dataclass(frozen=True)
 class ColumnPosts:
     """A column's live posts: the dates of dated ones and how many are undated."""

@@ -32,6 +32,7 @@ from storage.queries import (
     column_posts,
     last_reads,
     latest_crawls,
+    read_by_latest,
     site_id_of,
 )
 from storage.sync import sync_config
@@ -47,7 +48,7 @@ class ColumnFacts:
     @property
     def judged(self) -> bool:
         """Whether the latest crawl read the column, so its posts are known to be current."""
-        return self.last_crawl is not None and not self.last_crawl.failed
+        return read_by_latest(self.last_crawl)
 
     @property
     def unreachable_facts(self) -> dict[str, object] | None:

@@ -33,6 +33,7 @@ from storage.queries import (
     dated_post_counts,
     last_reads,
     latest_crawls,
+    read_by_latest,
 )
 
 # A counted week may start up to six days before the period and end six days after it;
@@ -93,9 +94,8 @@ def _judged_until(session: Session, rule: WeeklyRule, columns: list[ColumnRow], 
     days: defaultdict[int, list[date | None]] = defaultdict(list)
     for column in weekly:
         crawl, read = latest.get(column.id), reads.get(column.id)
-        read_it = crawl is not None and not crawl.failed
-        days[column.unit_id].append(
-            seen_until(as_of, read_it, None if read is None else local_date(read)))
+        days[column.unit_id].append(seen_until(
+            as_of, read_by_latest(crawl), None if read is None else local_date(read)))
     return {unit_id: judged_until(unit_days) for unit_id, unit_days in days.items()}
 
 
