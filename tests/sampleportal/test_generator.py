@@ -31,6 +31,7 @@ def test_a_flavour_serves_the_same_posts_in_one_list_style(portal):
                 for column in portal.columns()])
 
 
+@pytest.mark.slow
 def test_the_large_portal_has_flavours_too():
     large = generate_portal(1, large=True)
     flavour = generate_portal(1, large=True, style=ListStyle.JSONAPI)

@@ -62,6 +62,7 @@ def test_refused_port_refuses(running):
         socket.create_connection(("127.0.0.1", port), timeout=2).close()
 
 
+@pytest.mark.slow
 def test_slow_link_answers_after_a_delay(running, client):
     with pytest.raises(httpx.ReadTimeout):
         client.get(_url(running, "slow"), timeout=0.3)
@@ -118,6 +119,7 @@ def test_no_trap_points_outside_loopback(running, truth):
         assert link.url.startswith(("http://127.0.0.1:", "javascript:", "mailto:", "tel:", "#"))
 
 
+@pytest.mark.slow
 def test_slow_trap_does_not_block_other_requests(running, client):
     # A stalled answer must not hold the threaded server for everyone else.
     done = threading.Event()

@@ -378,6 +378,7 @@ def test_a_finding_on_a_page_with_a_very_long_url_is_kept_under_a_bounded_key(
 # -- batches ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_batch_longer_than_one_in_list_is_written_whole(
         session: Session, portal: Portal) -> None:
     numbers = range(950)  # more pages, and targets, than one IN list holds

@@ -9,6 +9,9 @@ from typing import Any
 
 import pytest
 
+# End-to-end: each `monitor discover` is a subprocess walking the portal (over 1.5 s).
+pytestmark = pytest.mark.slow
+
 FixturePortal = Any  # conftest's FixturePortal (test modules cannot import conftest)
 
 
@@ -37,7 +40,6 @@ def _columns(document: dict) -> dict[str, tuple[str, str, str]]:
             for unit in document["units"] for column in unit["columns"]}
 
 
-@pytest.mark.slow
 def test_columns_of_the_trs_department_directory_are_found_with_their_units(
         fixture_portal: FixturePortal, plain: tuple[dict, list[str]]) -> None:
     document = plain[0]
@@ -79,7 +81,6 @@ def test_a_list_page_without_a_unit_is_set_aside_not_drafted(
         ("要闻", fixture_portal.url("/xwzx/yw/"))]
 
 
-@pytest.mark.slow
 def test_robots_txt_is_obeyed_unless_told_otherwise(
         fixture_portal: FixturePortal, plain: tuple[dict, list[str]]) -> None:
     private = fixture_portal.url(fixture_portal.private_column)
@@ -91,7 +92,6 @@ def test_robots_txt_is_obeyed_unless_told_otherwise(
         "安澜县水利局", "内部栏目", "disclosure")
 
 
-@pytest.mark.slow
 def test_columns_of_a_hanweb_tree_given_as_another_entry_are_found(
         fixture_portal: FixturePortal, plain: tuple[dict, list[str]], with_tree: dict) -> None:
     without = _columns(plain[0])

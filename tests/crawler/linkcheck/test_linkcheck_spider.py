@@ -8,6 +8,9 @@ from urllib.parse import quote
 
 import pytest
 
+# One run of the spider over every trap, shared by the module, takes several seconds.
+pytestmark = pytest.mark.slow
+
 Results = dict[tuple[str, str], dict[str, Any]]
 
 SITE_TRAPS: list[tuple[str, str]] = [
