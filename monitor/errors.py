@@ -101,8 +101,8 @@ class CrawlIncomplete(CrawlError):
 
 
 class CrawlInterrupted(CrawlError):
-    """Raised by `crawler.runner` when a signal (SIGTERM, Ctrl-C) stops a crawl: the run
-    is recorded as interrupted, its unread columns as not reached."""
+    """Raised by `monitor.services.crawl` when a signal (SIGTERM, Ctrl-C) stops a crawl: the
+    run is recorded as interrupted, its unread columns as not reached."""
 
     def __init__(self, signal_name: str):
         self.signal_name = signal_name
@@ -114,7 +114,7 @@ class CrawlInterrupted(CrawlError):
 
 
 class CrawlLockError(CrawlError):
-    """Raised by `crawler.runner` when another crawl of the same portal is running."""
+    """Raised by `monitor.services.crawl` when another crawl of the same portal is running."""
 
 
 class ReportError(MonitorError):

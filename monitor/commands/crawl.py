@@ -9,7 +9,6 @@ import typer
 from rich.table import Table
 from sqlalchemy import select
 
-from crawler.runner import CrawlSummary
 from monitor.app import App
 from monitor.commands.console import SafeTable, log_warnings_to_stderr, out, print_json, warn
 from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
@@ -17,6 +16,7 @@ from monitor.domain import CrawlOutcome, ProblemType
 from monitor.errors import CrawlIncomplete
 from monitor.i18n import N_, _
 from monitor.labels import label, problem_label
+from monitor.services.crawl import CrawlSummary
 from monitor.services.crawl_backends import run_crawl
 from monitor.services.evidence import EvidenceRun, capture_evidence
 from monitor.services.problems import refresh_now

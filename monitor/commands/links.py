@@ -6,12 +6,12 @@ from typing import Annotated
 
 import typer
 
-from crawler.runner import recheck_links
 from monitor.commands.console import out, print_json
 from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
 from monitor.domain import LinkStatus
 from monitor.i18n import N_, _
 from monitor.labels import label
+from monitor.services.crawl import recheck_links
 
 app = typer.Typer(help=N_("Link, image and attachment checks."), no_args_is_help=True)
 

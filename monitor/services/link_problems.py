@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from monitor.domain import LinkKind, LinkStatus, ProblemType
 from monitor.problem_details import Facts, encode
 from monitor.problem_types import Family, types_of
+from monitor.rules.outage import NOT_ANSWERED
 from storage.models import Column, LinkRef, LinkTarget, Page, Post
 from storage.problem_store import Finding, LifeCounts, bounded_key, reconcile
 
@@ -38,8 +39,6 @@ _BROKEN_TYPES = {
     LinkKind.IMG: ProblemType.DEAD_IMAGE,
     LinkKind.ATTACHMENT: ProblemType.BROKEN_ATTACHMENT,
 }
-# The reason of a target not checked because its host (or the whole portal) did not answer.
-NOT_ANSWERED = "host_not_answering"
 
 
 @dataclass(frozen=True)
