@@ -10,7 +10,7 @@ from rich.table import Table
 from monitor.calendar import local_date
 from monitor.commands.console import SafeTable, out, print_json, warn
 from monitor.commands.language import paragraphs
-from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
+from monitor.commands.options import ConfigOption, DbOption, JsonOption, PortalOption, resolve
 from monitor.i18n import N_, _
 from monitor.labels import label, problem_label, yes_no
 from monitor.services.check import UnitCheck, check_document, check_unit
@@ -59,9 +59,10 @@ def check(
     last: ToOption = None,
     config: ConfigOption = None,
     db: DbOption = None,
+    portal: PortalOption = None,
     json: JsonOption = False,
 ) -> None:
-    application = resolve(ctx, config, db)
+    application = resolve(ctx, config, db, portal)
     portal = application.config
     unit_name = find_unit(portal, unit).name
     day = optional_day(as_of, "--as-of") or application.clock.today()

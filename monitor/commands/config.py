@@ -9,7 +9,7 @@ from rich.table import Table
 
 from monitor.alerts.chatsupport import require_apprise, unset_variables
 from monitor.commands.console import SafeTable, out, print_json
-from monitor.commands.options import ConfigOption, JsonOption, resolve
+from monitor.commands.options import ConfigOption, JsonOption, PortalOption, resolve
 from monitor.config import PortalConfig
 from monitor.domain import Category, Cycle
 from monitor.i18n import N_, _
@@ -20,8 +20,9 @@ app = typer.Typer(help=N_("Validate the portal config."), no_args_is_help=True)
 
 @app.command("check", help=N_("Validate the config file and print a summary of its units and "
                                "columns."))
-def check(ctx: typer.Context, config: ConfigOption = None, json: JsonOption = False) -> None:
-    application = resolve(ctx, config=config)
+def check(ctx: typer.Context, config: ConfigOption = None, portal: PortalOption = None,
+          json: JsonOption = False) -> None:
+    application = resolve(ctx, config=config, portal=portal)
     portal = application.config
     require_apprise(portal)
     if json:

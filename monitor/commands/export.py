@@ -12,7 +12,7 @@ import typer
 from monitor.commands.check import FromOption, ToOption
 from monitor.commands.console import err
 from monitor.commands.language import paragraphs
-from monitor.commands.options import ConfigOption, DbOption, resolve
+from monitor.commands.options import ConfigOption, DbOption, PortalOption, resolve
 from monitor.errors import MonitorError
 from monitor.i18n import N_, _
 from monitor.services.dates import requested_period
@@ -57,8 +57,9 @@ def export(
     out_file: OutOption = None,
     config: ConfigOption = None,
     db: DbOption = None,
+    portal: PortalOption = None,
 ) -> None:
-    application = resolve(ctx, config, db)
+    application = resolve(ctx, config, db, portal)
     portal = application.config
     period = requested_period(first, last)
     if fmt is ExportFormat.XLSX and out_file is None:

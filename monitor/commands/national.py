@@ -7,7 +7,7 @@ from rich.table import Table
 
 from monitor.commands.check import AsOfOption, print_table
 from monitor.commands.console import SafeTable, out, print_json
-from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
+from monitor.commands.options import ConfigOption, DbOption, JsonOption, PortalOption, resolve
 from monitor.i18n import N_, _
 from monitor.labels import yes_no
 from monitor.rules.national import NationalItem, NationalResult
@@ -34,9 +34,10 @@ def national(
     as_of: AsOfOption = None,
     config: ConfigOption = None,
     db: DbOption = None,
+    portal: PortalOption = None,
     json: JsonOption = False,
 ) -> None:
-    application = resolve(ctx, config, db)
+    application = resolve(ctx, config, db, portal)
     portal = application.config
     day = optional_day(as_of, "--as-of") or application.clock.today()
     migrations.require_current(application.engine)

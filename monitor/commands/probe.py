@@ -7,7 +7,7 @@ from rich.table import Table
 
 from monitor.clock import to_local
 from monitor.commands.console import SafeTable, out, print_json
-from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
+from monitor.commands.options import ConfigOption, DbOption, JsonOption, PortalOption, resolve
 from monitor.domain import ProblemState, ProblemType
 from monitor.i18n import N_, _
 from monitor.labels import label, problem_label
@@ -21,9 +21,10 @@ def probe(
     ctx: typer.Context,
     config: ConfigOption = None,
     db: DbOption = None,
+    portal: PortalOption = None,
     json: JsonOption = False,
 ) -> None:
-    application = resolve(ctx, config, db)
+    application = resolve(ctx, config, db, portal)
     portal = application.config
     migrations.require_current(application.engine)
     reports = run_probe(application.sessions, portal, application.clock.now())

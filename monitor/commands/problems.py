@@ -17,7 +17,7 @@ from monitor.commands.check import print_table
 from monitor.commands.console import SafeTable, out, print_json
 from monitor.commands.evidence import HELP as EVIDENCE_HELP
 from monitor.commands.evidence import ProblemIdArgument, evidence_command
-from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
+from monitor.commands.options import ConfigOption, DbOption, JsonOption, PortalOption, resolve
 from monitor.config import PortalConfig
 from monitor.domain import ProblemState, ProblemType
 from monitor.i18n import N_, _
@@ -60,9 +60,10 @@ def list_command(
     state: StateOption = ProblemState.OPEN,
     config: ConfigOption = None,
     db: DbOption = None,
+    portal: PortalOption = None,
     json: JsonOption = False,
 ) -> None:
-    application = resolve(ctx, config, db)
+    application = resolve(ctx, config, db, portal)
     migrations.require_current(application.engine)
     with application.sessions() as session:
         unit_id = None if unit is None else _recorded_unit_id(session, application.config, unit)
@@ -113,10 +114,10 @@ def problems_table(rows: list[ProblemRow], state: ProblemState) -> Table:
     return table
 
 
-def _act(ctx: typer.Context, config: Path | None, db: str | None,
+def _act(ctx: typer.Context, config: Path | None, db: str | None, portal: str | None,
          action: Callable[[Session, datetime], object]) -> None:
     """One officer's action on a problem, in one transaction, at the clock's now."""
-    application = resolve(ctx, config, db)
+    application = resolve(ctx, config, db, portal)
     migrations.require_current(application.engine)
     with application.sessions.begin() as session:
         action(session, application.clock.now())
@@ -130,8 +131,10 @@ def ignore_command(
                                         help=N_("Why it is not to be reported."))],
     config: ConfigOption = None,
     db: DbOption = None,
+    portal: PortalOption = None,
 ) -> None:
-    _act(ctx, config, db, lambda session, now: ignore_problem(session, problem_id, reason, now))
+    _act(ctx, config, db, portal,
+         lambda session, now: ignore_problem(session, problem_id, reason, now))
     out.print(_("problem {id} ignored: {reason}").format(id=problem_id, reason=reason.strip()))
 
 
@@ -142,8 +145,9 @@ def confirm_command(
     problem_id: ProblemIdArgument,
     config: ConfigOption = None,
     db: DbOption = None,
+    portal: PortalOption = None,
 ) -> None:
-    _act(ctx, config, db, lambda session, now: confirm_problem(session, problem_id, now))
+    _act(ctx, config, db, portal, lambda session, now: confirm_problem(session, problem_id, now))
     out.print(_("problem {id} confirmed").format(id=problem_id))
 
 
@@ -153,6 +157,7 @@ def reopen_command(
     problem_id: ProblemIdArgument,
     config: ConfigOption = None,
     db: DbOption = None,
+    portal: PortalOption = None,
 ) -> None:
-    _act(ctx, config, db, lambda session, now: reopen_problem(session, problem_id, now))
+    _act(ctx, config, db, portal, lambda session, now: reopen_problem(session, problem_id, now))
     out.print(_("problem {id} reopened").format(id=problem_id))

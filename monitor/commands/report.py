@@ -14,7 +14,7 @@ import typer
 
 from monitor.app import App
 from monitor.commands.console import warn
-from monitor.commands.options import ConfigOption, DbOption, resolve
+from monitor.commands.options import ConfigOption, DbOption, PortalOption, resolve
 from monitor.i18n import N_
 from monitor.rules.periods import Period
 from monitor.services.problems import refresh_recorded
@@ -65,10 +65,11 @@ def monthly(
     out: OutOption = None,
     config: ConfigOption = None,
     db: DbOption = None,
+    portal: PortalOption = None,
 ) -> None:
     period = Period.parse_month(month)
     formats = parse_formats(format)
-    application = resolve(ctx, config, db)
+    application = resolve(ctx, config, db, portal)
     portal = application.config
     office_templates = templates_dir(application.config, application.config_path)
     migrations.require_current(application.engine)
@@ -89,10 +90,11 @@ def quarterly(
     out: OutOption = None,
     config: ConfigOption = None,
     db: DbOption = None,
+    portal: PortalOption = None,
 ) -> None:
     period = Period.parse_quarter(quarter)
     formats = parse_formats(format)
-    application = resolve(ctx, config, db)
+    application = resolve(ctx, config, db, portal)
     migrations.require_current(application.engine)
     with application.sessions() as session:
         report = quarterly_report(session, application.config, period.start.year,

@@ -8,7 +8,7 @@ from rich.table import Table
 from monitor.commands.check import AsOfOption, FromOption, ToOption, print_table
 from monitor.commands.console import SafeTable, print_json, warn
 from monitor.commands.language import paragraphs
-from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
+from monitor.commands.options import ConfigOption, DbOption, JsonOption, PortalOption, resolve
 from monitor.i18n import N_, _
 from monitor.services.dates import optional_day, requested_period
 from monitor.services.stats import StatsResult, stats_document, unit_stats
@@ -27,9 +27,10 @@ def stats(
     as_of: AsOfOption = None,
     config: ConfigOption = None,
     db: DbOption = None,
+    portal: PortalOption = None,
     json: JsonOption = False,
 ) -> None:
-    application = resolve(ctx, config, db)
+    application = resolve(ctx, config, db, portal)
     portal = application.config
     day = optional_day(as_of, "--as-of") or application.clock.today()
     period = requested_period(first, last)
