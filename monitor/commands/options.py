@@ -59,3 +59,10 @@ def resolve_each(ctx: typer.Context, config: Path | None, db: str | None,
                                  param_hint="--all")
     return [(member.name, application.for_portal(member))
             for member in application.portals.members]
+
+
+def portal_heading(name: str) -> None:
+    """The line that starts a portal's part of a command's output under `--all`."""
+    from monitor.commands.console import out
+
+    out.print(_("【{portal}】").format(portal=name), markup=False)
