@@ -12,12 +12,22 @@ import typer
 from rich.table import Table
 from sqlalchemy.orm import Session
 
+from monitor.app import App
 from monitor.calendar import local_date
 from monitor.commands.check import print_table
 from monitor.commands.console import SafeTable, out, print_json
 from monitor.commands.evidence import HELP as EVIDENCE_HELP
 from monitor.commands.evidence import ProblemIdArgument, evidence_command
-from monitor.commands.options import ConfigOption, DbOption, JsonOption, PortalOption, resolve
+from monitor.commands.options import (
+    AllOption,
+    ConfigOption,
+    DbOption,
+    JsonOption,
+    PortalOption,
+    portal_heading,
+    resolve,
+    resolve_each,
+)
 from monitor.config import PortalConfig
 from monitor.domain import ProblemState, ProblemType
 from monitor.i18n import N_, _
@@ -61,9 +71,21 @@ def list_command(
     config: ConfigOption = None,
     db: DbOption = None,
     portal: PortalOption = None,
+    every: AllOption = False,
     json: JsonOption = False,
 ) -> None:
-    application = resolve(ctx, config, db, portal)
+    documents = {}
+    for name, application in resolve_each(ctx, config, db, portal, every):
+        if every and not json:
+            portal_heading(name)
+        documents[name] = portal_problems(application, unit, problem_type, state, json)
+    if json:
+        print_json(documents if every else next(iter(documents.values())))
+
+
+def portal_problems(application: App, unit: str | None, problem_type: ProblemType | None,
+                    state: ProblemState, json: bool) -> list[dict[str, object]]:
+    """List one portal's problems (unless `json`); give its JSON document."""
     migrations.require_current(application.engine)
     with application.sessions() as session:
         unit_id = None if unit is None else _recorded_unit_id(session, application.config, unit)
@@ -71,13 +93,14 @@ def list_command(
         # A unit the database has never recorded has no problems.
         rows = [] if unit is not None and unit_id is None else problems(session, wanted)
         evidence = evidence_paths(session, application.config, [row.id for row in rows])
+    document = [problem_document(row) | {"evidence": evidence.get(row.id)} for row in rows]
     if json:
-        print_json([problem_document(row) | {"evidence": evidence.get(row.id)} for row in rows])
-        return
+        return document
     if not rows:
         out.print(_("no problems in the state “{state}”").format(state=label(state)))
-        return
-    print_table(problems_table(rows, state))
+    else:
+        print_table(problems_table(rows, state))
+    return document
 
 
 def _recorded_unit_id(session: Session, portal: PortalConfig, name: str) -> int | None:
