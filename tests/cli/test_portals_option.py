@@ -185,3 +185,36 @@ def test_national_all_gives_a_document_per_portal(
     assert list(documents) == ["北河县人民政府门户网站", "南山县人民政府门户网站"]
     single = run_cli("national", *options, "--portal", "nanshan", "--json")
     assert documents["南山县人民政府门户网站"] == json.loads(single.stdout)
+
+
+def test_export_all_gives_json_keyed_by_portal_or_a_file_per_portal(
+    run_cli: Callable[..., Result], two_portals: Path, database_url: str, tmp_path: Path
+) -> None:
+    recorded(two_portals, database_url)
+    options = ["export", "posts", "--config", str(two_portals), "--db", database_url, "--all"]
+    documents = run_cli(*options, "--format", "json")
+    assert documents.exit_code == 0, documents.stderr
+    assert json.loads(documents.stdout) == {"北河县人民政府门户网站": [],
+                                            "南山县人民政府门户网站": []}
+    files = run_cli(*options, "--out", str(tmp_path / "out"))
+    assert files.exit_code == 0, files.stderr
+    assert sorted(path.name for path in (tmp_path / "out").iterdir()) == ["beihe.csv",
+                                                                          "nanshan.csv"]
+    refused = run_cli(*options)
+    assert refused.exit_code == 1
+    assert error_lines(refused) == [
+        "error: with --all, give --out DIR (a file per portal in it), or --format json for "
+        "one document on stdout"]
+
+
+def test_report_all_writes_each_portals_report_in_its_own_folder(
+    run_cli: Callable[..., Result], two_portals: Path, database_url: str, tmp_path: Path
+) -> None:
+    recorded(two_portals, database_url)
+    result = run_cli("report", "quarterly", "--quarter", "2024Q2", "--format", "md",
+                     "--config", str(two_portals), "--db", database_url, "--all",
+                     "--out", str(tmp_path / "reports"))
+    assert result.exit_code == 0, result.stderr
+    written = [Path(line) for line in result.stdout.splitlines()]
+    assert [path.parent.name for path in written] == ["beihe", "nanshan"]
+    assert all(path.is_file() for path in written)
