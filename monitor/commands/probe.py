@@ -25,13 +25,13 @@ def probe(
     json: JsonOption = False,
 ) -> None:
     application = resolve(ctx, config, db, portal)
-    portal = application.config
+    settings = application.config
     migrations.require_current(application.engine)
-    reports = run_probe(application.sessions, portal, application.clock.now())
+    reports = run_probe(application.sessions, settings, application.clock.now())
     if json:
         print_json([_as_json(report) for report in reports])
         return
-    out.print(reports_table(reports, portal.probe.timeout_seconds))
+    out.print(reports_table(reports, settings.probe.timeout_seconds))
     failed = sum(1 for report in reports if not report.outcome.ok)
     unreachable = sum(1 for report in reports if report.verdict.unreachable)
     out.print(_("{pages} pages probed, {failed} failed now; {over} over the failure threshold "
