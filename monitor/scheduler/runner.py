@@ -70,8 +70,11 @@ class _Scheduler(BackgroundScheduler):
 
 
 def scheduled_jobs(app: App) -> list[PlannedJob]:
-    """The jobs of every configured portal (one portal: its jobs as they always were)."""
+    """The jobs of every configured portal (one portal: its jobs as they always were);
+    of the `--portal` one alone when it is given."""
     portals = app.portals
+    if app.portal_option is not None:
+        portals = Portals(portals.source, (app.portal,))
     groups: dict[str, str] = {}
     if portals.several:
         addresses = {portal.name: portal_addresses(portal.config) for portal in portals.members}

@@ -218,3 +218,20 @@ def test_report_all_writes_each_portals_report_in_its_own_folder(
     written = [Path(line) for line in result.stdout.splitlines()]
     assert [path.parent.name for path in written] == ["beihe", "nanshan"]
     assert all(path.is_file() for path in written)
+
+
+def test_one_scheduler_lists_every_portals_jobs_without_a_portal_option(
+    run_cli: Callable[..., Result], two_portals: Path, database_url: str
+) -> None:
+    listed = run_cli("schedule", "--list", "--json", "--config", str(two_portals), "--db",
+                     database_url)
+    assert listed.exit_code == 0, listed.stderr
+    crawls = {job["job"]: job["trigger"] for job in json.loads(listed.stdout)
+              if job["job"].startswith("crawl")}
+    assert crawls == {"crawl@beihe": "cron 0 2 * * *",
+                      "crawl@nanshan": "cron 0 2 * * * + 120 min"}
+    one = run_cli("schedule", "--list", "--json", "--config", str(two_portals), "--db",
+                  database_url, "--portal", "nanshan")
+    assert one.exit_code == 0, one.stderr
+    assert [job["job"] for job in json.loads(one.stdout) if job["job"].startswith("crawl")] == [
+        "crawl"]
