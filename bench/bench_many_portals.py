@@ -130,6 +130,8 @@ def main() -> None:
                 job.join()
             seconds = time.monotonic() - started
             memory.stop()
+        per_port = [(running.log.max_concurrent_connections,
+                     running._external_log.max_concurrent_connections) for running in servers]
     finally:
         for running in servers:
             running.stop()
@@ -140,6 +142,8 @@ def main() -> None:
     print(f"host 127.0.0.1: at most {host.max_open} connections open, "
           f"{host.max_in_flight} requests in flight (concurrency_per_host {limit}), "
           f"{host.max_busy_portals} portal(s) read at once")
+    print("most connections open at once on each portal's own port and its 'external' port: "
+          + ", ".join(f"{site}+{external}" for site, external in per_port))
 
 
 if __name__ == "__main__":
