@@ -122,7 +122,7 @@ def main() -> None:
             memory.start()
             started = time.monotonic()
             jobs = [threading.Thread(target=run_job, args=(
-                "crawl", str(member.path), db_url, group[member.name]))
+                f"crawl@{member.stem}", str(member.path), db_url, group[member.name]))
                 for member in portals.members]
             for job in jobs:
                 job.start()

@@ -186,8 +186,12 @@ def _for_portal(job: PlannedJob, portal: PortalFile, offset: int, group: str) ->
     trigger, when = job.trigger, job.when
     if job.name == "crawl" and offset:
         trigger, when = OffsetTrigger(trigger, offset), f"{when} + {offset} min"
-    args = (*job.args, group) if job.name in CRAWLING_JOBS else job.args
-    return PlannedJob(name=f"{job.name}@{portal.stem}", description=job.description,
+    # The job's id in its first argument, so its log lines name the portal.
+    name = f"{job.name}@{portal.stem}"
+    args = (name, *job.args[1:])
+    if job.name in CRAWLING_JOBS:
+        args = (*args, group)
+    return PlannedJob(name=name, description=job.description,
                       enabled=job.enabled, trigger=trigger, when=when, args=args)
 
 
@@ -276,7 +280,8 @@ def _run_job(name: str, config_path: str, db_url: str) -> None:
 
     app = App(config_option=Path(config_path), db_option=db_url)
     try:
-        arguments = command_for(name, app.clock.today(), app.config.schedule.report_dir)
+        arguments = command_for(job_kind(name), app.clock.today(),
+                                app.config.schedule.report_dir)
     except MonitorError as err:
         # A config edited into an invalid state: say so in the log, keep the schedule.
         log.error("job %s not run: %s", name, one_line_error(err))

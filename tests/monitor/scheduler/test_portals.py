@@ -107,8 +107,8 @@ def test_each_portal_has_its_own_jobs_with_staggered_crawls_and_its_group() -> N
     assert starts == {"crawl@a": datetime(2024, 5, 7, 2, 0, tzinfo=SHANGHAI),
                       "crawl@b": datetime(2024, 5, 7, 3, 20, tzinfo=SHANGHAI),
                       "crawl@c": datetime(2024, 5, 7, 4, 40, tzinfo=SHANGHAI)}
-    assert jobs["crawl@b"].args[1:] == (str(Path("portals/b.yaml").resolve()), "sqlite://",
-                                        "A")
+    assert jobs["crawl@b"].args == ("crawl@b", str(Path("portals/b.yaml").resolve()),
+                                    "sqlite://", "A")
     assert jobs["link_recheck@c"].args[-1] == "C"
     assert len(jobs["probe@a"].args) == 3  # a probe takes no group's lock
 
