@@ -54,6 +54,13 @@ class App:
         return path
 
     @property
+    def names_directory(self) -> bool:
+        """Whether the config named is a directory of portals (False when none is named:
+        the error waits until the config is read)."""
+        path = self.config_option or self.environment.config_path
+        return path is not None and path.is_dir()
+
+    @property
     def config_path(self) -> Path:
         """The selected portal's own file (crawl workers and scrapyd jobs are given it)."""
         source = self.config_source

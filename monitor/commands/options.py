@@ -48,12 +48,16 @@ def resolve(ctx: typer.Context, config: Path | None = None, db: str | None = Non
 
 def resolve_each(ctx: typer.Context, config: Path | None, db: str | None,
                  portal: str | None, every: bool) -> list[tuple[str, App]]:
-    """The portals a reading command works on, each with its App: the one chosen (or the
-    only one) by default, every configured portal with `--all`."""
+    """The portals a reading command works on, each with its App and name: the one chosen
+    (or the only one; its name left empty) by default, every configured portal with
+    `--all`."""
     application = resolve(ctx, config, db, portal)
     if not every:
-        application.portals.select(application.portal_option, reads=True)
-        return [(application.portal.name, application)]
+        # Nothing is loaded yet for one portal: the command reads its config (or its
+        # database) first as it always did. A directory is read now, to name --all.
+        if application.names_directory:
+            application.portals.select(application.portal_option, reads=True)
+        return [("", application)]
     if application.portal_option is not None:
         raise typer.BadParameter(_("--portal and --all exclude each other: give one"),
                                  param_hint="--all")
