@@ -84,7 +84,7 @@ class App:
         scoped = App(environment=self.environment, config_option=portal.path,
                      db_option=self.db_option)
         # One engine and clock for every portal: they share the database and the time.
-        scoped.__dict__.update(config=portal.config, engine=self.engine,
+        scoped.__dict__.update(portal=portal, config=portal.config, engine=self.engine,
                                sessions=self.sessions, clock=self.clock)
         return scoped
 
