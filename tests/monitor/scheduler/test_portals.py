@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import Engine
 
@@ -18,6 +20,7 @@ from monitor.scheduler.jobs import (
     OffsetTrigger,
     job_kind,
     planned_portal_jobs,
+    run_job,
 )
 from monitor.scheduler.portals import (
     crawl_offsets,
@@ -168,3 +171,16 @@ def test_one_scheduler_stores_every_portals_jobs_and_a_restart_keeps_them(
     starts = {job_id: value[0].astimezone(SHANGHAI).strftime("%H:%M")
               for job_id, value in crawls.items()}
     assert starts == {"crawl@a": "02:00", "crawl@b": "03:20", "crawl@c": "04:40"}
+
+
+def test_a_portal_whose_job_fails_frees_its_host_group_for_the_others(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("site: [", encoding="utf-8")
+    with caplog.at_level(logging.ERROR, logger="monitor.scheduler"):
+        run_job("crawl@broken", str(broken), "sqlite://", "platform")
+    assert "job crawl@broken not run" in caplog.text
+    lock = GROUP_LOCKS.of("platform")
+    assert lock.acquire(blocking=False)
+    lock.release()
