@@ -27,6 +27,11 @@ class EnvironmentSettingError(MonitorError):
     """Raised by `monitor.settings` when an environment variable has a bad value."""
 
 
+class UnknownPortalError(MonitorError):
+    """Raised by `monitor.config.portals` when `--portal` names no configured portal, or
+    when several are configured and none is chosen."""
+
+
 class DatabaseError(MonitorError):
     """Raised by `storage` when the database cannot be opened or is not migrated."""
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from monitor.app import App
 from monitor.commands.console import SafeTable, log_warnings_to_stderr, out, print_json, warn
-from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
+from monitor.commands.options import ConfigOption, DbOption, JsonOption, PortalOption, resolve
 from monitor.domain import CrawlOutcome, ProblemType
 from monitor.errors import CrawlIncomplete
 from monitor.i18n import N_, _
@@ -47,9 +47,10 @@ def crawl(
     workers: WorkersOption = None,
     config: ConfigOption = None,
     db: DbOption = None,
+    portal: PortalOption = None,
     json: JsonOption = False,
 ) -> None:
-    application = resolve(ctx, config, db)
+    application = resolve(ctx, config, db, portal)
     log_warnings_to_stderr()
     summary = run_crawl(application, unit or [], show_progress=not json, workers=workers)
     refresh_now(application)  # the rule problems follow what this crawl found

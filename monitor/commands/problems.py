@@ -12,12 +12,22 @@ import typer
 from rich.table import Table
 from sqlalchemy.orm import Session
 
+from monitor.app import App
 from monitor.calendar import local_date
 from monitor.commands.check import print_table
 from monitor.commands.console import SafeTable, out, print_json
 from monitor.commands.evidence import HELP as EVIDENCE_HELP
 from monitor.commands.evidence import ProblemIdArgument, evidence_command
-from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
+from monitor.commands.options import (
+    AllOption,
+    ConfigOption,
+    DbOption,
+    JsonOption,
+    PortalOption,
+    portal_heading,
+    resolve,
+    resolve_each,
+)
 from monitor.config import PortalConfig
 from monitor.domain import ProblemState, ProblemType
 from monitor.i18n import N_, _
@@ -60,9 +70,22 @@ def list_command(
     state: StateOption = ProblemState.OPEN,
     config: ConfigOption = None,
     db: DbOption = None,
+    portal: PortalOption = None,
+    every: AllOption = False,
     json: JsonOption = False,
 ) -> None:
-    application = resolve(ctx, config, db)
+    documents = {}
+    for name, application in resolve_each(ctx, config, db, portal, every):
+        if every and not json:
+            portal_heading(name)
+        documents[name] = portal_problems(application, unit, problem_type, state, json)
+    if json:
+        print_json(documents if every else next(iter(documents.values())))
+
+
+def portal_problems(application: App, unit: str | None, problem_type: ProblemType | None,
+                    state: ProblemState, json: bool) -> list[dict[str, object]]:
+    """List one portal's problems (unless `json`); give its JSON document."""
     migrations.require_current(application.engine)
     with application.sessions() as session:
         unit_id = None if unit is None else _recorded_unit_id(session, application.config, unit)
@@ -70,13 +93,14 @@ def list_command(
         # A unit the database has never recorded has no problems.
         rows = [] if unit is not None and unit_id is None else problems(session, wanted)
         evidence = evidence_paths(session, application.config, [row.id for row in rows])
+    document = [problem_document(row) | {"evidence": evidence.get(row.id)} for row in rows]
     if json:
-        print_json([problem_document(row) | {"evidence": evidence.get(row.id)} for row in rows])
-        return
+        return document
     if not rows:
         out.print(_("no problems in the state “{state}”").format(state=label(state)))
-        return
-    print_table(problems_table(rows, state))
+    else:
+        print_table(problems_table(rows, state))
+    return document
 
 
 def _recorded_unit_id(session: Session, portal: PortalConfig, name: str) -> int | None:
@@ -113,10 +137,10 @@ def problems_table(rows: list[ProblemRow], state: ProblemState) -> Table:
     return table
 
 
-def _act(ctx: typer.Context, config: Path | None, db: str | None,
+def _act(ctx: typer.Context, config: Path | None, db: str | None, portal: str | None,
          action: Callable[[Session, datetime], object]) -> None:
     """One officer's action on a problem, in one transaction, at the clock's now."""
-    application = resolve(ctx, config, db)
+    application = resolve(ctx, config, db, portal)
     migrations.require_current(application.engine)
     with application.sessions.begin() as session:
         action(session, application.clock.now())
@@ -130,8 +154,10 @@ def ignore_command(
                                         help=N_("Why it is not to be reported."))],
     config: ConfigOption = None,
     db: DbOption = None,
+    portal: PortalOption = None,
 ) -> None:
-    _act(ctx, config, db, lambda session, now: ignore_problem(session, problem_id, reason, now))
+    _act(ctx, config, db, portal,
+         lambda session, now: ignore_problem(session, problem_id, reason, now))
     out.print(_("problem {id} ignored: {reason}").format(id=problem_id, reason=reason.strip()))
 
 
@@ -142,8 +168,9 @@ def confirm_command(
     problem_id: ProblemIdArgument,
     config: ConfigOption = None,
     db: DbOption = None,
+    portal: PortalOption = None,
 ) -> None:
-    _act(ctx, config, db, lambda session, now: confirm_problem(session, problem_id, now))
+    _act(ctx, config, db, portal, lambda session, now: confirm_problem(session, problem_id, now))
     out.print(_("problem {id} confirmed").format(id=problem_id))
 
 
@@ -153,6 +180,7 @@ def reopen_command(
     problem_id: ProblemIdArgument,
     config: ConfigOption = None,
     db: DbOption = None,
+    portal: PortalOption = None,
 ) -> None:
-    _act(ctx, config, db, lambda session, now: reopen_problem(session, problem_id, now))
+    _act(ctx, config, db, portal, lambda session, now: reopen_problem(session, problem_id, now))
     out.print(_("problem {id} reopened").format(id=problem_id))
