@@ -16,6 +16,7 @@ from monitor.config import PortalConfig
 from monitor.crawlfacts.article import Article, LinkRef
 from monitor.domain import LinkKind, LinkStatus, ProblemState, ProblemType
 from monitor.probe.availability import AvailabilityVerdict, ProbeOutcome
+from monitor.services.link_problems import refresh_link_problems
 from storage.crawl_store import CrawlRecorder, start_run
 from storage.models import LinkTarget, Page, Problem
 from storage.page_store import PageRead, write_pages
@@ -164,3 +165,25 @@ def test_broken_links_are_listed_for_their_own_portal_only(
     session.flush()
     assert [row.target for row in broken_target_pages(session, portals.qinghe)] == [DEAD]
     assert broken_target_pages(session, portals.ruihe) == []
+
+
+def test_two_portals_link_problems_refreshed_into_one_database_stay_apart(
+    session: Session, portals: Portals,
+) -> None:
+    for site_id in (portals.ruihe, portals.qinghe):
+        write_pages(session, site_id, [_home_read()], NOW, HOST)
+    session.flush()
+    for target in session.scalars(select(LinkTarget)):
+        target.status = LinkStatus.BROKEN.value
+    session.flush()
+    for site_id in (portals.ruihe, portals.qinghe):
+        assert refresh_link_problems(session, site_id, NOW).opened == 1
+    # 瑞河 repaired the link; 清河 did not.
+    session.scalars(select(LinkTarget).where(
+        LinkTarget.site_id == portals.ruihe)).one().status = LinkStatus.OK.value
+    later = NOW + timedelta(days=1)
+    assert refresh_link_problems(session, portals.ruihe, later).fixed == 1
+    assert refresh_link_problems(session, portals.qinghe, later).still_found == 1
+    states = {site_id: [row.state for row in problems(session, site_id, ProblemFilter())]
+              for site_id in (portals.ruihe, portals.qinghe)}
+    assert states == {portals.ruihe: [ProblemState.FIXED], portals.qinghe: [ProblemState.OPEN]}
