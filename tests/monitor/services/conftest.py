@@ -62,6 +62,11 @@ class Portal:
         self.session.commit()
         return config
 
+    @property
+    def site_id(self) -> int:
+        """The portal's site row (configured, or recorded by `configure`)."""
+        return self.session.scalars(select(Site.id)).one()
+
     def column_id(self, path: str) -> int:
         return self.session.scalars(select(Column.id).where(Column.url == f"{SITE_URL}{path}/")).one()
 

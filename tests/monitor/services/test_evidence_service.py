@@ -14,7 +14,7 @@ from monitor.evidence.manifest import CaptureFacts, build_manifest, manifest_byt
 from monitor.services.evidence import NO_BROWSER, capture_evidence
 from monitor.settings import Environment
 from storage.evidence_store import record_captured, write_item
-from storage.models import Evidence, Problem, ProblemEvent
+from storage.models import Evidence, Problem, ProblemEvent, Site
 from storage.session import session_factory
 
 NOW = datetime.fromisoformat("2024-05-10T09:00:00+08:00")
@@ -35,7 +35,7 @@ def make_app(tmp_path: Path, database_url: str, **evidence: object) -> App:
 
 def add_problem(session, key: str, state: str, problem_type: str = "broken_link") -> Problem:
     opened = NOW - timedelta(days=60)
-    row = Problem(type=problem_type, key=key, url=PAGE, target=f"{PAGE}?{key}",
+    row = Problem(site_id=session.scalars(select(Site.id)).one(), type=problem_type, key=key, url=PAGE, target=f"{PAGE}?{key}",
                   detail="HTTP 404", state=state, first_seen=opened, last_seen=opened,
                   recurring=False, reopen_count=0)
     session.add(row)
