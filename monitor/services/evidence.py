@@ -262,7 +262,8 @@ def verified_evidence(session: Session, config: PortalConfig, problem_id: int
     """The problem's latest capture, its folder and its files, each file's sha256 checked
     against the manifest and the manifest's against the folder's name."""
     problem = session.get(Problem, problem_id)
-    if problem is None:
+    # Another portal's problem is as unknown here as none.
+    if problem is None or problem.site_id != site_id_of(session, config.site.url):
         raise UnknownProblemError(problem_id)
     record = evidence_store.latest_evidence(session, [problem_id]).get(problem_id)
     if record is None and ProblemType(problem.type) not in ACCUSING_TYPES:

@@ -133,19 +133,21 @@ def _with_site(statement: str, site_id: int) -> str:
     return f"{columns}, site_id) VALUES ({values[:-1]}, {site_id})"
 
 
+@pytest.mark.usefixtures("english")
 def test_upgrade_refuses_rows_of_no_known_portal(empty_database_url: str) -> None:
     engine = _at_0009_with_rows(empty_database_url, sites=0)
-    with pytest.raises(DatabaseError, match="no site"):
+    with pytest.raises(DatabaseError, match="have rows but the database has no site"):
         migrations.upgrade(engine)
     assert migrations.current_revision(engine) == "0009"
     engine.dispose()
 
 
+@pytest.mark.usefixtures("english")
 def test_upgrade_refuses_to_guess_whose_rows_are_among_several_sites(
     empty_database_url: str,
 ) -> None:
     engine = _at_0009_with_rows(empty_database_url, sites=2)
-    with pytest.raises(DatabaseError, match="2 sites"):
+    with pytest.raises(DatabaseError, match="has 2 sites, and nothing says whose"):
         migrations.upgrade(engine)
     assert migrations.current_revision(engine) == "0009"
     engine.dispose()
@@ -165,4 +167,23 @@ def test_downgrade_from_portal_scoping_keeps_a_single_portals_rows(
             assert connection.scalar(text(f"SELECT count(*) FROM {table}")) == 1, table
         assert "site_id" not in {column["name"] for column in inspect(connection).get_columns(
             "page")}
+    engine.dispose()
+
+
+@pytest.mark.usefixtures("english")
+def test_downgrade_refuses_a_database_holding_two_portals_rows(
+    empty_database_url: str,
+) -> None:
+    engine = _at_0009_with_rows(empty_database_url, sites=1)
+    migrations.upgrade(engine)
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO site (id, name, url) VALUES "
+                                "(8, 'portal 2', 'https://p2.example/')"))
+        connection.execute(text(_with_site(ROWS_BEFORE_SITES[0], 8)))
+    config = migrations.alembic_config()
+    with pytest.raises(DatabaseError, match="page holds the rows of 2 portals"), \
+            engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0009")
+    assert migrations.current_revision(engine) == migrations.head_revision()
     engine.dispose()

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from monitor.errors import DatabaseError
+from monitor.i18n import _
 
 revision: str = '0010'
 down_revision: str | None = '0009'
@@ -48,14 +49,14 @@ def _owner_of_existing_rows() -> int | None:
         return int(sites[0])
     tables = ', '.join(with_rows)
     if not sites:
-        raise DatabaseError(
-            f'cannot migrate: the tables {tables} have rows but the database has no site '
-            'to give them to; empty those tables, or add the portal\'s site row, and '
-            'upgrade again')
-    raise DatabaseError(
-        f'cannot migrate: the tables {tables} have rows but the database has '
-        f'{len(sites)} sites, and nothing says whose the rows are; keep one site, or '
-        'empty those tables, and upgrade again')
+        raise DatabaseError(_(
+            "cannot migrate: the tables {tables} have rows but the database has no site to "
+            "give them to; empty those tables, or add the portal's site row, and upgrade "
+            "again").format(tables=tables))
+    raise DatabaseError(_(
+        "cannot migrate: the tables {tables} have rows but the database has {count} sites, "
+        "and nothing says whose the rows are; keep one site, or empty those tables, and "
+        "upgrade again").format(tables=tables, count=len(sites)))
 
 
 def upgrade() -> None:
@@ -84,9 +85,9 @@ def downgrade() -> None:
     for table in SCOPED:
         owners = bind.execute(sa.text(f'SELECT COUNT(DISTINCT site_id) FROM {table}')).scalar()
         if owners and owners > 1:
-            raise DatabaseError(
-                f'cannot downgrade: {table} holds the rows of {owners} portals, and the '
-                'older schema holds one')
+            raise DatabaseError(_(
+                "cannot downgrade: {table} holds the rows of {count} portals, and the older "
+                "schema holds one").format(table=table, count=owners))
     for table, key in SCOPED.items():
         with op.batch_alter_table(table, schema=None) as batch_op:
             if key is not None:
