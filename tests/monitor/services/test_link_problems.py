@@ -109,8 +109,8 @@ def test_overlong_keys_are_bounded_and_stay_distinct():
 
 def _target_on_page(portal, status: str, reason: str | None) -> LinkTarget:
     session, found = portal.session, portal.at("2024-04-30 02:00")
-    page = Page(site_id=session.scalars(select(Site.id)).one(), url="http://127.0.0.1:8000/slj/a.html", fetched_at=found)
-    target = LinkTarget(site_id=session.scalars(select(Site.id)).one(), url=TARGET, kind="a", internal=True, status=status, reason=reason,
+    page = Page(site_id=portal.site_id, url="http://127.0.0.1:8000/slj/a.html", fetched_at=found)
+    target = LinkTarget(site_id=portal.site_id, url=TARGET, kind="a", internal=True, status=status, reason=reason,
                         first_seen=found)
     session.add_all([page, target])
     session.flush()
@@ -162,7 +162,7 @@ def test_an_ignored_link_problem_stays_ignored_while_the_target_is_broken(portal
 
 def test_rule_problems_are_not_touched_by_the_link_refresh(portal):
     session = portal.session
-    rule = Problem(site_id=session.scalars(select(Site.id)).one(), type=ProblemType.OVERDUE_COLUMN.value, key="column:1", state="open",
+    rule = Problem(site_id=portal.site_id, type=ProblemType.OVERDUE_COLUMN.value, key="column:1", state="open",
                    first_seen=portal.at("2024-05-01 02:00"),
                    last_seen=portal.at("2024-05-01 02:00"), detail="")
     session.add(rule)
