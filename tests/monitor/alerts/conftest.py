@@ -31,6 +31,7 @@ from monitor.config import load_config
 from storage.models import Column, ColumnCrawl, CrawlRun, Post, Problem, Site, Unit
 from storage.session import create_db_engine, session_factory
 from storage.sync import sync_config
+from tests.conftest import one_site
 
 AS_OF = "2024-05-13T08:30:00+08:00"
 WEEK = date(2024, 5, 13)
@@ -159,7 +160,7 @@ def portal_week(database_url: str, tmp_path: Path, smtp_server: SmtpServer) -> P
                     detail: str = "") -> None:
             column_row = columns[column] if column else None
             session.add(Problem(
-                site_id=session.scalars(select(Site.id)).one(),
+                site_id=one_site(session),
                 # Column problems keyed as the rules key them, so a refresh finds them again.
                 type=kind, key=(f"column:{column_row.id}" if column_row and target is None
                                 else f"{kind}:{url or column}:{target}"),

@@ -14,7 +14,7 @@ from monitor.services.link_problems import (
     problem_type_for,
     refresh_link_problems,
 )
-from storage.models import LinkRef, LinkTarget, Page, Problem, Site
+from storage.models import LinkRef, LinkTarget, Page, Problem
 from storage.problem_store import KEY_LENGTH, bounded_key
 
 TARGET = "http://127.0.0.1:8000/xxgk/old.html"
