@@ -26,6 +26,7 @@ from monitor.commands.options import ConfigOption, DbOption, JsonOption, PortalO
 from monitor.errors import AlertError
 from monitor.i18n import N_, _
 from storage import migrations
+from storage.queries import site_id_of
 
 app = typer.Typer(help=N_("Alerts to units and the office, by e-mail and in chat groups."),
                   no_args_is_help=True)
@@ -86,7 +87,10 @@ def status(ctx: typer.Context, config: ConfigOption = None, db: DbOption = None,
     application = resolve(ctx, config, db, portal)
     migrations.require_current(application.engine)
     with application.sessions() as session:
-        state = outbox_status(session)
+        site_id = site_id_of(session, application.config.site.url)
+        # A portal never recorded has queued nothing.
+        state = (OutboxStatus(0, (), None) if site_id is None
+                 else outbox_status(session, site_id))
     if json:
         print_json(_status_json(state))
         return

@@ -30,6 +30,7 @@ from monitor.commands.options import (
 )
 from monitor.config import PortalConfig
 from monitor.domain import ProblemState, ProblemType
+from monitor.errors import UnknownProblemError
 from monitor.i18n import N_, _
 from monitor.labels import label, problem_label, yes_no
 from monitor.problem_types import kind_of
@@ -88,10 +89,12 @@ def portal_problems(application: App, unit: str | None, problem_type: ProblemTyp
     """List one portal's problems (unless `json`); give its JSON document."""
     migrations.require_current(application.engine)
     with application.sessions() as session:
+        site_id = site_id_of(session, application.config.site.url)
         unit_id = None if unit is None else _recorded_unit_id(session, application.config, unit)
         wanted = ProblemFilter(unit_id=unit_id, type=problem_type, states=(state,))
-        # A unit the database has never recorded has no problems.
-        rows = [] if unit is not None and unit_id is None else problems(session, wanted)
+        # A portal, or a unit, the database has never recorded has no problems.
+        rows = ([] if site_id is None or (unit is not None and unit_id is None)
+                else problems(session, site_id, wanted))
         evidence = evidence_paths(session, application.config, [row.id for row in rows])
     document = [problem_document(row) | {"evidence": evidence.get(row.id)} for row in rows]
     if json:
@@ -138,12 +141,16 @@ def problems_table(rows: list[ProblemRow], state: ProblemState) -> Table:
 
 
 def _act(ctx: typer.Context, config: Path | None, db: str | None, portal: str | None,
-         action: Callable[[Session, datetime], object]) -> None:
-    """One officer's action on a problem, in one transaction, at the clock's now."""
+         problem_id: int, action: Callable[[Session, int, datetime], object]) -> None:
+    """One officer's action on one of the portal's problems, in one transaction, at the
+    clock's now."""
     application = resolve(ctx, config, db, portal)
     migrations.require_current(application.engine)
     with application.sessions.begin() as session:
-        action(session, application.clock.now())
+        site_id = site_id_of(session, application.config.site.url)
+        if site_id is None:
+            raise UnknownProblemError(problem_id)
+        action(session, site_id, application.clock.now())
 
 
 @app.command("ignore", help=N_("Ignore a problem: it stays recorded but is no longer reported."))
@@ -156,8 +163,8 @@ def ignore_command(
     db: DbOption = None,
     portal: PortalOption = None,
 ) -> None:
-    _act(ctx, config, db, portal,
-         lambda session, now: ignore_problem(session, problem_id, reason, now))
+    _act(ctx, config, db, portal, problem_id, lambda session, site_id, now: ignore_problem(
+        session, problem_id, reason, now, site_id=site_id))
     out.print(_("problem {id} ignored: {reason}").format(id=problem_id, reason=reason.strip()))
 
 
@@ -170,7 +177,8 @@ def confirm_command(
     db: DbOption = None,
     portal: PortalOption = None,
 ) -> None:
-    _act(ctx, config, db, portal, lambda session, now: confirm_problem(session, problem_id, now))
+    _act(ctx, config, db, portal, problem_id, lambda session, site_id, now: confirm_problem(
+        session, problem_id, now, site_id=site_id))
     out.print(_("problem {id} confirmed").format(id=problem_id))
 
 
@@ -182,5 +190,6 @@ def reopen_command(
     db: DbOption = None,
     portal: PortalOption = None,
 ) -> None:
-    _act(ctx, config, db, portal, lambda session, now: reopen_problem(session, problem_id, now))
+    _act(ctx, config, db, portal, problem_id, lambda session, site_id, now: reopen_problem(
+        session, problem_id, now, site_id=site_id))
     out.print(_("problem {id} reopened").format(id=problem_id))

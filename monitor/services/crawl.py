@@ -200,8 +200,8 @@ def _run_locked(app: App, site_id: int, units: list[str], trigger: str, show_pro
     # Link problems follow every target's last verdict, at the run's instant (when the
     # targets were checked); a failed run leaves them as they were.
     with app.sessions.begin() as session:
-        record_outage(session, outage, recorder.counts, now)
-        refresh_link_problems(session, now)
+        record_outage(session, site_id, outage, recorder.counts, now)
+        refresh_link_problems(session, site_id, now)
     return CrawlSummary(run_id, len(jobs), recorder.counts, browser, outage)
 
 
@@ -264,7 +264,7 @@ def _recheck_locked(app: App, site_id: int, units: list[str], trigger: str) -> R
         raise
     recorder.finish(app.clock.now(), RunStatus.FINISHED)
     with app.sessions.begin() as session:
-        refresh_link_problems(session, now)
+        refresh_link_problems(session, site_id, now)
     return RecheckSummary(run_id, by_status)
 
 

@@ -85,13 +85,13 @@ def _finding(host: str, facts: Facts) -> Finding:
                    encode(facts))
 
 
-def record_outage(session: Session, outage: RunOutage, counts: RunCounts,
+def record_outage(session: Session, site_id: int, outage: RunOutage, counts: RunCounts,
                   at: datetime) -> LifeCounts:
     """Open (or keep open) `site_unreachable` for each host that did not answer the run,
     and fix it for each host the run reached."""
     judged = frozenset((ProblemType.SITE_UNREACHABLE, _key(host))
                        for host in outage.answering_hosts)
-    return reconcile(session, outage_findings(outage, counts, at), frozenset(), at,
+    return reconcile(session, site_id, outage_findings(outage, counts, at), frozenset(), at,
                      judged_keys=judged)
 
 
