@@ -15,6 +15,7 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from crawler.shards import (
@@ -27,7 +28,6 @@ from crawler.shards import (
     deal,
     merge_counts,
 )
-from monitor.app import App
 from monitor.crawlfacts.links import LinkTarget
 from monitor.errors import CrawlWorkerFailed
 from storage.crawl_store import CrawlRecorder, RunCounts
@@ -37,9 +37,13 @@ _STDERR_TAIL = 2000
 
 
 class WorkerPool:
-    def __init__(self, app: App, site_id: int, run_id: int, now: datetime,
-                 browser: str | None, shards: int):
-        self.app = app
+    """The workers of run `run_id`: each loads the config file `config_path` and opens the
+    database `db_url` itself."""
+
+    def __init__(self, config_path: Path, db_url: str, site_id: int, run_id: int,
+                 now: datetime, browser: str | None, shards: int):
+        self.config_path = config_path
+        self.db_url = db_url
         self.site_id = site_id
         self.run_id = run_id
         self.now = now
@@ -69,8 +73,8 @@ class WorkerPool:
                     targets: tuple[LinkTarget, ...] = ()) -> Assignment:
         return Assignment(
             phase=phase, shard=shard, shards=self.shards, run_id=self.run_id,
-            site_id=self.site_id, now=self.now, config_path=str(self.app.config_path.resolve()),
-            db_url=self.app.db_url, browser_path=self.browser, column_ids=column_ids,
+            site_id=self.site_id, now=self.now, config_path=str(self.config_path.resolve()),
+            db_url=self.db_url, browser_path=self.browser, column_ids=column_ids,
             read_home_page=read_home_page, targets=targets,
         )
 

@@ -1,7 +1,7 @@
 """Scrapy settings for the portal crawler.
 
 Values that depend on the portal (concurrency, delay, timeout, User-Agent) are not set
-here: `crawler.runner` copies them from the loaded portal config, so that the YAML file
+here: `crawler.portal_settings` copies them from the loaded portal config, so that the YAML file
 stays the one place an office changes them. What is here is what never varies.
 """
 
@@ -21,7 +21,7 @@ REMOTE_CONTROL_ENABLED = False
 # bot while the office itself is the publisher asking to be checked.
 ROBOTSTXT_OBEY = False
 
-# Defaults matching SPEC §2 `crawl:`; the runner overrides them from the config.
+# Defaults matching SPEC §2 `crawl:`; `crawler.portal_settings` overrides them from the config.
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_DELAY = 0.25

@@ -16,12 +16,13 @@ import time
 from pathlib import Path
 from typing import TextIO
 
-from crawler.runner import crawl_in_process, run_recorder
+from crawler.process import crawl_in_process, recorder_for
 from crawler.shards import Assignment, ProgressEvent, counts_line
-from monitor.app import App
+from monitor.clock import Clock
+from monitor.config import load_config
 from monitor.crawlfacts.plan import CrawlPlan
-from monitor.settings import Environment
 from storage.crawl_store import plan_columns
+from storage.session import create_db_engine, session_factory
 
 # How often the worker looks whether its parent is still there.
 _PARENT_CHECK_SECONDS = 1.0
@@ -53,16 +54,15 @@ class LineProgress:
 
 
 def run_assignment(assignment: Assignment, stream: TextIO) -> None:
-    app = App(environment=Environment(
-        config_path=Path(assignment.config_path), db_url=assignment.db_url, now=assignment.now))
-    config = app.config
-    recorder = run_recorder(app, assignment.run_id, assignment.now)
+    config = load_config(Path(assignment.config_path))
+    sessions = session_factory(create_db_engine(assignment.db_url))
+    recorder = recorder_for(sessions, config, assignment.run_id, assignment.now)
     progress = LineProgress(stream)
     if assignment.phase == "columns":
-        with app.sessions() as session:
+        with sessions() as session:
             jobs = plan_columns(session, assignment.site_id, None, config.crawl.first_crawl_since,
                                 column_ids=assignment.column_ids)
-        plan = CrawlPlan(assignment.run_id, tuple(jobs), app.clock.today(),
+        plan = CrawlPlan(assignment.run_id, tuple(jobs), Clock(assignment.now).today(),
                          config.crawl.max_pages_per_column, assignment.browser_path,
                          config.site.url, read_home_page=assignment.read_home_page,
                          soft404_patterns=tuple(config.crawl.soft404_patterns),

@@ -23,7 +23,7 @@ from typer._click.core import Context as ClickContext
 from typer.core import TyperCommand, TyperGroup
 
 from monitor.commands.language import localise, speak_typer_words
-from monitor.commands.options import ConfigOption, DbOption
+from monitor.commands.options import ConfigOption, DbOption, PortalOption
 from monitor.errors import MonitorError
 from monitor.i18n import N_, _
 
@@ -144,11 +144,12 @@ app = typer.Typer(
 
 
 @app.callback()
-def root(ctx: typer.Context, config: ConfigOption = None, db: DbOption = None) -> None:
+def root(ctx: typer.Context, config: ConfigOption = None, db: DbOption = None,
+         portal: PortalOption = None) -> None:
     # Options given here apply to every command.
     from monitor.app import App
 
-    ctx.obj = App(config_option=config, db_option=db)
+    ctx.obj = App(config_option=config, db_option=db, portal_option=portal)
 
 
 def main() -> None:

@@ -168,7 +168,8 @@ def configuration_page() -> str:
     lines = [
         "# Configuration reference",
         "",
-        "One YAML file per portal (SPEC §2), named by `--config` or `MONITOR_CONFIG`.",
+        "One YAML file per portal (SPEC §2), named by `--config` or `MONITOR_CONFIG`; either may",
+        "name a directory of portal files (`*.yaml`, `*.yml`; SPEC §7, README \"Many portals\").",
         "Unknown keys, wrong types and bad URLs are errors that name the file, line and key.",
         "[`config/sample.yaml`](../config/sample.yaml) is a commented example.",
         "",

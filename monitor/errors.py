@@ -27,6 +27,11 @@ class EnvironmentSettingError(MonitorError):
     """Raised by `monitor.settings` when an environment variable has a bad value."""
 
 
+class UnknownPortalError(MonitorError):
+    """Raised by `monitor.config.portals` when `--portal` names no configured portal, or
+    when several are configured and none is chosen."""
+
+
 class DatabaseError(MonitorError):
     """Raised by `storage` when the database cannot be opened or is not migrated."""
 
@@ -114,8 +119,8 @@ class CrawlIncomplete(CrawlError):
 
 
 class CrawlInterrupted(CrawlError):
-    """Raised by `crawler.runner` when a signal (SIGTERM, Ctrl-C) stops a crawl: the run
-    is recorded as interrupted, its unread columns as not reached."""
+    """Raised by `monitor.services.crawl` when a signal (SIGTERM, Ctrl-C) stops a crawl: the
+    run is recorded as interrupted, its unread columns as not reached."""
 
     def __init__(self, signal_name: str):
         self.signal_name = signal_name
@@ -127,7 +132,7 @@ class CrawlInterrupted(CrawlError):
 
 
 class CrawlLockError(CrawlError):
-    """Raised by `crawler.runner` when another crawl of the same portal is running."""
+    """Raised by `monitor.services.crawl` when another crawl of the same portal is running."""
 
 
 class ReportError(MonitorError):

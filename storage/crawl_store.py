@@ -1,7 +1,7 @@
 """The crawl's reads and writes: planning from what is known, recording what was found.
 
-Every write is an upsert on a natural key (column + post URL, page URL, target URL), so
-a crawl run again — or run again after being killed — converges on the same rows.
+Every write is an upsert on a natural key (column + post URL, the portal's page URL and
+target URL), so a crawl run again — or run again after being killed — converges on the same rows.
 """
 
 from __future__ import annotations
@@ -197,6 +197,9 @@ class CrawlRecorder:
                  site_host: str, recheck_ok: timedelta):
         self.sessions = sessions
         self.run_id = run_id
+        # The run's portal: every page, target and problem it writes or reads is that
+        # portal's, whatever others the database holds.
+        self.site_id = self._site_of_run()
         self.site_host = site_host
         # One instant for the whole run: "seen in this run" is `last_seen >= started`.
         self.now = now
@@ -212,14 +215,21 @@ class CrawlRecorder:
         self._answered: dict[str, CheckResult] = {}
         self._last_write = time.monotonic()
 
+    def _site_of_run(self) -> int:
+        with self.sessions() as session:
+            site_id = session.scalar(select(CrawlRun.site_id).where(CrawlRun.id == self.run_id))
+        assert site_id is not None, "a recorder is made for a run already started"
+        return site_id
+
     def _columns_never_crawled(self) -> set[int]:
         with self.sessions() as session:
-            return set(session.scalars(select(Column.id).where(Column.first_crawled_at.is_(None))))
+            return set(session.scalars(select(Column.id).where(
+                Column.site_id == self.site_id, Column.first_crawled_at.is_(None))))
 
     def _units_of_columns(self) -> dict[int, int]:
         with self.sessions() as session:
-            return {column_id: unit_id for column_id, unit_id
-                    in session.execute(select(Column.id, Column.unit_id))}
+            return {column_id: unit_id for column_id, unit_id in session.execute(
+                select(Column.id, Column.unit_id).where(Column.site_id == self.site_id))}
 
     # -- list pages ----------------------------------------------------------------------
 
@@ -356,7 +366,8 @@ class CrawlRecorder:
         with self.sessions() as session:
             rows = [row for chunk in chunks(list(self._answered)) for row in session.execute(
                 select(LinkTarget.url, LinkTarget.kind).where(
-                    LinkTarget.url.in_(chunk), LinkTarget.kind == LinkKind.A))]
+                    LinkTarget.site_id == self.site_id, LinkTarget.url.in_(chunk),
+                    LinkTarget.kind == LinkKind.A))]
         for url, kind in rows:
             self.link_result(LinkCheckResult.of(CheckTarget(url, kind),
                                                 self._answered[url], 1))
@@ -372,6 +383,7 @@ class CrawlRecorder:
         """
         self.flush()
         query = select(LinkTarget.url, LinkTarget.kind, LinkTarget.status).where(
+            LinkTarget.site_id == self.site_id,
             (LinkTarget.status.in_((LinkStatus.PENDING, LinkStatus.BROKEN, LinkStatus.BLOCKED)))
             | (LinkTarget.next_check_at.is_(None))
             | (LinkTarget.next_check_at <= self.now)
@@ -399,7 +411,8 @@ class CrawlRecorder:
     def _write_verdicts(self, session: Session, results: Sequence[LinkCheckResult]) -> None:
         urls = list(dict.fromkeys(result.url for result in results))
         targets = {target.url: target for chunk in chunks(urls) for target in
-                   session.scalars(select(LinkTarget).where(LinkTarget.url.in_(chunk)))}
+                   session.scalars(select(LinkTarget).where(
+                       LinkTarget.site_id == self.site_id, LinkTarget.url.in_(chunk)))}
         for result in results:
             target = targets.get(result.url)
             if target is None:
@@ -423,7 +436,8 @@ class CrawlRecorder:
             total = 0
             for chunk in chunks(list(urls)):
                 changed = rows_changed(session,
-                    update(LinkTarget).where(LinkTarget.url.in_(chunk)).values(
+                    update(LinkTarget).where(LinkTarget.site_id == self.site_id,
+                                             LinkTarget.url.in_(chunk)).values(
                         status=LinkStatus.UNCHECKED, reason=reason, http_status=None,
                         final_url=None, redirect_chain=[], last_checked_at=self.now,
                         next_check_at=self.now))
@@ -435,7 +449,8 @@ class CrawlRecorder:
         self.flush()
         with self.sessions() as session:
             return list(session.scalars(select(LinkTarget.url).where(
-                LinkTarget.last_checked_at == self.now, LinkTarget.status == status)))
+                LinkTarget.site_id == self.site_id, LinkTarget.last_checked_at == self.now,
+                LinkTarget.status == status)))
 
     # -- batches -------------------------------------------------------------------------
 
@@ -452,7 +467,7 @@ class CrawlRecorder:
         if not pages and not verdicts:
             return
         with self.sessions.begin() as session:
-            write_pages(session, pages, self.now, self.site_host)
+            write_pages(session, self.site_id, pages, self.now, self.site_host)
             self._write_verdicts(session, verdicts)
 
     # -- the run -------------------------------------------------------------------------

@@ -132,17 +132,20 @@ class ProblemOwner:
     unit: str | None
 
 
-def problem_owner(session: Session, problem_id: int) -> ProblemOwner | None:
-    """None when no problem has this id."""
+def problem_owner(session: Session, site_id: int, problem_id: int) -> ProblemOwner | None:
+    """None when the portal has no problem with this id."""
     row = session.execute(
         select(Problem.id, Unit.name).outerjoin(Unit, Unit.id == Problem.unit_id)
-        .where(Problem.id == problem_id)).first()
+        .where(Problem.id == problem_id, Problem.site_id == site_id)).first()
     return None if row is None else ProblemOwner(row[0], row[1])
 
 
 def data_version(session: Session) -> tuple[object, ...]:
     """Changes whenever what the pages show can change: a crawl run starts or ends, a
-    problem changes state, or a refresh moves a problem's last sighting or detail."""
+    problem changes state, or a refresh moves a problem's last sighting or detail.
+
+    Over every portal of the database: another portal's crawl only costs a page its cache.
+    """
     runs = session.execute(select(func.max(CrawlRun.id), func.max(CrawlRun.finished_at))).one()
     events = session.scalar(select(func.max(ProblemEvent.id)))
     seen = session.scalar(select(func.max(Problem.last_seen)))

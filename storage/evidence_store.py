@@ -89,8 +89,8 @@ class PendingProblem:
     detail: str
 
 
-def pending_problems(session: Session) -> list[PendingProblem]:
-    """Open accusing problems with a page and no capture since their last opening (the
+def pending_problems(session: Session, site_id: int) -> list[PendingProblem]:
+    """The portal's open accusing problems with a page and no capture since their last opening (the
     first finding or a reopening), that have not failed `MAX_ATTEMPTS` times since."""
     opened = (select(ProblemEvent.problem_id, func.max(ProblemEvent.at).label("at"))
               .where(ProblemEvent.state == ProblemState.OPEN)
@@ -101,7 +101,7 @@ def pending_problems(session: Session) -> list[PendingProblem]:
         .join(opened, opened.c.problem_id == Problem.id)
         .outerjoin(Unit, Unit.id == Problem.unit_id)
         .outerjoin(Column, Column.id == Problem.column_id)
-        .where(Problem.state == ProblemState.OPEN,
+        .where(Problem.site_id == site_id, Problem.state == ProblemState.OPEN,
                Problem.type.in_(list(ACCUSING_TYPES)), Problem.url.is_not(None))
         .order_by(Problem.id)
     ).all()
@@ -180,14 +180,15 @@ def latest_evidence(session: Session, problem_ids: Iterable[int]) -> dict[int, E
     return latest
 
 
-def stored_evidence(session: Session) -> list[StoredEvidence]:
-    """Every capture whose folder is kept, with its problem's state, for retention."""
+def stored_evidence(session: Session, site_id: int) -> list[StoredEvidence]:
+    """Every capture of the portal whose folder is kept, with its problem's state, for
+    retention (each portal's config names its evidence directory and its rules)."""
     return [
         StoredEvidence(evidence_id, state, at, size or 0)
         for evidence_id, state, at, size in session.execute(
             select(Evidence.id, Problem.state, Evidence.captured_at, Evidence.size)
             .join(Problem, Problem.id == Evidence.problem_id)
-            .where(Evidence.status == EvidenceStatus.CAPTURED))
+            .where(Problem.site_id == site_id, Evidence.status == EvidenceStatus.CAPTURED))
     ]
 
 

@@ -183,9 +183,11 @@ class Page(Base):
     """A fetched page (article or home page): what the link and content checks read."""
 
     __tablename__ = "page"
+    __table_args__ = (UniqueConstraint("site_id", "url"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    url: Mapped[str] = mapped_column(URL, unique=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(URL)
     post_id: Mapped[int | None] = mapped_column(
         ForeignKey("post.id", ondelete="SET NULL"), index=True
     )
@@ -202,9 +204,11 @@ class LinkTarget(Base):
     """A distinct URL that some page links to, with its latest check (SPEC §4.5)."""
 
     __tablename__ = "link_target"
+    __table_args__ = (UniqueConstraint("site_id", "url"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    url: Mapped[str] = mapped_column(URL, unique=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(URL)
     kind: Mapped[LinkKind] = mapped_column()
     internal: Mapped[bool] = mapped_column(Boolean)
     status: Mapped[LinkStatus] = mapped_column(default=LinkStatus.PENDING)
@@ -239,9 +243,10 @@ class Problem(Base):
     """A finding with its life (SPEC §4.7). `key` identifies the same finding across runs."""
 
     __tablename__ = "problem"
-    __table_args__ = (UniqueConstraint("type", "key"),)
+    __table_args__ = (UniqueConstraint("site_id", "type", "key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="CASCADE"), index=True)
     type: Mapped[ProblemType] = mapped_column()
     key: Mapped[str] = mapped_column(String(1024))
     unit_id: Mapped[int | None] = mapped_column(
@@ -310,6 +315,7 @@ class ProbeResult(Base):
     __table_args__ = (Index("ix_probe_result_url_at", "url", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="CASCADE"), index=True)
     url: Mapped[str] = mapped_column(URL)
     at: Mapped[datetime] = mapped_column()
     ok: Mapped[bool] = mapped_column(Boolean)
@@ -326,9 +332,10 @@ class AlertMessage(Base):
     """
 
     __tablename__ = "alert_outbox"
-    __table_args__ = (UniqueConstraint("dedupe_key", "channel"),)
+    __table_args__ = (UniqueConstraint("site_id", "dedupe_key", "channel"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="CASCADE"), index=True)
     dedupe_key: Mapped[str] = mapped_column(String(200))
     # `email`, or the chat URL as the config writes it: its tokens as ${NAME}, never their
     # values, which only the environment of the sending process holds.

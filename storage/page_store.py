@@ -2,9 +2,9 @@
 
 A first crawl reads some 100,000 articles. One transaction per article spent more time in
 queries and commits than the crawl spent reading; a batch costs a handful of queries
-whatever its size. Every write is an upsert on a natural key (page URL, target URL,
-page → target), so a batch written twice, or a batch lost to a killed crawl and read
-again on the next run, leaves the same rows.
+whatever its size. Every write is an upsert on a natural key (the portal's page URL, the
+portal's target URL, page → target), so a batch written twice, or a batch lost to a
+killed crawl and read again on the next run, leaves the same rows.
 """
 
 from __future__ import annotations
@@ -62,13 +62,13 @@ class PageRead:
     list_year_printed: bool = False
 
 
-def write_pages(session: Session, reads: Sequence[PageRead], now: datetime,
+def write_pages(session: Session, site_id: int, reads: Sequence[PageRead], now: datetime,
                 site_host: str) -> None:
-    """Record a batch of pages: page rows, their posts' article dates, link targets and
-    page → target references, and content problems."""
+    """Record a batch of the portal's pages: page rows, their posts' article dates, link
+    targets and page → target references, and content problems."""
     if not reads:
         return
-    pages = _upsert_pages(session, reads, now)
+    pages = _upsert_pages(session, site_id, reads, now)
     posts = _posts_of(session, reads)
     for read in reads:
         post = posts.get((read.column_id, read.post_url))
@@ -82,25 +82,27 @@ def write_pages(session: Session, reads: Sequence[PageRead], now: datetime,
                                                article.pub_date_source, read.list_year_printed))
             record_title(post, titled_by_article(title_of(post), article.title,
                                                  article.title_source))
-    targets = _upsert_targets(session, reads, now, site_host)
+    targets = _upsert_targets(session, site_id, reads, now, site_host)
     _insert_references(session, reads, pages, targets)
     for read in reads:
         if read.is_home and read.article is not None:
             for link in read.article.links:
                 targets[link.url].on_home = True
         if read.findings:
-            _record_content(session, pages[read.page_url], read.findings, read.unit_id,
-                            read.column_id, now)
+            _record_content(session, site_id, pages[read.page_url], read.findings,
+                            read.unit_id, read.column_id, now)
 
 
-def _upsert_pages(session: Session, reads: Sequence[PageRead], now: datetime) -> dict[str, Page]:
+def _upsert_pages(session: Session, site_id: int, reads: Sequence[PageRead], now: datetime
+                  ) -> dict[str, Page]:
     urls = list(dict.fromkeys(read.page_url for read in reads))
-    pages = {page.url: page for chunk in chunks(urls)
-             for page in session.scalars(select(Page).where(Page.url.in_(chunk)))}
+    pages = {page.url: page for chunk in chunks(urls) for page in session.scalars(
+        select(Page).where(Page.site_id == site_id, Page.url.in_(chunk)))}
     for read in reads:
         page = pages.get(read.page_url)
         if page is None:
-            page = pages[read.page_url] = Page(url=read.page_url, fetched_at=now)
+            page = pages[read.page_url] = Page(site_id=site_id, url=read.page_url,
+                                               fetched_at=now)
             session.add(page)
         page.fetched_at = now
         page.http_status = read.http_status
@@ -131,18 +133,19 @@ def _posts_of(session: Session, reads: Sequence[PageRead]) -> dict[tuple[int | N
     return posts
 
 
-def _upsert_targets(session: Session, reads: Sequence[PageRead], now: datetime,
+def _upsert_targets(session: Session, site_id: int, reads: Sequence[PageRead], now: datetime,
                     site_host: str) -> dict[str, LinkTarget]:
     found: dict[str, LinkRefFound] = {}
     for read in reads:
         for link in _links(read):
             found.setdefault(link.url, link)
     targets = {target.url: target for chunk in chunks(list(found))
-               for target in session.scalars(select(LinkTarget).where(LinkTarget.url.in_(chunk)))}
+               for target in session.scalars(select(LinkTarget).where(
+                   LinkTarget.site_id == site_id, LinkTarget.url.in_(chunk)))}
     for url, link in found.items():
         if url not in targets:
             target = targets[url] = LinkTarget(
-                url=url, kind=link.kind, first_seen=now,
+                site_id=site_id, url=url, kind=link.kind, first_seen=now,
                 internal=urlsplit(url).hostname == site_host)
             session.add(target)
     session.flush()
@@ -199,8 +202,9 @@ def record_title(post: Post, decided: PostTitle) -> None:
         post.title_source = decided.source
 
 
-def _record_content(session: Session, page: Page, findings: Iterable[ContentFinding],
-                    unit_id: int | None, column_id: int | None, now: datetime) -> None:
+def _record_content(session: Session, site_id: int, page: Page,
+                    findings: Iterable[ContentFinding], unit_id: int | None,
+                    column_id: int | None, now: datetime) -> None:
     """Content findings become problems of the page's unit and column, and the links the
     hidden-link check reports are marked hidden.
 
@@ -215,14 +219,15 @@ def _record_content(session: Session, page: Page, findings: Iterable[ContentFind
         for finding in findings
     ]
     if problems:
-        reconcile(session, problems, frozenset(), now)
+        reconcile(session, site_id, problems, frozenset(), now)
     hidden = {normalize_url(finding.target, page.url) or finding.target
               for finding in findings if finding.problem_type is ProblemType.HIDDEN_LINK}
     if hidden:
         session.execute(
             update(LinkRef)
             .where(LinkRef.page_id == page.id,
-                   LinkRef.target_id.in_(select(LinkTarget.id).where(LinkTarget.url.in_(hidden))))
+                   LinkRef.target_id.in_(select(LinkTarget.id).where(
+                       LinkTarget.site_id == site_id, LinkTarget.url.in_(hidden))))
             .values(hidden=True)
         )
 

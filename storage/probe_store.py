@@ -31,31 +31,34 @@ class ProblemChange:
     state: ProblemState | None
 
 
-def record_outcomes(session: Session, outcomes: Iterable[ProbeOutcome]) -> None:
+def record_outcomes(session: Session, site_id: int, outcomes: Iterable[ProbeOutcome]) -> None:
     for outcome in outcomes:
-        session.add(ProbeResult(url=outcome.url, at=outcome.at, ok=outcome.ok,
+        session.add(ProbeResult(site_id=site_id, url=outcome.url, at=outcome.at, ok=outcome.ok,
                                 http_status=outcome.http_status, elapsed_ms=outcome.elapsed_ms,
                                 error=outcome.error))
     session.flush()
 
 
-def samples_since(session: Session, url: str, since: datetime) -> list[ProbeSample]:
+def samples_since(session: Session, site_id: int, url: str, since: datetime
+                  ) -> list[ProbeSample]:
     rows = session.execute(
         select(ProbeResult.at, ProbeResult.ok)
-        .where(ProbeResult.url == url, ProbeResult.at >= since)
+        .where(ProbeResult.site_id == site_id, ProbeResult.url == url, ProbeResult.at >= since)
         .order_by(ProbeResult.at)
     )
     return [ProbeSample(at, ok) for at, ok in rows]
 
 
-def apply_verdict(session: Session, verdict: AvailabilityVerdict, at: datetime) -> ProblemChange:
+def apply_verdict(session: Session, site_id: int, verdict: AvailabilityVerdict,
+                  at: datetime) -> ProblemChange:
     problem = session.scalar(
-        select(Problem).where(Problem.type == UNREACHABLE, Problem.key == verdict.url)
+        select(Problem).where(Problem.site_id == site_id, Problem.type == UNREACHABLE,
+                              Problem.key == verdict.url)
     )
     if verdict.unreachable is None:
         return ProblemChange(verdict.url, None, problem.state if problem else None)
     if verdict.unreachable:
-        return _raise(session, problem, verdict, at)
+        return _raise(session, site_id, problem, verdict, at)
     if problem is not None and problem.state is ProblemState.OPEN:
         problem.state = ProblemState.FIXED
         problem.fixed_at = at
@@ -65,12 +68,12 @@ def apply_verdict(session: Session, verdict: AvailabilityVerdict, at: datetime) 
     return ProblemChange(verdict.url, None, problem.state if problem else None)
 
 
-def _raise(session: Session, problem: Problem | None, verdict: AvailabilityVerdict,
-           at: datetime) -> ProblemChange:
+def _raise(session: Session, site_id: int, problem: Problem | None,
+           verdict: AvailabilityVerdict, at: datetime) -> ProblemChange:
     detail = encode(verdict.facts())
     if problem is None:
-        problem = Problem(type=UNREACHABLE, key=verdict.url, unit_id=None, column_id=None,
-                          url=verdict.url, target=None, detail=detail,
+        problem = Problem(site_id=site_id, type=UNREACHABLE, key=verdict.url, unit_id=None,
+                          column_id=None, url=verdict.url, target=None, detail=detail,
                           state=ProblemState.OPEN, first_seen=at, last_seen=at,
                           recurring=False, reopen_count=0)
         session.add(problem)

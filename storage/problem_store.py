@@ -75,6 +75,7 @@ class LifeCounts:
 
 def reconcile(
     session: Session,
+    site_id: int,
     findings: Iterable[Finding],
     judged: frozenset[tuple[ProblemType, int]],
     at: datetime,
@@ -82,18 +83,18 @@ def reconcile(
     judged_keys: frozenset[tuple[ProblemType, str]] = frozenset(),
     spared_targets: frozenset[str] = frozenset(),
 ) -> LifeCounts:
-    """Bring the stored problems of the judged pairs (and of the wholly judged types) in
-    line with `findings` at instant `at`."""
+    """Bring the portal's stored problems of the judged pairs (and of the wholly judged
+    types) in line with `findings` at instant `at`."""
     found = {(finding.type, finding.key): finding for finding in findings}
     whole_types = set(judged_types)
     keys = set(judged_keys)
-    existing = _existing(session, found, {t for t, _ in judged} | whole_types)
-    existing.update(_by_key(session, keys - set(existing)))
+    existing = _existing(session, site_id, found, {t for t, _ in judged} | whole_types)
+    existing.update(_by_key(session, site_id, keys - set(existing)))
     opened = reopened = still = 0
     for natural_key, finding in found.items():
         problem = existing.get(natural_key)
         if problem is None:
-            _open(session, finding, at)
+            _open(session, site_id, finding, at)
             opened += 1
         elif problem.state is ProblemState.FIXED:
             _reopen_found(session, problem, finding, at)
@@ -120,8 +121,8 @@ _KEYS_PER_QUERY = 500
 
 
 def _existing(
-    session: Session, found: dict[tuple[ProblemType, str], Finding],
-    judged_types: set[ProblemType]
+    session: Session, site_id: int, found: dict[tuple[ProblemType, str], Finding],
+    judged_types: set[ProblemType],
 ) -> dict[tuple[ProblemType, str], Problem]:
     """Every stored problem of a judged type, and the stored problems of the findings.
 
@@ -130,7 +131,8 @@ def _existing(
     """
     existing = {
         (problem.type, problem.key): problem
-        for problem in session.scalars(select(Problem).where(Problem.type.in_(judged_types)))
+        for problem in session.scalars(select(Problem).where(
+            Problem.site_id == site_id, Problem.type.in_(judged_types)))
     } if judged_types else {}
     others: dict[ProblemType, list[str]] = {}
     for problem_type, key in found:
@@ -140,17 +142,18 @@ def _existing(
         for start in range(0, len(keys), _KEYS_PER_QUERY):
             chunk = keys[start:start + _KEYS_PER_QUERY]
             for problem in session.scalars(select(Problem).where(
-                    Problem.type == problem_type, Problem.key.in_(chunk))):
+                    Problem.site_id == site_id, Problem.type == problem_type,
+                    Problem.key.in_(chunk))):
                 existing[(problem.type, problem.key)] = problem
     return existing
 
 
-def _by_key(session: Session, keys: set[tuple[ProblemType, str]]
+def _by_key(session: Session, site_id: int, keys: set[tuple[ProblemType, str]]
             ) -> dict[tuple[ProblemType, str], Problem]:
     found: dict[tuple[ProblemType, str], Problem] = {}
     for problem_type, key in keys:
-        problem = session.scalar(select(Problem).where(Problem.type == problem_type,
-                                                       Problem.key == key))
+        problem = session.scalar(select(Problem).where(
+            Problem.site_id == site_id, Problem.type == problem_type, Problem.key == key))
         if problem is not None:
             found[(problem_type, key)] = problem
     return found
@@ -170,9 +173,9 @@ def _apply(problem: Problem, finding: Finding, at: datetime) -> None:
     problem.last_seen = at
 
 
-def _open(session: Session, finding: Finding, at: datetime) -> None:
-    problem = Problem(type=finding.type, key=finding.key, state=ProblemState.OPEN,
-                      first_seen=at, recurring=False, reopen_count=0)
+def _open(session: Session, site_id: int, finding: Finding, at: datetime) -> None:
+    problem = Problem(site_id=site_id, type=finding.type, key=finding.key,
+                      state=ProblemState.OPEN, first_seen=at, recurring=False, reopen_count=0)
     _apply(problem, finding, at)
     session.add(problem)
     _event(session, problem, ProblemState.OPEN, at, "found")
@@ -198,21 +201,23 @@ def _fix(session: Session, problem: Problem, at: datetime) -> None:
     _event(session, problem, ProblemState.FIXED, at, "no longer found")
 
 
-def _problem(session: Session, problem_id: int) -> Problem:
+def _problem(session: Session, problem_id: int, site_id: int | None) -> Problem:
+    """The problem `problem_id`; with `site_id`, only when it is that portal's: an officer
+    of one portal never acts on another's by mistyping an id."""
     problem = session.get(Problem, problem_id)
-    if problem is None:
+    if problem is None or (site_id is not None and problem.site_id != site_id):
         raise UnknownProblemError(problem_id)
     return problem
 
 
 def ignore_problem(session: Session, problem_id: int, reason: str, at: datetime,
-                   actor: str | None = None) -> Problem:
+                   actor: str | None = None, site_id: int | None = None) -> Problem:
     """An officer decides a problem is not to be reported; the reason is kept, and who
     decided when it was done on the dashboard (`actor`)."""
     reason = reason.strip()
     if not reason:
         raise MonitorError("a reason is required to ignore a problem (--reason TEXT)")
-    problem = _problem(session, problem_id)
+    problem = _problem(session, problem_id, site_id)
     problem.state = ProblemState.IGNORED
     problem.ignored_reason = reason
     _event(session, problem, ProblemState.IGNORED, at, reason, actor)
@@ -221,10 +226,10 @@ def ignore_problem(session: Session, problem_id: int, reason: str, at: datetime,
 
 
 def confirm_problem(session: Session, problem_id: int, at: datetime,
-                    actor: str | None = None) -> Problem:
+                    actor: str | None = None, site_id: int | None = None) -> Problem:
     """An officer has looked at an open problem and confirms it is real: it stays open and
     the confirmation is written in its history."""
-    problem = _problem(session, problem_id)
+    problem = _problem(session, problem_id, site_id)
     if problem.state is not ProblemState.OPEN:
         raise MonitorError(f"problem {problem_id} is {problem.state}; only an open problem "
                            "can be confirmed")
@@ -234,12 +239,12 @@ def confirm_problem(session: Session, problem_id: int, at: datetime,
 
 
 def reopen_problem(session: Session, problem_id: int, at: datetime,
-                   actor: str | None = None) -> Problem:
+                   actor: str | None = None, site_id: int | None = None) -> Problem:
     """An officer takes back an ignore (or disputes a fix): the problem is open again.
 
     Not marked recurring: that is for a finding the monitor saw come back by itself.
     """
-    problem = _problem(session, problem_id)
+    problem = _problem(session, problem_id, site_id)
     if problem.state is ProblemState.OPEN:
         raise MonitorError(f"problem {problem_id} is already open")
     previous = problem.state

@@ -289,13 +289,15 @@ class ProblemFilter:
     seen_to: datetime | None = None
 
 
-def problems(session: Session, wanted: ProblemFilter) -> list[ProblemRow]:
+def problems(session: Session, site_id: int, wanted: ProblemFilter) -> list[ProblemRow]:
+    """The portal's problems that `wanted` selects, oldest first."""
     query = (
         select(Problem.id, Problem.type, Unit.name, Column.name, Problem.url, Problem.target,
                Problem.detail, Problem.state, Problem.first_seen, Problem.last_seen,
                Problem.recurring, Problem.reopen_count, Problem.ignored_reason)
         .outerjoin(Unit, Unit.id == Problem.unit_id)
         .outerjoin(Column, Column.id == Problem.column_id)
+        .where(Problem.site_id == site_id)
         .order_by(Problem.first_seen, Problem.id)
     )
     if wanted.unit_id is not None:
@@ -366,10 +368,11 @@ def posts_for_export(
 
 
 def link_sources(
-    session: Session, unit_id: int | None, first: date | None, last: date | None
+    session: Session, site_id: int, unit_id: int | None, first: date | None, last: date | None
 ) -> list[LinkSourceRow]:
-    """Every (target, page) pair; a unit or a period keeps pages of that unit's posts or of
-    posts dated in the period (a home page belongs to no unit and no period)."""
+    """Every (target, page) pair of the portal; a unit or a period keeps pages of that
+    unit's posts or of posts dated in the period (a home page belongs to no unit and no
+    period)."""
     query = (
         select(LinkTarget.id, LinkTarget.url, LinkTarget.kind, LinkTarget.internal,
                LinkTarget.status, LinkTarget.reason, LinkTarget.http_status, LinkRef.hidden,
@@ -378,6 +381,7 @@ def link_sources(
         .join(Page, Page.id == LinkRef.page_id)
         .outerjoin(Post, Post.id == Page.post_id)
         .outerjoin(Column, Column.id == Post.column_id)
+        .where(LinkTarget.site_id == site_id)
         .order_by(LinkTarget.id, Page.url)
     )
     if unit_id is not None:
@@ -403,20 +407,24 @@ class ArticleRow:
     date: date | None
 
 
-def live_articles(session: Session, urls: Sequence[str]) -> dict[str, ArticleRow]:
-    """The live posts whose page is one of `urls`, by URL (a withdrawn post is not named)."""
+def live_articles(session: Session, site_id: int, urls: Sequence[str]
+                  ) -> dict[str, ArticleRow]:
+    """The portal's live posts whose page is one of `urls`, by URL (a withdrawn post is not
+    named)."""
     wanted = sorted(set(urls))
     if not wanted:
         return {}
-    query = select(Post.url, Post.title, Post.date).where(
-        Post.url.in_(wanted), Post.removed_at.is_(None))
+    query = select(Post.url, Post.title, Post.date).join(
+        Column, Column.id == Post.column_id).where(
+        Column.site_id == site_id, Post.url.in_(wanted), Post.removed_at.is_(None))
     return {url: ArticleRow(url, title, day) for url, title, day in session.execute(query)}
 
 
-def site_wide_problems(session: Session, types: Sequence[ProblemType]) -> list[ProblemRow]:
-    """Open problems of `types` that belong to no unit (the home page, the page template, the
-    whole portal), oldest first."""
-    rows = problems(session, ProblemFilter(states=(ProblemState.OPEN,)))
+def site_wide_problems(session: Session, site_id: int, types: Sequence[ProblemType]
+                       ) -> list[ProblemRow]:
+    """The portal's open problems of `types` that belong to no unit (the home page, the page
+    template, the whole portal), oldest first."""
+    rows = problems(session, site_id, ProblemFilter(states=(ProblemState.OPEN,)))
     return [row for row in rows if row.unit is None and row.type in types]
 
 
@@ -452,14 +460,15 @@ class BrokenTargetPage:
     on_home_page: bool
 
 
-def broken_target_pages(session: Session) -> list[BrokenTargetPage]:
-    """Every (broken target, page) pair as last checked: visible links only (a hidden link
-    is a content problem, not a link readers follow)."""
+def broken_target_pages(session: Session, site_id: int) -> list[BrokenTargetPage]:
+    """Every (broken target, page) pair of the portal as last checked: visible links only
+    (a hidden link is a content problem, not a link readers follow)."""
     query = (
         select(LinkTarget.url, Page.url, Page.is_home)
         .join(LinkRef, LinkRef.target_id == LinkTarget.id)
         .join(Page, Page.id == LinkRef.page_id)
-        .where(LinkTarget.status == LinkStatus.BROKEN, LinkRef.hidden.is_(False))
+        .where(LinkTarget.site_id == site_id, LinkTarget.status == LinkStatus.BROKEN,
+               LinkRef.hidden.is_(False))
         .order_by(LinkTarget.url, Page.url)
     )
     return [BrokenTargetPage(target, page, bool(is_home))

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -182,3 +182,10 @@ def english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         yield
     finally:
         i18n.activate(before)
+
+
+def one_site(session: Session) -> int:
+    """The site row of a test's one portal, for rows a test writes by hand."""
+    from storage.models import Site
+
+    return session.scalars(select(Site.id)).one()

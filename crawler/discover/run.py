@@ -15,7 +15,7 @@ from scrapy.crawler import CrawlerProcess
 
 from crawler.discover.spider import DiscoverSpider
 from crawler.discover.walk import Walk
-from crawler.runner import crawl_settings
+from crawler.portal_settings import crawl_settings
 from monitor.config import PortalConfig
 
 

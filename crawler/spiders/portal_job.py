@@ -5,7 +5,7 @@ the column spider, planned from the shared database for the run the opening proc
 started (`crawler.job.JobSpec`), with the portal's crawl settings put on its crawler as a
 local crawl puts them on its own. Once the columns are read it checks the link targets
 due, as a local crawl does after its reactor stops, and logs its counts for the opening
-process, which judges and closes the run (`crawler.runner`).
+process, which judges and closes the run (`monitor.services.crawl`).
 """
 
 from __future__ import annotations
@@ -21,12 +21,8 @@ from twisted.internet.threads import deferToThread
 from crawler.browser import find_browser, launch_args
 from crawler.browser_guard import running_guard
 from crawler.job import JOB_SPIDER, JobSpec, job_database_url
-from crawler.runner import (
-    apply_crawl_settings,
-    check_link_targets,
-    recorder_for,
-    targets_to_check,
-)
+from crawler.portal_settings import apply_crawl_settings
+from crawler.process import check_link_targets, recorder_for, targets_to_check
 from crawler.shards import counts_line
 from crawler.spiders.columns import ColumnSpider
 from monitor.clock import Clock
@@ -100,7 +96,7 @@ class PortalJobSpider(ColumnSpider):
         return deferToThread(self._check_links)
 
     def _check_links(self) -> None:
-        targets = targets_to_check(self.recorder, self.config.site.url, self.portal)
+        targets = targets_to_check(self.recorder, self.portal)
         if targets:
             check_link_targets(self.config, targets, self.recorder, None)
         log.info("%s", counts_line(self.recorder.counts))

@@ -24,14 +24,14 @@ from monitor.alerts.outbox import (
 from storage.models import AlertMessage
 
 
-def deliver_chat_due(sessions: sessionmaker[Session], poster: ChatPoster,
+def deliver_chat_due(sessions: sessionmaker[Session], site_id: int, poster: ChatPoster,
                      now: datetime) -> Delivery:
     sent = failed = 0
     errors: list[str] = []
     undelivered: list[str] = []
     # A chat URL that cannot be reached now is not tried again for each of its messages.
     unreachable: dict[str, str] = {}
-    for message_id in due_ids(sessions, now, chat=True):
+    for message_id in due_ids(sessions, site_id, now, chat=True):
         if not claim(sessions, message_id, now):
             continue
         channel, text = _message(sessions, message_id)

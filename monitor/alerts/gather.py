@@ -60,8 +60,8 @@ def gather_week(
     judgement = judge_portal(session, config, site_id, as_of)
     problems = _open_problems(session, [unit.id for unit in units])
     pages = [p.url for found in problems.values() for p in found if p.url]
-    site_wide = site_wide_problems(session, SITE_WIDE_TYPES)
-    articles = live_articles(session, pages + [row.url for row in site_wide if row.url])
+    site_wide = site_wide_problems(session, site_id, SITE_WIDE_TYPES)
+    articles = live_articles(session, site_id, pages + [row.url for row in site_wide if row.url])
     chats = {unit.name: tuple(unit.chat) for unit in config.units}
     facts = tuple(_unit_facts(unit, problems.get(unit.id, []), judgement, articles,
                               chats.get(unit.name, ()))
@@ -72,13 +72,14 @@ def gather_week(
         site_wide=tuple(PageProblem(row.type, row.url or "", row.target or "", row.detail,
                                     local_date(row.first_seen)) for row in site_wide),
         last_crawl=_crawl_state(session, site_id),
-        undelivered=_undelivered_last_week(session, as_of),
+        undelivered=_undelivered_last_week(session, site_id, as_of),
         national=national_section(
             national_result(session, config, site_id, as_of, judgement)),
     )
 
 
-def _undelivered_last_week(session: Session, as_of: date) -> tuple[MailNotDelivered, ...]:
+def _undelivered_last_week(session: Session, site_id: int, as_of: date
+                           ) -> tuple[MailNotDelivered, ...]:
     """Alerts finished between last Monday and this Monday that did not reach someone for
     sure: the weeks follow each other, so each is told to the office once."""
     monday = as_of - timedelta(days=as_of.weekday())
@@ -86,7 +87,7 @@ def _undelivered_last_week(session: Session, as_of: date) -> tuple[MailNotDelive
     return tuple(
         MailNotDelivered(item.recipient, item.kind, item.week, item.refused, item.reply,
                          item.chat)
-        for item in undelivered_since(session, end - timedelta(days=7), end))
+        for item in undelivered_since(session, site_id, end - timedelta(days=7), end))
 
 
 def rectify_deadline(as_of: date, calendar: WorkCalendar, workdays: int) -> date:

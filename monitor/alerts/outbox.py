@@ -2,8 +2,9 @@
 SMTP server (or the chat group's robot, `monitor.alerts.chatoutbox`) accepted it. Nothing
 is lost (a message the server did not take waits for the next run, with a growing
 back-off) and nothing is sent twice (a message's dedupe key is unique on its channel —
-e-mail, or one chat URL — and a sender claims a message before sending it, so two runs at
-the same time — the weekly job and the outbox job — cannot both send it).
+e-mail, or one chat URL — within its portal, and a sender claims a message before sending
+it, so two runs at the same time — the weekly job and the outbox job — cannot both send
+it).
 
 Each recipient is followed on its own. A recipient the server accepted is done. One it
 refused for now (4xx) stays pending: the next attempts go to the pending recipients only,
@@ -47,11 +48,15 @@ class Queued:
     already_queued: int
 
 
-def enqueue(session: Session, messages: Iterable[ComposedMessage], now: datetime) -> Queued:
+def enqueue(session: Session, site_id: int, messages: Iterable[ComposedMessage],
+            now: datetime) -> Queued:
+    """Queue the portal's messages; one already queued (same key, same channel) is not
+    queued again."""
     added = already = 0
     for message in messages:
         exists = session.scalar(
-            select(AlertMessage.id).where(AlertMessage.dedupe_key == message.dedupe_key,
+            select(AlertMessage.id).where(AlertMessage.site_id == site_id,
+                                          AlertMessage.dedupe_key == message.dedupe_key,
                                           AlertMessage.channel == message.channel))
         if exists is not None:
             already += 1
@@ -59,7 +64,7 @@ def enqueue(session: Session, messages: Iterable[ComposedMessage], now: datetime
         try:
             with session.begin_nested():
                 session.add(AlertMessage(
-                    dedupe_key=message.dedupe_key, channel=message.channel,
+                    site_id=site_id, dedupe_key=message.dedupe_key, channel=message.channel,
                     kind=message.kind, unit_id=message.unit_id,
                     week=message.week, recipients=list(message.recipients),
                     subject=message.subject, body_text=message.body_text,
@@ -83,14 +88,16 @@ class Delivery:
 
 
 def deliver_due(
-    sessions: sessionmaker[Session], mailer: SmtpMailer, sender: str, now: datetime
+    sessions: sessionmaker[Session], site_id: int, mailer: SmtpMailer, sender: str,
+    now: datetime,
 ) -> Delivery:
-    """Send every unsent message whose retry time has come; record each outcome at once."""
+    """Send every unsent message of the portal whose retry time has come (through its own
+    mail server); record each outcome at once."""
     sent = failed = 0
     errors: list[str] = []
     undelivered: list[str] = []
     unreachable: str | None = None
-    for message_id in due_ids(sessions, now, chat=False):
+    for message_id in due_ids(sessions, site_id, now, chat=False):
         if not claim(sessions, message_id, now):
             continue
         if unreachable is not None:
@@ -124,14 +131,17 @@ UNCERTAIN_CHAT = "no answer from the chat robot after the message was posted; ma
     "not posted again"
 
 
-def due_ids(sessions: sessionmaker[Session], now: datetime, chat: bool) -> list[int]:
-    """The unsent e-mails (or chat messages) whose retry time has come, oldest first."""
+def due_ids(sessions: sessionmaker[Session], site_id: int, now: datetime,
+            chat: bool) -> list[int]:
+    """The portal's unsent e-mails (or chat messages) whose retry time has come, oldest
+    first."""
     on_channel = (AlertMessage.channel != EMAIL_CHANNEL if chat
                   else AlertMessage.channel == EMAIL_CHANNEL)
     with sessions() as session:
         return list(session.scalars(
             select(AlertMessage.id)
-            .where(AlertMessage.sent_at.is_(None), on_channel,
+            .where(AlertMessage.site_id == site_id, AlertMessage.sent_at.is_(None),
+                   on_channel,
                    or_(AlertMessage.next_attempt_at.is_(None),
                        AlertMessage.next_attempt_at <= now))
             .order_by(AlertMessage.id)))
@@ -240,27 +250,33 @@ class OutboxStatus:
     undelivered: tuple[Undelivered, ...] = ()
 
 
-def outbox_status(session: Session) -> OutboxStatus:
-    sent = session.scalar(
-        select(func.count()).select_from(AlertMessage).where(AlertMessage.sent_at.is_not(None)))
-    last = session.scalar(select(func.max(AlertMessage.sent_at)))
+def outbox_status(session: Session, site_id: int) -> OutboxStatus:
+    """The portal's outbox: what was sent, what waits, who was not reached."""
+    of_portal = AlertMessage.site_id == site_id
+    sent = session.scalar(select(func.count()).select_from(AlertMessage).where(
+        of_portal, AlertMessage.sent_at.is_not(None)))
+    last = session.scalar(select(func.max(AlertMessage.sent_at)).where(of_portal))
     waiting = tuple(
         WaitingMessage(row.id, row.kind, row.week, tuple(pending_recipients(row)), row.subject,
                        row.attempts, row.last_error, row.next_attempt_at)
         for row in session.scalars(
-            select(AlertMessage).where(AlertMessage.sent_at.is_(None)).order_by(AlertMessage.id))
+            select(AlertMessage).where(of_portal, AlertMessage.sent_at.is_(None))
+            .order_by(AlertMessage.id))
     )
     finished = session.scalars(
-        select(AlertMessage).where(AlertMessage.sent_at.is_not(None)).order_by(AlertMessage.id))
+        select(AlertMessage).where(of_portal, AlertMessage.sent_at.is_not(None))
+        .order_by(AlertMessage.id))
     return OutboxStatus(sent or 0, waiting, last, undelivered_of(finished))
 
 
-def undelivered_since(session: Session, start: datetime, end: datetime
+def undelivered_since(session: Session, site_id: int, start: datetime, end: datetime
                       ) -> tuple[Undelivered, ...]:
-    """The recipients not reached for sure by messages finished in [start, end)."""
+    """The recipients not reached for sure by the portal's messages finished in
+    [start, end)."""
     return undelivered_of(session.scalars(
         select(AlertMessage)
-        .where(AlertMessage.sent_at >= start, AlertMessage.sent_at < end)
+        .where(AlertMessage.site_id == site_id, AlertMessage.sent_at >= start,
+               AlertMessage.sent_at < end)
         .order_by(AlertMessage.id)))
 
 

@@ -26,6 +26,7 @@ from monitor.services.facts import portal_site_id
 from monitor.services.problems import refresh_rule_problems
 from storage import migrations
 from storage.models import EMAIL_CHANNEL
+from storage.queries import site_id_of
 
 
 def email_config(app: App) -> EmailConfig:
@@ -79,30 +80,36 @@ class Outcome:
 
 def queue_and_send(app: App, messages: list[ComposedMessage]) -> Outcome:
     with app.sessions.begin() as session:
-        queued = enqueue(session, messages, app.clock.now())
+        queued = enqueue(session, portal_site_id(session, app.config), messages,
+                         app.clock.now())
     return Outcome(len(messages), queued, send_due(app))
 
 
 def send_due(app: App) -> Delivery:
-    """Send the e-mails, then post the chat messages, whose retry time has come."""
+    """Send the portal's e-mails, then post its chat messages, whose retry time has come;
+    a portal never recorded has nothing queued."""
     migrations.require_current(app.engine)
     now = app.clock.now()
+    with app.sessions() as session:
+        site_id = site_id_of(session, app.config.site.url)
+    if site_id is None:
+        return Delivery(0, 0, ())
     email = app.config.email
     if email is not None:
         with SmtpMailer(smtp_settings(email, app.environment)) as mailer:
-            mail = deliver_due(app.sessions, mailer, email.sender, now)
+            mail = deliver_due(app.sessions, site_id, mailer, email.sender, now)
     else:
-        mail = _unsendable_mail(app, now)
-    if not due_ids(app.sessions, now, chat=True):
+        mail = _unsendable_mail(app, site_id, now)
+    if not due_ids(app.sessions, site_id, now, chat=True):
         return mail
     require_apprise(app.config)
     with ChatPoster(app.config.chat, app.environment) as poster:
-        return combined(mail, deliver_chat_due(app.sessions, poster, now))
+        return combined(mail, deliver_chat_due(app.sessions, site_id, poster, now))
 
 
-def _unsendable_mail(app: App, now: datetime) -> Delivery:
+def _unsendable_mail(app: App, site_id: int, now: datetime) -> Delivery:
     """E-mails queued while e-mail was configured wait; the office is told why."""
-    waiting = len(due_ids(app.sessions, now, chat=False))
+    waiting = len(due_ids(app.sessions, site_id, now, chat=False))
     if not waiting:
         return Delivery(0, 0, ())
     return Delivery(0, waiting, ("e-mail is not configured: add an email: section (smtp, "

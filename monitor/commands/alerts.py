@@ -22,10 +22,11 @@ from monitor.alerts.templates import AlertTemplates
 from monitor.app import App
 from monitor.clock import to_local
 from monitor.commands.console import SafeTable, out, print_json
-from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
+from monitor.commands.options import ConfigOption, DbOption, JsonOption, PortalOption, resolve
 from monitor.errors import AlertError
 from monitor.i18n import N_, _
 from storage import migrations
+from storage.queries import site_id_of
 
 app = typer.Typer(help=N_("Alerts to units and the office, by e-mail and in chat groups."),
                   no_args_is_help=True)
@@ -46,8 +47,9 @@ OutOption = Annotated[
 @app.command("weekly", help=N_("Send this week's alert to every unit that is behind, and "
                                 "the digest to the office."))
 def weekly(ctx: typer.Context, dry_run: DryRunOption = False, out_dir: OutOption = None,
-           config: ConfigOption = None, db: DbOption = None, json: JsonOption = False) -> None:
-    application = resolve(ctx, config, db)
+           config: ConfigOption = None, db: DbOption = None,
+           portal: PortalOption = None, json: JsonOption = False) -> None:
+    application = resolve(ctx, config, db, portal)
     messages = weekly_messages(application, AlertTemplates())
     _run(application, messages, dry_run, out_dir, json)
 
@@ -55,16 +57,18 @@ def weekly(ctx: typer.Context, dry_run: DryRunOption = False, out_dir: OutOption
 @app.command("due-soon", help=N_("Remind units whose columns are due this week (the "
                                   "scheduler runs it on Thursday)."))
 def due_soon(ctx: typer.Context, dry_run: DryRunOption = False, out_dir: OutOption = None,
-             config: ConfigOption = None, db: DbOption = None, json: JsonOption = False) -> None:
-    application = resolve(ctx, config, db)
+             config: ConfigOption = None, db: DbOption = None,
+             portal: PortalOption = None, json: JsonOption = False) -> None:
+    application = resolve(ctx, config, db, portal)
     messages = due_soon_messages(application, AlertTemplates())
     _run(application, messages, dry_run, out_dir, json)
 
 
 @app.command("send", help=N_("Send the messages waiting in the outbox whose retry time has come."))
 def send(ctx: typer.Context, config: ConfigOption = None, db: DbOption = None,
+         portal: PortalOption = None,
          json: JsonOption = False) -> None:
-    application = resolve(ctx, config, db)
+    application = resolve(ctx, config, db, portal)
     delivery = send_due(application)
     if json:
         print_json(_delivery_json(delivery))
@@ -78,11 +82,15 @@ def send(ctx: typer.Context, config: ConfigOption = None, db: DbOption = None,
 @app.command("status", help=N_("Show the outbox: messages sent, and those waiting with their "
                                 "last error."))
 def status(ctx: typer.Context, config: ConfigOption = None, db: DbOption = None,
+           portal: PortalOption = None,
            json: JsonOption = False) -> None:
-    application = resolve(ctx, config, db)
+    application = resolve(ctx, config, db, portal)
     migrations.require_current(application.engine)
     with application.sessions() as session:
-        state = outbox_status(session)
+        site_id = site_id_of(session, application.config.site.url)
+        # A portal never recorded has queued nothing.
+        state = (OutboxStatus(0, (), None) if site_id is None
+                 else outbox_status(session, site_id))
     if json:
         print_json(_status_json(state))
         return

@@ -7,12 +7,23 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from monitor.app import App
 from monitor.calendar import local_date
 from monitor.commands.console import SafeTable, out, print_json, warn
 from monitor.commands.language import paragraphs
-from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
+from monitor.commands.options import (
+    AllOption,
+    ConfigOption,
+    DbOption,
+    JsonOption,
+    PortalOption,
+    portal_heading,
+    resolve_each,
+)
+from monitor.errors import UnknownUnitError
 from monitor.i18n import N_, _
 from monitor.labels import label, problem_label, yes_no
+from monitor.rules.periods import Period
 from monitor.services.check import UnitCheck, check_document, check_unit
 from monitor.services.crawl_backends import run_crawl
 from monitor.services.dates import optional_day, requested_period
@@ -59,13 +70,41 @@ def check(
     last: ToOption = None,
     config: ConfigOption = None,
     db: DbOption = None,
+    portal: PortalOption = None,
+    every: AllOption = False,
     json: JsonOption = False,
 ) -> None:
-    application = resolve(ctx, config, db)
+    targets = resolve_each(ctx, config, db, portal, every)
+    period = requested_period(first, last)
+    documents: dict[str, object] = {}
+    for name, application in targets:
+        if every and not known_unit(application, unit):
+            warn(_("{portal}: no unit '{unit}'; skipped").format(portal=name, unit=unit))
+            continue
+        if every and not json:
+            portal_heading(name)
+        documents[name] = check_portal(application, unit, no_crawl, as_of, period, json)
+    if every and not documents:
+        raise UnknownUnitError(unit, [])
+    if json:
+        print_json(documents if every else next(iter(documents.values())))
+
+
+def known_unit(application: App, unit: str) -> bool:
+    try:
+        find_unit(application.config, unit)
+    except UnknownUnitError:
+        return False
+    return True
+
+
+def check_portal(application: App, unit: str, no_crawl: bool, as_of: str | None,
+                 period: Period | None, json: bool) -> object:
+    """Crawl the unit of one portal (unless `no_crawl`) and print its state; give its
+    JSON document."""
     portal = application.config
     unit_name = find_unit(portal, unit).name
     day = optional_day(as_of, "--as-of") or application.clock.today()
-    period = requested_period(first, last)
     migrations.require_current(application.engine)
     if not no_crawl:
         summary = run_crawl(application, [unit_name], show_progress=not json)
@@ -83,14 +122,14 @@ def check(
     for warning in result.warnings:
         warn(warning)
     if json:
-        print_json(check_document(result))
-        return
+        return check_document(result)
     print_table(columns_table(result))
     out.print(weekly_line(result))
     if result.problems:
         print_table(problems_table(result))
     else:
         out.print(_("no open problems"))
+    return check_document(result)
 
 
 def print_table(table: Table) -> None:

@@ -9,7 +9,7 @@ from rich.table import Table
 
 from monitor.alerts.chatsupport import require_apprise, unset_variables
 from monitor.commands.console import SafeTable, out, print_json
-from monitor.commands.options import ConfigOption, JsonOption, resolve
+from monitor.commands.options import ConfigOption, JsonOption, PortalOption, resolve
 from monitor.config import PortalConfig
 from monitor.domain import Category, Cycle
 from monitor.i18n import N_, _
@@ -20,27 +20,28 @@ app = typer.Typer(help=N_("Validate the portal config."), no_args_is_help=True)
 
 @app.command("check", help=N_("Validate the config file and print a summary of its units and "
                                "columns."))
-def check(ctx: typer.Context, config: ConfigOption = None, json: JsonOption = False) -> None:
-    application = resolve(ctx, config=config)
-    portal = application.config
-    require_apprise(portal)
+def check(ctx: typer.Context, config: ConfigOption = None, portal: PortalOption = None,
+          json: JsonOption = False) -> None:
+    application = resolve(ctx, config=config, portal=portal)
+    settings = application.config
+    require_apprise(settings)
     if json:
-        print_json({**summary(portal),
-                    "chat_unset": unset_variables(portal, application.environment)})
+        print_json({**summary(settings),
+                    "chat_unset": unset_variables(settings, application.environment)})
         return
     out.print(_("{path}: OK — {site} ({url})").format(
-        path=application.config_path, site=portal.site.name, url=portal.site.url))
-    out.print(summary_table(portal))
-    totals = summary(portal)
+        path=application.config_path, site=settings.site.name, url=settings.site.url))
+    out.print(summary_table(settings))
+    totals = summary(settings)
     out.print(_("{units} units, {columns} columns; by category: {categories}; by cycle: "
                 "{cycles}").format(
         units=totals["units"], columns=totals["columns"],
         categories=_counts(totals["categories"], Category),
         cycles=_counts(totals["cycles"], Cycle)))
-    if portal.chat_urls():
-        unset = unset_variables(portal, application.environment)
+    if settings.chat_urls():
+        unset = unset_variables(settings, application.environment)
         line = _("chat: {office} office URL(s), {units} unit URL(s)").format(
-            office=len(portal.chat.office), units=sum(len(unit.chat) for unit in portal.units))
+            office=len(settings.chat.office), units=sum(len(unit.chat) for unit in settings.units))
         if unset:
             line += _("; not set in the environment: {names}").format(names=", ".join(unset))
         out.print(line, markup=False)

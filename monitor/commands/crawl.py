@@ -9,14 +9,14 @@ import typer
 from rich.table import Table
 from sqlalchemy import select
 
-from crawler.runner import CrawlSummary
 from monitor.app import App
 from monitor.commands.console import SafeTable, log_warnings_to_stderr, out, print_json, warn
-from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
+from monitor.commands.options import ConfigOption, DbOption, JsonOption, PortalOption, resolve
 from monitor.domain import CrawlOutcome, ProblemType
 from monitor.errors import CrawlIncomplete
 from monitor.i18n import N_, _
 from monitor.labels import label, problem_label
+from monitor.services.crawl import CrawlSummary
 from monitor.services.crawl_backends import run_crawl
 from monitor.services.evidence import EvidenceRun, capture_evidence
 from monitor.services.problems import refresh_now
@@ -47,9 +47,10 @@ def crawl(
     workers: WorkersOption = None,
     config: ConfigOption = None,
     db: DbOption = None,
+    portal: PortalOption = None,
     json: JsonOption = False,
 ) -> None:
-    application = resolve(ctx, config, db)
+    application = resolve(ctx, config, db, portal)
     log_warnings_to_stderr()
     summary = run_crawl(application, unit or [], show_progress=not json, workers=workers)
     refresh_now(application)  # the rule problems follow what this crawl found

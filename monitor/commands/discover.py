@@ -10,7 +10,7 @@ import typer
 from crawler.discover.run import DiscoverProgress
 from crawler.discover.walk import DEFAULT_MAX_PAGES
 from monitor.commands.console import err, print_json, warn
-from monitor.commands.options import JsonOption, resolve
+from monitor.commands.options import JsonOption, PortalOption, resolve
 from monitor.i18n import N_, _
 from monitor.services.discover import Discovery, discover_portal, start_url
 from monitor.services.discover_draft import draft_data, draft_yaml
@@ -55,9 +55,10 @@ def discover(
     also: AlsoOption = None,
     max_pages: MaxPagesOption = DEFAULT_MAX_PAGES,
     ignore_robots: IgnoreRobotsOption = False,
+    portal: PortalOption = None,
     json: JsonOption = False,
 ) -> None:
-    application = resolve(ctx, config=config)
+    application = resolve(ctx, config=config, portal=portal)
     existing = application.config if application.config_option is not None else None
     home, entries = start_url(url), tuple(start_url(entry) for entry in also or ())
     with DiscoverProgress(max_pages) as progress:

@@ -9,7 +9,7 @@ import typer
 
 from monitor.calendar import LOCAL_ZONE
 from monitor.commands.console import out, print_json
-from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
+from monitor.commands.options import ConfigOption, DbOption, JsonOption, PortalOption, resolve
 from monitor.i18n import N_, _
 from monitor.services.evidence import copy_evidence
 from storage import migrations
@@ -33,9 +33,10 @@ def evidence_command(
     out_dir: OutOption = None,
     config: ConfigOption = None,
     db: DbOption = None,
+    portal: PortalOption = None,
     json: JsonOption = False,
 ) -> None:
-    application = resolve(ctx, config, db)
+    application = resolve(ctx, config, db, portal)
     migrations.require_current(application.engine)
     target = out_dir or Path(f"evidence-{problem_id}")
     with application.sessions() as session:

@@ -6,12 +6,12 @@ from typing import Annotated
 
 import typer
 
-from crawler.runner import recheck_links
 from monitor.commands.console import out, print_json
-from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
+from monitor.commands.options import ConfigOption, DbOption, JsonOption, PortalOption, resolve
 from monitor.domain import LinkStatus
 from monitor.i18n import N_, _
 from monitor.labels import label
+from monitor.services.crawl import recheck_links
 
 app = typer.Typer(help=N_("Link, image and attachment checks."), no_args_is_help=True)
 
@@ -31,9 +31,10 @@ def recheck(
     unit: UnitOption = None,
     config: ConfigOption = None,
     db: DbOption = None,
+    portal: PortalOption = None,
     json: JsonOption = False,
 ) -> None:
-    application = resolve(ctx, config, db)
+    application = resolve(ctx, config, db, portal)
     summary = recheck_links(application, unit or [])
     counts = {status: summary.by_status.get(status, 0) for status in STATUSES}
     if json:

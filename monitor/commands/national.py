@@ -5,9 +5,18 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
+from monitor.app import App
 from monitor.commands.check import AsOfOption, print_table
 from monitor.commands.console import SafeTable, out, print_json
-from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
+from monitor.commands.options import (
+    AllOption,
+    ConfigOption,
+    DbOption,
+    JsonOption,
+    PortalOption,
+    portal_heading,
+    resolve_each,
+)
 from monitor.i18n import N_, _
 from monitor.labels import yes_no
 from monitor.rules.national import NationalItem, NationalResult
@@ -34,20 +43,31 @@ def national(
     as_of: AsOfOption = None,
     config: ConfigOption = None,
     db: DbOption = None,
+    portal: PortalOption = None,
+    every: AllOption = False,
     json: JsonOption = False,
 ) -> None:
-    application = resolve(ctx, config, db)
+    documents = {}
+    for name, application in resolve_each(ctx, config, db, portal, every):
+        if every and not json:
+            portal_heading(name)
+        documents[name] = portal_national(application, as_of, json)
+    if json:
+        print_json(documents if every else next(iter(documents.values())))
+
+
+def portal_national(application: App, as_of: str | None, json: bool) -> dict[str, object]:
+    """Judge one portal, print its table (unless `json`), give its JSON document."""
     portal = application.config
     day = optional_day(as_of, "--as-of") or application.clock.today()
     migrations.require_current(application.engine)
     with application.sessions() as session:
         result = national_result(session, portal, recorded_site_id(session, portal), day)
-    if json:
-        print_json(national_document(result))
-        return
-    print_table(national_table(result))
-    verdict = _("存在单项否决项，网站不合格") if result.veto else _("未触及单项否决项")
-    out.print(_("结论：{verdict}").format(verdict=verdict))
+    if not json:
+        print_table(national_table(result))
+        verdict = _("存在单项否决项，网站不合格") if result.veto else _("未触及单项否决项")
+        out.print(_("结论：{verdict}").format(verdict=verdict))
+    return national_document(result)
 
 
 def national_table(result: NationalResult) -> Table:

@@ -8,12 +8,13 @@ from typing import Annotated
 import typer
 
 from monitor.app import App
-from monitor.i18n import N_
+from monitor.i18n import N_, _
 
 ConfigOption = Annotated[
     Path | None,
     typer.Option("--config", "-c", metavar=N_("FILE"),
-                 help=N_("Portal config file (default: $MONITOR_CONFIG)."), show_default=False),
+                 help=N_("Portal config file, or a directory of them (default: "
+                         "$MONITOR_CONFIG)."), show_default=False),
 ]
 DbOption = Annotated[
     str | None,
@@ -25,11 +26,47 @@ JsonOption = Annotated[
     bool, typer.Option("--json",
                        help=N_("Print one JSON document on stdout and nothing else there."))
 ]
+PortalOption = Annotated[
+    str | None,
+    typer.Option("--portal", "-p", metavar=N_("PORTAL"),
+                 help=N_("The portal, when the config directory holds several: its site name "
+                         "or its file's name without .yaml."), show_default=False),
+]
+AllOption = Annotated[
+    bool, typer.Option("--all", help=N_("Every configured portal, one after another."))
+]
 
 
-def resolve(ctx: typer.Context, config: Path | None = None, db: str | None = None) -> App:
+def resolve(ctx: typer.Context, config: Path | None = None, db: str | None = None,
+            portal: str | None = None) -> App:
     """The App for this command: its own options over the ones given before it."""
     root = ctx.find_root()
     if not isinstance(root.obj, App):
         root.obj = App()
-    return root.obj.with_options(config, db)
+    return root.obj.with_options(config, db, portal)
+
+
+def resolve_each(ctx: typer.Context, config: Path | None, db: str | None,
+                 portal: str | None, every: bool) -> list[tuple[str, App]]:
+    """The portals a reading command works on, each with its App and name: the one chosen
+    (or the only one; its name left empty) by default, every configured portal with
+    `--all`."""
+    application = resolve(ctx, config, db, portal)
+    if not every:
+        # Nothing is loaded yet for one portal: the command reads its config (or its
+        # database) first as it always did. A directory is read now, to name --all.
+        if application.names_directory:
+            application.portals.select(application.portal_option, reads=True)
+        return [("", application)]
+    if application.portal_option is not None:
+        raise typer.BadParameter(_("--portal and --all exclude each other: give one"),
+                                 param_hint="--all")
+    return [(member.name, application.for_portal(member))
+            for member in application.portals.members]
+
+
+def portal_heading(name: str) -> None:
+    """The line that starts a portal's part of a command's output under `--all`."""
+    from monitor.commands.console import out
+
+    out.print(_("【{portal}】").format(portal=name), markup=False)

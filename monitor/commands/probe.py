@@ -7,7 +7,7 @@ from rich.table import Table
 
 from monitor.clock import to_local
 from monitor.commands.console import SafeTable, out, print_json
-from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
+from monitor.commands.options import ConfigOption, DbOption, JsonOption, PortalOption, resolve
 from monitor.domain import ProblemState, ProblemType
 from monitor.i18n import N_, _
 from monitor.labels import label, problem_label
@@ -21,16 +21,17 @@ def probe(
     ctx: typer.Context,
     config: ConfigOption = None,
     db: DbOption = None,
+    portal: PortalOption = None,
     json: JsonOption = False,
 ) -> None:
-    application = resolve(ctx, config, db)
-    portal = application.config
+    application = resolve(ctx, config, db, portal)
+    settings = application.config
     migrations.require_current(application.engine)
-    reports = run_probe(application.sessions, portal, application.clock.now())
+    reports = run_probe(application.sessions, settings, application.clock.now())
     if json:
         print_json([_as_json(report) for report in reports])
         return
-    out.print(reports_table(reports, portal.probe.timeout_seconds))
+    out.print(reports_table(reports, settings.probe.timeout_seconds))
     failed = sum(1 for report in reports if not report.outcome.ok)
     unreachable = sum(1 for report in reports if report.verdict.unreachable)
     out.print(_("{pages} pages probed, {failed} failed now; {over} over the failure threshold "

@@ -12,14 +12,25 @@ import typer
 from rich.table import Table
 from sqlalchemy.orm import Session
 
+from monitor.app import App
 from monitor.calendar import local_date
 from monitor.commands.check import print_table
 from monitor.commands.console import SafeTable, out, print_json
 from monitor.commands.evidence import HELP as EVIDENCE_HELP
 from monitor.commands.evidence import ProblemIdArgument, evidence_command
-from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
+from monitor.commands.options import (
+    AllOption,
+    ConfigOption,
+    DbOption,
+    JsonOption,
+    PortalOption,
+    portal_heading,
+    resolve,
+    resolve_each,
+)
 from monitor.config import PortalConfig
 from monitor.domain import ProblemState, ProblemType
+from monitor.errors import UnknownProblemError
 from monitor.i18n import N_, _
 from monitor.labels import label, problem_label, yes_no
 from monitor.problem_types import kind_of
@@ -60,23 +71,39 @@ def list_command(
     state: StateOption = ProblemState.OPEN,
     config: ConfigOption = None,
     db: DbOption = None,
+    portal: PortalOption = None,
+    every: AllOption = False,
     json: JsonOption = False,
 ) -> None:
-    application = resolve(ctx, config, db)
+    documents = {}
+    for name, application in resolve_each(ctx, config, db, portal, every):
+        if every and not json:
+            portal_heading(name)
+        documents[name] = portal_problems(application, unit, problem_type, state, json)
+    if json:
+        print_json(documents if every else next(iter(documents.values())))
+
+
+def portal_problems(application: App, unit: str | None, problem_type: ProblemType | None,
+                    state: ProblemState, json: bool) -> list[dict[str, object]]:
+    """List one portal's problems (unless `json`); give its JSON document."""
     migrations.require_current(application.engine)
     with application.sessions() as session:
+        site_id = site_id_of(session, application.config.site.url)
         unit_id = None if unit is None else _recorded_unit_id(session, application.config, unit)
         wanted = ProblemFilter(unit_id=unit_id, type=problem_type, states=(state,))
-        # A unit the database has never recorded has no problems.
-        rows = [] if unit is not None and unit_id is None else problems(session, wanted)
+        # A portal, or a unit, the database has never recorded has no problems.
+        rows = ([] if site_id is None or (unit is not None and unit_id is None)
+                else problems(session, site_id, wanted))
         evidence = evidence_paths(session, application.config, [row.id for row in rows])
+    document = [problem_document(row) | {"evidence": evidence.get(row.id)} for row in rows]
     if json:
-        print_json([problem_document(row) | {"evidence": evidence.get(row.id)} for row in rows])
-        return
+        return document
     if not rows:
         out.print(_("no problems in the state “{state}”").format(state=label(state)))
-        return
-    print_table(problems_table(rows, state))
+    else:
+        print_table(problems_table(rows, state))
+    return document
 
 
 def _recorded_unit_id(session: Session, portal: PortalConfig, name: str) -> int | None:
@@ -113,13 +140,17 @@ def problems_table(rows: list[ProblemRow], state: ProblemState) -> Table:
     return table
 
 
-def _act(ctx: typer.Context, config: Path | None, db: str | None,
-         action: Callable[[Session, datetime], object]) -> None:
-    """One officer's action on a problem, in one transaction, at the clock's now."""
-    application = resolve(ctx, config, db)
+def _act(ctx: typer.Context, config: Path | None, db: str | None, portal: str | None,
+         problem_id: int, action: Callable[[Session, int, datetime], object]) -> None:
+    """One officer's action on one of the portal's problems, in one transaction, at the
+    clock's now."""
+    application = resolve(ctx, config, db, portal)
     migrations.require_current(application.engine)
     with application.sessions.begin() as session:
-        action(session, application.clock.now())
+        site_id = site_id_of(session, application.config.site.url)
+        if site_id is None:
+            raise UnknownProblemError(problem_id)
+        action(session, site_id, application.clock.now())
 
 
 @app.command("ignore", help=N_("Ignore a problem: it stays recorded but is no longer reported."))
@@ -130,8 +161,10 @@ def ignore_command(
                                         help=N_("Why it is not to be reported."))],
     config: ConfigOption = None,
     db: DbOption = None,
+    portal: PortalOption = None,
 ) -> None:
-    _act(ctx, config, db, lambda session, now: ignore_problem(session, problem_id, reason, now))
+    _act(ctx, config, db, portal, problem_id, lambda session, site_id, now: ignore_problem(
+        session, problem_id, reason, now, site_id=site_id))
     out.print(_("problem {id} ignored: {reason}").format(id=problem_id, reason=reason.strip()))
 
 
@@ -142,8 +175,10 @@ def confirm_command(
     problem_id: ProblemIdArgument,
     config: ConfigOption = None,
     db: DbOption = None,
+    portal: PortalOption = None,
 ) -> None:
-    _act(ctx, config, db, lambda session, now: confirm_problem(session, problem_id, now))
+    _act(ctx, config, db, portal, problem_id, lambda session, site_id, now: confirm_problem(
+        session, problem_id, now, site_id=site_id))
     out.print(_("problem {id} confirmed").format(id=problem_id))
 
 
@@ -153,6 +188,8 @@ def reopen_command(
     problem_id: ProblemIdArgument,
     config: ConfigOption = None,
     db: DbOption = None,
+    portal: PortalOption = None,
 ) -> None:
-    _act(ctx, config, db, lambda session, now: reopen_problem(session, problem_id, now))
+    _act(ctx, config, db, portal, problem_id, lambda session, site_id, now: reopen_problem(
+        session, problem_id, now, site_id=site_id))
     out.print(_("problem {id} reopened").format(id=problem_id))

@@ -14,7 +14,13 @@ import typer
 
 from monitor.app import App
 from monitor.commands.console import warn
-from monitor.commands.options import ConfigOption, DbOption, resolve
+from monitor.commands.options import (
+    AllOption,
+    ConfigOption,
+    DbOption,
+    PortalOption,
+    resolve_each,
+)
 from monitor.i18n import N_
 from monitor.rules.periods import Period
 from monitor.services.problems import refresh_recorded
@@ -44,8 +50,10 @@ OutOption = Annotated[
 ]
 
 
-def _out_dir(application: App, out: Path | None) -> Path:
-    return out if out is not None else Path(application.config.schedule.report_dir)
+def _out_dir(application: App, out: Path | None, every: bool = False) -> Path:
+    """Where the files go; under `--all`, a folder per portal (its file's name) in it."""
+    base = out if out is not None else Path(application.config.schedule.report_dir)
+    return base / application.config_path.stem if every else base
 
 
 def _publish(report: MonthlyReport | QuarterlyReport, out_dir: Path,
@@ -65,19 +73,21 @@ def monthly(
     out: OutOption = None,
     config: ConfigOption = None,
     db: DbOption = None,
+    portal: PortalOption = None,
+    every: AllOption = False,
 ) -> None:
     period = Period.parse_month(month)
     formats = parse_formats(format)
-    application = resolve(ctx, config, db)
-    portal = application.config
-    office_templates = templates_dir(application.config, application.config_path)
-    migrations.require_current(application.engine)
-    # The rule problems are judged today, so the report is right without a crawl first.
-    refresh_recorded(application)
-    with application.sessions() as session:
-        report = monthly_report(session, portal, period.start.year, period.start.month,
-                                application.clock.today(), office_templates)
-    _publish(report, _out_dir(application, out), formats)
+    for _name, application in resolve_each(ctx, config, db, portal, every):
+        office_templates = templates_dir(application.config, application.config_path)
+        migrations.require_current(application.engine)
+        # The rule problems are judged today, so the report is right without a crawl first.
+        refresh_recorded(application)
+        with application.sessions() as session:
+            report = monthly_report(session, application.config, period.start.year,
+                                    period.start.month, application.clock.today(),
+                                    office_templates)
+        _publish(report, _out_dir(application, out, every), formats)
 
 
 @app.command("quarterly", help=N_("The quarterly table: 信息公开 and 动态信息 this quarter and "
@@ -89,12 +99,14 @@ def quarterly(
     out: OutOption = None,
     config: ConfigOption = None,
     db: DbOption = None,
+    portal: PortalOption = None,
+    every: AllOption = False,
 ) -> None:
     period = Period.parse_quarter(quarter)
     formats = parse_formats(format)
-    application = resolve(ctx, config, db)
-    migrations.require_current(application.engine)
-    with application.sessions() as session:
-        report = quarterly_report(session, application.config, period.start.year,
-                                  (period.start.month + 2) // 3, application.clock.today())
-    _publish(report, _out_dir(application, out), formats)
+    for _name, application in resolve_each(ctx, config, db, portal, every):
+        migrations.require_current(application.engine)
+        with application.sessions() as session:
+            report = quarterly_report(session, application.config, period.start.year,
+                                      (period.start.month + 2) // 3, application.clock.today())
+        _publish(report, _out_dir(application, out, every), formats)

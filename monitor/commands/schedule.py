@@ -10,7 +10,7 @@ from rich.table import Table
 
 from monitor.clock import to_local
 from monitor.commands.console import SafeTable, out, print_json
-from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
+from monitor.commands.options import ConfigOption, DbOption, JsonOption, PortalOption, resolve
 from monitor.i18n import N_, _
 from monitor.scheduler.runner import JobListing, list_jobs, run_scheduler
 
@@ -27,9 +27,10 @@ def schedule(
     list_only: ListOption = False,
     config: ConfigOption = None,
     db: DbOption = None,
+    portal: PortalOption = None,
     json: JsonOption = False,
 ) -> None:
-    application = resolve(ctx, config, db)
+    application = resolve(ctx, config, db, portal)
     if list_only:
         listings = list_jobs(application)
         if json:

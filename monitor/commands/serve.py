@@ -9,7 +9,7 @@ import uvicorn
 
 from monitor.commands.console import err
 from monitor.commands.language import paragraphs
-from monitor.commands.options import ConfigOption, DbOption, resolve
+from monitor.commands.options import ConfigOption, DbOption, PortalOption, resolve
 from monitor.i18n import N_, _
 from monitor.web.app import create_app, warm_up
 from storage import migrations
@@ -35,8 +35,9 @@ def serve(
     port: PortOption = 8080,
     config: ConfigOption = None,
     db: DbOption = None,
+    portal: PortalOption = None,
 ) -> None:
-    application = resolve(ctx, config, db)
+    application = resolve(ctx, config, db, portal)
     migrations.require_current(application.engine)
     web = create_app(application)
     warm_up(web)

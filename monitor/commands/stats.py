@@ -5,13 +5,29 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
+from monitor.app import App
 from monitor.commands.check import AsOfOption, FromOption, ToOption, print_table
 from monitor.commands.console import SafeTable, print_json, warn
 from monitor.commands.language import paragraphs
-from monitor.commands.options import ConfigOption, DbOption, JsonOption, resolve
+from monitor.commands.options import (
+    AllOption,
+    ConfigOption,
+    DbOption,
+    JsonOption,
+    PortalOption,
+    resolve_each,
+)
 from monitor.i18n import N_, _
+from monitor.rules.figures import PortalFigures, ranked_portals
+from monitor.rules.periods import Period
 from monitor.services.dates import optional_day, requested_period
-from monitor.services.stats import StatsResult, stats_document, unit_stats
+from monitor.services.stats import (
+    StatsResult,
+    portal_row,
+    portals_document,
+    stats_document,
+    unit_stats,
+)
 from storage import migrations
 
 HELP = paragraphs(
@@ -27,21 +43,54 @@ def stats(
     as_of: AsOfOption = None,
     config: ConfigOption = None,
     db: DbOption = None,
+    portal: PortalOption = None,
+    every: AllOption = False,
     json: JsonOption = False,
 ) -> None:
-    application = resolve(ctx, config, db)
-    portal = application.config
-    day = optional_day(as_of, "--as-of") or application.clock.today()
     period = requested_period(first, last)
-    migrations.require_current(application.engine)
-    with application.sessions.begin() as session:
-        result = unit_stats(session, portal, day, period)
-    for warning in result.warnings:
-        warn(warning)
+    results = {name: portal_stats(application, as_of, period)
+               for name, application in resolve_each(ctx, config, db, portal, every)}
+    if every:
+        rows = ranked_portals([portal_row(name, result) for name, result in results.items()])
+        if json:
+            print_json(portals_document(rows, results))
+        else:
+            print_table(portals_table(rows, next(iter(results.values()))))
+        return
+    result = next(iter(results.values()))
     if json:
         print_json(stats_document(result))
         return
     print_table(stats_table(result))
+
+
+def portal_stats(application: App, as_of: str | None, period: Period | None) -> StatsResult:
+    day = optional_day(as_of, "--as-of") or application.clock.today()
+    migrations.require_current(application.engine)
+    with application.sessions.begin() as session:
+        result = unit_stats(session, application.config, day, period)
+    for warning in result.warnings:
+        warn(warning)
+    return result
+
+
+def portals_table(rows: list[PortalFigures], first: StatsResult) -> Table:
+    """Counties ranked (seed 002's table, one line per portal)."""
+    period = first.period
+    table = SafeTable(title=_("Portals ranked, {start} to {end} (as of {day})").format(
+        start=period.start, end=period.end, day=first.as_of))
+    table.add_column(_("portal"))
+    for heading in (_("units"), _("annual target"), _("动态信息"), _("信息公开"), _("total"),
+                    _("year total"), _("missed weeks"), _("units behind"),
+                    _("completion %"), _("rank")):
+        table.add_column(heading, justify="right")
+    for row in rows:
+        table.add_row(
+            row.portal, str(row.units), _text(row.annual_target), str(row.period.dynamics),
+            str(row.period.disclosure), str(row.period.total), str(row.ytd.total),
+            str(row.missed), str(row.units_missed), _text(row.completion), _text(row.rank),
+        )
+    return table
 
 
 def stats_table(result: StatsResult) -> Table:

@@ -10,7 +10,7 @@ import typer
 
 from monitor.commands.check import print_table
 from monitor.commands.console import SafeTable, out
-from monitor.commands.options import ConfigOption, DbOption, resolve
+from monitor.commands.options import ConfigOption, DbOption, PortalOption, resolve
 from monitor.domain import Role
 from monitor.errors import UserError
 from monitor.i18n import N_, _
@@ -50,8 +50,9 @@ def add_command(
         show_default=False)] = None,
     config: ConfigOption = None,
     db: DbOption = None,
+    portal: PortalOption = None,
 ) -> None:
-    application = resolve(ctx, config, db)
+    application = resolve(ctx, config, db, portal)
     migrations.require_current(application.engine)
     password = read_password(application.environment.password)
     with application.sessions.begin() as session:
@@ -66,8 +67,9 @@ def add_command(
 
 
 @app.command("list", help=N_("List the dashboard users with their role and unit."))
-def list_command(ctx: typer.Context, config: ConfigOption = None, db: DbOption = None) -> None:
-    application = resolve(ctx, config, db)
+def list_command(ctx: typer.Context, config: ConfigOption = None, db: DbOption = None,
+                 portal: PortalOption = None) -> None:
+    application = resolve(ctx, config, db, portal)
     migrations.require_current(application.engine)
     with application.sessions() as session:
         users = list_users(session)
@@ -85,9 +87,10 @@ def list_command(ctx: typer.Context, config: ConfigOption = None, db: DbOption =
 @app.command("remove", help=N_("Remove a dashboard user; their open sessions end at their next "
                                 "request."))
 def remove_command(
-    ctx: typer.Context, name: NameArgument, config: ConfigOption = None, db: DbOption = None
+    ctx: typer.Context, name: NameArgument, config: ConfigOption = None, db: DbOption = None,
+    portal: PortalOption = None
 ) -> None:
-    application = resolve(ctx, config, db)
+    application = resolve(ctx, config, db, portal)
     migrations.require_current(application.engine)
     with application.sessions.begin() as session:
         remove_user(session, name)

@@ -729,6 +729,15 @@ class ScheduleConfig(StrictModel):
         default_factory=JobSchedule,
         description='月报 of the previous month (default cron "0 7 1 * *").',
     )
+    # With a directory of portals, one scheduler serves them all (SPEC §7): spreading their
+    # crawls keeps the night's load even; crawls sharing a host still run one at a time.
+    crawl_window_minutes: int = Field(
+        default=240, ge=0, le=1440,
+        description=(
+            "With several portals, their crawls start spread over this many minutes after "
+            "the crawl job's time (in portal name order)."
+        ),
+    )
     # A run missed by less than this (the machine was off at 02:00) still happens late.
     misfire_grace_seconds: int = Field(
         default=3600, ge=1, le=7 * 24 * 3600,

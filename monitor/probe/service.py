@@ -17,6 +17,7 @@ from monitor.probe.availability import (
     probe_round,
 )
 from storage.probe_store import ProblemChange, apply_verdict, record_outcomes, samples_since
+from storage.sync import sync_config
 
 
 @dataclass(frozen=True)
@@ -48,9 +49,13 @@ def run_probe(sessions: sessionmaker[Session], config: PortalConfig,
     since = now - timedelta(days=rule.window_days + 1)
     reports = []
     with sessions.begin() as session:
-        record_outcomes(session, outcomes)
+        # Writes the portal's facts: its site row follows the config, as at a crawl.
+        site_id = sync_config(session, config).site_id
+        record_outcomes(session, site_id, outcomes)
         for outcome in outcomes:
-            verdict = judge_window(outcome.url, samples_since(session, outcome.url, since),
+            verdict = judge_window(outcome.url,
+                                   samples_since(session, site_id, outcome.url, since),
                                    as_of, rule)
-            reports.append(PageReport(outcome, verdict, apply_verdict(session, verdict, now)))
+            reports.append(PageReport(outcome, verdict,
+                                      apply_verdict(session, site_id, verdict, now)))
     return reports

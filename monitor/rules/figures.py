@@ -147,3 +147,48 @@ def unit_figures(
         replace(figure, rank=overall[index], rank_in_group=in_group[index])
         for index, figure in enumerate(figures)
     ]
+
+
+@dataclass(frozen=True)
+class PortalFigures:
+    """One portal's units added up, for `monitor stats --all` (SPEC §7): counties ranked
+    as seed 002 ranks units."""
+
+    portal: str
+    units: int
+    annual_target: int | None
+    period: PostCount
+    ytd: PostCount
+    missed: int
+    units_missed: int
+    completion: Decimal | None
+    rank: int | None
+
+
+def portal_totals(portal: str, units: Sequence[UnitFigures]) -> PortalFigures:
+    """A portal's figures from its units' own (the one judgement of `unit_figures`)."""
+    targets = [unit.annual_target for unit in units if unit.annual_target is not None]
+    annual_target = sum(targets) if targets else None
+    ytd = PostCount(sum(unit.ytd.dynamics for unit in units),
+                    sum(unit.ytd.disclosure for unit in units))
+    return PortalFigures(
+        portal=portal,
+        units=len(units),
+        annual_target=annual_target,
+        period=PostCount(sum(unit.period.dynamics for unit in units),
+                         sum(unit.period.disclosure for unit in units)),
+        ytd=ytd,
+        missed=sum(unit.missed for unit in units),
+        units_missed=sum(1 for unit in units if unit.missed),
+        completion=completion_percent(ytd.total, annual_target),
+        rank=None,
+    )
+
+
+def ranked_portals(portals: Sequence[PortalFigures]) -> list[PortalFigures]:
+    """Portals ranked by completion (dense, highest first), best first; portals without
+    an annual target last, by year-to-date posts."""
+    ranks = dense_ranks([portal.completion for portal in portals])
+    ranked = [replace(portal, rank=rank) for portal, rank in zip(portals, ranks, strict=True)]
+    return sorted(ranked, key=lambda portal: (portal.rank is None, portal.rank or 0,
+                                              -portal.ytd.total, portal.portal))

@@ -18,10 +18,13 @@ out.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from urllib.parse import urlsplit
+
+from monitor.crawlfacts.items import ColumnDone
+from monitor.domain import CrawlOutcome
 
 # Failures that mean "nobody answered", as opposed to an answer saying "not here" (404)
 # or "not for you" (a WAF challenge).
@@ -30,6 +33,9 @@ NO_ANSWER_REASONS = frozenset({"refused", "reset", "timeout", "dns", "unreachabl
 PORTAL_DOWN_SHARE = Fraction(1, 2)
 # A host is judged only on this many requests: one refused link is a broken link.
 MIN_HOST_REQUESTS = 3
+# The reason of a target not checked because its host (or the whole portal) did not
+# answer: it accuses nobody (`monitor.services.link_problems`).
+NOT_ANSWERED = "host_not_answering"
 
 
 def is_no_answer(reason: str | None) -> bool:
@@ -101,6 +107,26 @@ class ColumnsTried:
 
     tried: int
     no_answer: int
+
+
+def silent_columns(done: Iterable[ColumnDone]) -> tuple[int, ...]:
+    """The columns (ids) whose reading got no answer."""
+    return tuple(column.column_id for column in done
+                 if column.outcome == CrawlOutcome.UNREACHABLE.value
+                 and is_no_answer(column.reason))
+
+
+def columns_tried(done: Collection[ColumnDone]) -> ColumnsTried:
+    """How the columns a run has read so far ended (`not_reached` ones were not tried)."""
+    return ColumnsTried(sum(1 for column in done
+                            if column.outcome != CrawlOutcome.NOT_REACHED.value),
+                        len(silent_columns(done)))
+
+
+def portal_down_so_far(home_page: str | None, done: Collection[ColumnDone]) -> bool:
+    """After the columns are read: did the portal answer this run? (Decides whether the
+    link check may request the portal's targets at all.)"""
+    return portal_did_not_answer(home_page, columns_tried(done))
 
 
 def portal_did_not_answer(home_page: str | None, columns: ColumnsTried) -> bool:

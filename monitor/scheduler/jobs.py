@@ -5,6 +5,11 @@ cannot be restarted within one process. The other jobs are too, so that a job th
 or leaks memory cannot take the scheduler down, and so that each run reads the config
 afresh. APScheduler stores the jobs in the database, pickled, so a job is a module-level
 function whose arguments are plain strings (`run_job(name, config_path, db_url)`).
+
+With a directory of portals (SPEC §7) every portal has its own jobs, their ids ending in
+`@` and the portal file's stem; each portal's crawl starts at its offset in the crawl
+window, and the crawling jobs of portals that share a host or an address (`politeness
+groups`, monitor.scheduler.portals) take their group's lock, so they run one at a time.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from apscheduler.triggers.base import BaseTrigger
@@ -26,8 +31,10 @@ from sqlalchemy.engine import make_url
 from monitor.clock import SHANGHAI
 from monitor.config import PortalConfig
 from monitor.config.models import JobSchedule
+from monitor.config.portals import PortalFile, Portals
 from monitor.errors import MonitorError
 from monitor.i18n import N_
+from monitor.scheduler.portals import crawl_offsets
 
 log = logging.getLogger("monitor.scheduler")
 
@@ -101,6 +108,28 @@ def describe_schedule(definition: JobDefinition, schedule: JobSchedule) -> str:
     return f"cron {cron}" if cron is not None else f"every {every:g} s"
 
 
+class OffsetTrigger(BaseTrigger):
+    """A trigger firing `minutes` after each time of another one: 02:00 + 36 min."""
+
+    def __init__(self, base: BaseTrigger, minutes: int) -> None:
+        self.base = base
+        self.minutes = minutes
+
+    def get_next_fire_time(self, previous_fire_time: datetime | None,
+                           now: datetime) -> datetime | None:
+        shift = timedelta(minutes=self.minutes)
+        previous = None if previous_fire_time is None else previous_fire_time - shift
+        base_time = self.base.get_next_fire_time(previous, now - shift)
+        return None if base_time is None else base_time + shift
+
+    def __str__(self) -> str:
+        return f"{self.base} + {self.minutes} min"
+
+
+# The jobs that read the portal's host (and so take their politeness group's lock).
+CRAWLING_JOBS = frozenset({"crawl", "link_recheck"})
+
+
 @dataclass(frozen=True)
 class PlannedJob:
     """A job as the config wants it; compared with the stored job to keep its next run."""
@@ -110,7 +139,7 @@ class PlannedJob:
     enabled: bool
     trigger: BaseTrigger
     when: str
-    args: tuple[str, str, str]
+    args: tuple[str, ...]
 
     @property
     def runs(self) -> bool:
@@ -130,6 +159,60 @@ def planned_jobs(config: PortalConfig, config_path: Path, db_url: str) -> list[P
             args=(definition.name, str(config_path.resolve()), db_url),
         ))
     return jobs
+
+
+def planned_portal_jobs(portals: Portals, db_url: str,
+                        groups: dict[str, str]) -> list[PlannedJob]:
+    """Every portal's jobs. One portal: its jobs as they always were. Several: ids end in
+    `@stem`, crawls start at their offsets, crawling jobs carry their group's name."""
+    if not portals.several:
+        only = portals.members[0]
+        return planned_jobs(only.config, only.path, db_url)
+    offsets = crawl_offsets([portal.name for portal in portals.members],
+                            window_minutes(portals))
+    jobs: list[PlannedJob] = []
+    for portal in portals.members:
+        for job in planned_jobs(portal.config, portal.path, db_url):
+            jobs.append(_for_portal(job, portal, offsets[portal.name], groups[portal.name]))
+    return jobs
+
+
+def window_minutes(portals: Portals) -> int:
+    """The crawl window of an installation: the narrowest any portal asks for."""
+    return min(portal.config.schedule.crawl_window_minutes for portal in portals.members)
+
+
+def _for_portal(job: PlannedJob, portal: PortalFile, offset: int, group: str) -> PlannedJob:
+    trigger, when = job.trigger, job.when
+    if job.name == "crawl" and offset:
+        trigger, when = OffsetTrigger(trigger, offset), f"{when} + {offset} min"
+    # The job's id in its first argument, so its log lines name the portal.
+    name = f"{job.name}@{portal.stem}"
+    args = (name, *job.args[1:])
+    if job.name in CRAWLING_JOBS:
+        args = (*args, group)
+    return PlannedJob(name=name, description=job.description,
+                      enabled=job.enabled, trigger=trigger, when=when, args=args)
+
+
+def job_kind(job_id: str) -> str:
+    """The definition a job id stands for: `crawl@ruihe` is a crawl."""
+    return job_id.partition("@")[0]
+
+
+class _GroupLocks:
+    """One lock per politeness group: its crawling jobs run one after another."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._locks: dict[str, threading.Lock] = {}
+
+    def of(self, group: str) -> threading.Lock:
+        with self._guard:
+            return self._locks.setdefault(group, threading.Lock())
+
+
+GROUP_LOCKS = _GroupLocks()
 
 
 def command_words(name: str) -> list[str]:
@@ -174,14 +257,31 @@ class _Children:
 CHILDREN = _Children()
 
 
-def run_job(name: str, config_path: str, db_url: str) -> None:
-    """One run of job `name`: the `monitor` command in a child process, logged."""
+def run_job(name: str, config_path: str, db_url: str, group: str = "") -> None:
+    """One run of job `name`: the `monitor` command in a child process, logged. A job of a
+    politeness `group` waits for the group's other crawls to finish first."""
+    if not group:
+        _run_job(name, config_path, db_url)
+        return
+    lock = GROUP_LOCKS.of(group)
+    if not lock.acquire(blocking=False):
+        log.info("job %s (%s) waits for another crawl of its host group %s", name,
+                 config_path, group)
+        lock.acquire()
+    try:
+        _run_job(name, config_path, db_url)
+    finally:
+        lock.release()
+
+
+def _run_job(name: str, config_path: str, db_url: str) -> None:
     # Imported here: a job run reads the config afresh, and so does the date it runs for.
     from monitor.app import App
 
     app = App(config_option=Path(config_path), db_option=db_url)
     try:
-        arguments = command_for(name, app.clock.today(), app.config.schedule.report_dir)
+        arguments = command_for(job_kind(name), app.clock.today(),
+                                app.config.schedule.report_dir)
     except MonitorError as err:
         # A config edited into an invalid state: say so in the log, keep the schedule.
         log.error("job %s not run: %s", name, one_line_error(err))

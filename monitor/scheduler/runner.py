@@ -6,6 +6,11 @@ stored next run time, so a restart neither skips a run (a 02:00 crawl missed whi
 machine rebooted runs late, within the misfire grace) nor repeats one (APScheduler moves
 the next run time forward before it starts a run). Coalescing turns several missed runs
 into one, and `max_instances=1` never lets a job overlap itself.
+
+With a directory of portals one scheduler serves them all (SPEC §7): every portal's jobs,
+its crawl staggered over the crawl window, the crawls of portals sharing a host or an
+address one after another (`monitor.scheduler.portals`). Each job is its own child
+process, so one portal's failure is logged and the others run on.
 """
 
 from __future__ import annotations
@@ -25,15 +30,17 @@ from apscheduler.schedulers.base import STATE_STOPPED
 
 from monitor.app import App
 from monitor.clock import SHANGHAI
+from monitor.config.portals import Portals
 from monitor.errors import SchedulerLockError
 from monitor.i18n import _
 from monitor.scheduler.jobs import (
     CHILDREN,
     PlannedJob,
-    planned_jobs,
+    planned_portal_jobs,
     run_job,
 )
 from monitor.scheduler.lock import SchedulerLease
+from monitor.scheduler.portals import group_of, politeness_groups, portal_addresses
 from storage import migrations
 
 log = logging.getLogger("monitor.scheduler")
@@ -62,8 +69,31 @@ class _Scheduler(BackgroundScheduler):
         return super()._process_jobs()
 
 
+def scheduled_jobs(app: App) -> list[PlannedJob]:
+    """The jobs of every configured portal (one portal: its jobs as they always were);
+    of the `--portal` one alone when it is given."""
+    portals = app.portals
+    if app.portal_option is not None:
+        portals = Portals(portals.source, (app.portal,))
+    groups: dict[str, str] = {}
+    if portals.several:
+        addresses = {portal.name: portal_addresses(portal.config) for portal in portals.members}
+        groups = group_of(politeness_groups(addresses))
+        for members in politeness_groups(addresses):
+            log.info("host group %s: %s", members[0], ", ".join(members))
+    return planned_portal_jobs(portals, app.db_url, groups)
+
+
+def misfire_grace(portals: Portals) -> int:
+    return max(portal.config.schedule.misfire_grace_seconds for portal in portals.members)
+
+
+def lock_stale(portals: Portals) -> int:
+    return min(portal.config.schedule.lock_stale_seconds for portal in portals.members)
+
+
 def make_scheduler(app: App, workers: int) -> BackgroundScheduler:
-    grace = app.config.schedule.misfire_grace_seconds
+    grace = misfire_grace(app.portals)
     return _Scheduler(
         timezone=SHANGHAI,
         jobstores={"default": SQLAlchemyJobStore(engine=app.engine)},
@@ -95,7 +125,7 @@ def reconcile(scheduler: BackgroundScheduler, jobs: list[PlannedJob], grace: int
 def list_jobs(app: App) -> list[JobListing]:
     """The configured jobs with their next run times, stored or (if never stored) planned."""
     migrations.require_current(app.engine)
-    jobs = planned_jobs(app.config, app.config_path, app.db_url)
+    jobs = scheduled_jobs(app)
     scheduler = make_scheduler(app, 1)
     scheduler.start(paused=True)
     try:
@@ -118,9 +148,9 @@ def list_jobs(app: App) -> list[JobListing]:
 def run_scheduler(app: App) -> None:
     """Run until SIGINT or SIGTERM. Raises SchedulerLockError when another scheduler runs."""
     migrations.require_current(app.engine)
-    settings = app.config.schedule
-    jobs = planned_jobs(app.config, app.config_path, app.db_url)
-    lease = SchedulerLease(app.sessions, timedelta(seconds=settings.lock_stale_seconds))
+    jobs = scheduled_jobs(app)
+    stale_seconds = lock_stale(app.portals)
+    lease = SchedulerLease(app.sessions, timedelta(seconds=stale_seconds))
     lease.acquire()
     stop = threading.Event()
     previous = _install_signal_handlers(stop)
@@ -128,13 +158,13 @@ def run_scheduler(app: App) -> None:
     scheduler.add_listener(_log_missed, EVENT_JOB_MISSED)
     try:
         scheduler.start(paused=True)
-        reconcile(scheduler, jobs, settings.misfire_grace_seconds)
+        reconcile(scheduler, jobs, misfire_grace(app.portals))
         scheduler.resume()
         log.info("scheduler started as %s", lease.holder)
         for job in scheduler.get_jobs():
             log.info("job %s: %s, next run %s", job.id, job.name,
                      job.next_run_time.isoformat() if job.next_run_time else "never")
-        _keep_lease(lease, stop, heartbeat_seconds(settings.lock_stale_seconds))
+        _keep_lease(lease, stop, heartbeat_seconds(stale_seconds))
     finally:
         scheduler.pause()
         stopped = CHILDREN.terminate_all(CHILD_STOP_GRACE_SECONDS)

@@ -85,7 +85,8 @@ def check_unit(
     )
     weekly = judgement.weekly(unit_id, period)
     calendar = judgement.calendar
-    open_problems = problems(session, ProblemFilter(unit_id=unit_id, states=(ProblemState.OPEN,)))
+    open_problems = problems(session, site_id,
+                             ProblemFilter(unit_id=unit_id, states=(ProblemState.OPEN,)))
     return UnitCheck(
         unit=unit_name,
         as_of=as_of,

@@ -56,6 +56,7 @@ from monitor.problem_types import kind_of
 from storage import evidence_store
 from storage.evidence_store import EvidenceRecord, PendingProblem
 from storage.models import Problem
+from storage.queries import site_id_of
 
 _HIGHLIGHTS: dict[ProblemType, Highlight] = {
     ProblemType.BROKEN_LINK: "link",
@@ -85,7 +86,9 @@ def capture_evidence(app: App) -> EvidenceRun:
     if not config.evidence.enabled:
         return EvidenceRun(0, 0, (), 0)
     with app.sessions() as session:
-        pending = evidence_store.pending_problems(session)
+        site_id = site_id_of(session, config.site.url)
+        # A portal never recorded has no problem to capture.
+        pending = [] if site_id is None else evidence_store.pending_problems(session, site_id)
     captured = failed = 0
     reasons: list[str] = []
     if pending:
@@ -168,7 +171,11 @@ def apply_retention(app: App) -> int:
                              evidence.max_total_mb * 1024 * 1024)
     now = app.clock.now()
     with app.sessions.begin() as session:
-        doomed = evidence_to_delete(evidence_store.stored_evidence(session), limits, now)
+        site_id = site_id_of(session, app.config.site.url)
+        if site_id is None:
+            return 0
+        doomed = evidence_to_delete(evidence_store.stored_evidence(session, site_id), limits,
+                                    now)
         return evidence_store.expire(session, evidence_root(app.config), doomed, now) \
             if doomed else 0
 
@@ -255,7 +262,8 @@ def verified_evidence(session: Session, config: PortalConfig, problem_id: int
     """The problem's latest capture, its folder and its files, each file's sha256 checked
     against the manifest and the manifest's against the folder's name."""
     problem = session.get(Problem, problem_id)
-    if problem is None:
+    # Another portal's problem is as unknown here as none.
+    if problem is None or problem.site_id != site_id_of(session, config.site.url):
         raise UnknownProblemError(problem_id)
     record = evidence_store.latest_evidence(session, [problem_id]).get(problem_id)
     if record is None and problem.type not in ACCUSING_TYPES:

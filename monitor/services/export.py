@@ -99,15 +99,15 @@ def export_rows(session: Session, config: PortalConfig, request: ExportRequest) 
     if request.kind is ExportKind.POSTS:
         return list(posts_for_export(session, site_id, unit_id, first, last))
     if request.kind is ExportKind.LINKS:
-        return _links(session, unit_id, first, last)
-    return _problems(session, config, unit_id, request.period)
+        return _links(session, site_id, unit_id, first, last)
+    return _problems(session, config, site_id, unit_id, request.period)
 
 
-def _links(session: Session, unit_id: int | None, first: date | None,
+def _links(session: Session, site_id: int, unit_id: int | None, first: date | None,
            last: date | None) -> list[ExportRow]:
     rows: dict[int, LinkExport] = {}
     pages: dict[int, list[str]] = {}
-    for source in link_sources(session, unit_id, first, last):
+    for source in link_sources(session, site_id, unit_id, first, last):
         known = rows.get(source.target_id)
         hidden = source.hidden or (known.hidden if known else False)
         rows[source.target_id] = LinkExport(
@@ -131,13 +131,13 @@ def _start_of(day: date) -> datetime:
     return datetime.combine(day, time(0), LOCAL_ZONE)
 
 
-def _problems(session: Session, config: PortalConfig, unit_id: int | None,
+def _problems(session: Session, config: PortalConfig, site_id: int, unit_id: int | None,
               period: Period | None) -> list[ExportRow]:
     wanted = ProblemFilter(unit_id=unit_id)
     if period is not None:
         wanted = ProblemFilter(unit_id=unit_id, seen_from=_start_of(period.start),
                                seen_to=_start_of(period.end + timedelta(days=1)))
-    rows = problems(session, wanted)
+    rows = problems(session, site_id, wanted)
     evidence = evidence_paths(session, config, [row.id for row in rows])
     return [
         ProblemExport(row.id, row.type.value, row.unit, row.column, row.url, row.target,

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from monitor.domain import LinkKind, LinkStatus, ProblemType
 from monitor.problem_details import Facts, encode
 from monitor.problem_types import Family, types_of
+from monitor.rules.outage import NOT_ANSWERED
 from storage.models import Column, LinkRef, LinkTarget, Page, Post
 from storage.problem_store import Finding, LifeCounts, bounded_key, reconcile
 
@@ -38,8 +39,6 @@ _BROKEN_TYPES = {
     LinkKind.IMG: ProblemType.DEAD_IMAGE,
     LinkKind.ATTACHMENT: ProblemType.BROKEN_ATTACHMENT,
 }
-# The reason of a target not checked because its host (or the whole portal) did not answer.
-NOT_ANSWERED = "host_not_answering"
 
 
 @dataclass(frozen=True)
@@ -129,15 +128,16 @@ def _unit_finding(problem_type: ProblemType, target: BadTarget, detail: Facts,
                    encode({**detail, "pages": pages}), target.url)
 
 
-def bad_targets(session: Session) -> list[BadTarget]:
-    """Every broken or blocked target with the live pages carrying it."""
+def bad_targets(session: Session, site_id: int) -> list[BadTarget]:
+    """Every broken or blocked target of the portal with the live pages carrying it."""
     query = (
         select(LinkTarget, Page.url, Page.is_home, Column.unit_id, Column.id, LinkRef.in_template)
         .join(LinkRef, LinkRef.target_id == LinkTarget.id)
         .join(Page, Page.id == LinkRef.page_id)
         .outerjoin(Post, Post.id == Page.post_id)
         .outerjoin(Column, Column.id == Post.column_id)
-        .where(LinkTarget.status.in_((LinkStatus.BROKEN, LinkStatus.BLOCKED)),
+        .where(LinkTarget.site_id == site_id,
+               LinkTarget.status.in_((LinkStatus.BROKEN, LinkStatus.BLOCKED)),
                Post.removed_at.is_(None))
         .order_by(LinkTarget.id, Page.url)
     )
@@ -153,13 +153,16 @@ def bad_targets(session: Session) -> list[BadTarget]:
     ]
 
 
-def unanswered_targets(session: Session) -> frozenset[str]:
-    """Targets whose last check found their host not answering."""
+def unanswered_targets(session: Session, site_id: int) -> frozenset[str]:
+    """The portal's targets whose last check found their host not answering."""
     return frozenset(session.scalars(select(LinkTarget.url).where(
-        LinkTarget.status == LinkStatus.UNCHECKED, LinkTarget.reason == NOT_ANSWERED)))
+        LinkTarget.site_id == site_id, LinkTarget.status == LinkStatus.UNCHECKED,
+        LinkTarget.reason == NOT_ANSWERED)))
 
 
-def refresh_link_problems(session: Session, at: datetime) -> LifeCounts:
-    """Reconcile the link problems with every target's last verdict at instant `at`."""
-    return reconcile(session, link_findings(bad_targets(session)), frozenset(), at,
-                     judged_types=LINK_TYPES, spared_targets=unanswered_targets(session))
+def refresh_link_problems(session: Session, site_id: int, at: datetime) -> LifeCounts:
+    """Reconcile the portal's link problems with every target's last verdict at instant
+    `at`."""
+    return reconcile(session, site_id, link_findings(bad_targets(session, site_id)),
+                     frozenset(), at, judged_types=LINK_TYPES,
+                     spared_targets=unanswered_targets(session, site_id))

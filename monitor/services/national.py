@@ -62,14 +62,15 @@ def thresholds_from_config(config: PortalConfig) -> NationalThresholds:
     )
 
 
-def probe_window(session: Session, config: PortalConfig, as_of: date) -> ProbeWindow:
+def probe_window(session: Session, config: PortalConfig, site_id: int,
+                 as_of: date) -> ProbeWindow:
     """The home page's probes over the 7 days ending on `as_of` (the probe's 15-second
     limit decided each probe's `ok` when it was taken)."""
     first_day = as_of - timedelta(days=WINDOW_DAYS - 1)
     since = datetime.combine(first_day, time(), SHANGHAI)
     rule = ProbeRule(config.probe.timeout_seconds, WINDOW_DAYS,
                      config.rules.national.min_probes_per_day, config.probe.fail_ratio)
-    verdict = judge_window(config.site.url, samples_since(session, config.site.url, since),
+    verdict = judge_window(config.site.url, samples_since(session, site_id, config.site.url, since),
                            as_of, rule)
     return ProbeWindow(verdict.probes, verdict.failures, verdict.thin_days)
 
@@ -98,9 +99,9 @@ def national_result(session: Session, config: PortalConfig, site_id: int,
                     as_of: date, judgement: PortalJudgement | None = None) -> NationalResult:
     """The national items of the portal at `as_of` (reads only)."""
     judgement = judgement or judge_portal(session, config, site_id, as_of)
-    links = broken_target_pages(session)
+    links = broken_target_pages(session, site_id)
     facts = NationalFacts(
-        probe=probe_window(session, config, as_of),
+        probe=probe_window(session, config, site_id, as_of),
         home_newest_item=home_newest_item(session, site_id, _end_of(as_of)),
         columns=judged_columns(judgement),
         home_broken=_broken(row for row in links if row.on_home_page),

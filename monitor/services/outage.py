@@ -16,15 +16,16 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from monitor.calendar import local_date
-from monitor.domain import CrawlOutcome, ProblemType
+from monitor.domain import ProblemType
 from monitor.problem_details import Facts, encode
 from monitor.rules.outage import (
     ColumnsTried,
     PortalHosts,
+    columns_tried,
     hosts_not_answering,
-    is_no_answer,
     origin,
     portal_did_not_answer,
+    silent_columns,
 )
 from storage.crawl_store import RunCounts
 from storage.problem_store import Finding, LifeCounts, reconcile
@@ -47,21 +48,9 @@ class RunOutage:
     answering_hosts: frozenset[str]
 
 
-def _silent_columns(counts: RunCounts) -> tuple[int, ...]:
-    return tuple(column_id for column_id, done in counts.outcome_by_column.items()
-                 if done.outcome == CrawlOutcome.UNREACHABLE.value and is_no_answer(done.reason))
-
-
-def portal_down_so_far(counts: RunCounts, site_url: str) -> bool:
-    """After the columns are read: did the portal answer this run? (Decides whether the
-    link check may request the portal's targets at all.)"""
-    return judge_run(counts, site_url, PortalHosts.of(site_url)).portal_down
-
-
 def judge_run(counts: RunCounts, site_url: str, portal: PortalHosts) -> RunOutage:
-    silent = _silent_columns(counts)
-    columns = ColumnsTried(sum(1 for done in counts.outcome_by_column.values()
-                               if done.outcome != CrawlOutcome.NOT_REACHED.value), len(silent))
+    silent = silent_columns(counts.outcome_by_column.values())
+    columns = columns_tried(counts.outcome_by_column.values())
     down = portal_did_not_answer(counts.home_page, columns)
     silent_hosts = hosts_not_answering(counts.link_hosts, portal)
     answering = {host for host, tally in counts.link_hosts.items()
@@ -96,13 +85,13 @@ def _finding(host: str, facts: Facts) -> Finding:
                    encode(facts))
 
 
-def record_outage(session: Session, outage: RunOutage, counts: RunCounts,
+def record_outage(session: Session, site_id: int, outage: RunOutage, counts: RunCounts,
                   at: datetime) -> LifeCounts:
     """Open (or keep open) `site_unreachable` for each host that did not answer the run,
     and fix it for each host the run reached."""
     judged = frozenset((ProblemType.SITE_UNREACHABLE, _key(host))
                        for host in outage.answering_hosts)
-    return reconcile(session, outage_findings(outage, counts, at), frozenset(), at,
+    return reconcile(session, site_id, outage_findings(outage, counts, at), frozenset(), at,
                      judged_keys=judged)
 
 

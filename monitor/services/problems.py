@@ -77,8 +77,8 @@ def refresh_rule_problems(
     national = national_result(session, config, site_id, judgement.as_of, judgement)
     portal_read = any(column.facts.judged for column in judgement.columns)
     warnings, warning_keys = national_warnings(national, config.site.url, portal_read)
-    return reconcile(session, found.findings + tuple(warnings), found.judged, as_of_instant,
-                     judged_keys=warning_keys)
+    return reconcile(session, site_id, found.findings + tuple(warnings), found.judged,
+                     as_of_instant, judged_keys=warning_keys)
 
 
 def rule_findings(

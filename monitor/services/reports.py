@@ -101,19 +101,22 @@ def report_problem(row: ProblemRow, site_name: str, evidence: str | None = None,
 
 
 def problems_of_period(
-    session: Session, period: Period, site_name: str, evidence_dir: Path | None = None
+    session: Session, site_id: int, period: Period, site_name: str,
+    evidence_dir: Path | None = None,
 ) -> tuple[ReportProblem, ...]:
-    """Problems true at some moment of `period`, each with its state now, oldest first."""
+    """The portal's problems true at some moment of `period`, each with its state now,
+    oldest first."""
     start, end = _start_of(period.start), _start_of(period.end + timedelta(days=1))
-    seen = problems(session, ProblemFilter(seen_from=start, seen_to=end))
-    still_open = problems(session, ProblemFilter(states=(ProblemState.OPEN,), seen_to=end))
+    seen = problems(session, site_id, ProblemFilter(seen_from=start, seen_to=end))
+    still_open = problems(session, site_id,
+                          ProblemFilter(states=(ProblemState.OPEN,), seen_to=end))
     rows = {row.id: row for row in seen + still_open}
     ordered = sorted(rows.values(), key=lambda row: (row.first_seen, row.id))
     # Where the screenshots of each problem are kept (截图取证), for the report to cite.
     evidence = {} if evidence_dir is None else evidence_folders(
         session, evidence_dir, [row.id for row in ordered])
     # The post each problem was found on, for the title and date columns of the 附件 table.
-    articles = live_articles(session, sorted({row.url for row in ordered if row.url}))
+    articles = live_articles(session, site_id, sorted({row.url for row in ordered if row.url}))
     return tuple(report_problem(row, site_name, evidence.get(row.id),
                                 articles.get(row.url) if row.url else None)
                  for row in ordered)
@@ -146,12 +149,14 @@ def monthly_inputs(
     _require_started(period, as_of, f"{year}-{month:02d}")
     stats = unit_stats(session, config, as_of, period)
     site_name = config.site.name
+    site_id = recorded_site_id(session, config)
     return MonthlyInputs(
         period=period,
         figures=stats.figures,
-        problems=problems_of_period(session, period, site_name, evidence_root(config)),
-        previous_problems=problems_of_period(session, previous_month(period), site_name,
-                                             evidence_root(config)),
+        problems=problems_of_period(session, site_id, period, site_name,
+                                    evidence_root(config)),
+        previous_problems=problems_of_period(session, site_id, previous_month(period),
+                                             site_name, evidence_root(config)),
         weekly=weekly_results(session, config, period, as_of),
         calendar_warnings=stats.warnings,
     )

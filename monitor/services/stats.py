@@ -16,7 +16,14 @@ from sqlalchemy.orm import Session
 
 from monitor.calendar import local_date
 from monitor.config import PortalConfig
-from monitor.rules.figures import PostFact, UnitFigures, UnitPosts, unit_figures
+from monitor.rules.figures import (
+    PortalFigures,
+    PostFact,
+    UnitFigures,
+    UnitPosts,
+    portal_totals,
+    unit_figures,
+)
 from monitor.rules.periods import Period
 from monitor.rules.weekly import WeeklyRule, judged_until, seen_until
 from monitor.services.facts import recorded_site_id
@@ -130,4 +137,36 @@ def stats_document(result: StatsResult) -> list[dict[str, Any]]:
             "warnings": list(result.warnings),
         }
         for figure in result.figures
+    ]
+
+
+def portal_row(portal: str, result: StatsResult) -> PortalFigures:
+    """One portal's line of `stats --all`, added up from its units' figures."""
+    return portal_totals(portal, result.figures)
+
+
+def portals_document(rows: list[PortalFigures], results: dict[str, StatsResult]
+                     ) -> list[dict[str, Any]]:
+    """`stats --all --json`: one object per portal, best first, each with its units' own
+    `stats --json` document under `units`."""
+    return [
+        {
+            "portal": row.portal,
+            "unit_count": row.units,
+            "annual_target": row.annual_target,
+            "period": {
+                "from": results[row.portal].period.start.isoformat(),
+                "to": results[row.portal].period.end.isoformat(),
+                "dynamics": row.period.dynamics,
+                "disclosure": row.period.disclosure,
+                "total": row.period.total,
+            },
+            "ytd": {"dynamics": row.ytd.dynamics, "disclosure": row.ytd.disclosure,
+                    "total": row.ytd.total},
+            "weekly": {"missed": row.missed, "units_missed": row.units_missed},
+            "completion": None if row.completion is None else float(row.completion),
+            "rank": row.rank,
+            "units": stats_document(results[row.portal]),
+        }
+        for row in rows
     ]

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from typer.testing import Result
 
 from storage.models import LinkRef, LinkTarget, Page
+from tests.conftest import one_site
 
 SITE = "http://127.0.0.1:8000/"  # the site of every portal the conftest writes
 UNITS = [
@@ -40,10 +41,13 @@ def posts_with_links(portal) -> None:
     portal.post("slj/gzdt/", 3, date(2024, 4, 20), SEEN, title="撤稿", removed_at=SEEN)
     session = portal.session
     session.flush()
-    pages = [Page(url=post.url, post_id=post.id, fetched_at=SEEN) for post in (flood, meeting)]
-    broken = LinkTarget(url=f"{SITE}files/plan.pdf", kind="attachment", internal=True,
+    pages = [Page(site_id=one_site(session),
+                  url=post.url, post_id=post.id, fetched_at=SEEN) for post in (flood, meeting)]
+    broken = LinkTarget(site_id=one_site(session),
+                        url=f"{SITE}files/plan.pdf", kind="attachment", internal=True,
                         status="broken", reason="HTTP 404", http_status=404, first_seen=SEEN)
-    pending = LinkTarget(url="http://127.0.0.1:9/img.png", kind="img", internal=False,
+    pending = LinkTarget(site_id=one_site(session),
+                         url="http://127.0.0.1:9/img.png", kind="img", internal=False,
                          first_seen=SEEN)
     session.add_all([*pages, broken, pending])
     session.flush()

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from typer.testing import Result
 
 from storage.models import CrawlRun, ProbeResult
+from tests.conftest import one_site
 
 NOW = {"MONITOR_NOW": "2024-05-10T20:00:00+08:00"}
 UNITS = [{"name": "县水利局", "group": "县直单位", "columns": ["slj/gzdt/"]}]
@@ -24,9 +25,11 @@ def probes_and_home(failures: int, per_day: int = 20) -> Callable:
             for number in range(per_day):
                 at = FIRST_PROBE + timedelta(days=day, minutes=number * 30)
                 ok = day * per_day + number >= failures
-                portal.session.add(ProbeResult(url=SITE, at=at, ok=ok, elapsed_ms=100))
+                portal.session.add(ProbeResult(site_id=one_site(portal.session),
+                                               url=SITE, at=at, ok=ok, elapsed_ms=100))
         # Before the window: never counted.
-        portal.session.add(ProbeResult(url=SITE, at=FIRST_PROBE - timedelta(hours=2), ok=False,
+        portal.session.add(ProbeResult(site_id=one_site(portal.session),
+                                       url=SITE, at=FIRST_PROBE - timedelta(hours=2), ok=False,
                                        elapsed_ms=15000))
         portal.session.add(CrawlRun(site_id=portal.site_id, started_at=FIRST_PROBE,
                                     home_read=True, home_newest_item=date(2024, 4, 20)))

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from typer.testing import Result
 
 from storage.models import Problem, Unit
+from tests.conftest import one_site
 
 UNITS = [
     {"name": "县水利局", "group": "县直单位", "aliases": ["水利局"], "columns": ["slj/gzdt/"]},
@@ -135,7 +136,8 @@ def hostile_problem(portal) -> None:
     session = portal.session
     session.flush()
     unit = session.scalar(select(Unit).where(Unit.name == "县水利局"))
-    session.add(Problem(type="broken_link", key="broken_link:hostile", unit_id=unit.id,
+    session.add(Problem(site_id=one_site(session),
+                        type="broken_link", key="broken_link:hostile", unit_id=unit.id,
                         url="http://127.0.0.1:8000/slj/gzdt/1.html",
                         target="http://127.0.0.1:9/x", state="open",
                         detail="[/bold]标题\x1b]0;pwned\x07\x1b[2J\u202eexe.txt",
@@ -171,7 +173,8 @@ def long_broken_link(portal) -> None:
     session.flush()
     unit = session.scalar(select(Unit).where(Unit.name == "县水利局"))
     page = "http://127.0.0.1:8000/slj/gzdt/2024/04/19/" + "a" * 60 + ".html"
-    session.add(Problem(type="broken_link", key="broken_link:long", unit_id=unit.id,
+    session.add(Problem(site_id=one_site(session),
+                        type="broken_link", key="broken_link:long", unit_id=unit.id,
                         url=page, target="http://127.0.0.1:8000/files/" + "b" * 70 + ".pdf",
                         state="open", detail="关于做好二〇二四年汛期防汛抗旱工作的通知附件下载",
                         first_seen=CRAWLED, last_seen=CRAWLED))

@@ -17,6 +17,7 @@ from typer.testing import Result
 from monitor.evidence.manifest import CaptureFacts, build_manifest, manifest_bytes
 from storage.evidence_store import record_captured, record_failed, write_item
 from storage.models import Problem, ProblemEvent
+from tests.conftest import one_site
 
 UNITS = [{"name": "县水利局", "group": "县直单位", "columns": ["slj/gzdt/"]}]
 NOW = {"MONITOR_NOW": "2024-05-10T09:00:00+08:00"}
@@ -27,7 +28,8 @@ FILES = {"page.html": "<html>页面</html>".encode(), "screenshot.png": b"\x89PN
 
 
 def problem(portal, problem_type: str, key: str) -> Problem:
-    row = Problem(type=problem_type, key=key, unit_id=None, column_id=None, url=PAGE,
+    row = Problem(site_id=one_site(portal.session),
+                  type=problem_type, key=key, unit_id=None, column_id=None, url=PAGE,
                   target=f"{PAGE}#{key}", detail="HTTP 404", state="open", first_seen=FOUND,
                   last_seen=FOUND, recurring=False, reopen_count=0)
     portal.session.add(row)

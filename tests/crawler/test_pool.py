@@ -7,9 +7,7 @@ import pytest
 
 from crawler.pool import WorkerPool
 from crawler.shards import Assignment
-from monitor.app import App
 from monitor.errors import CrawlWorkerFailed
-from monitor.settings import Environment
 from storage.crawl_store import RunCounts
 
 
@@ -18,8 +16,7 @@ def test_a_worker_that_cannot_start_its_work_fails_the_run_with_its_last_error_l
     tmp_path: Path,
 ) -> None:
     missing = tmp_path / "missing.yaml"
-    app = App(environment=Environment(config_path=missing, db_url="sqlite://"))
-    pool = WorkerPool(app, site_id=1, run_id=1,
+    pool = WorkerPool(missing, "sqlite://", site_id=1, run_id=1,
                       now=datetime.fromisoformat("2024-05-10T02:00:00+08:00"),
                       browser=None, shards=2)
     assignment = Assignment(phase="columns", shard=1, shards=2, run_id=1, site_id=1,

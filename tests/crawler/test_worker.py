@@ -26,6 +26,7 @@ from storage.crawl_store import RunCounts, start_run
 from storage.models import Column, ColumnCrawl, LinkTarget, Page, Post
 from storage.session import session_factory
 from storage.sync import sync_config
+from tests.conftest import one_site
 
 NOW = datetime.fromisoformat("2024-05-10T02:00:00+08:00")
 WORKER = [sys.executable, "-m", "crawler.worker"]
@@ -235,7 +236,8 @@ def test_a_link_assignment_checks_its_targets_and_records_their_verdicts(
     with session_factory(engine).begin() as session:
         # The targets as the column assignments found them; `missing` was broken last
         # night, so one answer settles it (a new one would be confirmed seconds later).
-        session.add_all(LinkTarget(url=url, kind="attachment", internal=True, first_seen=NOW,
+        session.add_all(LinkTarget(site_id=one_site(session),
+                                   url=url, kind="attachment", internal=True, first_seen=NOW,
                                    status="broken" if url == missing else "pending")
                         for url in (working, missing, other))
     targets = (CheckTarget(working, LinkKind.ATTACHMENT),

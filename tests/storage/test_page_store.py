@@ -20,7 +20,7 @@ from monitor.content import ContentFinding, check_article
 from monitor.content.expressions import ExpressionDictionary
 from monitor.crawlfacts.article import Article, LinkRef
 from monitor.domain import DateSource, LinkKind, TitleSource
-from storage.models import Column, LinkTarget, Page, Post, Problem, ProblemEvent
+from storage.models import Column, LinkTarget, Page, Post, Problem, ProblemEvent, Site
 from storage.models import LinkRef as StoredRef
 from storage.page_store import PageRead, chunks, write_pages
 from storage.problem_store import KEY_LENGTH
@@ -87,7 +87,8 @@ def _read(portal: Portal, number: int, article: Article | None, column_id: int |
 
 
 def _write(session: Session, reads: list[PageRead], now: datetime = NOW) -> None:
-    write_pages(session, reads, now, HOST)
+    # The one portal of these tests (tests/storage/test_portal_scoping.py has two).
+    write_pages(session, session.scalars(select(Site.id)).one(), reads, now, HOST)
     session.commit()
     session.expire_all()
 

@@ -1,19 +1,19 @@
-"""Where a crawl's columns are read (`crawl.backend`): here, by `crawler.runner` in this
+"""Where a crawl's columns are read (`crawl.backend`): here, by `crawler.process` in this
 process or its workers (`local`), or as a job on a scrapyd server (`scrapyd`). Either way
-the run is opened, judged and recorded by `crawler.runner` in this process."""
+the run is opened, judged and recorded by `monitor.services.crawl` in this process."""
 
 from __future__ import annotations
 
-from crawler.runner import CrawlSummary
-from crawler.runner import run_crawl as run_local
 from monitor.app import App
 from monitor.errors import CrawlError
 from monitor.i18n import _
+from monitor.services.crawl import CrawlSummary
+from monitor.services.crawl import run_crawl as run_local
 
 
 def run_crawl(app: App, unit_names: list[str], trigger: str = "cli",
               show_progress: bool = True, workers: int | None = None) -> CrawlSummary:
-    """`crawler.runner.run_crawl` on the configured backend."""
+    """`monitor.services.crawl.run_crawl` on the configured backend."""
     crawl = app.config.crawl
     if crawl.backend == "local":
         return run_local(app, unit_names, trigger, show_progress, workers)

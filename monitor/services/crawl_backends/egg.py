@@ -24,8 +24,8 @@ from importlib.resources.abc import Traversable
 
 from monitor import __version__
 
-# What a crawl job imports: the spider and the runner (crawler), the config, rules and
-# services it records through (monitor), the database (storage).
+# What a crawl job imports: the spider and its reading (crawler), the config, rules and
+# crawl facts (monitor), the database (storage).
 EGG_PACKAGES = ("crawler", "monitor", "storage")
 # The Scrapy settings module the egg's entry point names (SPIDER_MODULES is in it).
 SETTINGS_MODULE = "crawler.settings"

@@ -1,6 +1,6 @@
 """Crawls read by a scrapyd server (`crawl.backend: scrapyd`, `crawl.scrapyd_url`).
 
-The run is opened, judged and closed here as a local run is (`crawler.runner`); only the
+The run is opened, judged and closed here as a local run is (`monitor.services.crawl`); only the
 reading of its columns and the link check are one job on scrapyd, through its HTTP API:
 the project's egg is uploaded once per version (`addversion.json`), the job scheduled
 (`schedule.json`) with the run to read (`crawler.job.JobSpec`), followed (`listjobs.json`)
@@ -23,11 +23,11 @@ from urllib.parse import urljoin
 import httpx
 
 from crawler.job import JOB_SPIDER, JobSpec, counts_in_log, errors_in_log
-from crawler.runner import RunStart
 from crawler.shards import merge_counts
 from monitor.crawlfacts.links import LinkTarget
 from monitor.errors import ScrapydError, ScrapydJobFailed
 from monitor.i18n import _
+from monitor.services.crawl import RunStart
 from monitor.services.crawl_backends.egg import SCRAPYD_PROJECT, ProjectEgg, build_egg
 from storage.crawl_store import CrawlRecorder, RunCounts
 
@@ -166,7 +166,7 @@ def upload_egg(client: ScrapydClient) -> str:
 
 
 class ScrapydReader:
-    """A `crawler.runner.ColumnReader`: the run's columns and link check as one job."""
+    """A `monitor.services.crawl.ColumnReader`: the run's columns and link check as one job."""
 
     def __init__(self, client: ScrapydClient, version: str,
                  sleep: Callable[[float], None] = time.sleep):

@@ -17,7 +17,7 @@ from monitor.evidence.manifest import FULL_PAGE_NAME, MANIFEST_NAME, PAGE_NAME, 
 from monitor.services.evidence import evidence_file
 from monitor.services.users import User
 from monitor.web.auth import NotFound
-from monitor.web.pages.common import config, reading, render, user
+from monitor.web.pages.common import config, reading, render, site_id, user
 from storage.dashboard_queries import problem_owner
 
 NONE = "该问题没有可提供的截图证据"
@@ -64,7 +64,8 @@ async def evidence_download(request: Request) -> Response:
 
 def _read(request: Request, current: User, problem_id: int, name: str) -> bytes:
     with reading(request) as session:
-        owner = problem_owner(session, problem_id)
+        site = site_id(request, session)
+        owner = None if site is None else problem_owner(session, site, problem_id)
         # Another unit's problem is the same 404 as none, so a unit user learns nothing.
         if owner is None or not (current.is_office or owner.unit == current.unit):
             raise NotFound

@@ -98,7 +98,9 @@ def overview_page(request: Request) -> Response:
     quarter = quarter_of(day)
     with reading(request) as session:
         stats, weekly = overview_judgements(context(request), session, day)
-        open_problems = problems(session, ProblemFilter(states=(ProblemState.OPEN,)))
+        site = site_id(request, session)
+        open_problems = [] if site is None else problems(
+            session, site, ProblemFilter(states=(ProblemState.OPEN,)))
         national = _national(request, session, day)
     by_type = Counter(problem.type for problem in open_problems)
     misses = week_misses(weekly)

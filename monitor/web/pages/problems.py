@@ -99,7 +99,8 @@ def problems_page(request: Request) -> Response:
             seen_from=_start_of(first) if first else None,
             seen_to=_start_of(last + timedelta(days=1)) if last else None,
         )
-        rows = [] if unit is not None and unit_id is None else problems(session, wanted)
+        rows = ([] if site is None or (unit is not None and unit_id is None)
+                else problems(session, site, wanted))
         shown = rows[-MAX_ROWS:][::-1]  # newest first
         events = problem_events(session, [row.id for row in shown])
         evidence = latest_evidence(session, [row.id for row in shown])
@@ -146,13 +147,17 @@ def _act(request: Request, current: User, problem_id: int, action: str, reason: 
     now = context(request).application.clock.now()
     try:
         with writing(request) as session:
+            # Only this portal's problems: an id of another portal's is unknown here.
+            site = site_id(request, session)
+            if site is None:
+                raise UnknownProblemError(problem_id)
             if action == "confirm":
-                confirm_problem(session, problem_id, now, current.name)
+                confirm_problem(session, problem_id, now, current.name, site)
                 return f"问题 {problem_id} 已确认"
             if action == "ignore":
-                ignore_problem(session, problem_id, reason, now, current.name)
+                ignore_problem(session, problem_id, reason, now, current.name, site)
                 return f"问题 {problem_id} 已忽略：{reason.strip()}"
-            reopen_problem(session, problem_id, now, current.name)
+            reopen_problem(session, problem_id, now, current.name, site)
             return f"问题 {problem_id} 已重新打开"
     except MonitorError as error:
         return f"操作未完成：{_chinese(error)}"

@@ -20,7 +20,8 @@ def runs_page(request: Request) -> Response:
         site = site_id(request, session)
         runs = [] if site is None else recent_runs(session, site, RUNS_SHOWN)
         failures = column_failures(session, [run.id for run in runs])
-        unreachable = problems(session, ProblemFilter(type=ProblemType.SITE_UNREACHABLE))
+        unreachable = [] if site is None else problems(
+            session, site, ProblemFilter(type=ProblemType.SITE_UNREACHABLE))
     by_run: dict[int, list[ColumnFailure]] = {}
     for failure in failures:
         by_run.setdefault(failure.run_id, []).append(failure)

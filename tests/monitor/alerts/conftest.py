@@ -22,15 +22,16 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from typer.testing import CliRunner, Result
 
 from monitor.cli import app
 from monitor.clock import SHANGHAI
 from monitor.config import load_config
-from storage.models import Column, ColumnCrawl, CrawlRun, Post, Problem, Unit
+from storage.models import Column, ColumnCrawl, CrawlRun, Post, Problem, Site, Unit
 from storage.session import create_db_engine, session_factory
 from storage.sync import sync_config
+from tests.conftest import one_site
 
 AS_OF = "2024-05-13T08:30:00+08:00"
 WEEK = date(2024, 5, 13)
@@ -159,6 +160,7 @@ def portal_week(database_url: str, tmp_path: Path, smtp_server: SmtpServer) -> P
                     detail: str = "") -> None:
             column_row = columns[column] if column else None
             session.add(Problem(
+                site_id=one_site(session),
                 # Column problems keyed as the rules key them, so a refresh finds them again.
                 type=kind, key=(f"column:{column_row.id}" if column_row and target is None
                                 else f"{kind}:{url or column}:{target}"),
@@ -194,3 +196,15 @@ def monitor(monkeypatch: pytest.MonkeyPatch, database_url: str,
             env={"MONITOR_NOW": now}, catch_exceptions=False)
 
     return run
+
+
+def outbox_site(engine: Engine) -> int:
+    """The portal whose outbox a test fills: the one recorded, else one made for it."""
+    with session_factory(engine).begin() as session:
+        site_id = session.scalar(select(Site.id))
+        if site_id is None:
+            site = Site(name="瑞河县人民政府门户网站", url=BASE)
+            session.add(site)
+            session.flush()
+            site_id = site.id
+        return site_id

@@ -19,7 +19,7 @@ from monitor.clock import SHANGHAI
 from monitor.config import ChatConfig
 from monitor.settings import Environment
 from storage.session import session_factory
-from tests.monitor.alerts.conftest import free_port
+from tests.monitor.alerts.conftest import free_port, outbox_site
 from tests.monitor.alerts.webhook_server import HOOK_TOKEN, WECOM_KEY, WebhookServer
 
 MONDAY = datetime(2024, 5, 13, 8, 30, tzinfo=SHANGHAI)
@@ -52,7 +52,7 @@ def silent_robot() -> Iterator[int]:
 
 def queue(engine: Engine, channel: str) -> None:
     with session_factory(engine).begin() as session:
-        enqueue(session, [ComposedMessage("weekly", "weekly:2024-05-13:unit:1", None,
+        enqueue(session, outbox_site(engine), [ComposedMessage("weekly", "weekly:2024-05-13:unit:1", None,
                                           date(2024, 5, 13), (channel,), "【政务公开周提醒】",
                                           "【政务公开周提醒】县水利局", "", "县水利局",
                                           channel=channel)], MONDAY)
@@ -61,7 +61,7 @@ def queue(engine: Engine, channel: str) -> None:
 def deliver(engine: Engine, chat: ChatConfig, environment: Environment, at: datetime,
             timeout: float = 5.0):  # noqa: ANN201
     with ChatPoster(chat, environment, timeout=timeout) as poster:
-        return deliver_chat_due(session_factory(engine), poster, at)
+        return deliver_chat_due(session_factory(engine), outbox_site(engine), poster, at)
 
 
 def test_a_robot_silent_after_the_request_is_not_posted_to_again(
@@ -77,7 +77,7 @@ def test_a_robot_silent_after_the_request_is_not_posted_to_again(
     later = deliver(engine, chat, environment, MONDAY + timedelta(hours=1), timeout=0.5)
     assert (later.sent, later.failed) == (0, 0)
     with session_factory(engine)() as session:
-        [uncertain] = outbox_status(session).undelivered
+        [uncertain] = outbox_status(session, outbox_site(engine)).undelivered
     assert uncertain.chat and uncertain.recipient == WECOM and not uncertain.refused
 
 

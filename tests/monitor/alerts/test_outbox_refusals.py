@@ -24,7 +24,7 @@ from monitor.alerts.compose import ComposedMessage
 from monitor.alerts.mailer import SmtpMailer, SmtpSettings
 from monitor.alerts.outbox import deliver_due, enqueue, outbox_status
 from storage.session import session_factory
-from tests.monitor.alerts.conftest import Mailbox, SmtpServer, free_port
+from tests.monitor.alerts.conftest import Mailbox, SmtpServer, free_port, outbox_site
 
 SENDER = "政务公开办 <gkb@example.gov.cn>"
 SLJ = ("slj@example.gov.cn", "slj2@example.gov.cn")
@@ -70,19 +70,19 @@ def picky() -> Iterator[tuple[PickyMailbox, int]]:
 
 def queue_one(engine: Engine, recipients: tuple[str, ...] = SLJ) -> None:
     with session_factory(engine).begin() as session:
-        enqueue(session, [ComposedMessage("weekly", "weekly:2024-05-13:unit:1", None,
+        enqueue(session, outbox_site(engine), [ComposedMessage("weekly", "weekly:2024-05-13:unit:1", None,
                                           date(2024, 5, 13), recipients, "【提醒】县水利局",
                                           "正文", "<p>正文</p>")], MONDAY)
 
 
 def deliver(engine: Engine, port: int, at: datetime, timeout: float = 5.0):  # noqa: ANN201
     with SmtpMailer(SmtpSettings("127.0.0.1", port, None, timeout=timeout)) as mailer:
-        return deliver_due(session_factory(engine), mailer, SENDER, at)
+        return deliver_due(session_factory(engine), outbox_site(engine), mailer, SENDER, at)
 
 
 def status(engine: Engine):  # noqa: ANN201
     with session_factory(engine)() as session:
-        return outbox_status(session)
+        return outbox_status(session, outbox_site(engine))
 
 
 def test_a_temporary_refusal_of_one_recipient_keeps_it_pending_and_retries_only_it(

@@ -12,6 +12,7 @@ from typer.testing import Result
 
 from storage.models import Column, Problem, Unit
 from storage.session import create_db_engine, session_factory
+from tests.conftest import one_site
 
 Monitor = Callable[..., Result]
 
@@ -199,7 +200,8 @@ def test_due_soon_reminders_go_to_every_unit_whose_weekly_column_is_due_this_wee
         assert column is not None and unit is not None
         overdue = session.scalar(select(Problem).where(Problem.unit_id == unit.id))
         assert overdue is not None
-        session.add(Problem(type="due_soon_column", key="due:wjw", unit_id=unit.id,
+        session.add(Problem(site_id=one_site(session),
+                            type="due_soon_column", key="due:wjw", unit_id=unit.id,
                             column_id=column.id, url=column.url, detail="", state="open",
                             first_seen=overdue.first_seen, last_seen=overdue.last_seen))
     engine.dispose()

@@ -12,9 +12,12 @@ from monitor.domain import Category
 from monitor.rules.figures import (
     PostCount,
     PostFact,
+    UnitFigures,
     UnitPosts,
     completion_percent,
     dense_ranks,
+    portal_totals,
+    ranked_portals,
     unit_figures,
 )
 from monitor.rules.periods import Period
@@ -177,3 +180,34 @@ def test_a_unit_never_read_has_no_week_counted_or_missed() -> None:
     assert (figures.weeks, figures.missed) == (0, 0)
     [figures] = unit_figures([read_and_empty], period, as_of, WorkCalendar(), WeeklyRule())
     assert (figures.weeks, figures.missed) == (5, 5)
+
+
+def _unit_row(name: str, group: str, target: int | None, period: tuple[int, int],
+              ytd: tuple[int, int], missed: int) -> UnitFigures:
+    return UnitFigures(unit=name, group=group, annual_target=target,
+                       period=PostCount(*period), ytd=PostCount(*ytd), weeks=5, missed=missed,
+                       completion=completion_percent(sum(ytd), target), rank_in_group=None,
+                       rank=None)
+
+
+def test_a_portals_row_adds_up_its_units_figures() -> None:
+    row = portal_totals("北河县", [
+        _unit_row("县水利局", "县直单位", 100, (2, 3), (10, 20), 1),
+        _unit_row("青石镇", "乡镇", None, (1, 0), (4, 0), 0),
+        _unit_row("县卫健局", "县直单位", 50, (0, 0), (0, 6), 2),
+    ])
+    assert (row.units, row.annual_target, row.period, row.ytd) == (
+        3, 150, PostCount(3, 3), PostCount(14, 26))
+    assert (row.missed, row.units_missed) == (3, 2)
+    assert row.completion == Decimal("26.67")  # 40 posts of 150
+
+
+def test_portals_rank_densely_by_completion_and_without_a_target_last() -> None:
+    rows = ranked_portals([
+        portal_totals("甲县", [_unit_row("a", "g", 10, (0, 0), (5, 0), 0)]),
+        portal_totals("乙县", [_unit_row("a", "g", None, (0, 0), (9, 0), 0)]),
+        portal_totals("丙县", [_unit_row("a", "g", 10, (0, 0), (8, 0), 0)]),
+        portal_totals("丁县", [_unit_row("a", "g", 20, (0, 0), (10, 0), 0)]),
+    ])
+    assert [(row.portal, row.rank) for row in rows] == [
+        ("丙县", 1), ("丁县", 2), ("甲县", 2), ("乙县", None)]

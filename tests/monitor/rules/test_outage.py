@@ -2,15 +2,20 @@ from __future__ import annotations
 
 import pytest
 
+from monitor.crawlfacts.items import ColumnDone
+from monitor.domain import CrawlOutcome
 from monitor.rules.outage import (
     MIN_HOST_REQUESTS,
     ColumnsTried,
     HostTally,
     PortalHosts,
+    columns_tried,
     hosts_not_answering,
     is_no_answer,
     origin,
     portal_did_not_answer,
+    portal_down_so_far,
+    silent_columns,
 )
 
 
@@ -105,3 +110,30 @@ def test_an_ip_address_site_owns_only_that_address_whatever_the_port() -> None:
 def test_hosts_are_named_by_origin() -> None:
     assert origin("http://File.Ruihe.gov.cn:8080/uploads/a.pdf?x=1") == \
         "http://file.ruihe.gov.cn:8080"
+
+
+def _done(column_id: int, outcome: CrawlOutcome, reason: str | None = None) -> ColumnDone:
+    return ColumnDone(column_id, outcome.value, reason, pages=0, complete=False,
+                      oldest_date=None)
+
+
+def test_the_silent_columns_are_the_unreachable_ones_that_got_no_answer() -> None:
+    done = [_done(1, CrawlOutcome.UNREACHABLE, "timeout"), _done(2, CrawlOutcome.OK),
+            _done(3, CrawlOutcome.UNREACHABLE, "http_404"),
+            _done(4, CrawlOutcome.UNREACHABLE, "refused")]
+    assert silent_columns(done) == (1, 4)
+
+
+def test_columns_not_reached_were_not_tried() -> None:
+    done = [_done(1, CrawlOutcome.UNREACHABLE, "timeout"), _done(2, CrawlOutcome.NOT_REACHED),
+            _done(3, CrawlOutcome.OK)]
+    assert columns_tried(done) == ColumnsTried(tried=2, no_answer=1)
+
+
+def test_the_portal_is_down_so_far_when_its_home_page_and_most_columns_got_no_answer() -> None:
+    done = [_done(1, CrawlOutcome.UNREACHABLE, "timeout"),
+            _done(2, CrawlOutcome.UNREACHABLE, "reset"), _done(3, CrawlOutcome.OK),
+            _done(4, CrawlOutcome.NOT_REACHED)]
+    assert portal_down_so_far("refused", done)
+    assert not portal_down_so_far("ok", done)
+    assert not portal_down_so_far("refused", done[1:])

@@ -62,6 +62,17 @@ class Portal:
         self.session.commit()
         return config
 
+    @property
+    def site_id(self) -> int:
+        """The portal's site row: recorded by `configure`, else made bare as a crawl would."""
+        site_id = self.session.scalar(select(Site.id))
+        if site_id is None:
+            site = Site(name="瑞河县人民政府门户网站", url=SITE_URL)
+            self.session.add(site)
+            self.session.flush()
+            site_id = site.id
+        return site_id
+
     def column_id(self, path: str) -> int:
         return self.session.scalars(select(Column.id).where(Column.url == f"{SITE_URL}{path}/")).one()
 

@@ -14,7 +14,7 @@ from monitor.evidence.manifest import CaptureFacts, build_manifest, manifest_byt
 from monitor.services.evidence import NO_BROWSER, capture_evidence
 from monitor.settings import Environment
 from storage.evidence_store import record_captured, write_item
-from storage.models import Evidence, Problem, ProblemEvent
+from storage.models import Evidence, Problem, ProblemEvent, Site
 from storage.session import session_factory
 
 NOW = datetime.fromisoformat("2024-05-10T09:00:00+08:00")
@@ -33,10 +33,21 @@ def make_app(tmp_path: Path, database_url: str, **evidence: object) -> App:
     return App(environment=Environment(config_path=path, db_url=database_url, now=NOW))
 
 
+def portal_site(session) -> int:
+    """The configured portal's site row, recorded as a crawl would."""
+    site_id = session.scalar(select(Site.id))
+    if site_id is None:
+        site = Site(name="瑞河县人民政府门户网站", url="http://127.0.0.1:8000/")
+        session.add(site)
+        session.flush()
+        site_id = site.id
+    return site_id
+
+
 def add_problem(session, key: str, state: str, problem_type: str = "broken_link") -> Problem:
     opened = NOW - timedelta(days=60)
-    row = Problem(type=problem_type, key=key, url=PAGE, target=f"{PAGE}?{key}",
-                  detail="HTTP 404", state=state, first_seen=opened, last_seen=opened,
+    row = Problem(site_id=portal_site(session), type=problem_type, key=key, url=PAGE,
+                  target=f"{PAGE}?{key}", detail="HTTP 404", state=state, first_seen=opened, last_seen=opened,
                   recurring=False, reopen_count=0)
     session.add(row)
     session.add(ProblemEvent(problem=row, at=opened, state="open", note="found"))

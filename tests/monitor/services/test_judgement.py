@@ -16,6 +16,7 @@ from monitor.services.problems import refresh_rule_problems
 from monitor.services.reports import weekly_results
 from storage.models import Problem, Unit
 from storage.queries import site_id_of
+from tests.conftest import one_site
 
 
 def water_bureau(portal):
@@ -83,6 +84,7 @@ def test_a_privacy_leak_reaches_the_units_alert_with_its_article(portal) -> None
     column_id = portal.column_id("slj/gzdt")
     unit_id = portal.session.scalars(select(Unit.id)).one()
     portal.session.add(Problem(
+        site_id=one_site(portal.session),
         type=ProblemType.PRIVACY_LEAK.value, key="privacy", unit_id=unit_id,
         column_id=column_id, url=post.url, detail="正文疑似泄露身份证号",
         first_seen=portal.at("2024-05-13 02:00"), last_seen=portal.at("2024-05-13 02:00")))

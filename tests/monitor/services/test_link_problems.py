@@ -109,8 +109,8 @@ def test_overlong_keys_are_bounded_and_stay_distinct():
 
 def _target_on_page(portal, status: str, reason: str | None) -> LinkTarget:
     session, found = portal.session, portal.at("2024-04-30 02:00")
-    page = Page(url="http://127.0.0.1:8000/slj/a.html", fetched_at=found)
-    target = LinkTarget(url=TARGET, kind="a", internal=True, status=status, reason=reason,
+    page = Page(site_id=portal.site_id, url="http://127.0.0.1:8000/slj/a.html", fetched_at=found)
+    target = LinkTarget(site_id=portal.site_id, url=TARGET, kind="a", internal=True, status=status, reason=reason,
                         first_seen=found)
     session.add_all([page, target])
     session.flush()
@@ -126,23 +126,23 @@ def _link_problem(session) -> Problem:
 def test_a_broken_target_opens_a_problem_that_a_passing_check_fixes(portal):
     session = portal.session
     target = _target_on_page(portal, "broken", "http_404")
-    refresh_link_problems(session, portal.at("2024-05-01 02:00"))
+    refresh_link_problems(session, portal.site_id, portal.at("2024-05-01 02:00"))
     problem = _link_problem(session)
     assert (problem.state, detail_text(problem.type, problem.detail)) == \
         (ProblemState.OPEN.value, "页面不存在（HTTP 404）")
     target.status, target.reason = "ok", None
-    counts = refresh_link_problems(session, portal.at("2024-05-02 02:00"))
+    counts = refresh_link_problems(session, portal.site_id, portal.at("2024-05-02 02:00"))
     assert counts.fixed == 1 and _link_problem(session).state == ProblemState.FIXED.value
 
 
 def test_a_target_broken_again_after_a_fix_is_reopened_as_recurring(portal):
     session = portal.session
     target = _target_on_page(portal, "broken", "http_404")
-    refresh_link_problems(session, portal.at("2024-05-01 02:00"))
+    refresh_link_problems(session, portal.site_id, portal.at("2024-05-01 02:00"))
     target.status = "ok"
-    refresh_link_problems(session, portal.at("2024-05-02 02:00"))
+    refresh_link_problems(session, portal.site_id, portal.at("2024-05-02 02:00"))
     target.status, target.reason = "broken", "timeout"
-    counts = refresh_link_problems(session, portal.at("2024-05-03 02:00"))
+    counts = refresh_link_problems(session, portal.site_id, portal.at("2024-05-03 02:00"))
     problem = _link_problem(session)
     assert counts.reopened == 1
     assert (problem.state, problem.recurring) == (ProblemState.OPEN.value, True)
@@ -152,20 +152,20 @@ def test_a_target_broken_again_after_a_fix_is_reopened_as_recurring(portal):
 def test_an_ignored_link_problem_stays_ignored_while_the_target_is_broken(portal):
     session = portal.session
     _target_on_page(portal, "blocked", "waf_challenge")
-    refresh_link_problems(session, portal.at("2024-05-01 02:00"))
+    refresh_link_problems(session, portal.site_id, portal.at("2024-05-01 02:00"))
     problem = _link_problem(session)
     assert problem.type == ProblemType.BLOCKED.value
     problem.state = ProblemState.IGNORED.value
-    refresh_link_problems(session, portal.at("2024-05-02 02:00"))
+    refresh_link_problems(session, portal.site_id, portal.at("2024-05-02 02:00"))
     assert _link_problem(session).state == ProblemState.IGNORED.value
 
 
 def test_rule_problems_are_not_touched_by_the_link_refresh(portal):
     session = portal.session
-    rule = Problem(type=ProblemType.OVERDUE_COLUMN.value, key="column:1", state="open",
+    rule = Problem(site_id=portal.site_id, type=ProblemType.OVERDUE_COLUMN.value, key="column:1", state="open",
                    first_seen=portal.at("2024-05-01 02:00"),
                    last_seen=portal.at("2024-05-01 02:00"), detail="")
     session.add(rule)
     session.flush()
-    refresh_link_problems(session, portal.at("2024-05-02 02:00"))
+    refresh_link_problems(session, portal.site_id, portal.at("2024-05-02 02:00"))
     assert rule.state == ProblemState.OPEN.value

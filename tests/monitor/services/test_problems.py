@@ -113,7 +113,7 @@ def test_ignored_problem_stays_ignored_and_is_not_listed_as_open(portal) -> None
     portal.session.refresh(overdue)
     assert (overdue.state, overdue.ignored_reason) == ("ignored", "栏目已申请停更")
     assert overdue.last_seen == portal.at("2024-05-07 09:00")
-    listed = problems(portal.session, ProblemFilter(states=(ProblemState.OPEN,)))
+    listed = problems(portal.session, portal.site_id, ProblemFilter(states=(ProblemState.OPEN,)))
     assert overdue.id not in [row.id for row in listed]
 
 

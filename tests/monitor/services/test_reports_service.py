@@ -16,6 +16,7 @@ from monitor.services.reports import monthly_report, problems_of_period, quarter
 from monitor.services.stats import unit_stats
 from reports.model import SectionKind, WeekMark
 from storage.models import Column, Problem, Unit
+from tests.conftest import one_site
 
 AS_OF = date(2024, 5, 10)
 APRIL = Period.month(2024, 4)
@@ -38,7 +39,8 @@ def add_problem(portal, problem_type: ProblemType, path: str, first_seen: dateti
                 detail: str = "") -> Problem:
     column = portal.session.scalars(
         select(Column).where(Column.url == f"http://127.0.0.1:8000/{path}/")).one()
-    problem = Problem(type=problem_type.value, key=f"column:{column.id}:{first_seen}",
+    problem = Problem(site_id=one_site(portal.session),
+                      type=problem_type.value, key=f"column:{column.id}:{first_seen}",
                       unit_id=column.unit_id, column_id=column.id, url=column.url,
                       detail=detail, state=state.value, first_seen=first_seen,
                       last_seen=last_seen)
@@ -109,7 +111,7 @@ def test_problems_of_the_month_are_those_true_during_it(portal) -> None:
                          at("2024-05-01 00:00"), at("2024-05-06 02:00"))
     ignored = add_problem(portal, ProblemType.EMPTY_COLUMN, "dag/jgzn",
                           at("2024-04-02 02:00"), at("2024-04-30 02:00"), ProblemState.IGNORED)
-    found = problems_of_period(portal.session, APRIL, "瑞河县人民政府门户网站")
+    found = problems_of_period(portal.session, portal.site_id, APRIL, "瑞河县人民政府门户网站")
     details = [(p.type, p.unit, p.seen_on, p.state) for p in found]
     assert details == [
         (ProblemType.STALE_NATIONAL, "青石镇", date(2024, 3, 20), ProblemState.OPEN),
@@ -152,7 +154,8 @@ def test_last_months_problems_are_followed_up_with_their_state_now(portal) -> No
 
 def test_a_site_wide_problem_is_put_on_the_portal(portal) -> None:
     config = two_groups(portal)
-    portal.session.add(Problem(type=ProblemType.BROKEN_LINK.value, key="target:1",
+    portal.session.add(Problem(site_id=one_site(portal.session),
+                               type=ProblemType.BROKEN_LINK.value, key="target:1",
                                url="http://127.0.0.1:8000/", target="http://127.0.0.1:8000/x",
                                detail="HTTP 404", state="open",
                                first_seen=portal.at("2024-04-03 02:00"),
@@ -219,7 +222,8 @@ def test_units_are_the_configured_ones(portal) -> None:
 def test_a_problem_on_a_post_carries_the_posts_title_and_date(portal) -> None:
     config = two_groups(portal)
     post = portal.post("slj/gzdt", date(2024, 4, 9), title="县水利局开展汛前检查")
-    portal.session.add(Problem(type=ProblemType.DEAD_IMAGE.value, key="target:img",
+    portal.session.add(Problem(site_id=one_site(portal.session),
+                               type=ProblemType.DEAD_IMAGE.value, key="target:img",
                                unit_id=post.column.unit_id, column_id=post.column_id,
                                url=post.url, target="http://127.0.0.1:8000/img/a.jpg",
                                detail="HTTP 404", state="open",

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from monitor.domain import EvidenceStatus
 from monitor.evidence.manifest import CaptureFacts, build_manifest, manifest_bytes
@@ -19,6 +20,7 @@ from storage.evidence_store import (
     record_failed,
     write_item,
 )
+from storage.models import Site
 from storage.queries import ProblemFilter, ProblemRow, problems
 
 from .conftest import OTHER_UNIT, UNIT_NAME
@@ -29,7 +31,7 @@ PAGE_WITH_SCRIPT = "<html><script>alert(document.cookie)</script>页面</html>".
 def _problems(dashboard) -> list[ProblemRow]:
     application = dashboard.application()
     with application.sessions() as session:
-        rows = problems(session, ProblemFilter())
+        rows = problems(session, session.scalars(select(Site.id)).one(), ProblemFilter())
     application.engine.dispose()
     return rows
 

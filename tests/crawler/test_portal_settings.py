@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from scrapy.settings import Settings
 
-from crawler.runner import checker_settings, crawl_settings
+from crawler.portal_settings import checker_settings, crawl_settings
 from crawler.spiders.columns import ColumnSpider
 from monitor.config import PortalConfig
 

@@ -1,8 +1,10 @@
 """Run a crawl: plan from the database, crawl, record, summarise.
 
 One Twisted reactor per process: `monitor crawl` calls this once; the scheduler starts
-`monitor crawl` as a subprocess for every run. With `crawl.workers` > 1 the reading is
-done by worker processes (`crawler.pool`), each running `crawl_in_process` on its part.
+`monitor crawl` as a subprocess for every run. The run is opened, judged and closed here,
+under the portal's lease; its columns are read by `crawler.process` in this process or,
+with `crawl.workers` > 1, in worker processes (`crawler.pool`), or by a scrapyd job
+(`monitor.services.crawl_backends`).
 """
 
 from __future__ import annotations
@@ -14,45 +16,30 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 from types import FrameType
 from typing import Any
-from urllib.parse import urlsplit
 
-from scrapy.crawler import CrawlerProcess
-from scrapy.settings import Settings
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session, sessionmaker
-from twisted.python.failure import Failure
+from sqlalchemy.orm import Session
 
-from crawler.browser import find_browser, launch_args
-from crawler.browser_guard import running_guard
-from crawler.linkcheck.checker import CheckerSettings, check_links
-from crawler.linkcheck.policy import RetryPolicy
-from crawler.politeness import download_delay, user_agent
+from crawler.browser import find_browser
+from crawler.linkcheck.checker import check_links
 from crawler.pool import WorkerPool
+from crawler.portal_settings import checker_settings
+from crawler.process import crawl_in_process, recorder_for, signal_handler, targets_to_check
 from crawler.progress import CrawlProgress
-from crawler.shards import worker_count, worker_share
-from crawler.spiders.columns import ColumnSpider
-from monitor import __version__
+from crawler.shards import worker_count
 from monitor.app import App
-from monitor.config import PortalConfig
 from monitor.crawlfacts.links import LinkCheckResult
 from monitor.crawlfacts.links import LinkTarget as CheckTarget
 from monitor.crawlfacts.plan import ColumnJob, CrawlPlan
 from monitor.domain import CrawlOutcome, LinkStatus, RunStatus
 from monitor.errors import CrawlInterrupted, CrawlLockError
 from monitor.i18n import _
-from monitor.rules.outage import PortalHosts
-from monitor.services.link_problems import NOT_ANSWERED, refresh_link_problems
-from monitor.services.outage import (
-    RunOutage,
-    judge_run,
-    on_hosts,
-    portal_down_so_far,
-    record_outage,
-)
+from monitor.rules.outage import NOT_ANSWERED, PortalHosts
+from monitor.services.link_problems import refresh_link_problems
+from monitor.services.outage import RunOutage, judge_run, on_hosts, record_outage
 from monitor.units import find_unit
 from storage import migrations
 from storage.crawl_store import (
@@ -66,7 +53,7 @@ from storage.lease import DatabaseLease
 from storage.models import Unit
 from storage.sync import sync_config
 
-log = logging.getLogger("crawler.runner")
+log = logging.getLogger("monitor.services.crawl")
 
 
 @dataclass(frozen=True)
@@ -134,8 +121,8 @@ def read_locally(start: RunStart, recorder: CrawlRecorder, progress: Any,
         crawl_in_process(config, start.browser, recorder, progress, plan, link_targets,
                          browser_netlog=app.environment.browser_netlog)
     else:
-        pool = WorkerPool(app, start.site_id, start.run_id, start.now, start.browser,
-                          start.shards)
+        pool = WorkerPool(app.config_path, app.db_url, start.site_id, start.run_id,
+                          start.now, start.browser, start.shards)
         pool.crawl([job.column_id for job in start.jobs], recorder, progress, link_targets)
 
 
@@ -152,14 +139,6 @@ def _open_run(session: Session, site_id: int, units: list[str], now: datetime
 
 def run_recorder(app: App, run_id: int, now: datetime) -> CrawlRecorder:
     return recorder_for(app.sessions, app.config, run_id, now)
-
-
-def recorder_for(sessions: sessionmaker[Session], config: PortalConfig, run_id: int,
-                 now: datetime) -> CrawlRecorder:
-    """The recorder of run `run_id`: in the process that starts the run, in a worker, or in
-    a scrapyd job (which has the config but no `App`)."""
-    return CrawlRecorder(sessions, run_id, now, urlsplit(config.site.url).hostname or "",
-                         timedelta(days=config.crawl.recheck_ok_days))
 
 
 @contextmanager
@@ -196,7 +175,7 @@ def _run_locked(app: App, site_id: int, units: list[str], trigger: str, show_pro
     portal = PortalHosts.of(config.site.url, [job.url for job in jobs])
 
     def link_targets() -> Sequence[CheckTarget]:
-        return targets_to_check(recorder, config.site.url, portal)
+        return targets_to_check(recorder, portal)
 
     start = RunStart(app, site_id, run_id, now, tuple(jobs), browser, shards)
     try:
@@ -221,20 +200,9 @@ def _run_locked(app: App, site_id: int, units: list[str], trigger: str, show_pro
     # Link problems follow every target's last verdict, at the run's instant (when the
     # targets were checked); a failed run leaves them as they were.
     with app.sessions.begin() as session:
-        record_outage(session, outage, recorder.counts, now)
-        refresh_link_problems(session, now)
+        record_outage(session, site_id, outage, recorder.counts, now)
+        refresh_link_problems(session, site_id, now)
     return CrawlSummary(run_id, len(jobs), recorder.counts, browser, outage)
-
-
-def targets_to_check(recorder: CrawlRecorder, site_url: str, portal: PortalHosts
-                     ) -> list[CheckTarget]:
-    """The link targets due, but none of the portal's when the portal did not answer the
-    columns: those are recorded unchecked for this run (SPEC §4.5), not requested."""
-    targets = recorder.due_link_targets()
-    if not portal_down_so_far(recorder.counts, site_url):
-        return targets
-    recorder.mark_unchecked([t.url for t in targets if portal.owns(t.url)], NOT_ANSWERED)
-    return [target for target in targets if not portal.owns(target.url)]
 
 
 def record_run_outage(recorder: CrawlRecorder, outage: RunOutage) -> None:
@@ -296,128 +264,19 @@ def _recheck_locked(app: App, site_id: int, units: list[str], trigger: str) -> R
         raise
     recorder.finish(app.clock.now(), RunStatus.FINISHED)
     with app.sessions.begin() as session:
-        refresh_link_problems(session, now)
+        refresh_link_problems(session, site_id, now)
     return RecheckSummary(run_id, by_status)
-
-
-def crawl_in_process(
-    config: PortalConfig,
-    browser: str | None,
-    recorder: CrawlRecorder,
-    progress: Any,
-    plan: CrawlPlan | None,
-    link_targets: Callable[[], Sequence[CheckTarget]] | None,
-    shards: int = 1,
-    browser_netlog: Path | None = None,
-) -> None:
-    """The column crawl of `plan` (Scrapy), then the link check of the targets
-    `link_targets` gives once the columns are read (asyncio). `shards`: how many processes
-    share the per-host limits. Raises what stopped the crawl (`CrawlInterrupted` on a
-    signal, once what was read is written)."""
-    if plan is not None:
-        read_columns(config, browser, recorder, progress, plan, shards, browser_netlog)
-        recorder.settle_answered_targets()
-    targets = link_targets() if link_targets is not None else ()
-    if targets:
-        check_link_targets(config, targets, recorder, progress, shards)
-
-
-def read_columns(config: PortalConfig, browser: str | None, recorder: CrawlRecorder,
-                 progress: Any, plan: CrawlPlan, shards: int = 1,
-                 browser_netlog: Path | None = None) -> None:
-    if browser is None:
-        _read_columns(config, None, recorder, progress, plan, shards)
-        return
-    # Every request of the browser goes through the SSRF guard proxy for the whole crawl.
-    with running_guard(config.site.url, config.crawl.allow_private_targets) as guard:
-        _read_columns(config, browser, recorder, progress, plan, shards,
-                      launch_args(guard.port, browser_netlog))
-
-
-def _read_columns(config: PortalConfig, browser: str | None, recorder: CrawlRecorder,
-                  progress: Any, plan: CrawlPlan, shards: int,
-                  browser_args: list[str] | None = None) -> None:
-    process = CrawlerProcess(crawl_settings(config, browser, shards, browser_args))
-    signals_received: list[int] = []
-
-    def on_signal(signum: int, _frame: FrameType | None) -> None:
-        # Scrapy's own handlers would end the crawl as if it were complete; here the
-        # first signal stops the spiders gracefully (what was read is written) and the
-        # run is then recorded as interrupted; a second one stops at once.
-        from twisted.internet import reactor
-
-        signals_received.append(signum)
-        if len(signals_received) == 1:
-            reactor.callFromThread(process.stop)
-        else:
-            # The reactor is typed as its interface, whose methods have no `self`.
-            reactor.callFromThread(reactor.stop)  # type: ignore[misc]
-
-    failures: list[Failure] = []
-    process.crawl(ColumnSpider, plan=plan, recorder=recorder,
-                  progress_display=progress).addErrback(failures.append)
-    with signal_handler(on_signal):
-        process.start(install_signal_handlers=False)
-    recorder.flush()
-    if signals_received:
-        raise CrawlInterrupted(signal.Signals(signals_received[0]).name)
-    if failures:
-        failures[0].raiseException()
-
-
-def checker_settings(config: PortalConfig, shards: int = 1) -> CheckerSettings:
-    crawl = config.crawl
-    share = worker_share(crawl.concurrency_per_host, crawl.delay_seconds, shards)
-    return CheckerSettings(
-        site_url=config.site.url, allow_private=crawl.allow_private_targets,
-        soft404_patterns=tuple(crawl.soft404_patterns),
-        check_external=crawl.check_external_links, retry_policy=RetryPolicy(),
-        concurrency_per_host=share.concurrency_per_host, delay_seconds=share.delay_seconds,
-        timeout_seconds=crawl.timeout_seconds,
-        user_agent=user_agent(crawl.user_agent, config.site.contact, __version__),
-    )
-
-
-def check_link_targets(config: PortalConfig, targets: Sequence[CheckTarget],
-                       recorder: CrawlRecorder, progress: Any, shards: int = 1) -> None:
-    """Check `targets` and hand each verdict to `recorder` (written before returning,
-    interrupted or not)."""
-
-    def record(result: LinkCheckResult) -> None:
-        recorder.link_result(result)
-        if progress is not None:
-            progress.link_checked()
-
-    try:
-        check_links(targets, checker_settings(config, shards), record)
-    finally:
-        recorder.flush()
 
 
 # Another crawl's lease is taken over when silent this long (at once when its process is
 # known to have ended); the holder renews it every `CRAWL_HEARTBEAT_SECONDS`.
 CRAWL_LEASE_STALE = timedelta(minutes=10)
 CRAWL_HEARTBEAT_SECONDS = 30.0
-STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
-
-
-@contextmanager
-def signal_handler(handler: Callable[[int, FrameType | None], None]) -> Iterator[None]:
-    """`handler` for SIGINT and SIGTERM inside the block (main thread only)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = {signum: signal.signal(signum, handler) for signum in STOP_SIGNALS}
-    try:
-        yield
-    finally:
-        for signum, old in previous.items():
-            signal.signal(signum, old)
 
 
 def interruptible() -> AbstractContextManager[None]:
     """SIGINT and SIGTERM raise CrawlInterrupted (outside the reactor, which handles them
-    itself in `_read_columns`; the link check and the parent of worker processes rely on
+    itself in `crawler.process`; the link check and the parent of worker processes rely on
     this)."""
     def interrupt(signum: int, _frame: FrameType | None) -> None:
         raise CrawlInterrupted(signal.Signals(signum).name)
@@ -444,54 +303,3 @@ def kept_alive(lease: DatabaseLease) -> Iterator[None]:
     finally:
         done.set()
         thread.join()
-
-
-def column_schemes(config: PortalConfig) -> set[str]:
-    """The URL schemes of the site and its columns (http, https)."""
-    urls = [config.site.url] + [column.url for unit in config.units for column in unit.columns]
-    return {urlsplit(url).scheme for url in urls}
-
-
-def crawl_settings(config: PortalConfig, browser: str | None, shards: int = 1,
-                   browser_args: list[str] | None = None) -> Settings:
-    settings = Settings()
-    settings.setmodule("crawler.settings", priority="project")
-    apply_crawl_settings(settings, config, browser, shards, browser_args)
-    return settings
-
-
-def apply_crawl_settings(settings: Settings, config: PortalConfig, browser: str | None,
-                         shards: int = 1, browser_args: list[str] | None = None) -> None:
-    """Put the portal's crawl settings over the project's (`crawler.settings`): here, in a
-    worker, or in a scrapyd job's crawler before its settings are frozen."""
-    crawl = config.crawl
-    share = worker_share(crawl.concurrency_per_host, crawl.delay_seconds, shards)
-    settings.setdict({
-        "CONCURRENT_REQUESTS_PER_DOMAIN": share.concurrency_per_host,
-        "CONCURRENT_REQUESTS": max(16, share.concurrency_per_host * 4),
-        "DOWNLOAD_DELAY": download_delay(share.delay_seconds),
-        "DOWNLOAD_TIMEOUT": crawl.timeout_seconds,
-        "USER_AGENT": user_agent(crawl.user_agent, config.site.contact, __version__),
-        "ITEM_PIPELINES": {"crawler.pipelines.store.StorePipeline": 300},
-        # We judge HTTP statuses ourselves: a 404 list page is an unreachable column and
-        # a 412 challenge a blocked one, not a dropped response.
-        "HTTPERROR_ALLOW_ALL": True,
-        "SSRF_SITE_URL": config.site.url,
-        "SSRF_ALLOW_PRIVATE": crawl.allow_private_targets,
-    }, priority="cmdline")
-    if browser is not None:
-        # Only for the schemes the site's columns use: each handler starts its own
-        # Playwright driver (a Node process of some 125 MB).
-        settings.set("DOWNLOAD_HANDLERS", {
-            scheme: "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
-            for scheme in column_schemes(config)
-        }, priority="project")
-        settings.setdict({
-            "PLAYWRIGHT_BROWSER_TYPE": "chromium",
-            "PLAYWRIGHT_LAUNCH_OPTIONS": {
-                "executable_path": browser, "headless": True,
-                "args": browser_args if browser_args is not None else launch_args(),
-            },
-            "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": crawl.timeout_seconds * 1000,
-            "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": share.concurrency_per_host,
-        }, priority="cmdline")
