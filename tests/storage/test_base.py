@@ -11,15 +11,24 @@ from sqlalchemy.orm import Session
 
 from monitor.domain import LinkKind, LinkStatus, ProblemState, ProblemType
 from monitor.errors import DatabaseError, UnknownStoredValueError
-from storage.models import LinkTarget, Problem
+from storage.models import LinkTarget, Problem, Site
 
 AT = datetime(2024, 5, 1, 2, tzinfo=UTC)
 URL = "http://127.0.0.1:8000/a.html"
 
 
+def _site(session: Session) -> int:
+    site = session.scalars(select(Site)).one_or_none()
+    if site is None:
+        site = Site(name="瑞河县", url="http://127.0.0.1:8000/")
+        session.add(site)
+        session.flush()
+    return site.id
+
+
 def _problem(session: Session, **values: object) -> Problem:
-    problem = Problem(type=ProblemType.BROKEN_LINK, key="k", first_seen=AT, last_seen=AT,
-                      **values)
+    problem = Problem(site_id=_site(session), type=ProblemType.BROKEN_LINK, key="k",
+                      first_seen=AT, last_seen=AT, **values)
     session.add(problem)
     session.flush()
     return problem
@@ -37,7 +46,7 @@ def test_a_member_is_stored_as_its_value_and_read_back_as_the_member(session: Se
 
 def test_a_column_default_is_a_member(session: Session):
     problem = _problem(session)
-    target = LinkTarget(url=URL, kind=LinkKind.A, internal=True, first_seen=AT)
+    target = LinkTarget(site_id=problem.site_id, url=URL, kind=LinkKind.A, internal=True, first_seen=AT)
     session.add(target)
     session.flush()
     assert problem.state is ProblemState.OPEN
