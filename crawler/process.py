@@ -99,7 +99,7 @@ def _read_columns(config: PortalConfig, browser: str | None, recorder: CrawlReco
             reactor.callFromThread(process.stop)
         else:
             # The reactor is typed as its interface, whose methods have no `self`.
-            reactor.callFromThread(reactor.stop)  # type: ignore[misc]
+            reactor.callFromThread(reactor.stop)  # type: ignore[misc]  # interface lacks self
 
     failures: list[Failure] = []
     process.crawl(ColumnSpider, plan=plan, recorder=recorder,

@@ -123,7 +123,7 @@ class MonitorGroup(TyperGroup):
         finally:
             ctx.meta.pop(_LISTING, None)
 
-    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
+    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]  # narrows click.Context
         try:
             return super().invoke(ctx)
         except MonitorError as error:

@@ -124,12 +124,13 @@ def simple_type_name(annotation: object) -> str:
         return " \\| ".join(member.value for member in annotation)
     names = {str: "text", int: "integer", float: "number", bool: "true/false",
              date: "date (YYYY-MM-DD)"}
+    # Why the ignore below: annotation is not typed as a hashable dict key
     return names.get(annotation, getattr(annotation, "__name__", str(annotation)))  # type: ignore[call-overload]
 
 
 def default_text(info: FieldInfo) -> str:
     if info.default_factory is not None:
-        value = info.default_factory()  # type: ignore[call-arg]
+        value = info.default_factory()  # type: ignore[call-arg]  # factory takes no data arg here
         return "see below" if isinstance(value, BaseModel) else value_text(value)
     if info.default is PydanticUndefined:
         return "required"

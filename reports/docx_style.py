@@ -143,7 +143,7 @@ def add_page_number_footer(document: Document) -> None:
 
 def shade_cell(cell: object, fill_hex: str) -> None:
     """Background colour of a table cell (w:shd), e.g. "C6EFCE"."""
-    properties = cell._element.get_or_add_tcPr()  # type: ignore[attr-defined]
+    properties = cell._element.get_or_add_tcPr()  # type: ignore[attr-defined]  # docx internal API
     shading = new_element("w:shd")
     shading.set(qn("w:val"), "clear")
     shading.set(qn("w:color"), "auto")
@@ -153,7 +153,7 @@ def shade_cell(cell: object, fill_hex: str) -> None:
 
 def keep_on_one_page(row: object) -> None:
     """A row is not split across pages (w:cantSplit): a problem's cells stay together."""
-    properties = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
+    properties = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]  # docx internal API
     cant_split = new_element("w:cantSplit")
     cant_split.set(qn("w:val"), "true")
     properties.insert(0, cant_split)  # w:cantSplit comes before w:tblHeader in CT_TrPr
@@ -161,7 +161,7 @@ def keep_on_one_page(row: object) -> None:
 
 def repeat_as_header(row: object) -> None:
     """Marks a table row to be repeated at the top of each page the table runs onto."""
-    properties = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
+    properties = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]  # docx internal API
     header = new_element("w:tblHeader")
     header.set(qn("w:val"), "true")
     properties.append(header)
@@ -175,7 +175,7 @@ _AFTER_TBLW = ("w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd",
 
 def set_table_width(table: object, width: Length) -> None:
     """The table's preferred width (w:tblW) in twentieths of a point, replacing "auto"."""
-    properties = table._tbl.tblPr  # type: ignore[attr-defined]
+    properties = table._tbl.tblPr  # type: ignore[attr-defined]  # docx internal API
     preferred = properties.find(qn("w:tblW"))
     if preferred is None:
         preferred = new_element("w:tblW")

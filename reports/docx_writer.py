@@ -76,7 +76,7 @@ def _add_lines(paragraph: object, text: str, east_asia: str, size: Pt, width: Le
     line ended by a line break, so the word processor never leaves an orphan."""
     lines = title_lines(text, width.pt / size.pt)
     for number, line in enumerate(lines):
-        run = add_run(paragraph, line, east_asia, size)  # type: ignore[arg-type]
+        run = add_run(paragraph, line, east_asia, size)  # type: ignore[arg-type]  # is a Paragraph
         if number < len(lines) - 1:
             run.add_break()
 
@@ -167,7 +167,7 @@ def _item_list(document: Document, block: ItemList) -> None:
 
 def _cell(cell: object, text: str, east_asia: str, size: Pt, center: bool,
           breakable: bool = False) -> None:
-    paragraph = cell.paragraphs[0]  # type: ignore[attr-defined]
+    paragraph = cell.paragraphs[0]  # type: ignore[attr-defined]  # cell is a docx _Cell
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if center else WD_ALIGN_PARAGRAPH.LEFT
     if breakable:
         breakable_anywhere(paragraph)
@@ -180,8 +180,9 @@ def _set_widths(table: object, widths: tuple[int, ...], area_mm: float) -> None:
     Word reads the cells' widths, LibreOffice the table grid (`w:tblGrid/w:gridCol`) and the
     table's own width; all three are set, with a fixed layout, so both lay it out alike.
     """
-    table.autofit = False  # type: ignore[attr-defined]
+    table.autofit = False  # type: ignore[attr-defined]  # table is a docx Table
     total = sum(widths)
+    # Why the ignore below: table is a python-docx Table, typed object
     for column, share in zip(table.columns, widths, strict=True):  # type: ignore[attr-defined]
         width = Mm(area_mm * share / total)
         column.width = width  # the w:gridCol of this column

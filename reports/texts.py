@@ -77,7 +77,7 @@ def _environment(office_dir: Path | None) -> SandboxedEnvironment:
         extensions=["jinja2.ext.i18n"],
     )
     # {% trans %} blocks read the active catalogue (MONITOR_LANG), as every other text does.
-    environment.install_gettext_callables(  # type: ignore[attr-defined]
+    environment.install_gettext_callables(  # type: ignore[attr-defined]  # i18n ext adds it
         gettext=i18n.gettext, ngettext=i18n.ngettext, newstyle=True)
     return environment
 

@@ -63,7 +63,7 @@ class DiscoverSpider(scrapy.Spider):
             yield self._request(next_url, depth)
 
     def failed(self, failure: Failure) -> None:
-        request = failure.request  # type: ignore[attr-defined]
+        request = failure.request  # type: ignore[attr-defined]  # Scrapy sets it at run time
         error = failure.value
         reason = error.reason if isinstance(error, ForbiddenTarget) else error_reason(error)
         self.walk.failed(request.meta["walk_url"], None, reason)

@@ -33,6 +33,7 @@ class StorePipeline:
 
     def process_item(self, item: Any) -> Any:
         spider = self.crawler.spider
+        # Why the ignore below: spider is set while items flow; recorder is on our spiders
         recorder, progress = spider.recorder, spider.progress_display  # type: ignore[union-attr]
         if isinstance(item, ListPageItem):
             new = recorder.list_page(item)
@@ -59,4 +60,4 @@ class StorePipeline:
     def close_spider(self) -> None:
         # The recorder holds pages and link verdicts in batches; the link check that
         # follows the column crawl plans from what is stored, so write them now.
-        self.crawler.spider.recorder.flush()  # type: ignore[union-attr]
+        self.crawler.spider.recorder.flush()  # type: ignore[union-attr]  # spider set while open

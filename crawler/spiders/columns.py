@@ -137,7 +137,7 @@ class ColumnSpider(scrapy.Spider):
         yield from style.parse(page, self)
 
     def list_failed(self, failure: Failure) -> Iterator[ColumnDone]:
-        request = failure.request  # type: ignore[attr-defined]
+        request = failure.request  # type: ignore[attr-defined]  # Scrapy sets it at run time
         progress = self.progress[request.meta["column_id"]]
         error = failure.value
         reason = error.reason if isinstance(error, ForbiddenTarget) else error_reason(error)
@@ -262,7 +262,7 @@ class ColumnSpider(scrapy.Spider):
         return ExpressionDictionary.load_default()
 
     def home_failed(self, failure: Failure) -> Iterator[HomePageItem]:
-        request = failure.request  # type: ignore[attr-defined]
+        request = failure.request  # type: ignore[attr-defined]  # Scrapy sets it at run time
         yield HomePageItem(request.url, 0, None, failure=error_reason(failure.value))
 
     def failed_on(self, response: Response, error: Exception) -> Iterator[ColumnDone]:
@@ -277,6 +277,7 @@ class ColumnSpider(scrapy.Spider):
 
     def article_failed(self, failure: Failure) -> None:
         # Left unread: the post keeps no article date and is fetched again next run.
+        # Why the ignore below: Scrapy sets failure.request at run time
         self.logger.info("article not read: %s (%s)", failure.request.url,  # type: ignore[attr-defined]
                          error_reason(failure.value))
         release(failure)

@@ -116,7 +116,7 @@ def _open_problems(session: Session, unit_ids: list[int]) -> dict[int, list[Prob
                    Problem.state == ProblemState.OPEN)
             .order_by(Problem.first_seen, Problem.id)
         ):
-            by_unit[problem.unit_id].append(problem)  # type: ignore[index]
+            by_unit[problem.unit_id].append(problem)  # type: ignore[index]  # in_() rules out None
     return by_unit
 
 

@@ -64,7 +64,7 @@ class AlertTemplates:
         # The functions read the active language each time they are called, so one set of
         # compiled templates serves both languages.
         # attr-defined: the i18n extension adds this method to the environment at run time.
-        environment.install_gettext_callables(  # type: ignore[attr-defined]
+        environment.install_gettext_callables(  # type: ignore[attr-defined]  # i18n ext adds it
             i18n.gettext, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext)
         environment.filters.update(
             # `cn_date` is the name templates written before the English texts use.

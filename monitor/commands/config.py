@@ -50,6 +50,7 @@ def check(ctx: typer.Context, config: ConfigOption = None, portal: PortalOption 
 def _counts(counts: object, kind: type[Category] | type[Cycle]) -> str:
     """`动态信息 3, 通知公告 2`: a count per value, by its label."""
     return _(", ").join(f"{label(name, kind)} {count}"
+                        # Why the ignore below: counts is a dict, typed object by the caller
                         for name, count in counts.items())  # type: ignore[attr-defined]
 
 

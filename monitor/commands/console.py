@@ -89,7 +89,7 @@ def log_warnings_to_stderr() -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setLevel(logging.WARNING)
     handler.setFormatter(logging.Formatter(_LOG_FORMAT))
-    handler.monitor_stderr = True  # type: ignore[attr-defined]
+    handler.monitor_stderr = True  # type: ignore[attr-defined]  # our own marker attribute
     root.addHandler(handler)
     if root.level == logging.NOTSET or root.level > logging.WARNING:
         root.setLevel(logging.WARNING)

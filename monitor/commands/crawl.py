@@ -96,7 +96,7 @@ def crawl(
 def raise_if_incomplete(summary: CrawlSummary, rows: list[dict[str, object]]) -> None:
     """One log line per column not read, then one line saying why the run is incomplete."""
     for row in rows:
-        for failed in row["failed"]:  # type: ignore[attr-defined]
+        for failed in row["failed"]:  # type: ignore[attr-defined]  # row values are object; a list
             log.warning("column not read: %s %s: %s (%s)", row["unit"], failed["column"],
                         failed["outcome"], failed["reason"])
     outage = summary.outage
@@ -139,10 +139,11 @@ def summary_rows(application: App, summary: CrawlSummary) -> list[dict[str, obje
         row = by_unit.setdefault(unit_name, {"unit": unit_name, "ok": 0, "failed": [],
                                              "posts_new": 0})
         if done.outcome == CrawlOutcome.OK.value:
-            row["ok"] = int(row["ok"]) + 1  # type: ignore[call-overload]
+            row["ok"] = int(row["ok"]) + 1  # type: ignore[call-overload]  # value is an int
         else:
-            row["failed"].append(  # type: ignore[attr-defined]
+            row["failed"].append(  # type: ignore[attr-defined]  # value is a list
                 {"column": column_name, "outcome": done.outcome, "reason": done.reason})
+        # Why the ignore below: row values are object; posts_new is an int
         row["posts_new"] = int(row["posts_new"]) + summary.counts.new_by_column.get(  # type: ignore[call-overload]
             column_id, 0)
     return list(by_unit.values())
@@ -156,6 +157,6 @@ def summary_table(rows: list[dict[str, object]]) -> Table:
     table.add_column(_("new posts"), justify="right")
     for row in rows:
         failed = "; ".join(f"{f['column']} ({label(f['outcome'], CrawlOutcome)}: {f['reason']})"
-                           for f in row["failed"])  # type: ignore[attr-defined]
+                           for f in row["failed"])  # type: ignore[attr-defined]  # value is a list
         table.add_row(str(row["unit"]), str(row["ok"]), failed, str(row["posts_new"]))
     return table

@@ -90,6 +90,7 @@ def _localise_parameter(parameter: Any) -> None:
         if isinstance(parameter, TyperArgument) and not parameter.type_descriptor.is_choice:
             # The placeholder says what to give; Typer would add its type (`<int>`).
             # (An instance attribute over the method: this parameter alone shows no type.)
+            # Why the ignore below: per-instance override: this parameter alone shows no type
             parameter.display_type_rich = lambda ctx: None  # type: ignore[method-assign]
     elif getattr(parameter, "is_flag", False):
         parameter.metavar = ""
@@ -110,7 +111,7 @@ def _localised_errors(format_error: Any) -> Any:
     def format_localised(error: ClickException) -> None:
         message = usage_message(error)
         if message is not None:
-            error.format_message = lambda: message  # type: ignore[method-assign]
+            error.format_message = lambda: message  # type: ignore[method-assign]  # instance patch
         format_error(error)
 
     setattr(format_localised, _DONE, True)

@@ -210,4 +210,4 @@ def _install_signal_handlers(stop: threading.Event) -> SignalHandlers:
 
 def _restore_signal_handlers(previous: SignalHandlers) -> None:
     for signum, handler in previous.items():
-        signal.signal(signum, handler)  # type: ignore[arg-type]
+        signal.signal(signum, handler)  # type: ignore[arg-type]  # saved handler may be None
