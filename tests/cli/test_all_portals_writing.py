@@ -18,6 +18,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,7 @@ from typer.testing import Result
 from sampleportal import RunningPortal, generate_portal, serve_portal
 from sampleportal.configfile import portal_config
 from tests.crawler.scrapyd.conftest import free_port
+from tests.monitor.alerts.conftest import Mailbox, SmtpServer
 
 STEMS = ("beihe", "nanshan", "xihe")  # file-name order: the order --all works in
 
@@ -37,9 +39,9 @@ def site_name(running: RunningPortal, stem: str) -> str:
 
 
 def write_directory(directory: Path, portals: list[RunningPortal],
-                    down: str | None = None) -> Path:
+                    down: str | None = None, smtp_port: int | None = None) -> Path:
     """The portals as one config directory; the one named `down` on a port where nothing
-    listens."""
+    listens; their alerts by e-mail through `smtp_port` when given."""
     directory.mkdir(parents=True, exist_ok=True)
     for stem, running in zip(STEMS, portals, strict=True):
         base_url = running.base_url
@@ -48,22 +50,27 @@ def write_directory(directory: Path, portals: list[RunningPortal],
         document = portal_config(running.portal, base_url)
         document["site"]["name"] = site_name(running, stem)
         document["evidence"] = {"enabled": False}
+        if smtp_port is not None:
+            document["email"] = {"smtp": {"host": "127.0.0.1", "port": smtp_port},
+                                 "sender": "政务公开办 <gkb@example.gov.cn>",
+                                 "office": [f"gkb@{stem}.example.gov.cn"]}
         (directory / f"{stem}.yaml").write_text(
             yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return directory
 
 
-def start(config: Path, db_url: str, running: RunningPortal,
-          *args: str) -> subprocess.Popen[str]:
+def start(config: Path, db_url: str, running: RunningPortal, *args: str,
+          later: timedelta = timedelta(0)) -> subprocess.Popen[str]:
+    """`monitor ARGS` at the portal's default night, or `later` than it."""
     env = dict(os.environ, MONITOR_CONFIG=str(config), MONITOR_DB=db_url,
-               MONITOR_NOW=running.portal.default_now.isoformat(), MONITOR_LANG="en")
+               MONITOR_NOW=(running.portal.default_now + later).isoformat(), MONITOR_LANG="en")
     return subprocess.Popen([sys.executable, "-m", "monitor", *args], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def monitor(config: Path, db_url: str, running: RunningPortal,
-            *args: str) -> subprocess.CompletedProcess[str]:
-    child = start(config, db_url, running, *args)
+def monitor(config: Path, db_url: str, running: RunningPortal, *args: str,
+            later: timedelta = timedelta(0)) -> subprocess.CompletedProcess[str]:
+    child = start(config, db_url, running, *args, later=later)
     out, err = child.communicate(timeout=900)
     return subprocess.CompletedProcess(child.args, child.returncode, out, err)
 
@@ -158,6 +165,40 @@ def test_one_portal_failing_leaves_the_others_crawled_and_sets_the_exit_status(
 
 
 @pytest.mark.slow
+@pytest.mark.slow
+def test_alerts_send_all_sends_what_waits_in_each_portals_outbox(
+        portals: list[RunningPortal], unit: str, tmp_path: Path, database_url: str) -> None:
+    smtp = SmtpServer(free_port(), Mailbox())
+    directory = write_directory(tmp_path / "portals", portals, smtp_port=smtp.port)
+    assert monitor(directory, database_url, portals[0], "crawl", "--all", "--unit",
+                   unit).returncode == 0
+    # The server is down: each portal's weekly alerts wait in its outbox.
+    for stem in STEMS:
+        assert monitor(directory, database_url, portals[0], "alerts", "weekly", "--portal",
+                       stem).returncode == 1
+    waiting = dict(query(database_url, "SELECT s.name, count(*) FROM alert_outbox o "
+                                       "JOIN site s ON s.id = o.site_id GROUP BY s.name"))
+    assert len(waiting) == len(STEMS) and all(waiting.values()), waiting
+
+    smtp.start()
+    try:
+        # Once their first retry time (5 minutes) has come.
+        done = monitor(directory, database_url, portals[0], "alerts", "send", "--all",
+                       later=timedelta(minutes=10))
+    finally:
+        smtp.stop()
+
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.splitlines() == [
+        f"{site_name(running, stem)}: {waiting[site_name(running, stem)]} sent, 0 not accepted"
+        for stem, running in zip(STEMS, portals, strict=True)]
+    # Each portal's digest went to its own office.
+    offices = sorted(recipient for _sender, recipients, _raw in smtp.mailbox.received
+                     for recipient in recipients if recipient.startswith("gkb@"))
+    assert sorted(set(offices)) == sorted(f"gkb@{stem}.example.gov.cn" for stem in STEMS)
+
+
+@pytest.mark.slow
 def test_probe_all_probes_each_portal(
         portals: list[RunningPortal], tmp_path: Path, database_url: str) -> None:
     directory = write_directory(tmp_path / "portals", portals, down="xihe")
@@ -207,7 +248,8 @@ def test_sigterm_stops_the_portal_being_crawled_and_begins_no_other(
                                "JOIN site s ON s.id = r.site_id") == [(beihe, "interrupted")]
 
 
-@pytest.mark.parametrize("command", [["crawl"], ["links", "recheck"], ["probe"]])
+@pytest.mark.parametrize("command", [["crawl"], ["links", "recheck"], ["probe"],
+                                     ["alerts", "send"]])
 def test_all_and_portal_together_are_a_usage_error(
         run_cli: Callable[..., Result], tmp_path: Path, portals: list[RunningPortal],
         command: list[str]) -> None:
@@ -218,7 +260,8 @@ def test_all_and_portal_together_are_a_usage_error(
     assert boxed == ["Invalid value for --all: --portal and --all exclude each other: give one"]
 
 
-@pytest.mark.parametrize("command", [["crawl"], ["links", "recheck"], ["probe"]])
+@pytest.mark.parametrize("command", [["crawl"], ["links", "recheck"], ["probe"],
+                                     ["alerts", "send"]])
 def test_several_portals_and_no_choice_offer_all(
         run_cli: Callable[..., Result], tmp_path: Path, portals: list[RunningPortal],
         command: list[str]) -> None:
