@@ -77,11 +77,26 @@ def run_for_each(portals: Sequence[tuple[str, App]], words: Sequence[str],
     if json:
         print_json({outcome.name: outcome.document if outcome.document is not None
                     else {"error": outcome.last_error} for outcome in outcomes})
+    exit_if_failed(outcomes, len(outcomes))
+
+
+def run_or_stop(name: str, application: App, words: Sequence[str],
+                later: Sequence[str]) -> PortalOutcome:
+    """`run_child`, raising PortalsInterrupted (naming the portals `later`, not begun) when
+    a signal came while it ran."""
+    outcome, stopped_by = run_child(name, application, words)
+    if stopped_by is not None:
+        raise PortalsInterrupted(stopped_by, list(later))
+    return outcome
+
+
+def exit_if_failed(outcomes: Sequence[PortalOutcome], total: int) -> None:
+    """A last line naming the portals whose command failed, and their worst exit status."""
     failed = [outcome.name for outcome in outcomes if not outcome.ok]
     if failed:
         err.print(_("error: {message}").format(message=_(
             "{failed} of {total} portals failed: {names}").format(
-                failed=len(failed), total=len(outcomes), names=", ".join(failed))),
+                failed=len(failed), total=total, names=", ".join(failed))),
             markup=False)
         raise typer.Exit(worst_status(outcomes))
 

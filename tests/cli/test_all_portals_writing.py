@@ -166,6 +166,33 @@ def test_one_portal_failing_leaves_the_others_crawled_and_sets_the_exit_status(
 
 @pytest.mark.slow
 @pytest.mark.slow
+def test_check_all_crawls_the_unit_on_every_portal_each_in_a_process_of_its_own(
+        portals: list[RunningPortal], unit: str, tmp_path: Path, database_url: str) -> None:
+    # A crawl's reactor runs once per process: the second portal's crawl used to fail.
+    directory = write_directory(tmp_path / "portals", portals, down="xihe")
+    beihe, nanshan, xihe = (site_name(running, stem)
+                            for stem, running in zip(STEMS, portals, strict=True))
+
+    done = monitor(directory, database_url, portals[0], "check", "--all", "--unit", unit,
+                   "--json")
+
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "Traceback" not in done.stderr
+    assert (f"warning: the portal did not answer: {unit} could not be read; its columns are "
+            "shown as unreachable with their last known state, nobody is accused"
+            ) in done.stderr.splitlines()
+    document = json.loads(done.stdout)
+    assert list(document) == [beihe, nanshan, xihe]
+    assert query(database_url, "SELECT s.name, r.status FROM crawl_run r "
+                               "JOIN site s ON s.id = r.site_id ORDER BY r.id") == [
+        (beihe, "finished"), (nanshan, "finished"), (xihe, "finished")]
+    for stem in STEMS:
+        alone = monitor(directory, database_url, portals[0], "check", "--portal", stem,
+                        "--unit", unit, "--no-crawl", "--json")
+        assert json.loads(alone.stdout) == document[site_name(portals[0], stem)], stem
+
+
+@pytest.mark.slow
 def test_alerts_send_all_sends_what_waits_in_each_portals_outbox(
         portals: list[RunningPortal], unit: str, tmp_path: Path, database_url: str) -> None:
     smtp = SmtpServer(free_port(), Mailbox())
