@@ -31,6 +31,7 @@ from monitor.app import App
 from monitor.commands.console import err, out, print_json
 from monitor.errors import PortalsInterrupted
 from monitor.i18n import _
+from monitor.settings import child_environment
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
@@ -118,9 +119,10 @@ def run_child(name: str, application: App,
     child (in a session of its own, so a terminal's Ctrl-C reaches it once, from here),
     and the portals after it are not begun."""
     argv = [sys.executable, "-m", "monitor", "--config", str(application.config_path),
-            "--db", application.db_url, *words, "--json"]
+            *words, "--json"]
     child = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             encoding="utf-8", errors="replace", start_new_session=True)
+                             encoding="utf-8", errors="replace", start_new_session=True,
+                             env=child_environment(application.db_url))
     errors: list[str] = []
     relay = threading.Thread(target=_relay, args=(child, errors), daemon=True)
     relay.start()
