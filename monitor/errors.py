@@ -131,6 +131,20 @@ class CrawlInterrupted(CrawlError):
                                signal=signal_name))
 
 
+class PortalsInterrupted(MonitorError):
+    """Raised by `--all` on the commands that write per portal (`monitor.commands.
+    each_portal`) when SIGINT or SIGTERM came: the portal being worked on was given the
+    signal and has ended; the portals after it were left alone."""
+
+    def __init__(self, signal_name: str, left: list[str]):
+        self.signal_name = signal_name
+        from monitor.i18n import _
+
+        super().__init__(_("interrupted by {signal}: {count} portal(s) not reached were left "
+                           "alone: {names}").format(signal=signal_name, count=len(left),
+                                                    names=", ".join(left) or "-"))
+
+
 class CrawlLockError(CrawlError):
     """Raised by `monitor.services.crawl` when another crawl of the same portal is running."""
 

@@ -127,3 +127,10 @@ def requested_columns(environ: Mapping[str, str] | None = None) -> int | None:
     """The terminal width `COLUMNS` asks for, if it is set to a number."""
     value = (os.environ if environ is None else environ).get("COLUMNS", "").strip()
     return int(value) if value.isdigit() and int(value) > 0 else None
+
+
+def child_environment(db_url: str) -> dict[str, str]:
+    """This process's environment for a child `monitor` process, with `db_url` as its
+    MONITOR_DB: in the environment rather than on the child's command line, where every
+    local user could read a password in it."""
+    return {**os.environ, "MONITOR_DB": db_url}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -22,7 +22,16 @@ from monitor.alerts.templates import AlertTemplates
 from monitor.app import App
 from monitor.clock import to_local
 from monitor.commands.console import SafeTable, out, print_json
-from monitor.commands.options import ConfigOption, DbOption, JsonOption, PortalOption, resolve
+from monitor.commands.each_portal import run_for_each
+from monitor.commands.options import (
+    AllPortalsOption,
+    ConfigOption,
+    DbOption,
+    JsonOption,
+    PortalOption,
+    resolve,
+    resolve_each,
+)
 from monitor.errors import AlertError
 from monitor.i18n import N_, _
 from storage import migrations
@@ -66,17 +75,26 @@ def due_soon(ctx: typer.Context, dry_run: DryRunOption = False, out_dir: OutOpti
 
 @app.command("send", help=N_("Send the messages waiting in the outbox whose retry time has come."))
 def send(ctx: typer.Context, config: ConfigOption = None, db: DbOption = None,
-         portal: PortalOption = None,
+         portal: PortalOption = None, every: AllPortalsOption = False,
          json: JsonOption = False) -> None:
-    application = resolve(ctx, config, db, portal)
+    portals = resolve_each(ctx, config, db, portal, every)
+    if every:
+        run_for_each(portals, ["alerts", "send"], _delivery_line, json)
+        return
+    [(_name, application)] = portals
     delivery = send_due(application)
     if json:
         print_json(_delivery_json(delivery))
     else:
-        out.print(_("{sent} sent, {failed} not accepted").format(sent=delivery.sent,
-                                                                 failed=delivery.failed))
+        out.print(_delivery_line(_delivery_json(delivery)))
         _print_undelivered(delivery)
     _fail_if_waiting(delivery)
+
+
+def _delivery_line(document: dict[str, Any]) -> str:
+    """A delivery in one line, from its `--json` document."""
+    return _("{sent} sent, {failed} not accepted").format(sent=document["sent"],
+                                                          failed=document["failed"])
 
 
 @app.command("status", help=N_("Show the outbox: messages sent, and those waiting with their "

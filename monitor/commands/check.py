@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -10,6 +10,7 @@ from rich.table import Table
 from monitor.app import App
 from monitor.calendar import local_date
 from monitor.commands.console import SafeTable, out, print_json, warn
+from monitor.commands.each_portal import PortalOutcome, exit_if_failed, run_or_stop
 from monitor.commands.language import paragraphs
 from monitor.commands.options import (
     AllOption,
@@ -77,17 +78,30 @@ def check(
     targets = resolve_each(ctx, config, db, portal, every)
     period = requested_period(first, last)
     documents: dict[str, object] = {}
-    for name, application in targets:
+    not_crawled: list[PortalOutcome] = []
+    for index, (name, application) in enumerate(targets):
         if every and not known_unit(application, unit):
             warn(_("{portal}: no unit '{unit}'; skipped").format(portal=name, unit=unit))
             continue
+        crawled = None
+        if every and not no_crawl:
+            # A crawl's reactor runs once per process: under --all each portal's crawl is a
+            # child's. One that ended without its summary said why on stderr.
+            crawled = run_or_stop(name, application,
+                                  ["crawl", "--unit", find_unit(application.config, unit).name],
+                                  [later for later, _app in targets[index + 1:]])
+            if crawled.document is None:
+                not_crawled.append(crawled)
+                continue
         if every and not json:
             portal_heading(name)
-        documents[name] = check_portal(application, unit, no_crawl, as_of, period, json)
-    if every and not documents:
+        documents[name] = check_portal(application, unit, no_crawl, as_of, period, json,
+                                       crawled.document if crawled else None)
+    if every and not documents and not not_crawled:
         raise UnknownUnitError(unit, [])
     if json:
         print_json(documents if every else next(iter(documents.values())))
+    exit_if_failed(not_crawled, len(documents) + len(not_crawled))
 
 
 def known_unit(application: App, unit: str) -> bool:
@@ -99,23 +113,19 @@ def known_unit(application: App, unit: str) -> bool:
 
 
 def check_portal(application: App, unit: str, no_crawl: bool, as_of: str | None,
-                 period: Period | None, json: bool) -> object:
-    """Crawl the unit of one portal (unless `no_crawl`) and print its state; give its
-    JSON document."""
+                 period: Period | None, json: bool,
+                 crawled: dict[str, Any] | None = None) -> object:
+    """Crawl the unit of one portal (unless `no_crawl`, or it was `crawled` already: the
+    `crawl --json` document of a child) and print its state; give its JSON document."""
     portal = application.config
     unit_name = find_unit(portal, unit).name
     day = optional_day(as_of, "--as-of") or application.clock.today()
     migrations.require_current(application.engine)
-    if not no_crawl:
+    if crawled is not None:
+        warn_unread(unit_name, not crawled["portal_answered"], crawled["columns_failed"])
+    elif not no_crawl:
         summary = run_crawl(application, [unit_name], show_progress=not json)
-        if summary.outage.portal_down:
-            warn(_("the portal did not answer: {unit} could not be read; its columns are "
-                   "shown as unreachable with their last known state, nobody is accused")
-                 .format(unit=unit_name))
-        elif summary.columns_failed:
-            warn(_("{count} of {unit}'s columns could not be read; they are shown as "
-                   "unreachable with their last known state")
-                 .format(count=summary.columns_failed, unit=unit_name))
+        warn_unread(unit_name, summary.outage.portal_down, summary.columns_failed)
     refresh_now(application)
     with application.sessions() as session:
         result = check_unit(session, portal, unit_name, day, period)
@@ -130,6 +140,18 @@ def check_portal(application: App, unit: str, no_crawl: bool, as_of: str | None,
     else:
         out.print(_("no open problems"))
     return check_document(result)
+
+
+def warn_unread(unit_name: str, portal_down: bool, columns_failed: int) -> None:
+    """What the crawl just made of the unit could not be read."""
+    if portal_down:
+        warn(_("the portal did not answer: {unit} could not be read; its columns are "
+               "shown as unreachable with their last known state, nobody is accused")
+             .format(unit=unit_name))
+    elif columns_failed:
+        warn(_("{count} of {unit}'s columns could not be read; they are shown as "
+               "unreachable with their last known state")
+             .format(count=columns_failed, unit=unit_name))
 
 
 def print_table(table: Table) -> None:

@@ -11,7 +11,15 @@ from sqlalchemy import select
 
 from monitor.app import App
 from monitor.commands.console import SafeTable, log_warnings_to_stderr, out, print_json, warn
-from monitor.commands.options import ConfigOption, DbOption, JsonOption, PortalOption, resolve
+from monitor.commands.each_portal import run_for_each
+from monitor.commands.options import (
+    AllPortalsOption,
+    ConfigOption,
+    DbOption,
+    JsonOption,
+    PortalOption,
+    resolve_each,
+)
 from monitor.domain import CrawlOutcome, ProblemType
 from monitor.errors import CrawlIncomplete
 from monitor.i18n import N_, _
@@ -48,9 +56,14 @@ def crawl(
     config: ConfigOption = None,
     db: DbOption = None,
     portal: PortalOption = None,
+    every: AllPortalsOption = False,
     json: JsonOption = False,
 ) -> None:
-    application = resolve(ctx, config, db, portal)
+    portals = resolve_each(ctx, config, db, portal, every)
+    if every:
+        run_for_each(portals, ["crawl", *child_options(unit, workers)], crawl_line, json)
+        return
+    [(_name, application)] = portals
     log_warnings_to_stderr()
     summary = run_crawl(application, unit or [], show_progress=not json, workers=workers)
     refresh_now(application)  # the rule problems follow what this crawl found
@@ -61,27 +74,24 @@ def crawl(
     rows = summary_rows(application, summary)
     for reason in evidence.reasons:
         warn(_("no screenshot: {reason}").format(reason=reason))
+    document = {"run": summary.run_id, "columns": summary.columns,
+                "pages": summary.counts.pages, "posts_new": summary.counts.posts_new,
+                "posts_removed": summary.counts.posts_removed,
+                "columns_ok": summary.counts.columns_ok,
+                "columns_failed": summary.counts.columns_failed,
+                "columns_capped": summary.counts.columns_capped,
+                "portal_answered": not summary.outage.portal_down,
+                "hosts_not_answering": sorted(summary.outage.silent_hosts),
+                "units": rows,
+                "evidence": {"captured": evidence.captured, "failed": evidence.failed,
+                             "expired": evidence.expired}}
     if json:
-        print_json({"run": summary.run_id, "columns": summary.columns,
-                    "pages": summary.counts.pages, "posts_new": summary.counts.posts_new,
-                    "posts_removed": summary.counts.posts_removed,
-                    "columns_ok": summary.counts.columns_ok,
-                    "columns_failed": summary.counts.columns_failed,
-                    "columns_capped": summary.counts.columns_capped,
-                    "portal_answered": not summary.outage.portal_down,
-                    "hosts_not_answering": sorted(summary.outage.silent_hosts),
-                    "units": rows,
-                    "evidence": {"captured": evidence.captured, "failed": evidence.failed,
-                                 "expired": evidence.expired}})
+        print_json(document)
         raise_if_incomplete(summary, rows)
         return
     out.print(summary_table(rows))
     counts = summary.counts
-    out.print(_("run {run}: {columns} columns, {read} read, {failed} not read; {pages} list "
-                "pages, {new} new posts, {removed} withdrawn").format(
-        run=summary.run_id, columns=summary.columns, read=counts.columns_ok,
-        failed=counts.columns_failed, pages=counts.pages, new=counts.posts_new,
-        removed=counts.posts_removed))
+    out.print(crawl_line(document))
     if counts.columns_capped:
         warn(_("{count} column(s) read only in part: a list page longer than "
                "crawl.max_items_per_page or more list pages than crawl.max_pages_per_column")
@@ -91,6 +101,21 @@ def crawl(
         warn(_("columns that could not be read keep their last known posts; they are shown "
                "as unreachable, never as not updated"))
     raise_if_incomplete(summary, rows)
+
+
+def child_options(unit: list[str] | None, workers: int | None) -> list[str]:
+    """This command's own options, for each portal's crawl under `--all`."""
+    options = [word for name in unit or [] for word in ("--unit", name)]
+    return options + (["--workers", str(workers)] if workers is not None else [])
+
+
+def crawl_line(document: dict[str, object]) -> str:
+    """A run's counts in one line, from its `--json` document."""
+    return _("run {run}: {columns} columns, {read} read, {failed} not read; {pages} list "
+             "pages, {new} new posts, {removed} withdrawn").format(
+        run=document["run"], columns=document["columns"], read=document["columns_ok"],
+        failed=document["columns_failed"], pages=document["pages"],
+        new=document["posts_new"], removed=document["posts_removed"])
 
 
 def raise_if_incomplete(summary: CrawlSummary, rows: list[dict[str, object]]) -> None:

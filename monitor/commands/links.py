@@ -7,7 +7,15 @@ from typing import Annotated
 import typer
 
 from monitor.commands.console import out, print_json
-from monitor.commands.options import ConfigOption, DbOption, JsonOption, PortalOption, resolve
+from monitor.commands.each_portal import run_for_each
+from monitor.commands.options import (
+    AllPortalsOption,
+    ConfigOption,
+    DbOption,
+    JsonOption,
+    PortalOption,
+    resolve_each,
+)
 from monitor.domain import LinkStatus
 from monitor.i18n import N_, _
 from monitor.labels import label
@@ -32,15 +40,27 @@ def recheck(
     config: ConfigOption = None,
     db: DbOption = None,
     portal: PortalOption = None,
+    every: AllPortalsOption = False,
     json: JsonOption = False,
 ) -> None:
-    application = resolve(ctx, config, db, portal)
-    summary = recheck_links(application, unit or [])
-    counts = {status: summary.by_status.get(status, 0) for status in STATUSES}
-    if json:
-        print_json({"run": summary.run_id, "checked": summary.checked, **counts})
+    portals = resolve_each(ctx, config, db, portal, every)
+    if every:
+        units = [word for name in unit or [] for word in ("--unit", name)]
+        run_for_each(portals, ["links", "recheck", *units], recheck_line, json)
         return
-    out.print(_("run {run}: {checked} link targets re-checked: {counts}").format(
-        run=summary.run_id, checked=summary.checked,
-        counts=_(", ").join(f"{label(status, LinkStatus)} {counts[status]}"
-                            for status in STATUSES)))
+    [(_name, application)] = portals
+    summary = recheck_links(application, unit or [])
+    document = {"run": summary.run_id, "checked": summary.checked,
+                **{status: summary.by_status.get(status, 0) for status in STATUSES}}
+    if json:
+        print_json(document)
+        return
+    out.print(recheck_line(document))
+
+
+def recheck_line(document: dict[str, int]) -> str:
+    """A re-check's counts in one line, from its `--json` document."""
+    return _("run {run}: {checked} link targets re-checked: {counts}").format(
+        run=document["run"], checked=document["checked"],
+        counts=_(", ").join(f"{label(status, LinkStatus)} {document[status]}"
+                            for status in STATUSES))

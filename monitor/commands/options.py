@@ -35,6 +35,13 @@ PortalOption = Annotated[
 AllOption = Annotated[
     bool, typer.Option("--all", help=N_("Every configured portal, one after another."))
 ]
+# On the commands that write per portal (`monitor.commands.each_portal`).
+AllPortalsOption = Annotated[
+    bool, typer.Option("--all", help=N_(
+        "Every configured portal, one after another, each in a process of its own; one "
+        "line per portal. Exit status: 0 when every portal succeeded, else the highest "
+        "of the portals' exit statuses."))
+]
 
 
 def resolve(ctx: typer.Context, config: Path | None = None, db: str | None = None,
@@ -48,15 +55,15 @@ def resolve(ctx: typer.Context, config: Path | None = None, db: str | None = Non
 
 def resolve_each(ctx: typer.Context, config: Path | None, db: str | None,
                  portal: str | None, every: bool) -> list[tuple[str, App]]:
-    """The portals a reading command works on, each with its App and name: the one chosen
-    (or the only one; its name left empty) by default, every configured portal with
+    """The portals a command taking `--all` works on, each with its App and name: the one
+    chosen (or the only one; its name left empty) by default, every configured portal with
     `--all`."""
     application = resolve(ctx, config, db, portal)
     if not every:
         # Nothing is loaded yet for one portal: the command reads its config (or its
         # database) first as it always did. A directory is read now, to name --all.
         if application.names_directory:
-            application.portals.select(application.portal_option, reads=True)
+            application.portals.select(application.portal_option, offers_all=True)
         return [("", application)]
     if application.portal_option is not None:
         raise typer.BadParameter(_("--portal and --all exclude each other: give one"),

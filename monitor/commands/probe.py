@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 from rich.table import Table
 
 from monitor.clock import to_local
 from monitor.commands.console import SafeTable, out, print_json
-from monitor.commands.options import ConfigOption, DbOption, JsonOption, PortalOption, resolve
+from monitor.commands.each_portal import run_for_each
+from monitor.commands.options import (
+    AllPortalsOption,
+    ConfigOption,
+    DbOption,
+    JsonOption,
+    PortalOption,
+    resolve_each,
+)
 from monitor.domain import ProblemState, ProblemType
 from monitor.i18n import N_, _
 from monitor.labels import label, problem_label
@@ -22,20 +32,31 @@ def probe(
     config: ConfigOption = None,
     db: DbOption = None,
     portal: PortalOption = None,
+    every: AllPortalsOption = False,
     json: JsonOption = False,
 ) -> None:
-    application = resolve(ctx, config, db, portal)
+    portals = resolve_each(ctx, config, db, portal, every)
+    if every:
+        run_for_each(portals, ["probe"], probe_line, json)
+        return
+    [(_name, application)] = portals
     settings = application.config
     migrations.require_current(application.engine)
     reports = run_probe(application.sessions, settings, application.clock.now())
+    document = [_as_json(report) for report in reports]
     if json:
-        print_json([_as_json(report) for report in reports])
+        print_json(document)
         return
     out.print(reports_table(reports, settings.probe.timeout_seconds))
-    failed = sum(1 for report in reports if not report.outcome.ok)
-    unreachable = sum(1 for report in reports if report.verdict.unreachable)
-    out.print(_("{pages} pages probed, {failed} failed now; {over} over the failure threshold "
-                "in their window").format(pages=len(reports), failed=failed, over=unreachable))
+    out.print(probe_line(document))
+
+
+def probe_line(document: list[dict[str, Any]]) -> str:
+    """A probe round in one line, from its `--json` document."""
+    failed = sum(1 for page in document if not page["ok"])
+    unreachable = sum(1 for page in document if page["window"]["unreachable"])
+    return _("{pages} pages probed, {failed} failed now; {over} over the failure threshold "
+             "in their window").format(pages=len(document), failed=failed, over=unreachable)
 
 
 def _as_json(report: PageReport) -> dict[str, object]:

@@ -62,13 +62,13 @@ class Portals:
         raise UnknownPortalError(_("no portal named '{name}'; the portals are: {names}").format(
             name=name, names=self.listing()))
 
-    def select(self, name: str | None, *, reads: bool = False) -> PortalFile:
+    def select(self, name: str | None, *, offers_all: bool = False) -> PortalFile:
         """The portal `--portal NAME` names; with no name, the only one there is."""
         if name is not None:
             return self.named(name)
         if not self.several:
             return self.members[0]
-        if reads:
+        if offers_all:
             message = _("{count} portals are configured in {source}: choose one with "
                         "--portal NAME, or all of them with --all: {names}")
         else:

@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,10 @@ from pathlib import Path
 import httpx
 import pytest
 import yaml
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from tests.conftest import BACKENDS, PG_URL_VARIABLE
 
 
 def free_port() -> int:
@@ -104,3 +109,28 @@ def use_scrapyd(config: Path, url: str) -> None:
     data.setdefault("crawl", {}).update(backend="scrapyd", scrapyd_url=url)
     config.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
                       encoding="utf-8")
+
+
+@pytest.fixture(params=BACKENDS)
+def two_databases(request: pytest.FixtureRequest) -> Iterator[tuple[str | None, str | None]]:
+    """Two empty databases: SQLite files of the workspaces, or two PostgreSQL schemas."""
+    if request.param == "sqlite":
+        yield None, None
+        return
+    base = os.environ.get(PG_URL_VARIABLE)
+    if not base:
+        pytest.skip(f"PostgreSQL tests need {PG_URL_VARIABLE}")
+    schemas = [f"t_{uuid.uuid4().hex[:12]}" for _ in range(2)]
+    admin = create_engine(base)
+    with admin.begin() as connection:
+        for schema in schemas:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield tuple(  # type: ignore[misc]
+            make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+            .render_as_string(hide_password=False) for schema in schemas)
+    finally:
+        with admin.begin() as connection:
+            for schema in schemas:
+                connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()

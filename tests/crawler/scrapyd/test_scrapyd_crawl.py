@@ -4,24 +4,19 @@ that is down, or a job that fails, is a clean error that accuses nobody."""
 
 from __future__ import annotations
 
-import os
 import re
 import signal
 import subprocess
 import sys
 import time
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from sampleportal import serve_portal
 from sampleportal.model import Portal
-from tests.conftest import BACKENDS, PG_URL_VARIABLE
 from tests.crawler.scrapyd.conftest import ScrapydServer, free_port, use_scrapyd
 
 pytestmark = pytest.mark.slow
@@ -57,31 +52,6 @@ def workspace_in(factory, running, directory: Path, db_url: str | None = None):
         subprocess.run([sys.executable, "-m", "monitor", "db", "upgrade"],
                        env=workspace.env(), check=True, capture_output=True)
     return workspace
-
-
-@pytest.fixture(params=BACKENDS)
-def two_databases(request: pytest.FixtureRequest) -> Iterator[tuple[str | None, str | None]]:
-    """Two empty databases: SQLite files of the workspaces, or two PostgreSQL schemas."""
-    if request.param == "sqlite":
-        yield None, None
-        return
-    base = os.environ.get(PG_URL_VARIABLE)
-    if not base:
-        pytest.skip(f"PostgreSQL tests need {PG_URL_VARIABLE}")
-    schemas = [f"t_{uuid.uuid4().hex[:12]}" for _ in range(2)]
-    admin = create_engine(base)
-    with admin.begin() as connection:
-        for schema in schemas:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield tuple(  # type: ignore[misc]
-            make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-            .render_as_string(hide_password=False) for schema in schemas)
-    finally:
-        with admin.begin() as connection:
-            for schema in schemas:
-                connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def by_unit(summary: dict) -> dict:

@@ -48,7 +48,7 @@ def test_choosing_none_of_several_or_an_unknown_one_is_an_error(tmp_path: Path) 
     assert str(none.value) == (f"2 portals are configured in {tmp_path}: choose one with "
                                "--portal NAME: 甲县 (a), 乙县 (b)")
     with speaking("en"), pytest.raises(UnknownPortalError) as unknown:
-        portals.select("c", reads=True)
+        portals.select("c", offers_all=True)
     assert str(unknown.value) == "no portal named 'c'; the portals are: 甲县 (a), 乙县 (b)"
 
 
@@ -69,6 +69,6 @@ def test_the_chinese_message_lists_the_portals(tmp_path: Path) -> None:
     write(tmp_path, "a", "甲县")
     write(tmp_path, "b", "乙县")
     with speaking("zh_CN"), pytest.raises(UnknownPortalError) as none:
-        load_portals(tmp_path).select(None, reads=True)
+        load_portals(tmp_path).select(None, offers_all=True)
     assert str(none.value) == (f"{tmp_path} 中配置了2个门户：请用 --portal 名称 选定一个，或用 "
                                "--all 处理全部：甲县 (a)、乙县 (b)")
