@@ -42,6 +42,8 @@ class HostBoundPool(HTTPConnectionPool):
         self._per_host = per_host
         self._open: dict[str, int] = {}
         self._waiting: dict[str, list[defer.Deferred[None]]] = {}
+        # `closeCachedConnections` callers, told once no connection is open.
+        self._closing: list[defer.Deferred[None]] = []
 
     def open_to(self, host: str) -> int:
         """Connections open to `host` (or being opened, or being closed)."""
@@ -89,6 +91,28 @@ class HostBoundPool(HTTPConnectionPool):
         if not self._open[host]:
             del self._open[host]
         self._wake(host)
+        if not self._open:
+            for closing in self._closing:
+                if not closing.called:  # Scrapy stops waiting after its own timeout
+                    closing.callback(None)
+            self._closing.clear()
+
+    def closeCachedConnections(self) -> defer.Deferred[None]:
+        """End every idle connection politely; fires once the servers have closed them all.
+        (Twisted's aborts them: the server would count them out only after the link check
+        that follows the crawl had opened its own.)"""
+        idle = [connection for connections in self._connections.values()
+                for connection in connections]
+        for timeout in self._timeouts.values():
+            timeout.cancel()
+        self._connections, self._timeouts = {}, {}
+        for connection in idle:
+            self._end(connection)
+        if not self._open:
+            return defer.succeed(None)
+        closing: defer.Deferred[None] = defer.Deferred()
+        self._closing.append(closing)
+        return closing
 
     def _wake(self, host: str) -> None:
         for waiter in self._waiting.pop(host, []):
@@ -143,6 +167,9 @@ def bind_to_hosts(handler: HTTP11DownloadHandler, crawler: Crawler) -> None:
     # The protocol factory Scrapy chose (its lenient parser).
     pool._factory = handler._pool._factory
     handler._pool = pool
+    # How long the handler waits for its connections to close at the crawl's end: long
+    # enough for a server to close its side (`LINGER_SECONDS`).
+    handler._disconnect_timeout = int(LINGER_SECONDS) + 1
 
 
 class HostBoundDownloadHandler(HTTP11DownloadHandler):

@@ -16,7 +16,8 @@ API:
   `.hosts` (site / external / refused bases), `.url(path)`, `.now`, `.set_now(dt)`,
   `.log` (a `RequestLog`: `count(path, method)`, `total`, `max_concurrent_connections`),
   `.host_log` (connections and requests over all its ports; `serve_portal(...,
-  host_log=shared)` counts several portals on one host together) and `.stop()`. HTTP control: `POST /__control__/clock?now=ISO`, `GET /__control__/clock`,
+  host_log=shared)` counts several portals on one host together) and `.stop()`.
+  HTTP control: `POST /__control__/clock?now=ISO`, `GET /__control__/clock`,
   `GET /__control__/log`.
 - `Truth(portal)` — the correct answers: `posts(at)`, `weekly_misses(unit, first, last, at)`,
   `column_statuses(at)`, `figures(first, last, at)`, `links(hosts)`, `privacy_leaks(hosts)`,

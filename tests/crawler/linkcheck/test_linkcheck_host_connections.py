@@ -22,7 +22,7 @@ def test_targets_on_six_ports_of_one_host_share_its_connection_limit(sample_port
         targets = [LinkTarget(f"{origin}/index.html?n={n}", LinkKind.A)
                    for running in servers
                    for origin in (running.hosts.site, running.hosts.external)
-                   for n in range(8)]
+                   for n in range(5)]
         seen: list[LinkCheckResult] = []
         settings = CheckerSettings(site_url=servers[0].base_url + "/", allow_private=True,
                                    concurrency_per_host=2, timeout_seconds=10)
