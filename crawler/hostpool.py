@@ -45,10 +45,6 @@ class HostBoundPool(HTTPConnectionPool):
         # `closeCachedConnections` callers, told once no connection is open.
         self._closing: list[defer.Deferred[None]] = []
 
-    def open_to(self, host: str) -> int:
-        """Connections open to `host` (or being opened, or being closed)."""
-        return self._open.get(host.lower(), 0)
-
     def _newConnection(self, key: Hashable, endpoint: IStreamClientEndpoint) -> Any:
         host = host_of(key)
         if self._open.get(host, 0) < self._per_host:

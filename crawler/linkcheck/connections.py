@@ -101,10 +101,6 @@ class HostBoundConnector(TCPConnector):
         self._changed: dict[str, asyncio.Event] = {}
         self._factory = functools.partial(host_response_handler, loop=self._loop)
 
-    def open_to(self, host: str) -> int:
-        """Connections open to `host` (or being opened, or being closed)."""
-        return self._open.get(host.lower(), 0)
-
     async def _create_connection(self, req: ClientRequest, traces: list[Trace],
                                  timeout: ClientTimeout) -> ResponseHandler:
         host = req.connection_key.host.lower()
