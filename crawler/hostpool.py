@@ -111,6 +111,12 @@ class HostBoundPool(HTTPConnectionPool):
         return closing
 
     def _wake(self, host: str) -> None:
+        # On the reactor's next turn: a connection is put back from inside its own
+        # protocol (before it has let go of the answer just read), and a request sent on
+        # it from there would be cut off.
+        self._reactor.callLater(0, self._go_on, host)
+
+    def _go_on(self, host: str) -> None:
         for waiter in self._waiting.pop(host, []):
             waiter.callback(None)
 
