@@ -33,40 +33,25 @@ from monitor.app import App
 from monitor.config.portals import load_portals
 from monitor.scheduler.jobs import run_job
 from monitor.scheduler.portals import group_of, politeness_groups, portal_addresses
-from sampleportal import RunningPortal, generate_portal, serve_portal
+from sampleportal import RequestLog, RunningPortal, generate_portal, serve_portal
 from sampleportal.configfile import portal_config
 from storage.migrations import upgrade
 
 
-class HostLog:
-    """Connections and requests of every port of the host, counted together."""
+class BusyPortals:
+    """How many portals are being answered at once (connections and requests of the host
+    as a whole are the servers' shared `host_log`)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self.open = self.max_open = 0
-        self.in_flight = self.max_in_flight = 0
         self.busy: dict[int, int] = {}
         self.max_busy_portals = 0
 
     def attach(self, log, portal: int) -> None:
-        opened, closed = log.connection_opened, log.connection_closed
         started, finished = log.request_started, log.request_finished
-
-        def on_opened() -> None:
-            with self._lock:
-                self.open += 1
-                self.max_open = max(self.max_open, self.open)
-            opened()
-
-        def on_closed() -> None:
-            with self._lock:
-                self.open -= 1
-            closed()
 
         def on_started() -> None:
             with self._lock:
-                self.in_flight += 1
-                self.max_in_flight = max(self.max_in_flight, self.in_flight)
                 self.busy[portal] = self.busy.get(portal, 0) + 1
                 busy = sum(1 for count in self.busy.values() if count)
                 self.max_busy_portals = max(self.max_busy_portals, busy)
@@ -74,11 +59,9 @@ class HostLog:
 
         def on_finished() -> None:
             with self._lock:
-                self.in_flight -= 1
                 self.busy[portal] -= 1
             finished()
 
-        log.connection_opened, log.connection_closed = on_opened, on_closed
         log.request_started, log.request_finished = on_started, on_finished
 
 
@@ -100,13 +83,14 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     portal = generate_portal(1)
-    host = HostLog()
-    servers = [serve_portal(portal) for _ in range(args.portals)]
+    host = RequestLog()
+    portals_busy = BusyPortals()
+    servers = [serve_portal(portal, host_log=host) for _ in range(args.portals)]
     try:
         for number, running in enumerate(servers):
             running.set_now(portal.default_now)
-            host.attach(running.log, number)
-            host.attach(running._external_log, number)  # the same host, another port
+            portals_busy.attach(running.log, number)
+            portals_busy.attach(running.external_log, number)  # the same host, another port
         with tempfile.TemporaryDirectory() as work:
             directory = Path(work) / "portals"
             write_directory(servers, directory, args.browser)
@@ -131,7 +115,7 @@ def main() -> None:
             seconds = time.monotonic() - started
             memory.stop()
         per_port = [(running.log.max_concurrent_connections,
-                     running._external_log.max_concurrent_connections) for running in servers]
+                     running.external_log.max_concurrent_connections) for running in servers]
     finally:
         for running in servers:
             running.stop()
@@ -139,9 +123,9 @@ def main() -> None:
     print(f"total {seconds:.1f} s, {seconds / args.portals:.1f} s per portal")
     print(f"peak RSS (bench + crawls) {memory.peak_kib / 1024:.0f} MiB "
           f"(+ browser {memory.peak_browser_kib / 1024:.0f} MiB)")
-    print(f"host 127.0.0.1: at most {host.max_open} connections open, "
-          f"{host.max_in_flight} requests in flight (concurrency_per_host {limit}), "
-          f"{host.max_busy_portals} portal(s) read at once")
+    print(f"host 127.0.0.1: at most {host.max_concurrent_connections} connections open, "
+          f"{host.max_concurrent_requests} requests in flight (concurrency_per_host {limit}), "
+          f"{portals_busy.max_busy_portals} portal(s) read at once")
     print("most connections open at once on each portal's own port and its 'external' port: "
           + ", ".join(f"{site}+{external}" for site, external in per_port))
 

@@ -57,10 +57,12 @@ def apply_crawl_settings(settings: Settings, config: PortalConfig, browser: str 
     }, priority="cmdline")
     if browser is not None:
         # Only for the schemes the site's columns use: each handler starts its own
-        # Playwright driver (a Node process of some 125 MB).
+        # Playwright driver (a Node process of some 125 MB). The other schemes keep the
+        # project's handler.
         settings.set("DOWNLOAD_HANDLERS", {
-            scheme: "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
-            for scheme in column_schemes(config)
+            **settings.getdict("DOWNLOAD_HANDLERS"),
+            **{scheme: "crawler.hostpool.HostBoundPlaywrightHandler"
+               for scheme in column_schemes(config)},
         }, priority="project")
         settings.setdict({
             "PLAYWRIGHT_BROWSER_TYPE": "chromium",

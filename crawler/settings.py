@@ -41,6 +41,13 @@ CONCURRENT_ITEMS = 1
 # response. Our callbacks return nothing; tests cover them.
 WARN_ON_GENERATOR_RETURN_VALUE = False
 
+# At most CONCURRENT_REQUESTS_PER_DOMAIN connections open to a host over all its ports,
+# idle keep-alive ones included (`crawler.hostpool`).
+DOWNLOAD_HANDLERS = {
+    "http": "crawler.hostpool.HostBoundDownloadHandler",
+    "https": "crawler.hostpool.HostBoundDownloadHandler",
+}
+
 COOKIES_ENABLED = True
 HTTPCACHE_ENABLED = False
 LOG_LEVEL = "WARNING"

@@ -14,8 +14,10 @@ API:
 - `serve_portal(portal, port=0, now=None, external_port=0) -> RunningPortal` — serve it on
   127.0.0.1 in background threads. `RunningPortal` is a context manager with `.base_url`,
   `.hosts` (site / external / refused bases), `.url(path)`, `.now`, `.set_now(dt)`,
-  `.log` (a `RequestLog`: `count(path, method)`, `total`, `max_concurrent_connections`)
-  and `.stop()`. HTTP control: `POST /__control__/clock?now=ISO`, `GET /__control__/clock`,
+  `.log` (a `RequestLog`: `count(path, method)`, `total`, `max_concurrent_connections`),
+  `.host_log` (connections and requests over all its ports; `serve_portal(...,
+  host_log=shared)` counts several portals on one host together) and `.stop()`.
+  HTTP control: `POST /__control__/clock?now=ISO`, `GET /__control__/clock`,
   `GET /__control__/log`.
 - `Truth(portal)` — the correct answers: `posts(at)`, `weekly_misses(unit, first, last, at)`,
   `column_statuses(at)`, `figures(first, last, at)`, `links(hosts)`, `privacy_leaks(hosts)`,

@@ -120,6 +120,8 @@ class _Handler(BaseHTTPRequestHandler):
     # Set on the subclass made for each listening port.
     site: Site
     log: RequestLog
+    # Connections and requests of every port of the host together (`RunningPortal.host_log`).
+    host_log: RequestLog
     external: bool = False
     # Time every answer takes, like a real CMS; politeness tests make requests overlap.
     latency_seconds: float = 0.0
@@ -127,12 +129,15 @@ class _Handler(BaseHTTPRequestHandler):
     def setup(self) -> None:
         super().setup()
         self.log.connection_opened()
+        self.host_log.connection_opened()
 
     def finish(self) -> None:
         try:
             super().finish()
         finally:
+            # Before the socket is closed: a client that sees the close sees it counted.
             self.log.connection_closed()
+            self.host_log.connection_closed()
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         """Silent: the request log counts requests; printing each one would be the bottleneck."""
@@ -156,6 +161,7 @@ class _Handler(BaseHTTPRequestHandler):
         form = "&".join(f"{k}={v}" for k, v in sorted(params.items())) if method == "POST" else ""
         self.log.record_exact(method, self.path + (f" {form}" if form else ""))
         self.log.request_started()
+        self.host_log.request_started()
         try:
             response = self._respond(method, path, params)
             if response.delay_seconds:
@@ -167,6 +173,7 @@ class _Handler(BaseHTTPRequestHandler):
             # send its next request before this thread runs again, which would count
             # one request twice.
             self.log.request_finished()
+            self.host_log.request_finished()
         self._send(method, response)
 
     def _respond(self, method: str, path: str, params: dict[str, str]) -> Response:
@@ -224,10 +231,11 @@ def closed_port() -> int:
         return probe.getsockname()[1]
 
 
-def _listener(port: int, site: Site, log: RequestLog, external: bool,
+def _listener(port: int, site: Site, log: RequestLog, host_log: RequestLog, external: bool,
               latency_seconds: float = 0.0) -> _Server:
-    handler = type("PortalHandler", (_Handler,), {"site": site, "log": log, "external": external,
-                                                  "latency_seconds": latency_seconds})
+    handler = type("PortalHandler", (_Handler,), {
+        "site": site, "log": log, "host_log": host_log, "external": external,
+        "latency_seconds": latency_seconds})
     return _Server((HOST, port), handler)
 
 
@@ -235,24 +243,29 @@ class RunningPortal:
     """A portal being served. Use as a context manager, or call `stop()`.
 
     `base_url` is the site root without a trailing slash (http://127.0.0.1:PORT).
+    `host_log` counts the connections and requests of all its ports together (all ports
+    of 127.0.0.1: one host); portals given one `host_log` are counted together.
     """
 
     def __init__(self, portal: Portal, port: int = 0, now: datetime | None = None,
                  external_port: int = 0, latency_seconds: float = 0.0,
-                 files_host: bool = False) -> None:
+                 files_host: bool = False, host_log: RequestLog | None = None) -> None:
         self.portal = portal
         self.clock = SimulatedClock(now or portal.default_now)
         self.log = RequestLog()
         self._external_log = RequestLog()
+        self.host_log = host_log if host_log is not None else RequestLog()
         placeholder = Hosts("", "", "")
         site = Site(portal, placeholder, self.clock)
-        self._main = _listener(port, site, self.log, external=False,
+        self._main = _listener(port, site, self.log, self.host_log, external=False,
                                latency_seconds=latency_seconds)
-        self._external = _listener(external_port, site, self._external_log, external=True)
+        self._external = _listener(external_port, site, self._external_log, self.host_log,
+                                   external=True)
         self._site = site
         # The attachment server: the same site on a port of its own, stopped and started
         # apart from the portal (`stop_files`, `start_files`).
-        self._files = _listener(0, site, RequestLog(), external=False) if files_host else None
+        self._files = (_listener(0, site, RequestLog(), self.host_log, external=False)
+                       if files_host else None)
         files_port = self._files.server_address[1] if self._files else None
         self.hosts = Hosts(
             site=f"http://{HOST}:{self._main.server_address[1]}",
@@ -301,7 +314,8 @@ class RunningPortal:
         """The attachment server answers again, on the same port."""
         if self._files is not None and self._files_thread is None:
             port = self._files.server_address[1]
-            self._files = _listener(port, self._site, RequestLog(), external=False)
+            self._files = _listener(port, self._site, RequestLog(), self.host_log,
+                                    external=False)
             self._files_thread = _serve(self._files)
 
     def stop(self) -> None:
@@ -331,8 +345,9 @@ def _serve(server: _Server) -> threading.Thread:
 
 def serve_portal(portal: Portal, port: int = 0, now: datetime | None = None,
                  external_port: int = 0, latency_seconds: float = 0.0,
-                 files_host: bool = False) -> RunningPortal:
+                 files_host: bool = False, host_log: RequestLog | None = None) -> RunningPortal:
     """Start serving `portal` in background threads; port 0 picks a free port.
-    `files_host`: serve the articles' attachments from a host of their own."""
+    `files_host`: serve the articles' attachments from a port of their own.
+    `host_log`: shared by portals served on one host (see `RunningPortal`)."""
     return RunningPortal(portal, port, now, external_port, latency_seconds,
-                         files_host).start()
+                         files_host, host_log).start()

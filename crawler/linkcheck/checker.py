@@ -4,7 +4,8 @@ once per run, and every target given gets a `LinkCheckResult`.
 The decisions are the pure modules beside this one (classify, policy, redirects, ssrf,
 retry_after); this module only carries them out:
 - one `ClientSession` per run, keep-alive, at most `concurrency_per_host` requests to one
-  host at once and `delay_seconds` between their starts;
+  host at once and `delay_seconds` between their starts, and at most as many connections
+  open to it, over all its ports (`connections.HostBoundConnector`);
 - a queue and `concurrency_per_host` workers per origin, so that an origin that is slow,
   refused or paused holds up no other: its retries start their back-off at once, and the
   other origins' targets are asked meanwhile (one queue for all kept every worker waiting
@@ -39,6 +40,7 @@ from yarl import URL
 from crawler.linkcheck.bodies import ACCEPT_ENCODING, UnreadableEncoding, read_prefix
 from crawler.linkcheck.classify import classify
 from crawler.linkcheck.client_errors import client_error_reason
+from crawler.linkcheck.connections import HostBoundConnector
 from crawler.linkcheck.policy import (
     RetryPolicy,
     body_budget,
@@ -235,8 +237,8 @@ class LinkChecker:
             return
         self._open = len(self._waiting)
         settings = self.settings
-        connector = aiohttp.TCPConnector(
-            limit=0, limit_per_host=settings.concurrency_per_host,
+        connector = HostBoundConnector(
+            settings.concurrency_per_host,
             resolver=GuardedResolver(settings.site_url, settings.allow_private),
             ttl_dns_cache=300, enable_cleanup_closed=True,
         )
@@ -265,8 +267,10 @@ class LinkChecker:
                 for worker in workers:
                     worker.cancel()
                 await asyncio.gather(*workers, return_exceptions=True)
-            if self._failure is not None:
-                raise self._failure
+        # The run ends once the servers have seen every connection closed.
+        await connector.wait_all_closed()
+        if self._failure is not None:
+            raise self._failure
 
     def _worker_ended(self, worker: asyncio.Task[None]) -> None:
         """A worker ends early only by an error: the run then fails with it instead of

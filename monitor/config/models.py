@@ -204,7 +204,8 @@ class SiteConfig(StrictModel):
 class CrawlConfig(StrictModel):
     concurrency_per_host: int = Field(
         default=4, ge=1, le=64,
-        description="Parallel requests to one host.",
+        description="Parallel requests to one host, and connections open to it (idle "
+                    "keep-alive ones included), all its ports counted together.",
     )
     delay_seconds: float = Field(
         default=0.25, ge=0, le=60,

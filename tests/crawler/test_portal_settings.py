@@ -13,7 +13,8 @@ CONFIG = PortalConfig.model_validate({
          "cycle": "weekly"}]}],
     "crawl": {"concurrency_per_host": 4, "delay_seconds": 0.5},
 })
-PLAYWRIGHT = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
+PLAYWRIGHT = "crawler.hostpool.HostBoundPlaywrightHandler"
+HOST_BOUND = "crawler.hostpool.HostBoundDownloadHandler"
 
 
 def _for(spider: type, settings: Settings) -> Settings:
@@ -36,7 +37,14 @@ def test_workers_divide_the_per_host_limits() -> None:
 def test_the_browser_handles_only_the_schemes_the_columns_use() -> None:
     # Each browser handler starts a Playwright driver of its own: none for https here.
     handlers = _for(ColumnSpider, crawl_settings(CONFIG, "/usr/bin/chromium"))
-    assert handlers.getdict("DOWNLOAD_HANDLERS").get("https") != PLAYWRIGHT
+    assert handlers.getdict("DOWNLOAD_HANDLERS").get("https") == HOST_BOUND
+
+
+def test_every_handler_bounds_the_connections_open_to_a_host() -> None:
+    for browser in (None, "/usr/bin/chromium"):
+        handlers = _for(ColumnSpider, crawl_settings(CONFIG, browser)).getdict(
+            "DOWNLOAD_HANDLERS")
+        assert {handlers["http"], handlers["https"]} <= {HOST_BOUND, PLAYWRIGHT}
 
 
 def test_workers_divide_the_link_checkers_per_host_limits_too() -> None:
