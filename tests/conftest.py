@@ -24,10 +24,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, select, text
+from sqlalchemy import Connection, Engine, create_engine, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.browser import INSTALL_HINT, find_browser
 from monitor import i18n
@@ -190,28 +190,36 @@ def engine(database_url: str) -> Iterator[Engine]:
 def session(backend: str, request: pytest.FixtureRequest) -> Iterator[Session]:
     """A session on a migrated database whose rows only this test sees: on PostgreSQL, unless
     the test also reaches the database another way, inside a transaction rolled back after."""
-    if backend == "sqlite" or "database_url" in request.fixturenames:
-        with session_factory(request.getfixturevalue("engine"))() as session:
-            yield session
-        return
-    with _rolled_back_session(request.getfixturevalue("shared_postgresql")) as session:
+    with _own_sessions(backend, request)() as session:
         yield session
 
 
-@contextmanager
-def _rolled_back_session(engine: Engine) -> Iterator[Session]:
-    """A session whose commits are savepoints inside one transaction, rolled back at the end.
-    The connection stays inside a savepoint of its own, so that a session the code under test
-    opens on it (`session.get_bind()`) also commits to savepoints, never the transaction."""
-    with engine.connect() as connection:
+@pytest.fixture
+def sessions(backend: str, request: pytest.FixtureRequest) -> sessionmaker[Session]:
+    """Like `session`, for code that opens sessions of its own (one thread only)."""
+    return _own_sessions(backend, request)
+
+
+def _own_sessions(backend: str, request: pytest.FixtureRequest) -> sessionmaker[Session]:
+    if backend == "sqlite" or "database_url" in request.fixturenames:
+        return session_factory(request.getfixturevalue("engine"))
+    connection = request.getfixturevalue("rolled_back_connection")
+    return sessionmaker(connection, join_transaction_mode="create_savepoint",
+                        expire_on_commit=False)
+
+
+@pytest.fixture
+def rolled_back_connection(shared_postgresql: Engine) -> Iterator[Connection]:
+    """A connection to the run's shared PostgreSQL database inside a transaction rolled back
+    at the end; sessions on it commit to savepoints. It stays inside a savepoint of its own,
+    so that a session the code under test opens on it (`session.get_bind()`) with the
+    default join mode also commits to savepoints, never the transaction."""
+    with shared_postgresql.connect() as connection:
         transaction = connection.begin()
         connection.begin_nested()
-        session = Session(bind=connection, join_transaction_mode="create_savepoint",
-                          expire_on_commit=False)
         try:
-            yield session
+            yield connection
         finally:
-            session.close()
             transaction.rollback()
 
 
