@@ -33,6 +33,9 @@ class CrawlWorkspace:
     # The evidence step after each crawl (截图取证); off where a test counts the crawl's own
     # requests to the portal.
     evidence: bool = True
+    # The environment the commands start from; the test process's own when unset. A crawl
+    # run beside other tests is given the one the run began with, not a test's monkeypatched.
+    environ: dict[str, str] | None = None
 
     def __post_init__(self) -> None:
         self.evidence_dir = self.directory / "evidence"
@@ -45,7 +48,8 @@ class CrawlWorkspace:
                        check=True, capture_output=True)
 
     def env(self, now: datetime | None = None) -> dict[str, str]:
-        env = dict(os.environ, MONITOR_CONFIG=str(self.config), MONITOR_DB=self.db_url)
+        env = dict(os.environ if self.environ is None else self.environ,
+                   MONITOR_CONFIG=str(self.config), MONITOR_DB=self.db_url)
         env.pop("MONITOR_NOW", None)
         if self.browser_netlog is not None:
             env["MONITOR_BROWSER_NETLOG"] = str(self.browser_netlog)

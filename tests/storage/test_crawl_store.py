@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Engine, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.config import PortalConfig
 from monitor.crawlfacts.article import Article, LinkRef
@@ -14,7 +14,6 @@ from storage import crawl_store
 from storage.crawl_store import CrawlRecorder, start_run
 from storage.models import Column, ColumnCrawl, CrawlRun, LinkTarget, Page, Post
 from storage.models import LinkRef as StoredRef
-from storage.session import session_factory
 from storage.sync import sync_config
 
 SITE = "http://127.0.0.1:8000/"
@@ -22,8 +21,7 @@ NOW = datetime.fromisoformat("2024-05-10T02:00:00+00:00")
 FOOTER = LinkRef("http://www.gov.cn/", LinkKind.A, "中国政府网", in_body=False)
 
 
-def _recorder(engine: Engine) -> tuple[CrawlRecorder, int]:
-    sessions = session_factory(engine)
+def _recorder(sessions: sessionmaker[Session]) -> tuple[CrawlRecorder, int]:
     config = PortalConfig.model_validate({
         "site": {"name": "瑞河县人民政府门户网站", "url": SITE},
         "units": [{"name": "县水利局", "group": "县直单位", "columns": [
@@ -60,15 +58,16 @@ def _count(session: Session, model: type) -> int:
     return session.scalar(select(func.count()).select_from(model)) or 0
 
 
-def test_articles_are_held_until_flush_then_written_with_their_links(engine: Engine) -> None:
-    recorder, column_id = _recorder(engine)
+def test_articles_are_held_until_flush_then_written_with_their_links(
+        sessions: sessionmaker[Session]) -> None:
+    recorder, column_id = _recorder(sessions)
     _list(recorder, column_id, range(3))
     for number in range(3):
         recorder.article(_article_item(column_id, number))
-    with session_factory(engine)() as session:
+    with sessions() as session:
         assert _count(session, Page) == 0
     recorder.flush()
-    with session_factory(engine)() as session:
+    with sessions() as session:
         assert _count(session, Page) == 3
         # The footer link is one target, referenced from each of the three pages.
         assert _count(session, LinkTarget) == 4
@@ -80,40 +79,40 @@ def test_articles_are_held_until_flush_then_written_with_their_links(engine: Eng
         assert (footer.internal, footer.kind) == (False, "a")
 
 
-def test_a_full_batch_is_written_without_waiting_for_flush(engine: Engine) -> None:
-    recorder, column_id = _recorder(engine)
+def test_a_full_batch_is_written_without_waiting_for_flush(sessions: sessionmaker[Session]) -> None:
+    recorder, column_id = _recorder(sessions)
     batch = crawl_store.WRITE_BATCH
     _list(recorder, column_id, range(batch))
     for number in range(batch):
         recorder.article(_article_item(column_id, number))
-    with session_factory(engine)() as session:
+    with sessions() as session:
         assert _count(session, Page) == batch
 
 
-def test_writing_the_same_articles_again_adds_no_rows(engine: Engine) -> None:
-    recorder, column_id = _recorder(engine)
+def test_writing_the_same_articles_again_adds_no_rows(sessions: sessionmaker[Session]) -> None:
+    recorder, column_id = _recorder(sessions)
     _list(recorder, column_id, range(2))
     for _ in range(2):
         for number in range(2):
             recorder.article(_article_item(column_id, number))
         recorder.flush()
-    with session_factory(engine)() as session:
+    with sessions() as session:
         counts = (_count(session, Page), _count(session, LinkTarget), _count(session, StoredRef))
     assert counts == (2, 3, 4)
 
 
-def test_home_page_links_are_marked_as_on_the_home_page(engine: Engine) -> None:
-    recorder, _ = _recorder(engine)
+def test_home_page_links_are_marked_as_on_the_home_page(sessions: sessionmaker[Session]) -> None:
+    recorder, _ = _recorder(sessions)
     article = Article(title="首页", pub_date=None, pub_date_source=None, links=[FOOTER])
     recorder.home_page(HomePageItem(SITE, 200, article))
     recorder.flush()
-    with session_factory(engine)() as session:
+    with sessions() as session:
         assert session.scalars(select(Page.is_home)).one() is True
         assert session.scalars(select(LinkTarget.on_home)).one() is True
 
 
-def test_link_verdicts_are_written_at_finish(engine: Engine) -> None:
-    recorder, column_id = _recorder(engine)
+def test_link_verdicts_are_written_at_finish(sessions: sessionmaker[Session]) -> None:
+    recorder, column_id = _recorder(sessions)
     _list(recorder, column_id, range(1))
     recorder.article(_article_item(column_id, 0))
     recorder.flush()
@@ -121,17 +120,16 @@ def test_link_verdicts_are_written_at_finish(engine: Engine) -> None:
     recorder.link_result(LinkCheckResult(broken, LinkKind.ATTACHMENT, LinkStatus.BROKEN,
                                          "http_404", 404, broken, (), 2))
     recorder.finish(NOW, "finished")
-    with session_factory(engine)() as session:
+    with sessions() as session:
         target = session.scalars(select(LinkTarget).where(LinkTarget.url == broken)).one()
         assert (target.status, target.reason, target.next_check_at) == (
             "broken", "http_404", NOW)
 
 
 def test_a_run_left_running_is_closed_as_interrupted_its_unread_columns_not_reached(
-    engine: Engine,
+    sessions: sessionmaker[Session],
 ) -> None:
-    recorder, column_id = _recorder(engine)
-    sessions = session_factory(engine)
+    recorder, column_id = _recorder(sessions)
     with sessions.begin() as session:
         site_id = session.scalars(select(Column.site_id)).one()
         assert crawl_store.close_stale_runs(session, site_id, NOW) == [recorder.run_id]
@@ -143,16 +141,17 @@ def test_a_run_left_running_is_closed_as_interrupted_its_unread_columns_not_reac
         assert outcome == "not_reached"
 
 
-def test_a_column_the_run_never_ended_is_recorded_not_reached_once(engine: Engine) -> None:
-    recorder, column_id = _recorder(engine)
+def test_a_column_the_run_never_ended_is_recorded_not_reached_once(
+        sessions: sessionmaker[Session]) -> None:
+    recorder, column_id = _recorder(sessions)
     assert recorder.not_reached([column_id]) == 1
     assert recorder.not_reached([column_id]) == 0
     assert (recorder.counts.columns_ok, recorder.counts.columns_failed) == (0, 1)
 
 
 def test_a_cut_list_title_is_completed_by_the_article_and_kept_on_later_lists(
-        engine: Engine) -> None:
-    recorder, column_id = _recorder(engine)
+        sessions: sessionmaker[Session]) -> None:
+    recorder, column_id = _recorder(sessions)
     cut, full = "县财政局：债务风险防控工作取得阶...", "县财政局：债务风险防控工作取得阶段性成效"
     listed = (ListedPost(_post_url(1), cut, None, False),)
     recorder.list_page(ListPageItem(column_id, 1, f"{SITE}slj/gzdt/", listed))
@@ -162,26 +161,26 @@ def test_a_cut_list_title_is_completed_by_the_article_and_kept_on_later_lists(
     recorder.flush()
     # The next night's list shows the cut title again: the whole one stays.
     recorder.list_page(ListPageItem(column_id, 1, f"{SITE}slj/gzdt/", listed))
-    with session_factory(engine)() as session:
+    with sessions() as session:
         post = session.scalars(select(Post)).one()
         assert (post.title, post.title_source) == (full, "h1")
 
 
-def test_a_whole_list_title_stays_the_lists(engine: Engine) -> None:
-    recorder, column_id = _recorder(engine)
+def test_a_whole_list_title_stays_the_lists(sessions: sessionmaker[Session]) -> None:
+    recorder, column_id = _recorder(sessions)
     _list(recorder, column_id, range(1))
     article = Article(title="县水利局首页", pub_date=None, pub_date_source=None,
                       title_source=TitleSource.H1)
     recorder.article(ArticleItem(column_id, _post_url(0), _post_url(0), 200, "utf-8", article))
     recorder.flush()
-    with session_factory(engine)() as session:
+    with sessions() as session:
         post = session.scalars(select(Post)).one()
         assert (post.title, post.title_source) == ("第0篇", "list")
 
 
 def test_a_column_read_while_an_article_still_has_to_date_a_post_is_named(
-        engine: Engine) -> None:
-    recorder, column_id = _recorder(engine)
+        sessions: sessionmaker[Session]) -> None:
+    recorder, column_id = _recorder(sessions)
     _list(recorder, column_id, range(2))  # the list shows no dates: the articles give them
     recorder.column_done(ColumnDone(column_id, "ok", None, 1, True, None))
     recorder.article(_article_item(column_id, 0))
@@ -192,9 +191,10 @@ def test_a_column_read_while_an_article_still_has_to_date_a_post_is_named(
     assert recorder.read_without_dates() == []
 
 
-def _annual_report(engine: Engine, listed_day: date, printed_in_full: bool) -> Post:
+def _annual_report(
+        sessions: sessionmaker[Session], listed_day: date, printed_in_full: bool) -> Post:
     """A report listed on `listed_day` whose article's PubDate is a year earlier, same day."""
-    recorder, column_id = _recorder(engine)
+    recorder, column_id = _recorder(sessions)
     url = _post_url(1)
     recorder.list_page(ListPageItem(column_id, 1, f"{SITE}slj/gzdt/", (
         ListedPost(url, "2023年政府信息公开工作年度报告", listed_day, printed_in_full),)))
@@ -203,17 +203,18 @@ def _annual_report(engine: Engine, listed_day: date, printed_in_full: bool) -> P
                       pub_date_source=DateSource.META, meta={"PubDate": pub_date.isoformat()})
     recorder.article(ArticleItem(column_id, url, url, 200, "utf-8", article))
     recorder.flush()
-    with session_factory(engine)() as session:
+    with sessions() as session:
         return session.scalars(select(Post)).one()
 
 
-def test_a_short_list_date_takes_its_year_from_the_articles_pubdate(engine: Engine) -> None:
-    post = _annual_report(engine, date(2024, 1, 20), printed_in_full=False)
+def test_a_short_list_date_takes_its_year_from_the_articles_pubdate(
+        sessions: sessionmaker[Session]) -> None:
+    post = _annual_report(sessions, date(2024, 1, 20), printed_in_full=False)
     assert (post.date, post.date_source) == (date(2023, 1, 20), "list")
 
 
 def test_a_list_date_printed_with_its_year_keeps_that_year_against_the_pubdate(
-        engine: Engine) -> None:
+        sessions: sessionmaker[Session]) -> None:
     # SPEC §4.2: the list's date comes first; only a year the crawl guessed yields.
-    post = _annual_report(engine, date(2024, 1, 20), printed_in_full=True)
+    post = _annual_report(sessions, date(2024, 1, 20), printed_in_full=True)
     assert (post.date, post.date_source) == (date(2024, 1, 20), "list")

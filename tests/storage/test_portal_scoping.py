@@ -23,7 +23,6 @@ from storage.page_store import PageRead, write_pages
 from storage.probe_store import apply_verdict, record_outcomes, samples_since
 from storage.problem_store import Finding, reconcile
 from storage.queries import ProblemFilter, broken_target_pages, link_sources, problems
-from storage.session import session_factory
 from storage.sync import sync_config
 
 PLATFORM = "http://127.0.0.1:8000/"
@@ -138,12 +137,11 @@ def _recorder(sessions: sessionmaker[Session], site_id: int) -> CrawlRecorder:
 
 
 def test_a_runs_link_checks_read_and_write_only_its_portals_targets(
-    session: Session, portals: Portals,
+    session: Session, sessions: sessionmaker[Session], portals: Portals,
 ) -> None:
     for site_id in (portals.ruihe, portals.qinghe):
         write_pages(session, site_id, [_home_read()], NOW, HOST)
     session.commit()
-    sessions = session_factory(session.get_bind())  # type: ignore[arg-type]  # an Engine
     ruihe = _recorder(sessions, portals.ruihe)
     assert [target.url for target in ruihe.due_link_targets()] == [DEAD]
     assert ruihe.mark_unchecked([DEAD], "host did not answer") == 1

@@ -15,8 +15,9 @@ import pytest
 from rich.console import Console
 from scrapy.pipelines import ItemPipelineManager
 from scrapy.utils.test import get_crawler
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.progress import CrawlProgress
 from crawler.spiders.columns import ColumnSpider
@@ -36,7 +37,6 @@ from monitor.domain import DateSource, LinkKind, LinkStatus
 from storage import crawl_store
 from storage.crawl_store import CrawlRecorder, start_run
 from storage.models import Column, ColumnCrawl, LinkTarget, Page, Post
-from storage.session import session_factory
 from storage.sync import sync_config
 
 SITE = "http://127.0.0.1:8000/"
@@ -50,7 +50,7 @@ ATTACHMENT = f"{SITE}files/1.pdf"
 class Crawl:
     """A column spider's crawl with the store pipeline, as Scrapy's manager runs it."""
 
-    engine: Engine
+    sessions: sessionmaker[Session]
     column_id: int
     recorder: CrawlRecorder
     progress: CrawlProgress | None
@@ -66,12 +66,11 @@ class Crawl:
         asyncio.run(self.manager.close_spider_async())
 
     def pages(self) -> dict[str, bool]:
-        with session_factory(self.engine)() as session:
+        with self.sessions() as session:
             return dict(session.execute(select(Page.url, Page.is_home)).tuples().all())
 
 
-def _recorder(engine: Engine) -> tuple[CrawlRecorder, int]:
-    sessions = session_factory(engine)
+def _recorder(sessions: sessionmaker[Session]) -> tuple[CrawlRecorder, int]:
     config = PortalConfig.model_validate({
         "site": {"name": "瑞河县人民政府门户网站", "url": SITE},
         "units": [{"name": "县水利局", "group": "县直单位", "columns": [
@@ -85,22 +84,22 @@ def _recorder(engine: Engine) -> tuple[CrawlRecorder, int]:
     return CrawlRecorder(sessions, run_id, NOW, "127.0.0.1", timedelta(days=7)), column_id
 
 
-def _crawl(engine: Engine, display: bool = True, **settings: Any) -> Crawl:
-    recorder, column_id = _recorder(engine)
+def _crawl(sessions: sessionmaker[Session], display: bool = True, **settings: Any) -> Crawl:
+    recorder, column_id = _recorder(sessions)
     progress = CrawlProgress(1, Console(file=io.StringIO())) if display else None
     crawler = get_crawler(ColumnSpider, {"ITEM_PIPELINES": PIPELINES, **settings})
     plan = CrawlPlan(recorder.run_id, (), NOW.date(), 10, None, SITE)
     crawler.spider = ColumnSpider.from_crawler(crawler, plan=plan, recorder=recorder,
                                                progress_display=progress)
-    return Crawl(engine, column_id, recorder, progress,
+    return Crawl(sessions, column_id, recorder, progress,
                  ItemPipelineManager.from_crawler(crawler))
 
 
 @pytest.fixture
-def crawl(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[Crawl]:
+def crawl(sessions: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch) -> Iterator[Crawl]:
     # Held pages are written by size or at close only, however slow the machine.
     monkeypatch.setattr(crawl_store, "WRITE_SECONDS", 3600.0)
-    yield _crawl(engine)
+    yield _crawl(sessions)
 
 
 def _url(number: int) -> str:
@@ -123,7 +122,7 @@ def _article(column_id: int, number: int, *more_links: LinkRef) -> ArticleItem:
 def test_a_list_page_is_recorded_and_its_new_posts_shown(crawl: Crawl) -> None:
     crawl.send(_list_page(crawl.column_id, range(2)))
     crawl.send(_list_page(crawl.column_id, range(3)))  # the next page repeats two posts
-    with session_factory(crawl.engine)() as session:
+    with crawl.sessions() as session:
         assert set(session.scalars(select(Post.url))) == {_url(0), _url(1), _url(2)}
     assert crawl.recorder.counts.posts_new == 3
     assert crawl.progress is not None
@@ -133,7 +132,7 @@ def test_a_list_page_is_recorded_and_its_new_posts_shown(crawl: Crawl) -> None:
 def test_a_columns_end_is_recorded_and_advances_the_display(crawl: Crawl) -> None:
     crawl.send(_list_page(crawl.column_id, range(1)),
                ColumnDone(crawl.column_id, "ok", None, 1, True, date(2024, 5, 6)))
-    with session_factory(crawl.engine)() as session:
+    with crawl.sessions() as session:
         outcome = session.scalars(select(ColumnCrawl.outcome).where(
             ColumnCrawl.column_id == crawl.column_id)).one()
         first_crawled = session.scalars(select(Column.first_crawled_at)).one()
@@ -149,7 +148,7 @@ def test_articles_are_shown_at_once_and_written_when_the_spider_closes(crawl: Cr
     assert crawl.pages() == {}
     crawl.close()
     assert crawl.pages() == {_url(0): False, _url(1): False}
-    with session_factory(crawl.engine)() as session:
+    with crawl.sessions() as session:
         assert set(session.scalars(select(Post.article_fetched_at))) == {NOW}
 
 
@@ -170,7 +169,7 @@ def test_link_verdicts_are_recorded_and_shown(crawl: Crawl) -> None:
                                404, ATTACHMENT, (), 2))
     assert crawl.progress is not None and crawl.progress.links == 1
     crawl.close()
-    with session_factory(crawl.engine)() as session:
+    with crawl.sessions() as session:
         target = session.scalars(select(LinkTarget).where(LinkTarget.url == ATTACHMENT)).one()
     assert (target.status, target.reason, target.http_status) == ("broken", "http_404", 404)
 
@@ -183,7 +182,7 @@ def test_a_page_the_crawl_read_with_a_working_answer_is_settled_as_a_working_lin
                PageAnswered(COLUMN_URL, CheckResult(LinkStatus.OK, http_status=200)))
     crawl.close()
     crawl.recorder.settle_answered_targets()
-    with session_factory(crawl.engine)() as session:
+    with crawl.sessions() as session:
         statuses = dict(session.execute(select(LinkTarget.url, LinkTarget.status)).tuples().all())
     assert statuses == {COLUMN_URL: "ok", ATTACHMENT: "pending"}
     assert crawl.recorder.counts.links_checked == 1
@@ -211,15 +210,15 @@ def test_an_item_the_database_refuses_fails_alone(crawl: Crawl) -> None:
     with pytest.raises(IntegrityError):
         crawl.send(_list_page(unknown_column, range(1)))
     crawl.send(_list_page(crawl.column_id, range(2)))
-    with session_factory(crawl.engine)() as session:
+    with crawl.sessions() as session:
         assert set(session.scalars(select(Post.column_id))) == {crawl.column_id}
     assert crawl.recorder.counts.posts_new == 2
 
 
 def test_without_a_display_the_items_are_still_recorded(
-        engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+        sessions: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(crawl_store, "WRITE_SECONDS", 3600.0)
-    crawl = _crawl(engine, display=False)
+    crawl = _crawl(sessions, display=False)
     crawl.send(_list_page(crawl.column_id, range(1)), _article(crawl.column_id, 0),
                ColumnDone(crawl.column_id, "ok", None, 1, True, None))
     crawl.close()
@@ -227,10 +226,11 @@ def test_without_a_display_the_items_are_still_recorded(
     assert crawl.recorder.counts.columns_ok == 1
 
 
-def test_the_store_switched_off_is_left_out_of_the_crawl(engine: Engine) -> None:
-    crawl = _crawl(engine, MONITOR_STORE_ENABLED=False)
+def test_the_store_switched_off_is_left_out_of_the_crawl(
+        sessions: sessionmaker[Session]) -> None:
+    crawl = _crawl(sessions, MONITOR_STORE_ENABLED=False)
     assert crawl.manager.middlewares == ()
     crawl.send(_list_page(crawl.column_id, range(1)))
     crawl.close()
-    with session_factory(engine)() as session:
+    with sessions() as session:
         assert list(session.scalars(select(Post))) == []

@@ -2,14 +2,19 @@
 
 The crawl is the shared one of tests/crawler/conftest.py (`CrawlWorkspace`); each test
 that changes data gets its own copy of the crawled database, so no test sees another's
-ignored problems or users.
+ignored problems or users. The crawl (20 s and more) starts in the background as soon as
+the run has collected a test that needs it, so it overlaps the tests that come before.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
+import subprocess
 import sys
+import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +27,7 @@ from monitor.domain import Role
 from monitor.services.users import add_user
 from monitor.settings import Environment
 from monitor.web.app import create_app
-from sampleportal import generate_portal, serve_portal
+from sampleportal import RunningPortal, generate_portal, serve_portal
 
 _CRAWL_FIXTURES = Path(__file__).resolve().parents[2] / "crawler" / "conftest.py"
 _spec = importlib.util.spec_from_file_location("crawl_fixtures_for_web", _CRAWL_FIXTURES)
@@ -49,17 +54,86 @@ class CrawledPortal:
     unit_names: tuple[str, ...]
 
 
+class BackgroundCrawl:
+    """The sample portal served and crawled in a thread beside the run's other tests, with
+    the environment the run began with; `result()` waits for it. The portal keeps serving
+    until `stop()`, as it did while the dashboard's tests ran before."""
+
+    def __init__(self) -> None:
+        self._environ = dict(os.environ)
+        self._directory = tempfile.TemporaryDirectory(prefix="web-crawled-")
+        self._running: RunningPortal | None = None
+        self._process: subprocess.Popen[str] | None = None
+        self._crawled: CrawledPortal | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._crawl, name="web-crawl", daemon=True)
+        self._thread.start()
+
+    def _crawl(self) -> None:
+        try:
+            portal = generate_portal(1)
+            self._running = serve_portal(portal)
+            workspace = CrawlWorkspace(self._running, Path(self._directory.name),
+                                       environ=self._environ)
+            self._process = workspace.start_crawl(portal.default_now)
+            _out, err = self._process.communicate(timeout=600)
+            assert self._process.returncode == 0, err[-3000:]
+            crawled = CrawledPortal(workspace.config, workspace.db_path,
+                                    portal.default_now.isoformat(),
+                                    tuple(unit.name for unit in portal.units))
+            _add_users(Dashboard(crawled.config, crawled.db_path, crawled.now,
+                                 crawled.unit_names))
+            self._crawled = crawled
+        # Why the blanket catch: whatever failed is raised again in the test that waits.
+        except BaseException as error:  # noqa: BLE001
+            self._error = error
+
+    def result(self) -> CrawledPortal:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._crawled is not None
+        return self._crawled
+
+    def stop(self) -> None:
+        """Ends the crawl if it still runs (a run stopped early) and stops the portal."""
+        if self._process is not None and self._process.poll() is None:
+            self._process.kill()
+        self._thread.join()
+        if self._running is not None:
+            self._running.stop()
+        self._directory.cleanup()
+
+
+_background: BackgroundCrawl | None = None
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Starts the crawl once the run is known to hold a test that needs it."""
+    global _background
+    if _background is None and any(
+            "crawled_portal" in getattr(item, "fixturenames", ()) for item in session.items):
+        _background = BackgroundCrawl()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """A run that ended before any test waited for the crawl does not wait for it either."""
+    global _background
+    if _background is not None:
+        _background.stop()
+        _background = None
+
+
 @pytest.fixture(scope="session")
-def crawled_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CrawledPortal]:
-    portal = generate_portal(1)
-    with serve_portal(portal) as running:
-        workspace = CrawlWorkspace(running, tmp_path_factory.mktemp("web-crawled"))
-        workspace.crawl(portal.default_now)
-        crawled = CrawledPortal(workspace.config, workspace.db_path,
-                                portal.default_now.isoformat(),
-                                tuple(unit.name for unit in portal.units))
-        _add_users(Dashboard(crawled.config, crawled.db_path, crawled.now, crawled.unit_names))
-        yield crawled
+def crawled_portal() -> Iterator[CrawledPortal]:
+    global _background
+    if _background is None:
+        _background = BackgroundCrawl()
+    try:
+        yield _background.result()
+    finally:
+        _background.stop()
+        _background = None
 
 
 def _add_users(board: Dashboard) -> None:
