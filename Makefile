@@ -5,12 +5,13 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: help venv test demo chromium lint messages clean
+.PHONY: help venv test quick demo chromium lint messages clean
 
 help:
 	@echo "make demo   - set up and run the monitor on the bundled sample portal"
 	@echo "make test   - set up and run the whole test suite"
 	@echo "make lint   - ruff, the layer contract (import-linter) and the types (mypy)"
+	@echo "make quick  - the tests not marked slow, on every core: the loop while working"
 
 # The venv is (re)built when it is missing or pyproject.toml changed.
 $(STAMP): pyproject.toml
@@ -27,6 +28,10 @@ chromium:
 
 test: $(STAMP) chromium
 	$(PY) -m pytest
+
+# The developer's loop: every test not marked slow, one worker a core (pytest-xdist).
+quick: $(STAMP)
+	$(PY) -m pytest -m "not slow" -n auto
 
 # The sample portal on loopback, a first crawl and replayed nights, a unit check, the monthly
 # report and the weekly alerts (dry run); everything is written under out/demo/.

@@ -40,6 +40,14 @@ from storage import migrations
 from storage.models import Base
 from storage.session import create_db_engine, session_factory
 
+# The command line's consoles are made when `monitor.commands.console` is imported, and Rich
+# fixes their width then from COLUMNS. A width exported by the developer's shell, or the
+# COLUMNS=80 that pytest-xdist's workers set, would fold every table of the run; the tests
+# expect output into a pipe, as a script reads it, and set COLUMNS themselves where a width
+# matters.
+os.environ.pop("COLUMNS", None)
+os.environ.pop("LINES", None)
+
 PG_URL_VARIABLE = "MONITOR_TEST_PG_URL"
 
 # The session's language is MONITOR_LANG's as the run starts (the office's Chinese when

@@ -11,6 +11,12 @@ from sampleportal.command import app
 SERVE = "from sampleportal.command import app; app()"
 
 
+def _ctrl_c_as_at_a_terminal() -> None:
+    # A run started as a background job (`pytest &`) ignores SIGINT, and a child inherits
+    # that: the server would never see the ctrl-c these tests send.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_help_lists_serve():
     result = CliRunner().invoke(app, ["--help"])
     assert result.exit_code == 0 and "serve" in result.output
@@ -27,6 +33,7 @@ def test_serve_prints_the_url_answers_and_stops_on_ctrl_c(tmp_path):
         [sys.executable, "-c", SERVE, "serve", "--port", "0", "--seed", "2",
          "--now", "2024-04-01T10:00+08:00", "--config-out", str(config)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=_ctrl_c_as_at_a_terminal,
     )
     try:
         url = process.stdout.readline().strip()
@@ -46,6 +53,7 @@ def test_serve_a_flavour_with_every_column_in_one_list_style():
     process = subprocess.Popen(
         [sys.executable, "-c", SERVE, "serve", "--port", "0", "--style", "jsonapi"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=_ctrl_c_as_at_a_terminal,
     )
     try:
         url = process.stdout.readline().strip()

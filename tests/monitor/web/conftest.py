@@ -111,6 +111,10 @@ _background: BackgroundCrawl | None = None
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Starts the crawl once the run is known to hold a test that needs it."""
     global _background
+    # Every pytest-xdist worker collects every test, but only the worker handed a dashboard
+    # test needs the crawl: there the fixture starts it, while the other workers go on.
+    if hasattr(session.config, "workerinput"):
+        return
     if _background is None and any(
             "crawled_portal" in getattr(item, "fixturenames", ()) for item in session.items):
         _background = BackgroundCrawl()
