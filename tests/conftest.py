@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import Connection, Engine, create_engine, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
@@ -47,6 +48,11 @@ from storage.session import create_db_engine, session_factory
 # matters.
 os.environ.pop("COLUMNS", None)
 os.environ.pop("LINES", None)
+
+# Speed is measured by the scripts in bench/, never by a test: hypothesis's 200 ms deadline
+# per example failed a property of the weekly rule once on a loaded machine.
+hypothesis_settings.register_profile("portal-monitor", deadline=None)
+hypothesis_settings.load_profile("portal-monitor")
 
 PG_URL_VARIABLE = "MONITOR_TEST_PG_URL"
 
