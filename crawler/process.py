@@ -11,9 +11,7 @@ recorder), never the command's `App`.
 from __future__ import annotations
 
 import signal
-import threading
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import FrameType
@@ -35,9 +33,8 @@ from monitor.crawlfacts.links import LinkTarget as CheckTarget
 from monitor.crawlfacts.plan import CrawlPlan
 from monitor.errors import CrawlInterrupted
 from monitor.rules.outage import NOT_ANSWERED, PortalHosts, portal_down_so_far
+from monitor.stopping import on_stop_signals
 from storage.crawl_store import CrawlRecorder
-
-STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def recorder_for(sessions: sessionmaker[Session], config: PortalConfig, run_id: int,
@@ -104,7 +101,7 @@ def _read_columns(config: PortalConfig, browser: str | None, recorder: CrawlReco
     failures: list[Failure] = []
     process.crawl(ColumnSpider, plan=plan, recorder=recorder,
                   progress_display=progress).addErrback(failures.append)
-    with signal_handler(on_signal):
+    with on_stop_signals(on_signal):
         process.start(install_signal_handlers=False)
     recorder.flush()
     if signals_received:
@@ -140,15 +137,3 @@ def check_link_targets(config: PortalConfig, targets: Sequence[CheckTarget],
         recorder.flush()
 
 
-@contextmanager
-def signal_handler(handler: Callable[[int, FrameType | None], None]) -> Iterator[None]:
-    """`handler` for SIGINT and SIGTERM inside the block (main thread only)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = {signum: signal.signal(signum, handler) for signum in STOP_SIGNALS}
-    try:
-        yield
-    finally:
-        for signum, old in previous.items():
-            signal.signal(signum, old)

@@ -32,8 +32,7 @@ from monitor.commands.console import err, out, print_json
 from monitor.errors import PortalsInterrupted
 from monitor.i18n import _
 from monitor.settings import child_environment
-
-STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+from monitor.stopping import on_stop_signals
 
 
 @dataclass(frozen=True)
@@ -149,9 +148,6 @@ def _relay(child: subprocess.Popen[str], lines: list[str]) -> None:
 @contextmanager
 def _passed_on(child: subprocess.Popen[str], received: list[str]) -> Iterator[None]:
     """SIGINT and SIGTERM go to `child` (once each) while the block runs."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
 
     def pass_on(signum: int, _frame: FrameType | None) -> None:
         name = signal.Signals(signum).name
@@ -159,12 +155,8 @@ def _passed_on(child: subprocess.Popen[str], received: list[str]) -> Iterator[No
             received.append(name)
             child.send_signal(signum)
 
-    previous = {signum: signal.signal(signum, pass_on) for signum in STOP_SIGNALS}
-    try:
+    with on_stop_signals(pass_on):
         yield
-    finally:
-        for signum, old in previous.items():
-            signal.signal(signum, old)
 
 
 def _document(stdout: str) -> Any:

@@ -41,6 +41,7 @@ from monitor.scheduler.jobs import (
 )
 from monitor.scheduler.lock import SchedulerLease
 from monitor.scheduler.portals import group_of, politeness_groups, portal_addresses
+from monitor.stopping import StopHandler, on_stop_signals
 from storage import migrations
 
 log = logging.getLogger("monitor.scheduler")
@@ -153,9 +154,14 @@ def run_scheduler(app: App) -> None:
     lease = SchedulerLease(app.sessions, timedelta(seconds=stale_seconds))
     lease.acquire()
     stop = threading.Event()
-    previous = _install_signal_handlers(stop)
     scheduler = make_scheduler(app, len(jobs))
     scheduler.add_listener(_log_missed, EVENT_JOB_MISSED)
+    with on_stop_signals(_stop_on_signal(stop)):
+        _serve(scheduler, jobs, app, lease, stop, stale_seconds)
+
+
+def _serve(scheduler: BackgroundScheduler, jobs: list[PlannedJob], app: App,
+           lease: SchedulerLease, stop: threading.Event, stale_seconds: int) -> None:
     try:
         scheduler.start(paused=True)
         reconcile(scheduler, jobs, misfire_grace(app.portals))
@@ -172,7 +178,6 @@ def run_scheduler(app: App) -> None:
             log.warning("stopped %d running job(s); they run again at their next time", stopped)
         scheduler.shutdown(wait=True)
         lease.release()
-        _restore_signal_handlers(previous)
         log.info("scheduler stopped")
 
 
@@ -194,20 +199,9 @@ def _log_missed(event: JobExecutionEvent) -> None:
                 event.job_id, event.scheduled_run_time)
 
 
-SignalHandlers = dict[int, object]
-
-
-def _install_signal_handlers(stop: threading.Event) -> SignalHandlers:
+def _stop_on_signal(stop: threading.Event) -> StopHandler:
     def handle(signum: int, _frame: FrameType | None) -> None:
         log.info("received %s, stopping", signal.Signals(signum).name)
         stop.set()
 
-    previous: SignalHandlers = {}
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        previous[signum] = signal.signal(signum, handle)
-    return previous
-
-
-def _restore_signal_handlers(previous: SignalHandlers) -> None:
-    for signum, handler in previous.items():
-        signal.signal(signum, handler)  # type: ignore[arg-type]  # saved handler may be None
+    return handle

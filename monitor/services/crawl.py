@@ -27,7 +27,7 @@ from crawler.browser import find_browser
 from crawler.linkcheck.checker import check_links
 from crawler.pool import WorkerPool
 from crawler.portal_settings import checker_settings
-from crawler.process import crawl_in_process, recorder_for, signal_handler, targets_to_check
+from crawler.process import crawl_in_process, recorder_for, targets_to_check
 from crawler.progress import CrawlProgress
 from crawler.shards import worker_count
 from monitor.app import App
@@ -40,6 +40,7 @@ from monitor.i18n import _
 from monitor.rules.outage import NOT_ANSWERED, PortalHosts
 from monitor.services.link_problems import refresh_link_problems
 from monitor.services.outage import RunOutage, judge_run, on_hosts, record_outage
+from monitor.stopping import on_stop_signals
 from monitor.units import find_unit
 from storage import migrations
 from storage.crawl_store import (
@@ -281,7 +282,7 @@ def interruptible() -> AbstractContextManager[None]:
     def interrupt(signum: int, _frame: FrameType | None) -> None:
         raise CrawlInterrupted(signal.Signals(signum).name)
 
-    return signal_handler(interrupt)
+    return on_stop_signals(interrupt)
 
 
 @contextmanager
