@@ -1,6 +1,6 @@
 """Three copies of the sample portal on three ports, as three portals of one installation
-(one config directory, one database): each portal's `check --json` and `stats --json` are
-what a single-portal installation of it gives (SPEC §7).
+(one config directory, one database): each portal's `check --json`, `stats --json` and
+monthly report (月报) are what a single-portal installation of it gives (SPEC §7).
 
 Every crawl is the real `monitor crawl` in a child process, at the portal's default night.
 The installation's database is the test's own (SQLite, and PostgreSQL with
@@ -15,6 +15,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -68,13 +69,25 @@ def portals() -> Iterator[list[RunningPortal]]:
 
 
 def outputs(config: Path, db_url: str, running: RunningPortal, units: list[str],
-            *portal: str) -> dict[str, Any]:
+            out: Path, *portal: str) -> dict[str, Any]:
     found: dict[str, Any] = {"stats": json.loads(monitor(config, db_url, running, "stats",
                                                          *portal, "--json"))}
     for unit in units:
         found[unit] = json.loads(monitor(config, db_url, running, "check", "--unit", unit,
                                          "--no-crawl", *portal, "--json"))
+    found["月报"] = monthly_report(config, db_url, running, out, *portal)
     return found
+
+
+def monthly_report(config: Path, db_url: str, running: RunningPortal, out: Path,
+                   *portal: str) -> dict[str, str]:
+    """The last whole month's report as Markdown, by file name."""
+    last_month = running.portal.default_now.date().replace(day=1) - timedelta(days=1)
+    monitor(config, db_url, running, "report", "monthly", "--month", f"{last_month:%Y-%m}",
+            "--format", "md", "--out", str(out), *portal)
+    reports = {path.name: path.read_text(encoding="utf-8") for path in out.glob("*.md")}
+    assert reports, f"no report written in {out}"
+    return reports
 
 
 def test_each_portal_of_one_installation_reads_as_a_single_portal_installation(
@@ -93,8 +106,9 @@ def test_each_portal_of_one_installation_reads_as_a_single_portal_installation(
         single_db = f"sqlite:///{tmp_path / stem / 'monitor.db'}"
         monitor(single, single_db, running, "db", "upgrade")
         monitor(single, single_db, running, "crawl", "--json")
-        alone = outputs(single, single_db, running, units)
-        together = outputs(directory, database_url, running, units, "--portal", stem)
+        alone = outputs(single, single_db, running, units, tmp_path / stem / "alone")
+        together = outputs(directory, database_url, running, units,
+                           tmp_path / stem / "together", "--portal", stem)
         assert comparable(together) == comparable(alone), stem
 
     every = json.loads(monitor(directory, database_url, portals[0], "stats", "--all",
